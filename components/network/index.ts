@@ -1,0 +1,79 @@
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { FlowLogs } from "./flow-logs";
+import { natGatewayStrategy, subnetSpecs } from "./subnets";
+import { NetworkArgs } from "./types";
+
+export { NetworkArgs, NatStrategy } from "./types";
+
+/**
+ * VPC with a public and a private subnet per AZ, NAT per strategy, an S3 gateway endpoint
+ * (image layers from ECR bypass the NAT) and flow logs.
+ */
+export class Network extends pulumi.ComponentResource {
+    readonly vpcId: pulumi.Output<string>;
+    readonly publicSubnetIds: pulumi.Output<string[]>;
+    readonly privateSubnetIds: pulumi.Output<string[]>;
+    readonly cidr: string;
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:network:Network", name, {}, opts);
+        const prefix = Number(args.cidr.split("/")[1]);
+
+        const vpc = new awsx.ec2.Vpc(
+            name,
+            {
+                cidrBlock: args.cidr,
+                numberOfAvailabilityZones: args.azCount,
+                subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
+                subnetSpecs: subnetSpecs(prefix, args.clusterName),
+                natGateways: { strategy: natGatewayStrategy(args.natStrategy) },
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+            },
+            { parent: this },
+        );
+        this.vpcId = vpc.vpcId;
+        this.publicSubnetIds = vpc.publicSubnetIds;
+        this.privateSubnetIds = vpc.privateSubnetIds;
+        this.cidr = args.cidr;
+
+        // The default security group is left with no rules, so nothing can use it by accident.
+        new aws.ec2.DefaultSecurityGroup(name, { vpcId: vpc.vpcId }, { parent: this });
+
+        const privateRouteTables = aws.ec2.getRouteTablesOutput(
+            { vpcId: vpc.vpcId, filters: [{ name: "association.subnet-id", values: vpc.privateSubnetIds }] },
+            { parent: this },
+        );
+        new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: vpc.vpcId,
+                serviceName: `com.amazonaws.${args.aws.region}.s3`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: privateRouteTables.ids,
+            },
+            { parent: this },
+        );
+
+        new FlowLogs(
+            `${name}-flow-logs`,
+            {
+                vpcId: vpc.vpcId,
+                retentionDays: args.flowLogRetentionDays,
+                kmsKeyArn: args.logsKeyArn,
+                aws: args.aws,
+                protect: args.protect,
+            },
+            { parent: this },
+        );
+
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+            cidr: this.cidr,
+        });
+    }
+}

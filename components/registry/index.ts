@@ -1,0 +1,48 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { lifecycleRules } from "./lifecycle";
+
+export interface RegistryArgs {
+    /** Repository names, e.g. `team/api`. */
+    repositories: string[];
+    /** Tagged images each repository keeps. */
+    keepTaggedImages: number;
+    /** Tag filters exempt from immutability (e.g. `latest`); empty makes every tag immutable. */
+    mutableTagFilters: string[];
+    /** Protect repositories and refuse to delete ones that still hold images. */
+    protect: boolean;
+}
+
+/** One ECR repository per name: scanned on push, immutable tags, KMS-encrypted, with a lifecycle policy. */
+export class Registry extends pulumi.ComponentResource {
+    readonly repositoryUrls: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:registry:Registry", name, {}, opts);
+        const exclusions = args.mutableTagFilters.map((filter) => ({ filter, filterType: "WILDCARD" }));
+        const urls: Record<string, pulumi.Output<string>> = {};
+        for (const repoName of args.repositories) {
+            const logicalName = repoName.replace(/\//g, "-");
+            const repo = new aws.ecr.Repository(
+                logicalName,
+                {
+                    name: repoName,
+                    imageTagMutability: exclusions.length > 0 ? "IMMUTABLE_WITH_EXCLUSION" : "IMMUTABLE",
+                    imageTagMutabilityExclusionFilters: exclusions.length > 0 ? exclusions : undefined,
+                    imageScanningConfiguration: { scanOnPush: true },
+                    encryptionConfigurations: [{ encryptionType: "KMS" }],
+                    forceDelete: !args.protect,
+                },
+                { parent: this, protect: args.protect },
+            );
+            new aws.ecr.LifecyclePolicy(
+                logicalName,
+                { repository: repo.name, policy: JSON.stringify(lifecycleRules(args.keepTaggedImages)) },
+                { parent: this },
+            );
+            urls[repoName] = repo.repositoryUrl;
+        }
+        this.repositoryUrls = pulumi.output(urls);
+        this.registerOutputs({ repositoryUrls: this.repositoryUrls });
+    }
+}

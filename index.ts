@@ -1,0 +1,11 @@
+import { loadConfig } from "./stacks/config/load";
+import { buildPlatform } from "./stacks/platform";
+
+// Validation throws (naming every bad key) before any resource is registered.
+const outputs = buildPlatform(loadConfig());
+
+export const vpcId = outputs.vpcId;
+export const vpcCidr = outputs.vpcCidr;
+export const publicSubnetIds = outputs.publicSubnetIds;
+export const privateSubnetIds = outputs.privateSubnetIds;
+export const repositoryUrls = outputs.repositoryUrls;

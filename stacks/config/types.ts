@@ -1,0 +1,37 @@
+import { NatStrategy } from "../../components/network/types";
+
+export { NatStrategy };
+
+/** The typed, validated configuration of one stack. Components receive slices of it. */
+export interface PlatformConfig {
+    /** Pulumi project name, used for the `project` tag. */
+    project: string;
+    /** Pulumi stack name (dev, prod, …). */
+    stack: string;
+    /** AWS region from `aws:region`. */
+    region: string;
+    /** Environment name, e.g. `dev` or `prod`. */
+    environment: string;
+    /** Tags every AWS resource carries (through the provider's default tags). */
+    tags: Record<string, string>;
+    /** Whether stateful resources are protected from deletion. */
+    protect: boolean;
+    network: NetworkConfig;
+    registry: RegistryConfig;
+    /** EKS cluster name. */
+    clusterName: string;
+}
+
+
+export interface NetworkConfig {
+    vpcCidr: string;
+    azCount: number;
+    natStrategy: NatStrategy;
+    flowLogRetentionDays: number;
+}
+
+export interface RegistryConfig {
+    repositories: string[];
+    keepTaggedImages: number;
+    mutableTagFilters: string[];
+}

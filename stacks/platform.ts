@@ -1,0 +1,86 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Network } from "../components/network";
+import { Registry } from "../components/registry";
+import { AwsContext, arn } from "../components/shared/aws-context";
+import { KmsKey } from "../components/shared/kms-key";
+import { PlatformConfig } from "./config/types";
+
+/** What `index.ts` exports as stack outputs. */
+export interface PlatformOutputs {
+    vpcId: pulumi.Output<string>;
+    vpcCidr: string;
+    publicSubnetIds: pulumi.Output<string[]>;
+    privateSubnetIds: pulumi.Output<string[]>;
+    repositoryUrls: pulumi.Output<Record<string, string>>;
+}
+
+/** Wires the components of one stack together: Network → Registry → (Cluster → Platform). */
+export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
+    // One explicit provider carries the region and the tags every AWS resource gets, including the
+    // children of the awsx/eks components, which inherit it.
+    const provider = new aws.Provider("aws", { region: cfg.region as aws.Region, defaultTags: { tags: cfg.tags } });
+    const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
+    const ctx = awsContext(cfg.region, provider);
+
+    const logsKey = new KmsKey(
+        "logs",
+        {
+            description: `${cfg.clusterName}: CloudWatch log groups (VPC flow logs, EKS control plane)`,
+            alias: `${cfg.clusterName}/logs`,
+            aws: ctx,
+            serviceStatements: [
+                {
+                    Sid: "CloudWatchLogsOfThisAccount",
+                    Effect: "Allow",
+                    Principal: { Service: `logs.${cfg.region}.amazonaws.com` },
+                    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    Resource: "*",
+                    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": arn(ctx, "logs", "log-group:*") } },
+                },
+            ],
+            protect: cfg.protect,
+        },
+        opts,
+    );
+
+    const network = new Network(
+        "network",
+        {
+            cidr: cfg.network.vpcCidr,
+            azCount: cfg.network.azCount,
+            natStrategy: cfg.network.natStrategy,
+            clusterName: cfg.clusterName,
+            flowLogRetentionDays: cfg.network.flowLogRetentionDays,
+            logsKeyArn: logsKey.arn,
+            aws: ctx,
+            protect: cfg.protect,
+        },
+        opts,
+    );
+
+    const registry = new Registry(
+        "registry",
+        {
+            repositories: cfg.registry.repositories,
+            keepTaggedImages: cfg.registry.keepTaggedImages,
+            mutableTagFilters: cfg.registry.mutableTagFilters,
+            protect: cfg.protect,
+        },
+        opts,
+    );
+
+    return {
+        vpcId: network.vpcId,
+        vpcCidr: network.cidr,
+        publicSubnetIds: network.publicSubnetIds,
+        privateSubnetIds: network.privateSubnetIds,
+        repositoryUrls: registry.repositoryUrls,
+    };
+}
+
+function awsContext(region: string, provider: aws.Provider): AwsContext {
+    const identity = aws.getCallerIdentityOutput({}, { provider });
+    const partition = aws.getPartitionOutput({}, { provider });
+    return { accountId: identity.accountId, partition: partition.partition, region };
+}

@@ -1,0 +1,120 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { CONFIG_KEYS } from "../stacks/config/keys";
+import { ConfigError } from "../stacks/config/reader";
+import { otherStackCidrs } from "../stacks/config/load";
+import { validateConfig } from "../stacks/config/validate";
+import { buildStack } from "./support/harness";
+import { projectRoot } from "./support/paths";
+import { PROJECT, configWith } from "./support/stack-files";
+
+/** Validates a stack's real config with some keys replaced; returns the ConfigError message. */
+function errorFor(stack: "dev" | "prod", overrides: Record<string, unknown>): string {
+    try {
+        validateConfig({ project: PROJECT, stack, values: configWith(stack, overrides), otherStackCidrs: otherStackCidrs(projectRoot, PROJECT, stack) });
+    } catch (err) {
+        expect(err).to.be.instanceOf(ConfigError);
+        return (err as Error).message;
+    }
+    throw new Error(`config with ${JSON.stringify(overrides)} was accepted`);
+}
+
+describe("stack config", () => {
+    it("accepts the real dev and prod stack files", () => {
+        for (const stack of ["dev", "prod"] as const) {
+            const cfg = validateConfig({ project: PROJECT, stack, values: configWith(stack), otherStackCidrs: otherStackCidrs(projectRoot, PROJECT, stack) });
+            expect(cfg.environment).to.equal(stack);
+        }
+    });
+
+    it("declares exactly the loader's keys in Pulumi.yaml, with the same types and defaults", () => {
+        const declared = (parse(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { config: Record<string, any> }).config;
+        expect(Object.keys(declared)).to.have.members(Object.keys(CONFIG_KEYS));
+        for (const [key, spec] of Object.entries(CONFIG_KEYS) as [string, any][]) {
+            expect(declared[key].type, key).to.equal(spec.type);
+            expect(declared[key].default, key).to.deep.equal(spec.default);
+            expect(declared[key].description, key).to.be.a("string").that.is.not.empty;
+        }
+    });
+
+    describe("rejects, naming the key, the value and what is allowed", () => {
+        it("a malformed CIDR", () => {
+            const msg = errorFor("dev", { vpcCidr: "10.0.0.0/33" });
+            expect(msg).to.include('eks-platform:vpcCidr: got "10.0.0.0/33"').and.include("allowed: a private (RFC 1918) IPv4 CIDR");
+        });
+        it("a CIDR with host bits set", () => {
+            expect(errorFor("dev", { vpcCidr: "10.0.1.0/16" })).to.include('eks-platform:vpcCidr: got "10.0.1.0/16" (not an IPv4 network address');
+        });
+        it("a public CIDR", () => {
+            expect(errorFor("dev", { vpcCidr: "52.0.0.0/16" })).to.include('eks-platform:vpcCidr: got "52.0.0.0/16" (not in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)');
+        });
+        it("a prefix too small for the subnets", () => {
+            expect(errorFor("dev", { vpcCidr: "10.0.0.0/24" })).to.include('eks-platform:vpcCidr: got "10.0.0.0/24" (too small');
+        });
+        it("a prefix larger than AWS allows", () => {
+            expect(errorFor("dev", { vpcCidr: "10.0.0.0/8" })).to.include('eks-platform:vpcCidr: got "10.0.0.0/8" (AWS VPCs are at most /16)');
+        });
+        it("an AZ count outside 2-6", () => {
+            expect(errorFor("dev", { azCount: 1 })).to.include("eks-platform:azCount: got 1; allowed: an integer from 2 to 6");
+            expect(errorFor("dev", { azCount: 7 })).to.include("eks-platform:azCount: got 7; allowed: an integer from 2 to 6");
+        });
+        it("an AZ count that is not an integer", () => {
+            expect(errorFor("dev", { azCount: "three" })).to.include('eks-platform:azCount: got "three" (not a valid integer)');
+        });
+        it("an unknown NAT strategy", () => {
+            expect(errorFor("dev", { natStrategy: "perAz" })).to.include('eks-platform:natStrategy: got "perAz"; allowed: one of single, onePerAz');
+        });
+        it("an invalid repository name", () => {
+            expect(errorFor("dev", { ecrRepositories: ["MyApp"] })).to.include('eks-platform:ecrRepositories: got "MyApp"; allowed: a list of unique ECR repository names');
+            expect(errorFor("dev", { ecrRepositories: ["team//api"] })).to.include('eks-platform:ecrRepositories: got "team//api"');
+        });
+        it("a repository listed twice", () => {
+            expect(errorFor("dev", { ecrRepositories: ["myapp", "myapp"] })).to.include('eks-platform:ecrRepositories: got "myapp" (listed twice)');
+        });
+        it("a negative retention", () => {
+            expect(errorFor("dev", { ecrKeepTaggedImages: -5 })).to.include("eks-platform:ecrKeepTaggedImages: got -5; allowed: an integer from 1 to 10000");
+            expect(errorFor("dev", { flowLogRetentionDays: -1 })).to.include("eks-platform:flowLogRetentionDays: got -1; allowed: a CloudWatch retention period");
+        });
+        it("a retention CloudWatch does not offer", () => {
+            expect(errorFor("dev", { flowLogRetentionDays: 45 })).to.include("eks-platform:flowLogRetentionDays: got 45;");
+        });
+        it("an unknown key, suggesting the one meant", () => {
+            expect(errorFor("dev", { vpcCidrr: "10.0.0.0/16" })).to.include("eks-platform:vpcCidrr: unknown key; did you mean eks-platform:vpcCidr?");
+        });
+        it("a prod CIDR that overlaps dev's", () => {
+            expect(errorFor("prod", { vpcCidr: "10.0.128.0/17" })).to.include('eks-platform:vpcCidr: got "10.0.128.0/17" (overlaps stack "dev" (10.0.0.0/16))');
+        });
+        it("a dev CIDR that overlaps prod's", () => {
+            expect(errorFor("dev", { vpcCidr: "10.1.0.0/16" })).to.include('(overlaps stack "prod" (10.1.0.0/16))');
+        });
+        it("a missing required key", () => {
+            expect(errorFor("dev", { clusterName: undefined })).to.include("eks-platform:clusterName: missing; set it in the stack file");
+        });
+        it("a missing or malformed region", () => {
+            expect(errorFor("dev", { "aws:region": undefined })).to.include("aws:region: got null; allowed: an AWS region");
+        });
+        it("a malformed extra tag", () => {
+            expect(errorFor("dev", { extraTags: ["team"] })).to.include('eks-platform:extraTags: got "team"; allowed: a list of key=value strings');
+        });
+        it("a boolean that is not true/false", () => {
+            expect(errorFor("dev", { protectResources: "yes" })).to.include('eks-platform:protectResources: got "yes" (not a valid boolean); allowed: true or false');
+        });
+        it("several problems at once, each on its own line", () => {
+            const msg = errorFor("dev", { azCount: 9, natStrategy: "none" });
+            expect(msg.split("\n").filter((l) => l.startsWith("  - "))).to.have.length(2);
+        });
+    });
+
+    it("registers no resource when the config is bad", async () => {
+        let caught: (Error & { registrations?: number }) | undefined;
+        try {
+            await buildStack("dev", { azCount: 9 });
+        } catch (err) {
+            caught = err as Error & { registrations?: number };
+        }
+        expect(caught, "the build should fail").to.be.instanceOf(ConfigError);
+        expect(caught!.registrations).to.equal(0);
+    });
+});

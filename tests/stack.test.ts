@@ -1,0 +1,101 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { StackGraph, stackGraph } from "./support/harness";
+import { projectRoot } from "./support/paths";
+
+/** Resource types the AWS provider cannot tag (associations, attachments, policies, aliases…). */
+const UNTAGGABLE = /^aws:(iam\/(rolePolicy|rolePolicyAttachment):|kms\/alias:|ecr\/lifecyclePolicy:|ec2\/defaultSecurityGroup:|eks\/accessPolicyAssociation:|sqs\/queuePolicy:|cloudwatch\/eventTarget:|ec2\/securityGroupRule:)/;
+
+function sourceFiles(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+    );
+}
+
+describe("whole stack", () => {
+    let dev: StackGraph;
+    let prod: StackGraph;
+    before(async () => {
+        [dev, prod] = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
+    });
+
+    it("tags every AWS resource with environment, project and managed-by through the provider's default tags", () => {
+        for (const g of [dev, prod]) {
+            const provider = g.one("pulumi:providers:aws");
+            const defaultTags = typeof provider.inputs.defaultTags === "string" ? JSON.parse(provider.inputs.defaultTags) : provider.inputs.defaultTags;
+            expect(defaultTags.tags).to.include({ environment: g.stack, project: "eks-platform", "managed-by": "pulumi" });
+            expect(defaultTags.tags["cost-center"]).to.equal(`platform-${g.stack}`);
+            expect(provider.inputs.region).to.equal("us-west-2");
+            const awsResources = g.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
+            expect(awsResources.length).to.be.greaterThan(10);
+            for (const r of awsResources) {
+                expect(r.provider, `${r.type} ${r.name}`).to.match(/[:$]pulumi:providers:aws::aws::/);
+            }
+        }
+    });
+
+    it("sets no per-resource tag that contradicts the default tags", () => {
+        for (const g of [dev, prod]) {
+            for (const r of g.resources.filter((x) => x.type.startsWith("aws:") && !UNTAGGABLE.test(x.type) && x.inputs.tags)) {
+                expect(r.inputs.tags.environment ?? g.stack, `${r.type} ${r.name}`).to.equal(g.stack);
+            }
+        }
+    });
+
+    it("encrypts log groups with a rotated customer-managed key that has an explicit policy", () => {
+        for (const g of [dev, prod]) {
+            const key = g.one("aws:kms/key:Key", "logs");
+            expect(key.inputs.enableKeyRotation).to.equal(true);
+            const policy = JSON.parse(key.inputs.policy);
+            for (const s of policy.Statement) {
+                expect(s.Action).to.not.include("kms:*");
+                expect(s.Principal).to.not.equal("*");
+            }
+            const logs = policy.Statement.find((s: any) => s.Principal.Service === "logs.us-west-2.amazonaws.com");
+            expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).to.equal("arn:aws:logs:us-west-2:111122223333:log-group:*");
+        }
+        expect(prod.one("aws:kms/key:Key", "logs").opts.protect).to.equal(true);
+    });
+
+    it("differs between dev and prod exactly where the stack files differ", () => {
+        const summary = (g: StackGraph) => ({
+            cidr: g.one("awsx:ec2:Vpc").inputs.cidrBlock,
+            nat: g.one("awsx:ec2:Vpc").inputs.natGateways.strategy,
+            flowLogDays: g.ofType("aws:cloudwatch/logGroup:LogGroup").find((l) => l.inputs.namePrefix)!.inputs.retentionInDays,
+            protect: g.one("aws:kms/key:Key", "logs").opts.protect,
+            keep: JSON.parse(g.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy")[0].inputs.policy).rules[1].selection.countNumber,
+            mutability: g.ofType("aws:ecr/repository:Repository")[0].inputs.imageTagMutability,
+        });
+        expect(summary(dev)).to.deep.equal({ cidr: "10.0.0.0/16", nat: "Single", flowLogDays: 30, protect: false, keep: 10, mutability: "IMMUTABLE_WITH_EXCLUSION" });
+        expect(summary(prod)).to.deep.equal({ cidr: "10.1.0.0/16", nat: "OnePerAz", flowLogDays: 365, protect: true, keep: 50, mutability: "IMMUTABLE" });
+        const shape = (g: StackGraph) => g.resources.map((r) => `${r.type}::${r.name}`).sort();
+        expect(shape(dev)).to.deep.equal(shape(prod));
+    });
+
+    it("hard-codes no account id, region or AZ name in components or stacks", () => {
+        for (const file of [...sourceFiles(path.join(projectRoot, "components")), ...sourceFiles(path.join(projectRoot, "stacks"))]) {
+            const text = fs.readFileSync(file, "utf8");
+            const rel = path.relative(projectRoot, file);
+            expect(text, rel).to.not.match(/\b\d{12}\b/);
+            expect(text, rel).to.not.match(/\b(us|eu|ap|sa|ca|me|af|il|mx)-(east|west|north|south|central|northeast|southeast)-\d[a-z]?\b/);
+        }
+    });
+
+    it("installs exactly one copy of @pulumi/pulumi (two break the mocks)", () => {
+        const copies: string[] = [];
+        const walk = (dir: string, depth: number) => {
+            if (depth > 6 || !fs.existsSync(dir)) return;
+            for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+                if (!entry.isDirectory()) continue;
+                const full = path.join(dir, entry.name);
+                if (entry.name === "pulumi" && path.basename(dir) === "@pulumi" && fs.existsSync(path.join(full, "package.json"))) copies.push(full);
+                if (entry.name === "node_modules" || entry.name.startsWith("@") || path.basename(dir) === "node_modules" || path.basename(dir).startsWith("@")) {
+                    walk(full, depth + 1);
+                }
+            }
+        };
+        walk(path.join(projectRoot, "node_modules"), 0);
+        expect(copies.map((c) => path.relative(projectRoot, c))).to.deep.equal(["node_modules/@pulumi/pulumi"]);
+    });
+});

@@ -1,0 +1,111 @@
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "../../stacks/config/load";
+import { buildPlatform, PlatformOutputs } from "../../stacks/platform";
+import { PlatformMocks, RecordedOptions, RecordedResource } from "./mocks";
+import { projectRoot } from "./paths";
+import { PROJECT, configWith } from "./stack-files";
+
+export interface StackGraph {
+    stack: string;
+    resources: RecordedResource[];
+    outputs: Record<string, any>;
+    /** Every resource of `type`. */
+    ofType(type: string): RecordedResource[];
+    /** The one resource of `type` (named `name` if given); fails if there is not exactly one. */
+    one(type: string, name?: string): RecordedResource;
+}
+
+const cache = new Map<string, Promise<StackGraph>>();
+
+/** Builds the real stack under mocks from `Pulumi.<stack>.yaml`; cached, since tests only read it. */
+export function stackGraph(stack: "dev" | "prod"): Promise<StackGraph> {
+    if (!cache.has(stack)) cache.set(stack, buildStack(stack));
+    return cache.get(stack)!;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs config loading and the composition inside a mock Pulumi stack, exactly as `index.ts` does,
+ * and records every registration with its options. Builds run one at a time (the runtime is global).
+ */
+export function buildStack(stack: string, overrides: Record<string, unknown> = {}): Promise<StackGraph> {
+    const run = queue.then(() => buildNow(stack, overrides));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function buildNow(stack: string, overrides: Record<string, unknown>): Promise<StackGraph> {
+    const values = configWith(stack, overrides);
+    const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2");
+    await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    pulumi.runtime.setAllConfig(values);
+
+    const options = new Map<string, RecordedOptions>();
+    const names = new Map<pulumi.Resource, string>();
+    let failure: unknown;
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            names.set(args.resource, `${args.type}::${args.name}`);
+            const ref = (r: unknown) => (r ? names.get(r as pulumi.Resource) : undefined);
+            const dependsOn = ([] as unknown[]).concat(args.opts.dependsOn ?? []).map(ref).filter((x): x is string => !!x);
+            const provider = (args.opts as pulumi.CustomResourceOptions).provider;
+            options.set(`${args.type}::${args.name}`, {
+                protect: args.opts.protect,
+                parent: ref(args.opts.parent),
+                dependsOn,
+                deletedWith: ref(args.opts.deletedWith),
+                providerName: provider ? ref(provider) : undefined,
+            });
+            return undefined;
+        });
+        try {
+            return buildPlatform(loadConfig(projectRoot)) as unknown as Record<string, unknown>;
+        } catch (err) {
+            failure = err;
+            return {};
+        }
+    });
+    await settle(mocks);
+    if (failure) {
+        const registered = mocks.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
+        throw Object.assign(failure as Error, { registrations: registered });
+    }
+
+    const resources: RecordedResource[] = mocks.registrations
+        .filter((r) => r.type !== "pulumi:pulumi:Stack")
+        .map((r) => ({ ...r, opts: options.get(`${r.type}::${r.name}`) ?? { dependsOn: [] } }));
+    const seen = new Set<string>();
+    for (const r of resources) {
+        const key = `${r.type}::${r.name}`;
+        if (seen.has(key)) throw new Error(`two resources named ${key}; the graph assertions need unique names`);
+        seen.add(key);
+    }
+    const graph: StackGraph = {
+        stack,
+        resources,
+        outputs: outputs ?? {},
+        ofType: (type) => resources.filter((r) => r.type === type),
+        one: (type, name) => {
+            const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+    };
+    return graph;
+}
+
+/** Waits until the mock engine has seen no new registration for a few turns of the event loop. */
+async function settle(mocks: PlatformMocks): Promise<void> {
+    let last = -1;
+    let quiet = 0;
+    while (quiet < 3) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        quiet = mocks.registrations.length === last ? quiet + 1 : 0;
+        last = mocks.registrations.length;
+    }
+}
+
+export type { PlatformOutputs };
