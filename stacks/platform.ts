@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "../components/cluster";
 import { Network } from "../components/network";
 import { Registry } from "../components/registry";
 import { AwsContext, arn } from "../components/shared/aws-context";
@@ -13,9 +14,14 @@ export interface PlatformOutputs {
     publicSubnetIds: pulumi.Output<string[]>;
     privateSubnetIds: pulumi.Output<string[]>;
     repositoryUrls: pulumi.Output<Record<string, string>>;
+    clusterName: pulumi.Output<string>;
+    clusterEndpoint: pulumi.Output<string>;
+    clusterCertificateAuthority: pulumi.Output<string>;
+    nodeSecurityGroupId: pulumi.Output<string>;
+    kubeconfig: pulumi.Output<string>;
 }
 
-/** Wires the components of one stack together: Network → Registry → (Cluster → Platform). */
+/** Wires the components of one stack together: Network → Registry → Cluster (→ Platform). */
 export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     // One explicit provider carries the region and the tags every AWS resource gets, including the
     // children of the awsx/eks components, which inherit it.
@@ -70,7 +76,33 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         opts,
     );
 
+    const cluster = new Cluster(
+        "cluster",
+        {
+            name: cfg.clusterName,
+            version: cfg.cluster.kubernetesVersion,
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            endpointPublicAccess: cfg.cluster.endpointPublicAccess,
+            publicAccessCidrs: cfg.cluster.publicAccessCidrs,
+            logRetentionDays: cfg.cluster.logRetentionDays,
+            logsKeyArn: logsKey.arn,
+            adminPrincipals: cfg.cluster.adminPrincipals,
+            namespaceAccess: cfg.cluster.namespaceAccess,
+            bootstrapCreatorAdmin: cfg.cluster.bootstrapCreatorAdmin,
+            systemNodes: cfg.cluster.systemNodes,
+            aws: ctx,
+            protect: cfg.protect,
+        },
+        opts,
+    );
+
     return {
+        clusterName: cluster.clusterName,
+        clusterEndpoint: cluster.endpoint,
+        clusterCertificateAuthority: cluster.certificateAuthority,
+        nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+        kubeconfig: cluster.kubeconfig,
         vpcId: network.vpcId,
         vpcCidr: network.cidr,
         publicSubnetIds: network.publicSubnetIds,
@@ -82,5 +114,5 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 function awsContext(region: string, provider: aws.Provider): AwsContext {
     const identity = aws.getCallerIdentityOutput({}, { provider });
     const partition = aws.getPartitionOutput({}, { provider });
-    return { accountId: identity.accountId, partition: partition.partition, region };
+    return { accountId: identity.accountId, partition: partition.partition, region, callerArn: identity.arn };
 }

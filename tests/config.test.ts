@@ -118,3 +118,52 @@ describe("stack config", () => {
         expect(caught!.registrations).to.equal(0);
     });
 });
+
+describe("cluster config", () => {
+    it("rejects a Kubernetes version of the wrong form or outside the supported range", () => {
+        expect(errorFor("dev", { kubernetesVersion: "1.35.2" })).to.include('eks-platform:kubernetesVersion: got "1.35.2"; allowed: a version of the form 1.NN from 1.32 to 1.36');
+        expect(errorFor("dev", { kubernetesVersion: "1.29" })).to.include('eks-platform:kubernetesVersion: got "1.29"');
+        expect(errorFor("dev", { kubernetesVersion: "1.37" })).to.include('eks-platform:kubernetesVersion: got "1.37"');
+    });
+    it("refuses a world-open public endpoint in prod", () => {
+        const msg = errorFor("prod", { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] });
+        expect(msg).to.include('eks-platform:publicAccessCidrs: got "0.0.0.0/0" (prod must not open the API endpoint to the whole internet)');
+    });
+    it("refuses a world-open endpoint outside prod unless CKV_AWS_38 is waived with a reason", () => {
+        expect(errorFor("dev", { policyWaivers: [] })).to.include("needs a 'CKV_AWS_38: <reason>' entry in policyWaivers");
+        expect(errorFor("dev", { policyWaivers: ["CKV_AWS_38: ok"] })).to.include('eks-platform:policyWaivers: got "CKV_AWS_38: ok"');
+    });
+    it("requires CIDRs when the public endpoint is on, and only public ones", () => {
+        expect(errorFor("prod", { endpointPublicAccess: true })).to.include("eks-platform:publicAccessCidrs: got [] (the public endpoint is on");
+        expect(errorFor("prod", { endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/8"] })).to.include('got "10.0.0.0/8" (private ranges reach the private endpoint');
+        expect(errorFor("prod", { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/33"] })).to.include('got "203.0.113.0/33" (not an IPv4 network address');
+    });
+    it("refuses creator bootstrap in prod", () => {
+        expect(errorFor("prod", { bootstrapCreatorAdmin: true })).to.include("eks-platform:bootstrapCreatorAdmin: got true (prod grants cluster-admin only to the principals in clusterAdminArns)");
+    });
+    it("refuses a cluster nobody could administer", () => {
+        expect(errorFor("prod", { clusterAdminArns: [] })).to.include("eks-platform:clusterAdminArns: got [] (with bootstrapCreatorAdmin false nobody could reach the cluster");
+    });
+    it("rejects principals that are not IAM role or user ARNs", () => {
+        const msg = errorFor("prod", { clusterAdminArns: ["arn:aws:sts::111122223333:assumed-role/admin/me"] });
+        expect(msg).to.include('eks-platform:clusterAdminArns: got "arn:aws:sts::111122223333:assumed-role/admin/me"; allowed: a list of unique IAM principals');
+    });
+    it("rejects malformed namespace access and principals that already are admins", () => {
+        expect(errorFor("dev", { namespaceAccess: ["role/dev admin dev"] })).to.include('eks-platform:namespaceAccess: got "role/dev admin dev"; allowed:');
+        expect(errorFor("dev", { namespaceAccess: ["role/dev view Dev_NS"] })).to.include('got "role/dev view Dev_NS"');
+        expect(errorFor("prod", { namespaceAccess: ["role/eks-platform-admin view production"] })).to.include("already a cluster-admin");
+    });
+    it("rejects system node types of mixed architecture or bad form", () => {
+        expect(errorFor("dev", { systemNodeInstanceTypes: ["t3.medium", "t4g.medium"] })).to.include("mixes x86_64 and arm64 types");
+        expect(errorFor("dev", { systemNodeInstanceTypes: ["large"] })).to.include('eks-platform:systemNodeInstanceTypes: got "large"');
+        expect(errorFor("dev", { systemNodeInstanceTypes: [] })).to.include("eks-platform:systemNodeInstanceTypes: got []");
+    });
+    it("rejects node group sizes out of order", () => {
+        const msg = errorFor("dev", { systemNodeMinSize: 3, systemNodeDesiredSize: 2, systemNodeMaxSize: 3 });
+        expect(msg).to.include("eks-platform:systemNodeMinSize: got 3; allowed: an integer from 1 to 10, at most systemNodeDesiredSize");
+        expect(msg).to.include("eks-platform:systemNodeDesiredSize: got 2; allowed: an integer from systemNodeMinSize to systemNodeMaxSize");
+    });
+    it("rejects a control-plane log retention CloudWatch does not offer", () => {
+        expect(errorFor("prod", { clusterLogRetentionDays: 0 })).to.include("eks-platform:clusterLogRetentionDays: got 0;");
+    });
+});

@@ -11,7 +11,7 @@ const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
 function configTable(): Map<string, string[]> {
     const rows = new Map<string, string[]>();
     for (const line of readme.split("\n")) {
-        const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+        const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
         const key = /^`([^`]+)`$/.exec(cells[0] ?? "")?.[1];
         if (key && cells.length === 6) rows.set(key, cells);
     }

@@ -32,7 +32,8 @@ export class FlowLogs extends pulumi.ComponentResource {
             {
                 description: "Lets VPC Flow Logs write to its log group",
                 assumeRolePolicy: policyJson(
-                    serviceTrustPolicy("vpc-flow-logs.amazonaws.com", args.aws, {
+                    serviceTrustPolicy("vpc-flow-logs.amazonaws.com", {
+                        sourceAccount: args.aws,
                         sourceArn: arn(args.aws, "ec2", "vpc-flow-log/*"),
                     }),
                 ),

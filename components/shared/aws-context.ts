@@ -8,6 +8,8 @@ export interface AwsContext {
     partition: pulumi.Input<string>;
     /** The stack's region (`aws:region`). */
     region: string;
+    /** ARN of the identity running Pulumi (an STS session ARN for assumed roles). */
+    callerArn: pulumi.Input<string>;
 }
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>` from the context. */

@@ -6,17 +6,16 @@ export type PolicyDocument = aws.iam.PolicyDocument;
 export type PolicyStatement = aws.iam.PolicyStatement;
 
 /**
- * Trust policy for an AWS service principal, pinned to this account (and optionally a source ARN)
- * so the service cannot be used as a confused deputy from another account.
+ * Trust policy for an AWS service principal. With `sourceAccount` (for services that send it:
+ * Flow Logs, Pod Identity, EventBridge…) the service can only act for this account, optionally
+ * only for `sourceArn`, so it cannot be used as a confused deputy.
  */
 export function serviceTrustPolicy(
     service: string,
-    ctx: AwsContext,
-    opts: { sourceArn?: pulumi.Input<string>; actions?: string[] } = {},
+    opts: { sourceAccount?: AwsContext; sourceArn?: pulumi.Input<string>; actions?: string[] } = {},
 ): PolicyDocument {
-    const condition: Record<string, Record<string, pulumi.Input<string>>> = {
-        StringEquals: { "aws:SourceAccount": ctx.accountId },
-    };
+    const condition: Record<string, Record<string, pulumi.Input<string>>> = {};
+    if (opts.sourceAccount) condition.StringEquals = { "aws:SourceAccount": opts.sourceAccount.accountId };
     if (opts.sourceArn) condition.ArnLike = { "aws:SourceArn": opts.sourceArn };
     return {
         Version: "2012-10-17",
@@ -25,7 +24,7 @@ export function serviceTrustPolicy(
                 Effect: "Allow",
                 Principal: { Service: service },
                 Action: opts.actions ?? ["sts:AssumeRole"],
-                Condition: condition,
+                ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
             },
         ],
     };

@@ -1,3 +1,5 @@
+import { KUBERNETES_VERSIONS } from "../../components/versions";
+
 /**
  * Every project config key (`eks-platform:<key>`), its type, default and allowed form.
  * `Pulumi.yaml` declares the same keys; a test keeps the two in step, and the README's
@@ -67,6 +69,78 @@ export const CONFIG_KEYS = {
         description: "Tag filters (wildcards allowed, e.g. `latest`) exempt from tag immutability; empty keeps every tag immutable.",
         default: [],
         allowed: "a list of up to 5 tag filters of letters, digits, '.', '_', '-' and '*'",
+    },
+    kubernetesVersion: {
+        type: "string",
+        description: "EKS Kubernetes version (`1.NN`); managed add-on versions follow it.",
+        default: KUBERNETES_VERSIONS.default,
+        allowed: `a version of the form 1.NN from ${KUBERNETES_VERSIONS.oldestSupported} to ${KUBERNETES_VERSIONS.newestSupported}`,
+    },
+    endpointPublicAccess: {
+        type: "boolean",
+        description: "Expose the Kubernetes API endpoint publicly (restricted to publicAccessCidrs); the private endpoint is always on.",
+        default: true,
+        allowed: "true or false",
+    },
+    publicAccessCidrs: {
+        type: "array",
+        description: "CIDRs allowed to reach the public API endpoint (CI runners, VPN egress).",
+        default: [],
+        allowed: "a non-empty list of IPv4 CIDRs when endpointPublicAccess is true; 0.0.0.0/0 only outside prod and only with a `CKV_AWS_38` entry in policyWaivers",
+    },
+    clusterLogRetentionDays: {
+        type: "integer",
+        description: "Retention of the EKS control-plane log group, in days.",
+        default: 365,
+        allowed: "a CloudWatch retention period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
+    },
+    clusterAdminArns: {
+        type: "array",
+        description: "IAM roles/users that get cluster-admin through an access entry (`role/<name>` means this account); include the role that runs `pulumi up`.",
+        default: [],
+        allowed: "a list of unique IAM principals, each an ARN (arn:aws:iam::<account>:role/<name> or :user/<name>) or role/<name> or user/<name> in this account; non-empty when bootstrapCreatorAdmin is false",
+    },
+    namespaceAccess: {
+        type: "array",
+        description: "Namespace-scoped access entries, each `<principal ARN> <view|edit> <namespace>[,<namespace>…]`.",
+        default: [],
+        allowed: "a list of '<principal> <view|edit> <ns>[,<ns>…]' where the principal is as in clusterAdminArns and each ns a Kubernetes namespace name",
+    },
+    bootstrapCreatorAdmin: {
+        type: "boolean",
+        description: "Give the identity that creates the cluster silent cluster-admin. Fixed at creation: changing it replaces the cluster.",
+        default: false,
+        allowed: "true or false (false in prod)",
+    },
+    systemNodeInstanceTypes: {
+        type: "array",
+        description: "Instance types of the tainted system node group (one CPU architecture).",
+        default: ["t3.medium"],
+        allowed: "a non-empty list of EC2 instance types such as t3.medium, all x86_64 or all arm64 (Graviton)",
+    },
+    systemNodeMinSize: {
+        type: "integer",
+        description: "Minimum size of the system node group.",
+        default: 2,
+        allowed: "an integer from 1 to 10, at most systemNodeDesiredSize",
+    },
+    systemNodeDesiredSize: {
+        type: "integer",
+        description: "Desired size of the system node group.",
+        default: 2,
+        allowed: "an integer from systemNodeMinSize to systemNodeMaxSize",
+    },
+    systemNodeMaxSize: {
+        type: "integer",
+        description: "Maximum size of the system node group.",
+        default: 3,
+        allowed: "an integer from systemNodeDesiredSize to 20",
+    },
+    policyWaivers: {
+        type: "array",
+        description: "Security checks this stack waives, each `<check id>: <reason>` (see shared security checklist ids).",
+        default: [],
+        allowed: "a list of '<CHECK_ID>: <reason of at least 10 characters>'",
     },
     protectResources: {
         type: "boolean",

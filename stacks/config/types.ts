@@ -1,6 +1,7 @@
+import { AccessLevel, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { NatStrategy } from "../../components/network/types";
 
-export { NatStrategy };
+export { AccessLevel, NamespaceAccess, NatStrategy, SystemNodesArgs };
 
 /** The typed, validated configuration of one stack. Components receive slices of it. */
 export interface PlatformConfig {
@@ -20,6 +21,9 @@ export interface PlatformConfig {
     registry: RegistryConfig;
     /** EKS cluster name. */
     clusterName: string;
+    cluster: ClusterConfig;
+    /** Waived security checks: check id → reason. */
+    waivers: Record<string, string>;
 }
 
 
@@ -34,4 +38,16 @@ export interface RegistryConfig {
     repositories: string[];
     keepTaggedImages: number;
     mutableTagFilters: string[];
+}
+
+export interface ClusterConfig {
+    kubernetesVersion: string;
+    endpointPublicAccess: boolean;
+    publicAccessCidrs: string[];
+    logRetentionDays: number;
+    /** Principals with cluster-admin (full ARN or `role/<name>` shorthand). */
+    adminPrincipals: string[];
+    namespaceAccess: NamespaceAccess[];
+    bootstrapCreatorAdmin: boolean;
+    systemNodes: SystemNodesArgs;
 }

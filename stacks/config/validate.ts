@@ -1,5 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import { isPrivate, overlaps, parseIpv4Cidr } from "./cidr";
+import { CLOUDWATCH_RETENTION_DAYS, readClusterConfig } from "./cluster";
 import { CONFIG_KEYS } from "./keys";
 import { ConfigError, ConfigReader } from "./reader";
 import { NatStrategy, PlatformConfig } from "./types";
@@ -14,7 +15,6 @@ export interface ConfigContext {
     otherStackCidrs: Record<string, string>;
 }
 
-const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const NAT_STRATEGIES: readonly NatStrategy[] = ["single", "onePerAz"];
 const ECR_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
@@ -65,6 +65,8 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
 
     const protect = r.boolean("protectResources");
     const tags = readTags(r, ctx.project, environment);
+    const waivers = readWaivers(r);
+    const cluster = readClusterConfig(r, environment, waivers);
 
     if (r.problems.length > 0) throw new ConfigError(r.problems);
     return {
@@ -75,6 +77,8 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         tags,
         protect,
         clusterName,
+        cluster,
+        waivers,
         network: { vpcCidr, azCount, natStrategy, flowLogRetentionDays },
         registry: { repositories, keepTaggedImages, mutableTagFilters },
     };
@@ -117,4 +121,14 @@ function readTags(r: ConfigReader, project: string, environment: string): Record
         }
     }
     return { ...tags, environment, project, "managed-by": "pulumi" };
+}
+
+function readWaivers(r: ConfigReader): Record<string, string> {
+    const waivers: Record<string, string> = {};
+    for (const entry of r.list("policyWaivers")) {
+        const match = /^([A-Za-z0-9_.-]+):\s*(.{10,})$/.exec(entry.trim());
+        if (match) waivers[match[1]] = match[2];
+        else r.reject("policyWaivers", entry);
+    }
+    return waivers;
 }

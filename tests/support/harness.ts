@@ -8,7 +8,12 @@ import { PROJECT, configWith } from "./stack-files";
 export interface StackGraph {
     stack: string;
     resources: RecordedResource[];
+    /** Stack outputs, resolved. */
     outputs: Record<string, any>;
+    /** Stack outputs as the program returned them (to check secretness). */
+    rawOutputs: Record<string, any>;
+    /** Warnings the program logged (`pulumi.log.warn`). */
+    warnings: string[];
     /** Every resource of `type`. */
     ofType(type: string): RecordedResource[];
     /** The one resource of `type` (named `name` if given); fails if there is not exactly one. */
@@ -44,6 +49,10 @@ async function buildNow(stack: string, overrides: Record<string, unknown>): Prom
     const options = new Map<string, RecordedOptions>();
     const names = new Map<pulumi.Resource, string>();
     let failure: unknown;
+    let rawOutputs: Record<string, any> = {};
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...parts: unknown[]) => warnings.push(parts.join(" "));
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
             names.set(args.resource, `${args.type}::${args.name}`);
@@ -60,13 +69,14 @@ async function buildNow(stack: string, overrides: Record<string, unknown>): Prom
             return undefined;
         });
         try {
-            return buildPlatform(loadConfig(projectRoot)) as unknown as Record<string, unknown>;
+            rawOutputs = buildPlatform(loadConfig(projectRoot)) as unknown as Record<string, any>;
+            return rawOutputs;
         } catch (err) {
             failure = err;
             return {};
         }
     });
-    await settle(mocks);
+    await settle(mocks).finally(() => (console.warn = consoleWarn));
     if (failure) {
         const registered = mocks.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
         throw Object.assign(failure as Error, { registrations: registered });
@@ -85,6 +95,8 @@ async function buildNow(stack: string, overrides: Record<string, unknown>): Prom
         stack,
         resources,
         outputs: outputs ?? {},
+        rawOutputs,
+        warnings,
         ofType: (type) => resources.filter((r) => r.type === type),
         one: (type, name) => {
             const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 export const ACCOUNT_ID = "111122223333";
+/** The identity `pulumi up` runs as in the mocks: the prod deploy role, as CI assumes it. */
+export const DEPLOYER_SESSION_ARN = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/eks-platform-deploy-prod/github-actions`;
 
 /** One registration seen by the mock engine, joined with the resource options it was created with. */
 export interface RecordedResource {
@@ -24,6 +26,15 @@ export interface RecordedOptions {
 }
 
 let sequence = 0;
+
+/** Default add-on builds EKS reports for Kubernetes 1.35 (shape only; the program never pins them). */
+const ADDON_VERSIONS: Record<string, string> = {
+    "vpc-cni": "v1.20.4-eksbuild.2",
+    "kube-proxy": "v1.35.0-eksbuild.2",
+    "eks-pod-identity-agent": "v1.3.9-eksbuild.3",
+    coredns: "v1.12.4-eksbuild.1",
+    "aws-ebs-csi-driver": "v1.52.1-eksbuild.1",
+};
 const hex = (n: number, width = 17) => n.toString(16).padStart(width, "0");
 
 /** Outputs a real deployment would return for the remote components and invokes the program reads. */
@@ -41,7 +52,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID };
+                return { accountId: ACCOUNT_ID, arn: DEPLOYER_SESSION_ARN, userId: "AROAEXAMPLE:ci", id: ACCOUNT_ID };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             case "aws:index/getRegion:getRegion":
@@ -49,6 +60,15 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:ec2/getRouteTables:getRouteTables": {
                 const subnets: string[] = args.inputs.filters?.[0]?.values ?? [];
                 return { ids: subnets.map((_, i) => `rtb-${hex(i + 1)}`), id: args.inputs.vpcId };
+            }
+            case "aws:eks/getAddonVersion:getAddonVersion":
+                return { ...args.inputs, version: ADDON_VERSIONS[args.inputs.addonName] ?? "v1.0.0-eksbuild.1", id: args.inputs.addonName };
+            case "aws:iam/getSessionContext:getSessionContext": {
+                // arn:aws:sts::<account>:assumed-role/<role>/<session> -> arn:aws:iam::<account>:role/<role>
+                const m = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(args.inputs.arn);
+                return m
+                    ? { arn: args.inputs.arn, issuerArn: `arn:aws:iam::${m[1]}:role/${m[2]}`, issuerName: m[2], sessionName: m[3], id: args.inputs.arn }
+                    : { arn: args.inputs.arn, issuerArn: args.inputs.arn, id: args.inputs.arn };
             }
             default:
                 throw new Error(`no mock for invoke ${args.token}`);
@@ -72,6 +92,21 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}`, name };
             case "aws:iam/policy:Policy":
                 return { arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${name}`, name };
+            case "aws:eks/cluster:Cluster":
+                return {
+                    arn: arn("eks", `cluster/${name}`),
+                    endpoint: `https://${hex(++sequence, 32).toUpperCase()}.gr7.${this.region}.eks.amazonaws.com`,
+                    certificateAuthority: { data: Buffer.from(`-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n`).toString("base64") },
+                    vpcConfig: { ...args.inputs.vpcConfig, clusterSecurityGroupId: `sg-${hex(++sequence)}`, vpcId: "vpc-0mock" },
+                    status: "ACTIVE",
+                    name,
+                };
+            case "aws:eks/nodeGroup:NodeGroup":
+                return { arn: arn("eks", `nodegroup/${args.inputs.clusterName}/${args.name}`), status: "ACTIVE", nodeGroupName: `${args.inputs.nodeGroupNamePrefix ?? ""}20261122`, name };
+            case "aws:ec2/launchTemplate:LaunchTemplate":
+                return { arn: arn("ec2", `launch-template/lt-${hex(++sequence)}`), latestVersion: 1, defaultVersion: 1, name };
+            case "aws:eks/accessEntry:AccessEntry":
+                return { accessEntryArn: arn("eks", `access-entry/${args.inputs.clusterName}/${args.name}`) };
             case "aws:ecr/repository:Repository":
                 return { arn: arn("ecr", `repository/${name}`), repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${this.region}.amazonaws.com/${name}`, name };
             default:

@@ -1,0 +1,59 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "../shared/aws-context";
+import { AccessLevel, NamespaceAccess } from "./types";
+
+const ACCESS_POLICIES: Record<AccessLevel | "admin", string> = {
+    admin: "AmazonEKSClusterAdminPolicy",
+    edit: "AmazonEKSEditPolicy",
+    view: "AmazonEKSViewPolicy",
+};
+
+/** `role/<name>` / `user/<name>` shorthand → full ARN in the deploying account; full ARNs pass through. */
+export function principalArn(ctx: AwsContext, principal: string): pulumi.Output<string> {
+    return principal.startsWith("arn:")
+        ? pulumi.output(principal)
+        : pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:${principal}`;
+}
+
+/** A stable, readable logical name for a principal: its last path segment. */
+function principalLabel(principal: string): string {
+    return principal.split("/").pop()!.replace(/[^A-Za-z0-9-]/g, "-").toLowerCase();
+}
+
+export interface AccessEntriesArgs {
+    clusterName: pulumi.Input<string>;
+    adminPrincipals: string[];
+    namespaceAccess: NamespaceAccess[];
+    aws: AwsContext;
+}
+
+/**
+ * One access entry per principal: cluster-admin for the platform admins, view/edit limited to
+ * named namespaces for everyone else (CIS 4.1.1). Returns the admin entries' associations, which
+ * in-cluster resources wait for.
+ */
+export function createAccessEntries(args: AccessEntriesArgs, parent: pulumi.Resource): aws.eks.AccessPolicyAssociation[] {
+    const grants: { principal: string; level: AccessLevel | "admin"; namespaces?: string[] }[] = [
+        ...args.adminPrincipals.map((principal) => ({ principal, level: "admin" as const })),
+        ...args.namespaceAccess,
+    ];
+    const admin: aws.eks.AccessPolicyAssociation[] = [];
+    for (const grant of grants) {
+        const label = `${grant.level}-${principalLabel(grant.principal)}`;
+        const arn = principalArn(args.aws, grant.principal);
+        const entry = new aws.eks.AccessEntry(label, { clusterName: args.clusterName, principalArn: arn, type: "STANDARD" }, { parent });
+        const association = new aws.eks.AccessPolicyAssociation(
+            label,
+            {
+                clusterName: args.clusterName,
+                principalArn: entry.principalArn,
+                policyArn: pulumi.interpolate`arn:${args.aws.partition}:eks::aws:cluster-access-policy/${ACCESS_POLICIES[grant.level]}`,
+                accessScope: grant.namespaces ? { type: "namespace", namespaces: grant.namespaces } : { type: "cluster" },
+            },
+            { parent },
+        );
+        if (grant.level === "admin") admin.push(association);
+    }
+    return admin;
+}

@@ -1,0 +1,112 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { arn } from "../shared/aws-context";
+import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
+import { KmsKey } from "../shared/kms-key";
+import { ClusterArgs } from "./types";
+
+/** All five control-plane log types (CKV_AWS_37). */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+export interface ControlPlane {
+    cluster: aws.eks.Cluster;
+    secretsKey: KmsKey;
+    logGroup: aws.cloudwatch.LogGroup;
+    /** The EKS-created security group shared by the control plane and all nodes. */
+    clusterSecurityGroupId: pulumi.Output<string>;
+}
+
+/** EKS control plane: IAM role, envelope-encryption key, log group, cluster, discovery tag. */
+export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): ControlPlane {
+    const name = args.name;
+    const role = new aws.iam.Role(
+        `${name}-cluster`,
+        {
+            description: `EKS control plane of ${name}`,
+            assumeRolePolicy: policyJson(serviceTrustPolicy("eks.amazonaws.com", { actions: ["sts:AssumeRole", "sts:TagSession"] })),
+        },
+        { parent },
+    );
+    const clusterPolicy = new aws.iam.RolePolicyAttachment(
+        `${name}-cluster-policy`,
+        { role: role.name, policyArn: managedPolicyArn(args.aws, "AmazonEKSClusterPolicy") },
+        { parent },
+    );
+
+    const secretsKey = new KmsKey(
+        `${name}-secrets`,
+        {
+            description: `${name}: envelope encryption of Kubernetes secrets`,
+            alias: `${name}/eks-secrets`,
+            aws: args.aws,
+            serviceStatements: [],
+            protect: args.protect,
+        },
+        { parent },
+    );
+    // EKS encrypts and decrypts secrets as the cluster role.
+    const useSecretsKey = new aws.iam.RolePolicy(
+        `${name}-cluster-secrets-key`,
+        {
+            role: role.id,
+            policy: policyJson({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+                        Resource: secretsKey.arn,
+                    },
+                ],
+            }),
+        },
+        { parent },
+    );
+
+    // Created before the cluster so EKS writes into it (with our retention and key) instead of making its own.
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-control-plane`,
+        { name: `/aws/eks/${name}/cluster`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
+        { parent, protect: args.protect },
+    );
+
+    const cluster = new aws.eks.Cluster(
+        name,
+        {
+            name,
+            version: args.version,
+            roleArn: role.arn,
+            vpcConfig: {
+                subnetIds: args.privateSubnetIds,
+                endpointPrivateAccess: true,
+                endpointPublicAccess: args.endpointPublicAccess,
+                publicAccessCidrs: args.endpointPublicAccess ? args.publicAccessCidrs : undefined,
+            },
+            accessConfig: {
+                authenticationMode: "API",
+                bootstrapClusterCreatorAdminPermissions: args.bootstrapCreatorAdmin,
+            },
+            // Add-ons are EKS managed add-ons (see addons.ts), never the unmanaged defaults.
+            bootstrapSelfManagedAddons: false,
+            encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
+            enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+            deletionProtection: args.protect,
+        },
+        { parent, protect: args.protect, dependsOn: [clusterPolicy, useSecretsKey, logGroup] },
+    );
+
+    const clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
+    // Karpenter's EC2NodeClass selects the node security group by this tag.
+    new aws.ec2.Tag(
+        `${name}-karpenter-discovery`,
+        { resourceId: clusterSecurityGroupId, key: "karpenter.sh/discovery", value: name },
+        { parent },
+    );
+
+    return { cluster, secretsKey, logGroup, clusterSecurityGroupId };
+}
+
+/** ARN of the cluster, for trust conditions (known before the cluster exists). */
+export function clusterArn(args: ClusterArgs): pulumi.Output<string> {
+    return arn(args.aws, "eks", `cluster/${args.name}`);
+}

@@ -1,0 +1,130 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyDocument } from "../shared/iam";
+import { principalArn, createAccessEntries } from "./access";
+import { EBS_CSI_SERVICE_ACCOUNT, createAddon } from "./addons";
+import { clusterArn, createControlPlane } from "./control-plane";
+import { kubeconfig } from "./kubeconfig";
+import { createSystemNodeGroup } from "./node-group";
+import { PodIdentityRole } from "./pod-identity";
+import { createDefaultStorageClass } from "./storage";
+import { ClusterArgs } from "./types";
+
+export { ClusterArgs } from "./types";
+export { PodIdentityRole } from "./pod-identity";
+
+/** What a controller needs to get AWS permissions for its service account. */
+export interface ServiceAccountPermissions {
+    namespace: string;
+    serviceAccount: string;
+    policy?: pulumi.Input<PolicyDocument>;
+    managedPolicies?: string[];
+}
+
+/**
+ * EKS cluster in the private subnets: API authentication mode with access entries, Pod Identity
+ * (no OIDC provider), secrets envelope-encrypted with a dedicated key, all control-plane logs,
+ * managed add-ons, and a small tainted system node group. Add-ons and the Platform component
+ * use `provider`, which only becomes usable once nodes, CoreDNS and admin access exist.
+ */
+export class Cluster extends pulumi.ComponentResource {
+    readonly clusterName: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly certificateAuthority: pulumi.Output<string>;
+    /** Security group of the control plane and every node (tagged for Karpenter discovery). */
+    readonly nodeSecurityGroupId: pulumi.Output<string>;
+    /** Kubeconfig using `aws eks get-token`; a secret. */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** Kubernetes provider for everything in-cluster. */
+    readonly provider: k8s.Provider;
+    readonly eksCluster: aws.eks.Cluster;
+    readonly systemNodeGroup: aws.eks.NodeGroup;
+    private readonly args: ClusterArgs;
+
+    constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:cluster:Cluster", name, {}, opts);
+        this.args = args;
+
+        const controlPlane = createControlPlane(args, this);
+        const cluster = controlPlane.cluster;
+        this.eksCluster = cluster;
+
+        const adminAccess = createAccessEntries(
+            { clusterName: cluster.name, adminPrincipals: args.adminPrincipals, namespaceAccess: args.namespaceAccess, aws: args.aws },
+            this,
+        );
+
+        // Nodes only turn Ready with the CNI and kube-proxy in place; Pod Identity needs its agent.
+        const addonArgs = { cluster, kubernetesVersion: args.version };
+        const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createAddon(addon, addonArgs, this));
+        this.systemNodeGroup = createSystemNodeGroup(
+            `${args.name}-system`,
+            { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, dependsOn: nodeAddons },
+            this,
+        );
+        // Deployments need schedulable nodes, or the add-on never turns ACTIVE.
+        const coredns = createAddon("coredns", { ...addonArgs, dependsOn: [this.systemNodeGroup] }, this);
+        const ebsCsiRole = this.podIdentity("ebs-csi-driver", {
+            namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+            serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
+            managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
+        });
+        const ebsCsi = createAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [this.systemNodeGroup, ...ebsCsiRole.ready] }, this);
+
+        this.clusterName = cluster.name;
+        this.arn = cluster.arn;
+        this.endpoint = cluster.endpoint;
+        this.certificateAuthority = cluster.certificateAuthority.data;
+        this.nodeSecurityGroupId = controlPlane.clusterSecurityGroupId;
+        this.kubeconfig = kubeconfig({
+            clusterName: cluster.name,
+            endpoint: cluster.endpoint,
+            certificateAuthority: this.certificateAuthority,
+            region: args.aws.region,
+        });
+        this.provider = new k8s.Provider(
+            `${args.name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { parent: this, dependsOn: [this.systemNodeGroup, coredns, ...adminAccess] },
+        );
+        createDefaultStorageClass(this.provider, cluster, ebsCsi, this);
+        this.warnIfDeployerLacksAccess();
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            nodeSecurityGroupId: this.nodeSecurityGroupId,
+        });
+    }
+
+    /** Role + policy + Pod Identity association for one service account of this cluster, in one call. */
+    podIdentity(name: string, permissions: ServiceAccountPermissions, opts?: pulumi.ComponentResourceOptions): PodIdentityRole {
+        return new PodIdentityRole(
+            `${this.args.name}-${name}`,
+            { ...permissions, clusterName: this.eksCluster.name, clusterArn: clusterArn(this.args), aws: this.args.aws },
+            { parent: this, ...opts },
+        );
+    }
+
+    /**
+     * Without creator bootstrap, `pulumi up` can only create in-cluster objects if the identity
+     * running it is one of the admins; say so up front instead of failing later with Unauthorized.
+     */
+    private warnIfDeployerLacksAccess(): void {
+        if (this.args.bootstrapCreatorAdmin) return;
+        const session = aws.iam.getSessionContextOutput({ arn: this.args.aws.callerArn }, { parent: this });
+        const admins = this.args.adminPrincipals.map((p) => principalArn(this.args.aws, p));
+        pulumi.all([session.issuerArn, ...admins]).apply(([issuer, ...adminArns]) => {
+            if (!adminArns.includes(issuer)) {
+                pulumi.log.warn(
+                    `${issuer} runs this update but is not in eks-platform:clusterAdminArns; with bootstrapCreatorAdmin false ` +
+                        `it cannot create in-cluster resources. Add it, or deploy as one of: ${adminArns.join(", ")}`,
+                    this,
+                );
+            }
+        });
+    }
+}

@@ -1,0 +1,99 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "../shared/aws-context";
+import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
+import { SystemNodesArgs } from "./types";
+
+/** Only system add-ons (and pods that tolerate it) run on the system nodes. */
+export const SYSTEM_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
+/** Kubernetes form of the taint, for tolerations. */
+export const SYSTEM_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" } as const;
+/** Label that marks system nodes, for nodeSelectors. */
+export const SYSTEM_NODE_LABEL = { key: "eks-platform/node-role", value: "system" } as const;
+
+/** AWS-managed policies a node needs: join the cluster, run the VPC CNI, pull images (CIS 5.1.3). */
+export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"];
+
+/**
+ * IMDSv2 only, one hop: pods cannot borrow the node role through the metadata service, so every
+ * controller gets its own Pod Identity role (CKV_AWS_79, CKV_AWS_341).
+ */
+export const NODE_METADATA_OPTIONS = {
+    httpEndpoint: "enabled",
+    httpTokens: "required",
+    httpPutResponseHopLimit: 1,
+    instanceMetadataTags: "disabled",
+} as const;
+
+export const ROOT_VOLUME = { deviceName: "/dev/xvda", sizeGiB: 50 } as const;
+
+/** EC2 role for nodes with exactly the given managed policies. */
+export function createNodeRole(
+    name: string,
+    description: string,
+    policies: string[],
+    ctx: AwsContext,
+    parent: pulumi.Resource,
+): aws.iam.Role {
+    const role = new aws.iam.Role(name, { description, assumeRolePolicy: policyJson(serviceTrustPolicy("ec2.amazonaws.com")) }, { parent });
+    for (const policy of policies) {
+        new aws.iam.RolePolicyAttachment(`${name}-${policy}`, { role: role.name, policyArn: managedPolicyArn(ctx, policy) }, { parent });
+    }
+    return role;
+}
+
+export interface SystemNodeGroupArgs {
+    clusterName: pulumi.Input<string>;
+    subnetIds: pulumi.Input<string[]>;
+    nodes: SystemNodesArgs;
+    aws: AwsContext;
+    /** Add-ons that must exist before nodes can become Ready (CNI, kube-proxy, Pod Identity agent). */
+    dependsOn: pulumi.Resource[];
+}
+
+/** The small managed node group, tainted for system add-ons, that Karpenter and CoreDNS run on. */
+export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, parent: pulumi.Resource): aws.eks.NodeGroup {
+    const role = createNodeRole(`${name}-node`, `Nodes of the ${name} managed node group`, NODE_POLICIES, args.aws, parent);
+
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+        name,
+        {
+            description: "System nodes: IMDSv2 with hop limit 1, encrypted gp3 root volume",
+            metadataOptions: NODE_METADATA_OPTIONS,
+            blockDeviceMappings: [
+                {
+                    deviceName: ROOT_VOLUME.deviceName,
+                    ebs: { volumeSize: ROOT_VOLUME.sizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+                },
+            ],
+            // Provider default tags do not reach instances that the node group launches.
+            tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+                resourceType,
+                tags: { Name: `${name}`, "eks-platform/node-group": name },
+            })),
+        },
+        { parent },
+    );
+
+    return new aws.eks.NodeGroup(
+        name,
+        {
+            clusterName: args.clusterName,
+            nodeGroupNamePrefix: `${name}-`,
+            nodeRoleArn: role.arn,
+            subnetIds: args.subnetIds,
+            amiType: args.nodes.architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+            capacityType: "ON_DEMAND",
+            instanceTypes: args.nodes.instanceTypes,
+            scalingConfig: { minSize: args.nodes.minSize, desiredSize: args.nodes.desiredSize, maxSize: args.nodes.maxSize },
+            updateConfig: { maxUnavailable: 1 },
+            labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+            taints: [SYSTEM_TAINT],
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            nodeRepairConfig: { enabled: true },
+        },
+        // A new launch template version or instance type rolls the group in place; a replacement
+        // must bring up the new group before the old one drains.
+        { parent, dependsOn: args.dependsOn, deleteBeforeReplace: false },
+    );
+}

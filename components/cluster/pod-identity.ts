@@ -1,0 +1,77 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "../shared/aws-context";
+import { PolicyDocument, managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
+
+export interface PodIdentityArgs {
+    /** Cluster the service account lives in. */
+    clusterName: pulumi.Input<string>;
+    /** ARN of that cluster: the role can only be assumed for it. */
+    clusterArn: pulumi.Input<string>;
+    /** Namespace of the service account. */
+    namespace: string;
+    /** Service account name, exactly as the chart/add-on creates it. */
+    serviceAccount: string;
+    /** Inline permissions as a typed policy document. */
+    policy?: pulumi.Input<PolicyDocument>;
+    /** AWS-managed policies by path and name, e.g. `service-role/AmazonEBSCSIDriverPolicy`. */
+    managedPolicies?: string[];
+    /** Account facts for the trust conditions. */
+    aws: AwsContext;
+}
+
+/**
+ * One IAM role for one Kubernetes service account through EKS Pod Identity: trust only
+ * `pods.eks.amazonaws.com` of this account and cluster, the given permissions, and the association.
+ */
+export class PodIdentityRole extends pulumi.ComponentResource {
+    readonly role: aws.iam.Role;
+    readonly association: aws.eks.PodIdentityAssociation;
+    readonly roleArn: pulumi.Output<string>;
+    /** Resources that must exist before the workload starts (role permissions and association). */
+    readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: PodIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:cluster:PodIdentityRole", name, {}, opts);
+        this.role = new aws.iam.Role(
+            name,
+            {
+                description: `Pod Identity role of ${args.namespace}/${args.serviceAccount}`,
+                assumeRolePolicy: policyJson(
+                    serviceTrustPolicy("pods.eks.amazonaws.com", {
+                        sourceAccount: args.aws,
+                        sourceArn: args.clusterArn,
+                        actions: ["sts:AssumeRole", "sts:TagSession"],
+                    }),
+                ),
+            },
+            { parent: this },
+        );
+        this.ready = [];
+        if (args.policy) {
+            const policy = new aws.iam.Policy(
+                name,
+                { description: `Permissions of ${args.namespace}/${args.serviceAccount}`, policy: policyJson(args.policy) },
+                { parent: this },
+            );
+            this.ready.push(new aws.iam.RolePolicyAttachment(name, { role: this.role.name, policyArn: policy.arn }, { parent: this }));
+        }
+        for (const managed of args.managedPolicies ?? []) {
+            this.ready.push(
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-${managed.split("/").pop()}`,
+                    { role: this.role.name, policyArn: managedPolicyArn(args.aws, managed) },
+                    { parent: this },
+                ),
+            );
+        }
+        this.association = new aws.eks.PodIdentityAssociation(
+            name,
+            { clusterName: args.clusterName, namespace: args.namespace, serviceAccount: args.serviceAccount, roleArn: this.role.arn },
+            { parent: this },
+        );
+        this.ready.push(this.association);
+        this.roleArn = this.role.arn;
+        this.registerOutputs({ roleArn: this.roleArn });
+    }
+}

@@ -1,0 +1,24 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Default StorageClass: encrypted gp3 through the EBS CSI driver, bound where the pod lands. */
+export function createDefaultStorageClass(
+    provider: k8s.Provider,
+    cluster: pulumi.Resource,
+    ebsCsiDriver: pulumi.Resource,
+    parent: pulumi.Resource,
+): k8s.storage.v1.StorageClass {
+    return new k8s.storage.v1.StorageClass(
+        "gp3",
+        {
+            metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+            provisioner: "ebs.csi.aws.com",
+            parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+            volumeBindingMode: "WaitForFirstConsumer",
+            allowVolumeExpansion: true,
+            reclaimPolicy: "Delete",
+        },
+        // Holds no AWS resources of its own, so destroying the cluster may simply take it along.
+        { parent, provider, dependsOn: [ebsCsiDriver], deletedWith: cluster },
+    );
+}
