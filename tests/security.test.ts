@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import { RecordedResource } from "./support/mocks";
+import { StackGraph, stackGraph } from "./support/harness";
+
+/** Every IAM-style policy document in the graph, with where it came from. */
+function policyDocuments(g: StackGraph): { where: string; doc: any }[] {
+    const fields: Record<string, string[]> = {
+        "aws:iam/role:Role": ["assumeRolePolicy"],
+        "aws:iam/rolePolicy:RolePolicy": ["policy"],
+        "aws:iam/policy:Policy": ["policy"],
+        "aws:kms/key:Key": ["policy"],
+        "aws:sqs/queuePolicy:QueuePolicy": ["policy"],
+    };
+    return g.resources.flatMap((r: RecordedResource) =>
+        (fields[r.type] ?? []).filter((f) => r.inputs[f]).map((f) => ({ where: `${r.type} ${r.name}.${f}`, doc: JSON.parse(r.inputs[f]) })),
+    );
+}
+
+const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+describe("security invariants (both stacks)", () => {
+    let graphs: StackGraph[];
+    before(async () => {
+        graphs = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
+    });
+
+    it("has no IAM statement allowing `*` or a whole service, and no NotAction", () => {
+        for (const g of graphs) {
+            const docs = policyDocuments(g);
+            expect(docs.length).to.be.greaterThan(5);
+            for (const { where, doc } of docs) {
+                for (const s of list(doc.Statement)) {
+                    expect(s.NotAction, where).to.equal(undefined);
+                    for (const action of list(s.Action)) {
+                        expect(action, where).to.not.equal("*");
+                        expect(action, where).to.not.match(/^[a-z0-9-]+:\*$/);
+                    }
+                }
+            }
+        }
+    });
+
+    it("never trusts `*`, a whole account or an account root in a role trust policy", () => {
+        for (const g of graphs) {
+            for (const role of g.ofType("aws:iam/role:Role")) {
+                for (const s of list(JSON.parse(role.inputs.assumeRolePolicy).Statement)) {
+                    expect(s.Principal, role.name).to.not.equal("*");
+                    for (const aws of list(s.Principal?.AWS)) {
+                        expect(aws, role.name).to.not.match(/^(\*|\d{12}|arn:aws:iam::\d{12}:root)$/);
+                    }
+                }
+            }
+        }
+    });
+
+    it("launches no node with IMDSv1, a hop limit above 1 or an unencrypted volume", () => {
+        for (const g of graphs) {
+            const templates = g.ofType("aws:ec2/launchTemplate:LaunchTemplate");
+            expect(templates.length).to.be.greaterThan(0);
+            for (const lt of templates) {
+                expect(lt.inputs.metadataOptions, lt.name).to.include({ httpTokens: "required", httpPutResponseHopLimit: 1 });
+                for (const bdm of lt.inputs.blockDeviceMappings) expect(bdm.ebs.encrypted, lt.name).to.equal("true");
+            }
+        }
+    });
+
+    it("sets a retention and a KMS key on every log group, a year or more in prod", () => {
+        for (const g of graphs) {
+            for (const group of g.ofType("aws:cloudwatch/logGroup:LogGroup")) {
+                expect(group.inputs.retentionInDays, group.name).to.be.a("number");
+                expect(group.inputs.kmsKeyId, group.name).to.be.a("string");
+                if (g.stack === "prod") expect(group.inputs.retentionInDays, group.name).to.be.at.least(365);
+            }
+        }
+    });
+
+    it("rotates every KMS key", () => {
+        for (const g of graphs) {
+            for (const key of g.ofType("aws:kms/key:Key")) expect(key.inputs.enableKeyRotation, key.name).to.equal(true);
+        }
+    });
+});
