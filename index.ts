@@ -14,3 +14,4 @@ export const clusterEndpoint = outputs.clusterEndpoint;
 export const clusterCertificateAuthority = outputs.clusterCertificateAuthority;
 export const nodeSecurityGroupId = outputs.nodeSecurityGroupId;
 export const kubeconfig = outputs.kubeconfig;
+export const appSecretsKeyArn = outputs.appSecretsKeyArn;

@@ -16,3 +16,21 @@ export const KUBERNETES_VERSIONS = {
  */
 export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"] as const;
 export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
+
+/** A Helm chart pinned to one version. */
+export interface ChartPin {
+    /** Chart name, or the full `oci://` reference for OCI registries. */
+    chart: string;
+    /** Classic Helm repository URL; absent for OCI charts. */
+    repo?: string;
+    version: string;
+}
+
+/** Every Helm chart the platform installs. Versions equal ../shared/reference/<chart>/Chart.yaml. */
+export const CHARTS = {
+    karpenter: { chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1" },
+    /** Same release as the controller; upgrades the CRDs, which Helm never does for a chart's crds/ folder. */
+    karpenterCrd: { chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1" },
+    awsLoadBalancerController: { chart: "aws-load-balancer-controller", repo: "https://aws.github.io/eks-charts", version: "3.5.0" },
+    externalSecrets: { chart: "external-secrets", repo: "https://charts.external-secrets.io", version: "2.9.0" },
+} as const satisfies Record<string, ChartPin>;

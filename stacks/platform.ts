@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster";
+import { ExternalSecrets } from "../components/cluster/external-secrets";
+import { Karpenter } from "../components/cluster/karpenter";
+import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
 import { Network } from "../components/network";
 import { Registry } from "../components/registry";
 import { AwsContext, arn } from "../components/shared/aws-context";
@@ -19,6 +22,7 @@ export interface PlatformOutputs {
     clusterCertificateAuthority: pulumi.Output<string>;
     nodeSecurityGroupId: pulumi.Output<string>;
     kubeconfig: pulumi.Output<string>;
+    appSecretsKeyArn: pulumi.Output<string>;
 }
 
 /** Wires the components of one stack together: Network → Registry → Cluster (→ Platform). */
@@ -97,7 +101,40 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         opts,
     );
 
+    // Add-ons are children of the cluster: they use its provider and Pod Identity helper.
+    new Karpenter(
+        "karpenter",
+        {
+            cluster,
+            clusterName: cfg.clusterName,
+            aws: ctx,
+            nodePool: cfg.addons.karpenter.nodePool,
+            amiAlias: cfg.addons.karpenter.amiAlias,
+            replicas: cfg.addons.karpenter.replicas,
+            tags: cfg.tags,
+        },
+        { parent: cluster },
+    );
+    new LoadBalancerController(
+        "aws-load-balancer-controller",
+        { cluster, clusterName: cfg.clusterName, region: cfg.region, vpcId: network.vpcId, replicas: 2 },
+        { parent: cluster },
+    );
+    const externalSecrets = new ExternalSecrets(
+        "external-secrets",
+        {
+            cluster,
+            clusterName: cfg.clusterName,
+            aws: ctx,
+            secretPrefixes: cfg.addons.externalSecrets.secretPrefixes,
+            replicas: cfg.addons.externalSecrets.replicas,
+            protect: cfg.protect,
+        },
+        { parent: cluster },
+    );
+
     return {
+        appSecretsKeyArn: externalSecrets.secretsKeyArn,
         clusterName: cluster.clusterName,
         clusterEndpoint: cluster.endpoint,
         clusterCertificateAuthority: cluster.certificateAuthority,

@@ -92,7 +92,7 @@ describe("Cluster", () => {
 
     describe("access", () => {
         it("gives prod's configured roles cluster-admin through access entries, expanding role/<name> to this account", () => {
-            const entries = prod.ofType("aws:eks/accessEntry:AccessEntry");
+            const entries = prod.ofType("aws:eks/accessEntry:AccessEntry").filter((e) => e.inputs.type === "STANDARD");
             expect(entries.map((e) => e.inputs.principalArn)).to.have.members([
                 `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-admin`,
                 `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-prod`,

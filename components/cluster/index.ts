@@ -18,7 +18,7 @@ export { PodIdentityRole } from "./pod-identity";
 export interface ServiceAccountPermissions {
     namespace: string;
     serviceAccount: string;
-    policy?: pulumi.Input<PolicyDocument>;
+    policies?: Record<string, pulumi.Input<PolicyDocument>>;
     managedPolicies?: string[];
 }
 

@@ -12,8 +12,8 @@ export interface PodIdentityArgs {
     namespace: string;
     /** Service account name, exactly as the chart/add-on creates it. */
     serviceAccount: string;
-    /** Inline permissions as a typed policy document. */
-    policy?: pulumi.Input<PolicyDocument>;
+    /** Customer-managed policies to create and attach, by a short name (one per upstream policy). */
+    policies?: Record<string, pulumi.Input<PolicyDocument>>;
     /** AWS-managed policies by path and name, e.g. `service-role/AmazonEBSCSIDriverPolicy`. */
     managedPolicies?: string[];
     /** Account facts for the trust conditions. */
@@ -48,13 +48,13 @@ export class PodIdentityRole extends pulumi.ComponentResource {
             { parent: this },
         );
         this.ready = [];
-        if (args.policy) {
+        for (const [label, document] of Object.entries(args.policies ?? {})) {
             const policy = new aws.iam.Policy(
-                name,
-                { description: `Permissions of ${args.namespace}/${args.serviceAccount}`, policy: policyJson(args.policy) },
+                `${name}-${label}`,
+                { description: `${label} permissions of ${args.namespace}/${args.serviceAccount}`, policy: policyJson(document) },
                 { parent: this },
             );
-            this.ready.push(new aws.iam.RolePolicyAttachment(name, { role: this.role.name, policyArn: policy.arn }, { parent: this }));
+            this.ready.push(new aws.iam.RolePolicyAttachment(`${name}-${label}`, { role: this.role.name, policyArn: policy.arn }, { parent: this }));
         }
         for (const managed of args.managedPolicies ?? []) {
             this.ready.push(

@@ -1,3 +1,4 @@
+import { familyArchitecture } from "../../components/cluster/karpenter/families";
 import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { isPrivate, parseIpv4Cidr } from "./cidr";
 import { ConfigReader } from "./reader";
@@ -106,9 +107,9 @@ function isSupportedVersion(version: string): boolean {
     return minor !== undefined && Number(minor) >= oldest && Number(minor) <= newest;
 }
 
-/** Graviton families carry a `g` after the generation digit (m7g, c6gn, t4g); everything else is x86_64. */
+/** EC2 naming of the architecture, for the node group's AMI type. */
 export function architectureOf(instanceType: string): "x86_64" | "arm64" {
-    return /^[a-z]+\d+g/.test(instanceType.split(".")[0]) ? "arm64" : "x86_64";
+    return familyArchitecture(instanceType.split(".")[0]) === "arm64" ? "arm64" : "x86_64";
 }
 
 function parseNamespaceAccess(entry: string): NamespaceAccess | undefined {

@@ -1,4 +1,5 @@
 import { AccessLevel, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
+import { NodePoolSettings } from "../../components/cluster/karpenter/manifests";
 import { NatStrategy } from "../../components/network/types";
 
 export { AccessLevel, NamespaceAccess, NatStrategy, SystemNodesArgs };
@@ -22,6 +23,7 @@ export interface PlatformConfig {
     /** EKS cluster name. */
     clusterName: string;
     cluster: ClusterConfig;
+    addons: AddonsConfig;
     /** Waived security checks: check id → reason. */
     waivers: Record<string, string>;
 }
@@ -50,4 +52,16 @@ export interface ClusterConfig {
     namespaceAccess: NamespaceAccess[];
     bootstrapCreatorAdmin: boolean;
     systemNodes: SystemNodesArgs;
+}
+
+export interface AddonsConfig {
+    karpenter: {
+        nodePool: NodePoolSettings;
+        amiAlias: string;
+        replicas: number;
+    };
+    externalSecrets: {
+        secretPrefixes: string[];
+        replicas: number;
+    };
 }

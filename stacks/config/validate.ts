@@ -1,5 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import { isPrivate, overlaps, parseIpv4Cidr } from "./cidr";
+import { readAddonsConfig } from "./addons";
 import { CLOUDWATCH_RETENTION_DAYS, readClusterConfig } from "./cluster";
 import { CONFIG_KEYS } from "./keys";
 import { ConfigError, ConfigReader } from "./reader";
@@ -67,6 +68,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     const tags = readTags(r, ctx.project, environment);
     const waivers = readWaivers(r);
     const cluster = readClusterConfig(r, environment, waivers);
+    const addons = readAddonsConfig(r, cluster.systemNodes.minSize);
 
     if (r.problems.length > 0) throw new ConfigError(r.problems);
     return {
@@ -78,6 +80,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         protect,
         clusterName,
         cluster,
+        addons,
         waivers,
         network: { vpcCidr, azCount, natStrategy, flowLogRetentionDays },
         registry: { repositories, keepTaggedImages, mutableTagFilters },

@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import { NODE_METADATA_OPTIONS, ROOT_VOLUME } from "../node-group";
+import { familyArchitecture } from "./families";
+
+export const NODE_CLASS_NAME = "default";
+export const NODE_POOL_NAME = "default";
+
+export interface NodePoolSettings {
+    /** EC2 families, e.g. `m6i`. */
+    instanceFamilies: string[];
+    /** `spot` and/or `on-demand`. */
+    capacityTypes: string[];
+    /** vCPUs the pool may hold in total. */
+    cpuLimit: number;
+    /** How long a node must be empty or underutilized before consolidation. */
+    consolidateAfter: string;
+    /** Maximum node lifetime; nodes are replaced (and re-patched) after it. */
+    expireAfter: string;
+}
+
+export interface NodeClassSettings {
+    clusterName: string;
+    /** IAM role name Karpenter puts into instance profiles. */
+    nodeRoleName: pulumi.Input<string>;
+    /** AMI alias, `al2023@latest` or a pinned `al2023@vYYYYMMDD`. */
+    amiAlias: string;
+    /** Tags for everything Karpenter launches (provider default tags do not reach them). */
+    tags: Record<string, string>;
+}
+
+/** karpenter.k8s.aws/v1 EC2NodeClass: discovery by tag, IMDSv2 hop 1, encrypted gp3 root. */
+export function ec2NodeClass(s: NodeClassSettings) {
+    const discovery = [{ tags: { "karpenter.sh/discovery": s.clusterName } }];
+    return {
+        apiVersion: "karpenter.k8s.aws/v1",
+        kind: "EC2NodeClass",
+        metadata: { name: NODE_CLASS_NAME },
+        spec: {
+            role: s.nodeRoleName,
+            amiSelectorTerms: [{ alias: s.amiAlias }],
+            // Only the private subnets and the cluster security group carry the discovery tag.
+            subnetSelectorTerms: discovery,
+            securityGroupSelectorTerms: discovery,
+            metadataOptions: {
+                httpEndpoint: NODE_METADATA_OPTIONS.httpEndpoint,
+                httpProtocolIPv6: "disabled",
+                httpPutResponseHopLimit: NODE_METADATA_OPTIONS.httpPutResponseHopLimit,
+                httpTokens: NODE_METADATA_OPTIONS.httpTokens,
+            },
+            blockDeviceMappings: [
+                {
+                    deviceName: ROOT_VOLUME.deviceName,
+                    ebs: { volumeSize: `${ROOT_VOLUME.sizeGiB}Gi`, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+                },
+            ],
+            tags: s.tags,
+        },
+    };
+}
+
+/** karpenter.sh/v1 NodePool drawing from the given families and capacity types. */
+export function nodePool(s: NodePoolSettings) {
+    const architectures = [...new Set(s.instanceFamilies.map(familyArchitecture))].sort();
+    return {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name: NODE_POOL_NAME },
+        spec: {
+            template: {
+                metadata: { labels: { "eks-platform/node-role": "workload" } },
+                spec: {
+                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: NODE_CLASS_NAME },
+                    requirements: [
+                        { key: "karpenter.k8s.aws/instance-family", operator: "In", values: s.instanceFamilies },
+                        { key: "karpenter.sh/capacity-type", operator: "In", values: s.capacityTypes },
+                        { key: "kubernetes.io/arch", operator: "In", values: architectures },
+                        { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+                    ],
+                    expireAfter: s.expireAfter,
+                },
+            },
+            limits: { cpu: String(s.cpuLimit) },
+            disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: s.consolidateAfter },
+        },
+    };
+}
