@@ -167,3 +167,28 @@ describe("cluster config", () => {
         expect(errorFor("prod", { clusterLogRetentionDays: 0 })).to.include("eks-platform:clusterLogRetentionDays: got 0;");
     });
 });
+
+describe("add-on config", () => {
+    it("rejects unknown instance families", () => {
+        expect(errorFor("dev", { karpenterInstanceFamilies: ["t3", "t9z"] })).to.include('eks-platform:karpenterInstanceFamilies: got "t9z" (not an EC2 instance family)');
+        expect(errorFor("dev", { karpenterInstanceFamilies: [] })).to.include("eks-platform:karpenterInstanceFamilies: got []");
+    });
+    it("rejects unknown capacity types", () => {
+        expect(errorFor("dev", { karpenterCapacityTypes: ["spot", "ondemand"] })).to.include('eks-platform:karpenterCapacityTypes: got "ondemand"; allowed: a non-empty list of spot and on-demand');
+    });
+    it("rejects a CPU limit that is not positive", () => {
+        expect(errorFor("dev", { karpenterCpuLimit: 0 })).to.include("eks-platform:karpenterCpuLimit: got 0; allowed: an integer from 1 to 10000");
+    });
+    it("rejects malformed durations and AMI aliases", () => {
+        expect(errorFor("dev", { karpenterConsolidateAfter: "5 minutes" })).to.include('eks-platform:karpenterConsolidateAfter: got "5 minutes"; allowed: a duration');
+        expect(errorFor("dev", { karpenterExpireAfter: "30d" })).to.include('eks-platform:karpenterExpireAfter: got "30d"');
+        expect(errorFor("prod", { karpenterAmiAlias: "al2@latest" })).to.include('eks-platform:karpenterAmiAlias: got "al2@latest"; allowed: al2023@latest or al2023@vYYYYMMDD');
+    });
+    it("rejects more controller replicas than system nodes", () => {
+        expect(errorFor("dev", { karpenterReplicas: 3 })).to.include("eks-platform:karpenterReplicas: got 3; allowed: an integer from 1 to systemNodeMinSize");
+    });
+    it("requires secret prefixes, without slashes", () => {
+        expect(errorFor("prod", { externalSecretsPrefixes: undefined })).to.include("eks-platform:externalSecretsPrefixes: missing");
+        expect(errorFor("prod", { externalSecretsPrefixes: ["prod/*"] })).to.include('eks-platform:externalSecretsPrefixes: got "prod/*"');
+    });
+});

@@ -33,3 +33,33 @@ export function referenceYaml<T = any>(relative: string): T {
 export function referenceYamlDocuments<T = any>(relative: string): T[] {
     return parseAllDocuments(referenceText(relative)).map((d) => d.toJS() as T);
 }
+
+/** Keys whose values are free-form maps or lists in every chart (labels, selectors, tolerations…). */
+const FREE_FORM = new Set(["annotations", "labels", "nodeSelector", "tolerations", "affinity", "podAnnotations", "podLabels", "resources", "extraLabels", "additionalLabels"]);
+
+/**
+ * Paths in `values` that the chart's values.yaml does not have. A path counts as known when it
+ * exists, or when it runs into a free-form key or into a key whose default is an empty map/list.
+ */
+export function unknownValuesPaths(values: unknown, reference: unknown, prefix = ""): string[] {
+    if (values === null || typeof values !== "object" || Array.isArray(values)) return [];
+    const unknown: string[] = [];
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+        const path = prefix ? `${prefix}.${key}` : key;
+        const ref = reference as Record<string, unknown> | null;
+        if (!ref || typeof ref !== "object" || !(key in ref)) {
+            unknown.push(path);
+            continue;
+        }
+        const refValue = ref[key];
+        const openMap = refValue !== null && typeof refValue === "object" && Object.keys(refValue as object).length === 0;
+        if (FREE_FORM.has(key) || openMap || Array.isArray(refValue)) continue;
+        unknown.push(...unknownValuesPaths(value, refValue, path));
+    }
+    return unknown;
+}
+
+/** `version` of a reference Chart.yaml. */
+export function referenceChartVersion(chartDir: string): string {
+    return String(referenceYaml<{ version: string }>(`${chartDir}/Chart.yaml`).version);
+}

@@ -57,9 +57,9 @@ export class Karpenter extends pulumi.ComponentResource {
         const provider = args.cluster.provider;
         const prefix = `${args.clusterName}-karpenter`;
 
-        this.nodeRole = createNodeRole(`${prefix}-node`, `Nodes Karpenter launches for ${args.clusterName}`, KARPENTER_NODE_POLICIES, args.aws, this);
+        this.nodeRole = createNodeRole(`${prefix}-nodes`, `Nodes Karpenter launches for ${args.clusterName}`, KARPENTER_NODE_POLICIES, args.aws, this);
         const nodeAccess = new aws.eks.AccessEntry(
-            `${prefix}-node`,
+            `${prefix}-nodes`,
             { clusterName: args.cluster.clusterName, principalArn: this.nodeRole.arn, type: "EC2_LINUX" },
             { parent: this },
         );
