@@ -8,6 +8,7 @@ import { Network } from "../components/network";
 import { Registry } from "../components/registry";
 import { AwsContext, arn } from "../components/shared/aws-context";
 import { KmsKey } from "../components/shared/kms-key";
+import { PolicyWaivers } from "../components/shared/policy-waivers";
 import { PlatformConfig } from "./config/types";
 
 /** What `index.ts` exports as stack outputs. */
@@ -32,6 +33,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     const provider = new aws.Provider("aws", { region: cfg.region as aws.Region, defaultTags: { tags: cfg.tags } });
     const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
     const ctx = awsContext(cfg.region, provider);
+    new PolicyWaivers("policy-waivers", cfg.waivers);
 
     const logsKey = new KmsKey(
         "logs",
