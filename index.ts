@@ -15,3 +15,7 @@ export const clusterCertificateAuthority = outputs.clusterCertificateAuthority;
 export const nodeSecurityGroupId = outputs.nodeSecurityGroupId;
 export const kubeconfig = outputs.kubeconfig;
 export const appSecretsKeyArn = outputs.appSecretsKeyArn;
+export const argocdUrl = outputs.argocdUrl;
+export const grafanaUrl = outputs.grafanaUrl;
+export const argocdAdminPassword = outputs.argocdAdminPassword;
+export const grafanaAdminPassword = outputs.grafanaAdminPassword;

@@ -5,6 +5,7 @@ import { ExternalSecrets } from "../components/cluster/external-secrets";
 import { Karpenter } from "../components/cluster/karpenter";
 import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
 import { Network } from "../components/network";
+import { Platform } from "../components/platform";
 import { Registry } from "../components/registry";
 import { AwsContext, arn } from "../components/shared/aws-context";
 import { KmsKey } from "../components/shared/kms-key";
@@ -24,9 +25,13 @@ export interface PlatformOutputs {
     nodeSecurityGroupId: pulumi.Output<string>;
     kubeconfig: pulumi.Output<string>;
     appSecretsKeyArn: pulumi.Output<string>;
+    argocdUrl?: pulumi.Output<string>;
+    grafanaUrl?: pulumi.Output<string>;
+    argocdAdminPassword: pulumi.Output<string>;
+    grafanaAdminPassword: pulumi.Output<string>;
 }
 
-/** Wires the components of one stack together: Network → Registry → Cluster (→ Platform). */
+/** Wires the components of one stack together: Network → Registry → Cluster (+ add-ons) → Platform. */
 export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     // One explicit provider carries the region and the tags every AWS resource gets, including the
     // children of the awsx/eks components, which inherit it.
@@ -104,7 +109,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     );
 
     // Add-ons are children of the cluster: they use its provider and Pod Identity helper.
-    new Karpenter(
+    const karpenter = new Karpenter(
         "karpenter",
         {
             cluster,
@@ -117,7 +122,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         },
         { parent: cluster },
     );
-    new LoadBalancerController(
+    const loadBalancerController = new LoadBalancerController(
         "aws-load-balancer-controller",
         { cluster, clusterName: cfg.clusterName, region: cfg.region, vpcId: network.vpcId, replicas: 2 },
         { parent: cluster },
@@ -135,7 +140,25 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         { parent: cluster },
     );
 
+    const platform = new Platform(
+        "platform",
+        {
+            cluster,
+            clusterName: cfg.clusterName,
+            dependsOn: [karpenter.nodePool, loadBalancerController.release],
+            gitops: { ...cfg.platform.gitops, project: cfg.environment },
+            argocd: cfg.platform.argocd,
+            monitoring: cfg.platform.monitoring,
+            ingress: cfg.platform.ingress,
+        },
+        opts,
+    );
+
     return {
+        argocdUrl: platform.argocd.url,
+        grafanaUrl: platform.monitoring.grafanaUrl,
+        argocdAdminPassword: platform.argocd.adminPassword,
+        grafanaAdminPassword: platform.monitoring.grafanaAdminPassword,
         appSecretsKeyArn: externalSecrets.secretsKeyArn,
         clusterName: cluster.clusterName,
         clusterEndpoint: cluster.endpoint,

@@ -192,3 +192,43 @@ describe("add-on config", () => {
         expect(errorFor("prod", { externalSecretsPrefixes: ["prod/*"] })).to.include('eks-platform:externalSecretsPrefixes: got "prod/*"');
     });
 });
+
+describe("platform config", () => {
+    const CERT = "arn:aws:acm:us-west-2:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+    it("requires a GitOps repository URL", () => {
+        expect(errorFor("dev", { gitopsRepoUrl: undefined })).to.include("eks-platform:gitopsRepoUrl: missing; set it in the stack file");
+    });
+    it("rejects a GitOps repository URL that git cannot clone", () => {
+        expect(errorFor("dev", { gitopsRepoUrl: "github.com/acme/gitops" })).to.include('eks-platform:gitopsRepoUrl: got "github.com/acme/gitops"; allowed: an https://host/path');
+        expect(errorFor("dev", { gitopsRepoUrl: "http://github.com/acme/gitops.git" })).to.include('got "http://github.com/acme/gitops.git"');
+    });
+    it("rejects an invalid certificate ARN, or one from another region", () => {
+        const hosts = { argocdHostname: "argocd.example.com", grafanaHostname: "grafana.example.com" };
+        expect(errorFor("dev", { ...hosts, ingressCertificateArn: "arn:aws:iam::111122223333:server-certificate/x" })).to.include(
+            'eks-platform:ingressCertificateArn: got "arn:aws:iam::111122223333:server-certificate/x"; allowed: empty, or an ACM certificate ARN',
+        );
+        expect(errorFor("dev", { ...hosts, ingressCertificateArn: CERT.replace("us-west-2", "eu-west-1") })).to.include("(the ALB is in us-west-2; ACM certificates are regional)");
+    });
+    it("requires host names once a certificate is set", () => {
+        expect(errorFor("dev", { ingressCertificateArn: CERT })).to.include('eks-platform:argocdHostname: got "" (ingressCertificateArn is set, so the Ingress needs a host name)');
+    });
+    it("rejects a retention that is not a positive duration", () => {
+        expect(errorFor("prod", { prometheusRetention: "0d" })).to.include('eks-platform:prometheusRetention: got "0d"; allowed: a positive Prometheus duration');
+        expect(errorFor("prod", { prometheusRetention: "-7d" })).to.include('eks-platform:prometheusRetention: got "-7d"');
+    });
+    it("rejects a volume size that is not a positive size", () => {
+        expect(errorFor("prod", { prometheusVolumeSize: "0Gi" })).to.include('eks-platform:prometheusVolumeSize: got "0Gi"; allowed: a positive size in Gi or Ti');
+        expect(errorFor("prod", { grafanaVolumeSize: "10GB" })).to.include('eks-platform:grafanaVolumeSize: got "10GB"');
+        expect(errorFor("prod", { grafanaVolumeSize: "-5Gi" })).to.include('eks-platform:grafanaVolumeSize: got "-5Gi"');
+    });
+    it("rejects an admin password stored in plain text, without echoing it", () => {
+        const msg = errorFor("prod", { argocdAdminPassword: "visible-in-git-123" });
+        expect(msg).to.include("eks-platform:argocdAdminPassword: is stored in plain text; set it with `pulumi config set --secret argocdAdminPassword <value>`");
+        expect(msg).to.not.include("visible-in-git-123");
+    });
+    it("rejects bad environment and application names", () => {
+        expect(errorFor("dev", { gitopsEnvironments: ["Dev"] })).to.include('eks-platform:gitopsEnvironments: got "Dev"');
+        expect(errorFor("dev", { gitopsApps: [] })).to.include("eks-platform:gitopsApps: got []");
+        expect(errorFor("dev", { gitopsPath: "../envs" })).to.include('eks-platform:gitopsPath: got "../envs"');
+    });
+});

@@ -41,6 +41,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly provider: k8s.Provider;
     readonly eksCluster: aws.eks.Cluster;
     readonly systemNodeGroup: aws.eks.NodeGroup;
+    /** The default `gp3` StorageClass; workloads with volumes wait for it. */
+    readonly defaultStorageClass: k8s.storage.v1.StorageClass;
     private readonly args: ClusterArgs;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -89,7 +91,7 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: this.kubeconfig, enableServerSideApply: true },
             { parent: this, dependsOn: [this.systemNodeGroup, coredns, ...adminAccess] },
         );
-        createDefaultStorageClass(this.provider, cluster, ebsCsi, this);
+        this.defaultStorageClass = createDefaultStorageClass(this.provider, cluster, ebsCsi, this);
         this.warnIfDeployerLacksAccess();
 
         this.registerOutputs({

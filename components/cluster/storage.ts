@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+export const DEFAULT_STORAGE_CLASS = "gp3";
+
 /** Default StorageClass: encrypted gp3 through the EBS CSI driver, bound where the pod lands. */
 export function createDefaultStorageClass(
     provider: k8s.Provider,
@@ -11,7 +13,7 @@ export function createDefaultStorageClass(
     return new k8s.storage.v1.StorageClass(
         "gp3",
         {
-            metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+            metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
             provisioner: "ebs.csi.aws.com",
             parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
             volumeBindingMode: "WaitForFirstConsumer",

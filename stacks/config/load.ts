@@ -12,11 +12,13 @@ import { validateConfig } from "./validate";
 export function loadConfig(projectDir: string = process.cwd()): PlatformConfig {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
+    const values = pulumi.runtime.allConfig();
     return validateConfig({
         project,
         stack,
-        values: pulumi.runtime.allConfig(),
+        values,
         otherStackCidrs: otherStackCidrs(projectDir, project, stack),
+        secretKeys: Object.keys(values).filter(isConfigSecret),
     });
 }
 
@@ -31,4 +33,10 @@ export function otherStackCidrs(projectDir: string, project: string, stack: stri
         if (typeof cidr === "string") cidrs[match[1]] = cidr;
     }
     return cidrs;
+}
+
+/** Whether the engine handed `key` over as a secret (the SDK has this, but leaves it out of its typings). */
+function isConfigSecret(key: string): boolean {
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+    return runtime.isConfigSecret?.(key) ?? false;
 }

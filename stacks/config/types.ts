@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { AccessLevel, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { NodePoolSettings } from "../../components/cluster/karpenter/manifests";
 import { NatStrategy } from "../../components/network/types";
@@ -24,6 +25,7 @@ export interface PlatformConfig {
     clusterName: string;
     cluster: ClusterConfig;
     addons: AddonsConfig;
+    platform: PlatformAppsConfig;
     /** Waived security checks: check id → reason. */
     waivers: Record<string, string>;
 }
@@ -64,4 +66,32 @@ export interface AddonsConfig {
         secretPrefixes: string[];
         replicas: number;
     };
+}
+
+export interface PlatformAppsConfig {
+    gitops: {
+        repoUrl: string;
+        revision: string;
+        /** Path with `{env}`/`{app}` placeholders. */
+        pathTemplate: string;
+        apps: string[];
+        environments: string[];
+        autoSync: boolean;
+    };
+    argocd: {
+        highAvailability: boolean;
+        /** Secret; undefined means generate one. */
+        adminPassword?: pulumi.Output<string>;
+        hostname: string;
+    };
+    monitoring: {
+        prometheusRetention: string;
+        prometheusVolumeSize: string;
+        grafanaVolumeSize: string;
+        /** Secret; undefined means generate one. */
+        grafanaAdminPassword?: pulumi.Output<string>;
+        grafanaHostname: string;
+    };
+    /** Present only when a certificate is configured: then Argo CD and Grafana get Ingresses. */
+    ingress?: { certificateArn: string; scheme: "internal" | "internet-facing" };
 }

@@ -2,6 +2,7 @@ import { distance } from "fastest-levenshtein";
 import { isPrivate, overlaps, parseIpv4Cidr } from "./cidr";
 import { readAddonsConfig } from "./addons";
 import { CLOUDWATCH_RETENTION_DAYS, readClusterConfig } from "./cluster";
+import { readPlatformConfig } from "./platform";
 import { CONFIG_KEYS } from "./keys";
 import { ConfigError, ConfigReader } from "./reader";
 import { NatStrategy, PlatformConfig } from "./types";
@@ -14,6 +15,8 @@ export interface ConfigContext {
     values: Record<string, string>;
     /** vpcCidr of every other stack in the project, by stack name. */
     otherStackCidrs: Record<string, string>;
+    /** Fully qualified keys whose values were set with `--secret`. */
+    secretKeys?: string[];
 }
 
 const NAT_STRATEGIES: readonly NatStrategy[] = ["single", "onePerAz"];
@@ -69,6 +72,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     const waivers = readWaivers(r);
     const cluster = readClusterConfig(r, environment, waivers);
     const addons = readAddonsConfig(r, cluster.systemNodes.minSize);
+    const platform = readPlatformConfig(r, region ?? "", ctx.secretKeys ?? []);
 
     if (r.problems.length > 0) throw new ConfigError(r.problems);
     return {
@@ -81,6 +85,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         clusterName,
         cluster,
         addons,
+        platform,
         waivers,
         network: { vpcCidr, azCount, natStrategy, flowLogRetentionDays },
         registry: { repositories, keepTaggedImages, mutableTagFilters },

@@ -34,8 +34,7 @@ export class CrdValidator {
         const version = this.versions.get(object.apiVersion);
         if (!version) return [`apiVersion ${object.apiVersion} is not defined by the ${this.kind} CRD (${[...this.versions.keys()].join(", ")})`];
         if (!version.served) return [`apiVersion ${object.apiVersion} is not served`];
-        const { metadata: _metadata, ...rest } = object;
-        return version.validate(rest) ? [] : (version.validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
+        return version.validate(object) ? [] : (version.validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
     }
 }
 

@@ -34,17 +34,17 @@ let queue: Promise<unknown> = Promise.resolve();
  * Runs config loading and the composition inside a mock Pulumi stack, exactly as `index.ts` does,
  * and records every registration with its options. Builds run one at a time (the runtime is global).
  */
-export function buildStack(stack: string, overrides: Record<string, unknown> = {}): Promise<StackGraph> {
-    const run = queue.then(() => buildNow(stack, overrides));
+export function buildStack(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = []): Promise<StackGraph> {
+    const run = queue.then(() => buildNow(stack, overrides, secretKeys));
     queue = run.catch(() => undefined);
     return run;
 }
 
-async function buildNow(stack: string, overrides: Record<string, unknown>): Promise<StackGraph> {
+async function buildNow(stack: string, overrides: Record<string, unknown>, secretKeys: string[]): Promise<StackGraph> {
     const values = configWith(stack, overrides);
     const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2");
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
-    pulumi.runtime.setAllConfig(values);
+    pulumi.runtime.setAllConfig(values, secretKeys.map((k) => (k.includes(":") ? k : `${PROJECT}:${k}`)));
 
     const options = new Map<string, RecordedOptions>();
     const names = new Map<pulumi.Resource, string>();
@@ -121,3 +121,13 @@ async function settle(mocks: PlatformMocks): Promise<void> {
 }
 
 export type { PlatformOutputs };
+
+/**
+ * Runs `task` in the queue `buildStack` uses, after every build queued before it. The Pulumi runtime
+ * and its mocks are process-global, so any other test that calls `setMocks` must go through here.
+ */
+export function serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+}

@@ -107,6 +107,10 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { arn: arn("ec2", `launch-template/lt-${hex(++sequence)}`), latestVersion: 1, defaultVersion: 1, name };
             case "aws:eks/accessEntry:AccessEntry":
                 return { accessEntryArn: arn("eks", `access-entry/${args.inputs.clusterName}/${args.name}`) };
+            case "random:index/randomPassword:RandomPassword":
+                return { result: `generated-${args.name}-Pw0rd`, bcryptHash: "$2a$10$mockmockmockmockmockmu" };
+            case "random:index/randomString:RandomString":
+                return { result: "abcdefghijklmnopqrstuv".slice(0, args.inputs.length ?? 22) };
             case "aws:ecr/repository:Repository":
                 return { arn: arn("ecr", `repository/${name}`), repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${this.region}.amazonaws.com/${name}`, name };
             default:

@@ -1,0 +1,19 @@
+import * as random from "@pulumi/random";
+import * as pulumi from "@pulumi/pulumi";
+import { hashSync } from "bcryptjs";
+
+export interface AdminPassword {
+    /** The password: the configured one, or a generated one kept in state. A secret. */
+    password: pulumi.Output<string>;
+    /** bcrypt hash of it with a salt kept in state, so the hash (and the Helm values) stay stable. A secret. */
+    bcryptHash: pulumi.Output<string>;
+}
+
+/** Uses `configured` when set, otherwise a generated 24-character password. */
+export function adminPassword(name: string, configured: pulumi.Output<string> | undefined, parent: pulumi.Resource): AdminPassword {
+    const password = configured ?? new random.RandomPassword(name, { length: 24, special: false }, { parent }).result;
+    // bcrypt's salt alphabet is [./A-Za-z0-9]; 22 alphanumerics is a valid 128-bit salt.
+    const salt = new random.RandomString(`${name}-salt`, { length: 22, special: false }, { parent }).result;
+    const bcryptHash = pulumi.all([password, salt]).apply(([pw, s]) => hashSync(pw, `$2a$10$${s}`));
+    return { password: pulumi.secret(password), bcryptHash: pulumi.secret(bcryptHash) };
+}

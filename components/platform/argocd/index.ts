@@ -1,0 +1,86 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { helmRelease } from "../../shared/helm-release";
+import { CHARTS } from "../../versions";
+import { adminPassword } from "../admin-password";
+import { AlbIngressSettings, albIngress } from "../ingress";
+import { ARGOCD_NAMESPACE, GitOpsSettings, appProject, applicationSet } from "./gitops";
+import { argoCdValues } from "./values";
+
+export interface ArgoCdArgs {
+    /** Provider of the cluster. */
+    provider: k8s.Provider;
+    /** The EKS cluster: the namespace goes with it on destroy. */
+    cluster: pulumi.Resource;
+    /** What must run first: Karpenter's NodePool (pods need nodes), the LBC (Ingress admission and teardown). */
+    dependsOn: pulumi.Resource[];
+    gitops: GitOpsSettings;
+    highAvailability: boolean;
+    /** Configured admin password (secret), or undefined to generate one. */
+    adminPassword?: pulumi.Output<string>;
+    /** Shared-ALB settings; absent means no Ingress (port-forward instead). */
+    ingress?: AlbIngressSettings & { host: string };
+}
+
+/** Argo CD, its admin password, the environment's AppProject and ApplicationSet, and optionally an Ingress. */
+export class ArgoCd extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+    readonly adminPassword: pulumi.Output<string>;
+    readonly url?: pulumi.Output<string>;
+
+    constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:platform:ArgoCd", name, {}, opts);
+        const provider = args.provider;
+        const namespace = new k8s.core.v1.Namespace(
+            name,
+            { metadata: { name: ARGOCD_NAMESPACE } },
+            { parent: this, provider, deletedWith: args.cluster },
+        );
+        const password = adminPassword(`${name}-admin`, args.adminPassword, this);
+        this.adminPassword = password.password;
+
+        this.release = helmRelease(
+            name,
+            {
+                chart: CHARTS.argoCd,
+                namespace: namespace.metadata.name,
+                releaseName: "argocd",
+                values: argoCdValues({ highAvailability: args.highAvailability, adminPasswordHash: password.bcryptHash, hostname: args.ingress?.host }),
+            },
+            { parent: this, provider, dependsOn: args.dependsOn },
+        );
+
+        const project = new k8s.apiextensions.CustomResource(`${name}-project`, appProject(args.gitops), {
+            parent: this,
+            provider,
+            dependsOn: [this.release],
+        });
+        // Deleting it deletes the Applications, whose finalizers remove what they deployed, while the
+        // LBC (which the release depends on) can still clean up their load balancers.
+        new k8s.apiextensions.CustomResource(`${name}-applications`, applicationSet(args.gitops), {
+            parent: this,
+            provider,
+            dependsOn: [this.release, project],
+            customTimeouts: { delete: "15m" },
+        });
+
+        if (args.ingress) {
+            albIngress(
+                `${name}-server`,
+                {
+                    ...args.ingress,
+                    namespace: namespace.metadata.name,
+                    name: "argocd-server",
+                    serviceName: "argocd-server",
+                    servicePort: 443,
+                    // argocd-server keeps serving TLS itself; the ALB re-encrypts to it.
+                    backendProtocol: "HTTPS",
+                    healthCheckPath: "/healthz",
+                },
+                { parent: this, provider, dependsOn: [this.release, ...args.dependsOn] },
+            );
+            this.url = pulumi.output(`https://${args.ingress.host}`);
+        }
+        this.registerOutputs({ url: this.url });
+    }
+}

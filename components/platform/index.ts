@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Cluster } from "../cluster";
+import { ArgoCd } from "./argocd";
+import { GitOpsSettings } from "./argocd/gitops";
+import { Monitoring } from "./monitoring";
+
+export interface PlatformArgs {
+    /** The cluster (provider, storage class) the platform runs on. */
+    cluster: Cluster;
+    /** Cluster name: names the shared ALB's IngressGroup. */
+    clusterName: string;
+    /** Karpenter's NodePool and the Load Balancer Controller: every release here waits for both. */
+    dependsOn: pulumi.Resource[];
+    gitops: GitOpsSettings;
+    argocd: { highAvailability: boolean; adminPassword?: pulumi.Output<string>; hostname: string };
+    monitoring: {
+        prometheusRetention: string;
+        prometheusVolumeSize: string;
+        grafanaVolumeSize: string;
+        grafanaAdminPassword?: pulumi.Output<string>;
+        grafanaHostname: string;
+    };
+    /** Shared ALB; absent means no Ingress at all. */
+    ingress?: { certificateArn: string; scheme: "internal" | "internet-facing" };
+}
+
+/**
+ * GitOps (Argo CD with the environment's project and ApplicationSet) and monitoring
+ * (kube-prometheus-stack). The two do not wait for each other; both wait for nodes and the LBC.
+ */
+export class Platform extends pulumi.ComponentResource {
+    readonly argocd: ArgoCd;
+    readonly monitoring: Monitoring;
+
+    constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:platform:Platform", name, {}, opts);
+        const shared = args.ingress && { ...args.ingress, groupName: `${args.clusterName}-platform` };
+        const common = { provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: args.dependsOn };
+
+        this.argocd = new ArgoCd(
+            "argocd",
+            {
+                ...common,
+                gitops: args.gitops,
+                highAvailability: args.argocd.highAvailability,
+                adminPassword: args.argocd.adminPassword,
+                ingress: shared && { ...shared, host: args.argocd.hostname },
+            },
+            { parent: this },
+        );
+        this.monitoring = new Monitoring(
+            "monitoring",
+            {
+                ...common,
+                storageClass: args.cluster.defaultStorageClass,
+                prometheusRetention: args.monitoring.prometheusRetention,
+                prometheusVolumeSize: args.monitoring.prometheusVolumeSize,
+                grafanaVolumeSize: args.monitoring.grafanaVolumeSize,
+                grafanaAdminPassword: args.monitoring.grafanaAdminPassword,
+                ingress: shared && { ...shared, host: args.monitoring.grafanaHostname },
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ argocdUrl: this.argocd.url, grafanaUrl: this.monitoring.grafanaUrl });
+    }
+}

@@ -1,0 +1,69 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface AlbIngressSettings {
+    /** ACM certificate the ALB terminates TLS with. */
+    certificateArn: string;
+    /** `internal` or `internet-facing`. */
+    scheme: "internal" | "internet-facing";
+    /** IngressGroup: every Ingress with the same group shares one ALB. */
+    groupName: string;
+}
+
+export interface AlbIngressArgs extends AlbIngressSettings {
+    namespace: pulumi.Input<string>;
+    /** Ingress object name. */
+    name: string;
+    host: string;
+    serviceName: string;
+    servicePort: number;
+    /** Protocol from the ALB to the pods. */
+    backendProtocol: "HTTP" | "HTTPS";
+    healthCheckPath: string;
+}
+
+/** An HTTPS-only Ingress on the shared ALB that the AWS Load Balancer Controller builds. */
+export function albIngress(
+    resourceName: string,
+    args: AlbIngressArgs,
+    opts: pulumi.CustomResourceOptions & { provider: k8s.Provider },
+): k8s.networking.v1.Ingress {
+    return new k8s.networking.v1.Ingress(
+        resourceName,
+        {
+            metadata: {
+                name: args.name,
+                namespace: args.namespace,
+                annotations: {
+                    "alb.ingress.kubernetes.io/group.name": args.groupName,
+                    "alb.ingress.kubernetes.io/scheme": args.scheme,
+                    "alb.ingress.kubernetes.io/target-type": "ip",
+                    "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTPS: 443 }]),
+                    "alb.ingress.kubernetes.io/certificate-arn": args.certificateArn,
+                    "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                    "alb.ingress.kubernetes.io/backend-protocol": args.backendProtocol,
+                    "alb.ingress.kubernetes.io/healthcheck-protocol": args.backendProtocol,
+                    "alb.ingress.kubernetes.io/healthcheck-path": args.healthCheckPath,
+                },
+            },
+            spec: {
+                ingressClassName: "alb",
+                rules: [
+                    {
+                        host: args.host,
+                        http: {
+                            paths: [
+                                {
+                                    path: "/",
+                                    pathType: "Prefix",
+                                    backend: { service: { name: args.serviceName, port: { number: args.servicePort } } },
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
+        },
+        opts,
+    );
+}

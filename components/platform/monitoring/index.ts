@@ -1,0 +1,88 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_STORAGE_CLASS } from "../../cluster/storage";
+import { helmRelease } from "../../shared/helm-release";
+import { CHARTS } from "../../versions";
+import { adminPassword } from "../admin-password";
+import { AlbIngressSettings, albIngress } from "../ingress";
+import { GRAFANA_ADMIN_SECRET, MonitoringValuesArgs, monitoringValues } from "./values";
+
+export const MONITORING_NAMESPACE = "monitoring";
+const RELEASE_NAME = "kube-prometheus-stack";
+
+export interface MonitoringArgs extends Omit<MonitoringValuesArgs, "storageClassName"> {
+    /** Provider of the cluster. */
+    provider: k8s.Provider;
+    /** The EKS cluster: the namespace goes with it on destroy. */
+    cluster: pulumi.Resource;
+    /** The default StorageClass (volumes need it), and what else must run first. */
+    storageClass: k8s.storage.v1.StorageClass;
+    dependsOn: pulumi.Resource[];
+    /** Configured Grafana admin password (secret), or undefined to generate one. */
+    grafanaAdminPassword?: pulumi.Output<string>;
+    /** Shared-ALB settings for Grafana; absent means no Ingress. */
+    ingress?: AlbIngressSettings & { host: string };
+}
+
+/** Prometheus, Alertmanager and Grafana (kube-prometheus-stack), Grafana's admin in a Secret. */
+export class Monitoring extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+    readonly grafanaAdminPassword: pulumi.Output<string>;
+    readonly grafanaUrl?: pulumi.Output<string>;
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:platform:Monitoring", name, {}, opts);
+        const provider = args.provider;
+        const namespace = new k8s.core.v1.Namespace(
+            name,
+            { metadata: { name: MONITORING_NAMESPACE } },
+            { parent: this, provider, deletedWith: args.cluster },
+        );
+        const password = adminPassword(`${name}-grafana-admin`, args.grafanaAdminPassword, this);
+        this.grafanaAdminPassword = password.password;
+        // The chart reads the admin from this Secret; the password never appears in Helm values.
+        const adminSecret = new k8s.core.v1.Secret(
+            `${name}-grafana-admin`,
+            {
+                metadata: { name: GRAFANA_ADMIN_SECRET.name, namespace: namespace.metadata.name },
+                type: "Opaque",
+                stringData: { [GRAFANA_ADMIN_SECRET.userKey]: "admin", [GRAFANA_ADMIN_SECRET.passwordKey]: password.password },
+            },
+            { parent: this, provider },
+        );
+
+        this.release = helmRelease(
+            name,
+            {
+                chart: CHARTS.kubePrometheusStack,
+                namespace: namespace.metadata.name,
+                releaseName: RELEASE_NAME,
+                values: monitoringValues({
+                    prometheusRetention: args.prometheusRetention,
+                    prometheusVolumeSize: args.prometheusVolumeSize,
+                    grafanaVolumeSize: args.grafanaVolumeSize,
+                    storageClassName: DEFAULT_STORAGE_CLASS,
+                }),
+            },
+            { parent: this, provider, dependsOn: [adminSecret, args.storageClass, ...args.dependsOn] },
+        );
+
+        if (args.ingress) {
+            albIngress(
+                `${name}-grafana`,
+                {
+                    ...args.ingress,
+                    namespace: namespace.metadata.name,
+                    name: "grafana",
+                    serviceName: `${RELEASE_NAME}-grafana`,
+                    servicePort: 80,
+                    backendProtocol: "HTTP",
+                    healthCheckPath: "/api/health",
+                },
+                { parent: this, provider, dependsOn: [this.release, ...args.dependsOn] },
+            );
+            this.grafanaUrl = pulumi.output(`https://${args.ingress.host}`);
+        }
+        this.registerOutputs({ grafanaUrl: this.grafanaUrl });
+    }
+}

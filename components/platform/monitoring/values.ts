@@ -1,0 +1,64 @@
+import { podMonitors } from "./scrape";
+
+export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" } as const;
+
+export interface MonitoringValuesArgs {
+    prometheusRetention: string;
+    prometheusVolumeSize: string;
+    grafanaVolumeSize: string;
+    /** The default StorageClass the volumes use. */
+    storageClassName: string;
+}
+
+const WORKLOAD_NODES = { "eks-platform/node-role": "workload" };
+
+const volumeClaim = (storageClassName: string, size: string) => ({
+    volumeClaimTemplate: { spec: { storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } },
+});
+
+/**
+ * kube-prometheus-stack values. Paths exist in the chart's values.yaml, except two keys of its
+ * subcharts (whose values files are not part of the reference): `grafana.persistence` and
+ * `prometheus-node-exporter.tolerations`.
+ */
+export function monitoringValues(a: MonitoringValuesArgs) {
+    return {
+        // CRDs are too large for client-side apply's last-applied annotation; the upgrade job
+        // applies them server-side on every chart upgrade (Helm itself never upgrades CRDs).
+        crds: { enabled: true, upgradeJob: { enabled: true, forceConflicts: true } },
+        alertmanager: {
+            enabled: true,
+            alertmanagerSpec: {
+                nodeSelector: WORKLOAD_NODES,
+                resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                storage: volumeClaim(a.storageClassName, "10Gi"),
+            },
+        },
+        grafana: {
+            enabled: true,
+            defaultDashboardsEnabled: true,
+            admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
+            // A StatefulSet, so a rollout never needs the ReadWriteOnce volume on two nodes at once.
+            persistence: { enabled: true, type: "statefulset", storageClassName: a.storageClassName, size: a.grafanaVolumeSize },
+        },
+        prometheus: {
+            additionalPodMonitors: podMonitors(),
+            prometheusSpec: {
+                retention: a.prometheusRetention,
+                storageSpec: volumeClaim(a.storageClassName, a.prometheusVolumeSize),
+                nodeSelector: WORKLOAD_NODES,
+                resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                // Pick up monitors and rules from every release, not only this one.
+                serviceMonitorSelectorNilUsesHelmValues: false,
+                podMonitorSelectorNilUsesHelmValues: false,
+                ruleSelectorNilUsesHelmValues: false,
+            },
+        },
+        prometheusOperator: {
+            nodeSelector: WORKLOAD_NODES,
+            resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        },
+        // Node metrics from every node, the tainted system nodes included.
+        "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
+    };
+}

@@ -1,0 +1,269 @@
+import { expect } from "chai";
+import { compareSync } from "bcryptjs";
+import { StackGraph, buildStack, stackGraph } from "./support/harness";
+import { ACCOUNT_ID } from "./support/mocks";
+import { CrdValidator } from "./support/crd";
+import { referenceChartVersion, referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
+import { isSecretValue, occurrences, reveal } from "./support/secrets";
+
+const release = (g: StackGraph, releaseName: string) => g.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === releaseName)!;
+const values = (g: StackGraph, releaseName: string) => reveal(release(g, releaseName).inputs.values);
+const one = (g: StackGraph, kind: string) => {
+    const found = g.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`));
+    expect(found, kind).to.have.length(1);
+    return found[0];
+};
+const CERT = `arn:aws:acm:us-west-2:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+
+/** Application names an ApplicationSet's list generator + template produce. */
+function generatedApplications(appSet: any): { name: string; namespace: string; path: string; syncPolicy: any }[] {
+    const template = appSet.spec.template;
+    return appSet.spec.generators[0].list.elements.map((e: Record<string, string>) => {
+        const render = (text: string) => text.replace(/\{\{\.(\w+)\}\}/g, (_, k: string) => e[k]);
+        return {
+            name: render(template.metadata.name),
+            namespace: render(template.spec.destination.namespace),
+            path: render(template.spec.source.path),
+            syncPolicy: template.spec.syncPolicy,
+        };
+    });
+}
+
+describe("Platform", () => {
+    let dev: StackGraph;
+    let prod: StackGraph;
+    before(async () => {
+        [dev, prod] = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
+    });
+
+    describe("Argo CD", () => {
+        it("installs argo-cd 10.1.1 into argocd after Karpenter's NodePool and the Load Balancer Controller", () => {
+            for (const g of [dev, prod]) {
+                const r = release(g, "argocd");
+                expect(r.inputs).to.include({ chart: "argo-cd", version: "10.1.1", namespace: "argocd" });
+                expect(r.inputs.repositoryOpts).to.deep.equal({ repo: "https://argoproj.github.io/argo-helm" });
+                expect(r.opts.dependsOn).to.include(`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-karpenter-node-pool`);
+                expect(r.opts.dependsOn).to.include(`kubernetes:helm.sh/v3:Release::eks-${g.stack}-aws-load-balancer-controller`);
+            }
+        });
+
+        it("is HA-sized in prod and single-replica in dev", () => {
+            const p = values(prod, "argocd");
+            expect([p.server.replicas, p.repoServer.replicas, p.applicationSet.replicas]).to.deep.equal([2, 2, 2]);
+            expect([p.server.pdb.enabled, p.repoServer.pdb.enabled, p.controller.pdb.enabled, p.applicationSet.pdb.enabled]).to.deep.equal([true, true, true, true]);
+            expect(p["redis-ha"].enabled).to.equal(true);
+            expect(p.redis.enabled).to.equal(false);
+            const d = values(dev, "argocd");
+            expect([d.server.replicas, d.repoServer.replicas, d.applicationSet.replicas, d.controller.replicas]).to.deep.equal([1, 1, 1, 1]);
+            expect(d["redis-ha"].enabled).to.equal(false);
+            expect(d.server.pdb.enabled).to.equal(false);
+        });
+
+        it("runs on Karpenter nodes with resources set, exec off and a ClusterIP server", () => {
+            for (const g of [dev, prod]) {
+                const v = values(g, "argocd");
+                expect(v.global.nodeSelector).to.deep.equal({ "eks-platform/node-role": "workload" });
+                expect(v.global.tolerations).to.equal(undefined);
+                for (const c of ["controller", "server", "repoServer", "applicationSet"]) expect(v[c].resources.requests, c).to.have.keys("cpu", "memory");
+                expect(v.configs.cm["exec.enabled"]).to.equal(false);
+                expect(v.server.service.type).to.equal("ClusterIP");
+            }
+        });
+
+        it("passes the admin password only as a bcrypt hash of the exported (secret) password", () => {
+            for (const g of [dev, prod]) {
+                const secretValues = release(g, "argocd").inputs.values;
+                const hash = reveal(secretValues).configs.secret.argocdServerAdminPassword;
+                expect(hash).to.match(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
+                expect(compareSync(g.outputs.argocdAdminPassword, hash)).to.equal(true);
+                expect(occurrences(secretValues, hash).every((o) => o.secret)).to.equal(true);
+                expect(occurrences(secretValues, g.outputs.argocdAdminPassword)).to.deep.equal([]);
+            }
+        });
+
+        it("limits the environment's AppProject to the GitOps repo and exactly the configured namespaces of this cluster", () => {
+            for (const [g, project, namespaces] of [[dev, "dev", ["dev", "staging"]], [prod, "prod", ["production"]]] as const) {
+                const spec = one(g, "AppProject").inputs;
+                expect(spec.metadata).to.deep.equal({ name: project, namespace: "argocd" });
+                expect(spec.spec.sourceRepos).to.deep.equal(["https://github.com/eks-platform/gitops.git"]);
+                expect(spec.spec.destinations).to.deep.equal(namespaces.map((namespace) => ({ server: "https://kubernetes.default.svc", namespace })));
+                for (const d of spec.spec.destinations) expect(d.namespace).to.not.include("*");
+            }
+        });
+
+        it("generates myapp-dev and myapp-staging on dev, synced automatically with prune, self-heal and retry", () => {
+            const apps = generatedApplications(one(dev, "ApplicationSet").inputs);
+            expect(apps.map((a) => [a.name, a.namespace, a.path])).to.deep.equal([
+                ["myapp-dev", "dev", "envs/dev"],
+                ["myapp-staging", "staging", "envs/staging"],
+            ]);
+            for (const a of apps) {
+                expect(a.syncPolicy.automated).to.deep.equal({ prune: true, selfHeal: true });
+                expect(a.syncPolicy.retry.limit).to.be.greaterThan(0);
+                expect(a.syncPolicy.retry.backoff).to.include.keys("duration", "factor", "maxDuration");
+            }
+            expect(one(dev, "ApplicationSet").inputs.spec.template.spec.project).to.equal("dev");
+        });
+
+        it("generates only myapp-production on prod, with no automated sync but CreateNamespace and ServerSideApply", () => {
+            const apps = generatedApplications(one(prod, "ApplicationSet").inputs);
+            expect(apps.map((a) => [a.name, a.namespace, a.path])).to.deep.equal([["myapp-production", "production", "envs/production"]]);
+            expect(apps[0].syncPolicy).to.not.have.property("automated");
+            expect(apps[0].syncPolicy.syncOptions).to.include.members(["CreateNamespace=true", "ServerSideApply=true"]);
+            const source = one(prod, "ApplicationSet").inputs.spec.template.spec.source;
+            expect(source).to.deep.include({ repoURL: "https://github.com/eks-platform/gitops.git", targetRevision: "main" });
+        });
+
+        it("creates the project and ApplicationSet after the chart (its CRDs) and removes them first", () => {
+            expect(one(dev, "AppProject").opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::argocd");
+            expect(one(dev, "ApplicationSet").opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::argocd");
+        });
+    });
+
+    describe("monitoring", () => {
+        it("installs kube-prometheus-stack 88.5.3 into monitoring with server-side CRD upgrades", () => {
+            const r = release(dev, "kube-prometheus-stack");
+            expect(r.inputs).to.include({ chart: "kube-prometheus-stack", version: "88.5.3", namespace: "monitoring" });
+            expect(values(dev, "kube-prometheus-stack").crds).to.deep.equal({ enabled: true, upgradeJob: { enabled: true, forceConflicts: true } });
+        });
+
+        it("sizes Prometheus from config, larger in prod, on gp3", () => {
+            for (const [g, retention, size] of [[dev, "7d", "20Gi"], [prod, "30d", "100Gi"]] as const) {
+                const spec = values(g, "kube-prometheus-stack").prometheus.prometheusSpec;
+                expect(spec.retention).to.equal(retention);
+                expect(spec.storageSpec.volumeClaimTemplate.spec).to.deep.include({ storageClassName: "gp3", resources: { requests: { storage: size } } });
+            }
+        });
+
+        it("enables Alertmanager and Grafana with persistence and default dashboards", () => {
+            for (const [g, size] of [[dev, "5Gi"], [prod, "10Gi"]] as const) {
+                const v = values(g, "kube-prometheus-stack");
+                expect(v.alertmanager.enabled).to.equal(true);
+                expect(v.grafana).to.deep.include({ enabled: true, defaultDashboardsEnabled: true });
+                expect(v.grafana.persistence).to.include({ enabled: true, storageClassName: "gp3", size });
+            }
+        });
+
+        it("takes Grafana's admin from an existing Secret holding the (secret) password, never from values", () => {
+            for (const g of [dev, prod]) {
+                const v = values(g, "kube-prometheus-stack");
+                expect(v.grafana.admin).to.deep.equal({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+                expect(v.grafana).to.not.have.property("adminPassword");
+                const secret = g.one("kubernetes:core/v1:Secret", "monitoring-grafana-admin");
+                expect(secret.inputs.metadata).to.deep.include({ name: "grafana-admin", namespace: "monitoring" });
+                expect(isSecretValue(secret.inputs.stringData) || isSecretValue(secret.inputs.stringData["admin-password"])).to.equal(true);
+                expect(reveal(secret.inputs.stringData)["admin-password"]).to.equal(g.outputs.grafanaAdminPassword);
+                expect(release(g, "kube-prometheus-stack").opts.dependsOn).to.include("kubernetes:core/v1:Secret::monitoring-grafana-admin");
+            }
+        });
+
+        it("scrapes Karpenter, the LBC, External Secrets and Argo CD, and turns on Argo CD's metrics", () => {
+            const monitors = values(dev, "kube-prometheus-stack").prometheus.additionalPodMonitors;
+            expect(monitors.map((m: any) => [m.name, m.namespaceSelector.matchNames[0]])).to.deep.equal([
+                ["karpenter", "kube-system"], ["aws-load-balancer-controller", "kube-system"], ["external-secrets", "external-secrets"], ["argocd", "argocd"],
+            ]);
+            const argo = values(dev, "argocd");
+            for (const c of ["controller", "server", "repoServer", "applicationSet"]) expect(argo[c].metrics.enabled, c).to.equal(true);
+        });
+
+        it("runs on Karpenter nodes, while node-exporter tolerates every taint", () => {
+            const v = values(dev, "kube-prometheus-stack");
+            expect(v.prometheus.prometheusSpec.nodeSelector).to.deep.equal({ "eks-platform/node-role": "workload" });
+            expect(v.alertmanager.alertmanagerSpec.nodeSelector).to.deep.equal({ "eks-platform/node-role": "workload" });
+            expect(v["prometheus-node-exporter"].tolerations).to.deep.equal([{ operator: "Exists" }]);
+        });
+    });
+
+    describe("composition", () => {
+        it("lets Argo CD and monitoring install side by side, both after nodes, the LBC and (monitoring) the StorageClass", () => {
+            for (const g of [dev, prod]) {
+                const argo = release(g, "argocd").opts.dependsOn;
+                const mon = release(g, "kube-prometheus-stack").opts.dependsOn;
+                expect(argo.some((d) => d.includes("kube-prometheus-stack") || d.includes("monitoring"))).to.equal(false);
+                expect(mon.some((d) => d.includes("argocd"))).to.equal(false);
+                expect(mon).to.include(`kubernetes:storage.k8s.io/v1:StorageClass::gp3`);
+                expect(mon).to.include(`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-karpenter-node-pool`);
+            }
+        });
+
+        it("creates no Ingress without a certificate, and exports no URL", () => {
+            expect(dev.ofType("kubernetes:networking.k8s.io/v1:Ingress")).to.deep.equal([]);
+            expect(dev.outputs.argocdUrl).to.equal(undefined);
+            expect(dev.outputs.grafanaUrl).to.equal(undefined);
+        });
+
+        it("puts Argo CD and Grafana behind one shared HTTPS ALB when a certificate is configured", async () => {
+            const g = await buildStack("dev", {
+                ingressCertificateArn: CERT, argocdHostname: "argocd.dev.example.com", grafanaHostname: "grafana.dev.example.com", ingressScheme: "internet-facing",
+            });
+            const ingresses = g.ofType("kubernetes:networking.k8s.io/v1:Ingress");
+            expect(ingresses.map((i) => i.inputs.spec.rules[0].host)).to.have.members(["argocd.dev.example.com", "grafana.dev.example.com"]);
+            for (const i of ingresses) {
+                expect(i.inputs.spec.ingressClassName).to.equal("alb");
+                expect(i.inputs.metadata.annotations).to.include({
+                    "alb.ingress.kubernetes.io/group.name": "eks-dev-platform",
+                    "alb.ingress.kubernetes.io/scheme": "internet-facing",
+                    "alb.ingress.kubernetes.io/certificate-arn": CERT,
+                    "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
+                });
+                expect(i.opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::eks-dev-aws-load-balancer-controller");
+            }
+            expect(g.outputs.argocdUrl).to.equal("https://argocd.dev.example.com");
+            expect(g.outputs.grafanaUrl).to.equal("https://grafana.dev.example.com");
+            expect(values(g, "argocd").global.domain).to.equal("argocd.dev.example.com");
+        });
+
+        it("exports the admin passwords as secrets", async () => {
+            const { isSecret } = await import("@pulumi/pulumi");
+            expect(await isSecret(dev.rawOutputs.argocdAdminPassword)).to.equal(true);
+            expect(await isSecret(dev.rawOutputs.grafanaAdminPassword)).to.equal(true);
+        });
+
+        it("never puts a configured secret into any resource input in plain text", async () => {
+            const secrets = { argocdAdminPassword: "argocd-S3cret-from-config", grafanaAdminPassword: "grafana-S3cret-from-config" };
+            const g = await buildStack("prod", secrets, Object.keys(secrets));
+            for (const plaintext of Object.values(secrets)) {
+                const found = g.resources.flatMap((r) => occurrences(r.inputs, plaintext).map((o) => ({ ...o, where: `${r.type} ${r.name}` })));
+                expect(found.filter((o) => !o.secret), plaintext).to.deep.equal([]);
+                // The Grafana Secret must hold it; nothing else may.
+                expect([...new Set(found.map((o) => o.where))], plaintext).to.deep.equal(
+                    plaintext.startsWith("grafana") ? ["kubernetes:core/v1:Secret monitoring-grafana-admin"] : [],
+                );
+            }
+            expect(g.outputs.argocdAdminPassword).to.equal(secrets.argocdAdminPassword);
+            expect(compareSync(secrets.argocdAdminPassword, reveal(release(g, "argocd").inputs.values).configs.secret.argocdServerAdminPassword)).to.equal(true);
+        });
+    });
+
+    describe("against the upstream reference files", () => {
+        before(function () {
+            requireReference(this);
+        });
+
+        it("pins argo-cd and kube-prometheus-stack to the reference Chart.yaml versions", () => {
+            expect(release(dev, "argocd").inputs.version).to.equal(referenceChartVersion("argo-cd"));
+            expect(release(dev, "kube-prometheus-stack").inputs.version).to.equal(referenceChartVersion("kube-prometheus-stack"));
+        });
+
+        it("sets only values paths the charts' values.yaml have (kube-prometheus-stack: two subchart keys excepted)", () => {
+            // Keys of grafana / prometheus-node-exporter subcharts, whose values files are not in the reference.
+            const SUBCHART_KEYS = ["grafana.persistence", "prometheus-node-exporter.tolerations"];
+            for (const g of [dev, prod]) {
+                expect(unknownValuesPaths(values(g, "argocd"), referenceYaml("argo-cd/values.yaml")), `${g.stack} argocd`).to.deep.equal([]);
+                const unknown = unknownValuesPaths(values(g, "kube-prometheus-stack"), referenceYaml("kube-prometheus-stack/values.yaml"));
+                expect(unknown, `${g.stack} kube-prometheus-stack`).to.deep.equal(SUBCHART_KEYS);
+            }
+        });
+
+        it("emits AppProjects and ApplicationSets that validate against the Argo CD CRDs", () => {
+            const project = new CrdValidator("argo-cd/appproject-crd.yaml");
+            const appSet = new CrdValidator("argo-cd/applicationset-crd.yaml");
+            for (const g of [dev, prod]) {
+                expect(project.errors(one(g, "AppProject").inputs), `${g.stack} AppProject`).to.deep.equal([]);
+                expect(appSet.errors(one(g, "ApplicationSet").inputs), `${g.stack} ApplicationSet`).to.deep.equal([]);
+            }
+            const bad = one(prod, "ApplicationSet").inputs;
+            expect(appSet.errors({ ...bad, spec: { ...bad.spec, template: { ...bad.spec.template, spec: { ...bad.spec.template.spec, syncPolicy: { automatic: {} } } } } })).to.not.be.empty;
+        });
+    });
+});
