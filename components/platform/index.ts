@@ -2,7 +2,34 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster";
 import { ArgoCd } from "./argocd";
 import { GitOpsSettings } from "./argocd/gitops";
+
+export { GitOpsSettings };
 import { Monitoring } from "./monitoring";
+
+export interface ArgoCdSettings {
+    /** HA-sized (redis-ha, 2 replicas, PDBs) or single replicas. */
+    highAvailability: boolean;
+    /** Configured admin password (a secret); undefined generates one. */
+    adminPassword?: pulumi.Output<string>;
+    /** Host of the UI on the shared ALB. */
+    hostname: string;
+}
+
+export interface MonitoringSettings {
+    prometheusRetention: string;
+    prometheusVolumeSize: string;
+    grafanaVolumeSize: string;
+    /** Configured Grafana admin password (a secret); undefined generates one. */
+    grafanaAdminPassword?: pulumi.Output<string>;
+    /** Host of Grafana on the shared ALB. */
+    grafanaHostname: string;
+}
+
+export interface SharedIngressSettings {
+    /** ACM certificate the shared ALB terminates TLS with. */
+    certificateArn: string;
+    scheme: "internal" | "internet-facing";
+}
 
 export interface PlatformArgs {
     /** The cluster (provider, storage class) the platform runs on. */
@@ -11,17 +38,12 @@ export interface PlatformArgs {
     clusterName: string;
     /** Karpenter's NodePool and the Load Balancer Controller: every release here waits for both. */
     dependsOn: pulumi.Resource[];
+    /** The environment's AppProject and ApplicationSet. */
     gitops: GitOpsSettings;
-    argocd: { highAvailability: boolean; adminPassword?: pulumi.Output<string>; hostname: string };
-    monitoring: {
-        prometheusRetention: string;
-        prometheusVolumeSize: string;
-        grafanaVolumeSize: string;
-        grafanaAdminPassword?: pulumi.Output<string>;
-        grafanaHostname: string;
-    };
+    argocd: ArgoCdSettings;
+    monitoring: MonitoringSettings;
     /** Shared ALB; absent means no Ingress at all. */
-    ingress?: { certificateArn: string; scheme: "internal" | "internet-facing" };
+    ingress?: SharedIngressSettings;
 }
 
 /**

@@ -1,7 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
 import { AccessLevel, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { NodePoolSettings } from "../../components/cluster/karpenter/manifests";
 import { NatStrategy } from "../../components/network/types";
+import { ArgoCdSettings, GitOpsSettings, MonitoringSettings, SharedIngressSettings } from "../../components/platform";
 
 export { AccessLevel, NamespaceAccess, NatStrategy, SystemNodesArgs };
 
@@ -69,29 +69,10 @@ export interface AddonsConfig {
 }
 
 export interface PlatformAppsConfig {
-    gitops: {
-        repoUrl: string;
-        revision: string;
-        /** Path with `{env}`/`{app}` placeholders. */
-        pathTemplate: string;
-        apps: string[];
-        environments: string[];
-        autoSync: boolean;
-    };
-    argocd: {
-        highAvailability: boolean;
-        /** Secret; undefined means generate one. */
-        adminPassword?: pulumi.Output<string>;
-        hostname: string;
-    };
-    monitoring: {
-        prometheusRetention: string;
-        prometheusVolumeSize: string;
-        grafanaVolumeSize: string;
-        /** Secret; undefined means generate one. */
-        grafanaAdminPassword?: pulumi.Output<string>;
-        grafanaHostname: string;
-    };
+    /** The AppProject takes the environment's name, so the config does not carry it. */
+    gitops: Omit<GitOpsSettings, "project">;
+    argocd: ArgoCdSettings;
+    monitoring: MonitoringSettings;
     /** Present only when a certificate is configured: then Argo CD and Grafana get Ingresses. */
-    ingress?: { certificateArn: string; scheme: "internal" | "internet-facing" };
+    ingress?: SharedIngressSettings;
 }
