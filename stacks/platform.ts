@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CiAccess } from "../components/ci-access";
 import { Cluster } from "../components/cluster";
 import { ExternalSecrets } from "../components/cluster/external-secrets";
 import { Karpenter } from "../components/cluster/karpenter";
@@ -29,6 +30,8 @@ export interface PlatformOutputs {
     grafanaUrl?: pulumi.Output<string>;
     argocdAdminPassword: pulumi.Output<string>;
     grafanaAdminPassword: pulumi.Output<string>;
+    ciDeployRoleArn?: pulumi.Output<string>;
+    ciPreviewRoleArn?: pulumi.Output<string>;
 }
 
 /** Wires the components of one stack together: Network → Registry → Cluster (+ add-ons) → Platform. */
@@ -87,6 +90,9 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         opts,
     );
 
+    // Keyless CI: GitHub OIDC roles; deploy is a cluster-admin, preview may only read (no Secrets).
+    const ci = cfg.ci && new CiAccess("ci-access", { ...cfg.ci, environment: cfg.environment, aws: ctx }, opts);
+
     const cluster = new Cluster(
         "cluster",
         {
@@ -100,6 +106,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             logsKeyArn: logsKey.arn,
             adminPrincipals: cfg.cluster.adminPrincipals,
             namespaceAccess: cfg.cluster.namespaceAccess,
+            adminRoles: ci ? [{ label: "ci-deploy", roleArn: ci.deployRoleArn }] : [],
+            viewerRoles: ci ? [{ label: "ci-preview", roleArn: ci.previewRoleArn }] : [],
             bootstrapCreatorAdmin: cfg.cluster.bootstrapCreatorAdmin,
             systemNodes: cfg.cluster.systemNodes,
             aws: ctx,
@@ -155,6 +163,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     );
 
     return {
+        ciDeployRoleArn: ci?.deployRoleArn,
+        ciPreviewRoleArn: ci?.previewRoleArn,
         argocdUrl: platform.argocd.url,
         grafanaUrl: platform.monitoring.grafanaUrl,
         argocdAdminPassword: platform.argocd.adminPassword,

@@ -91,16 +91,26 @@ describe("Cluster", () => {
     });
 
     describe("access", () => {
-        it("gives prod's configured roles cluster-admin through access entries, expanding role/<name> to this account", () => {
-            const entries = prod.ofType("aws:eks/accessEntry:AccessEntry").filter((e) => e.inputs.type === "STANDARD");
-            expect(entries.map((e) => e.inputs.principalArn)).to.have.members([
+        it("gives prod's configured roles and CI's deploy role cluster-admin, expanding role/<name> to this account", () => {
+            const admins = prod
+                .ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+                .filter((a) => a.inputs.policyArn === "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+            expect(admins.map((a) => a.inputs.principalArn)).to.have.members([
                 `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-admin`,
                 `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-prod`,
             ]);
-            for (const assoc of prod.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
-                expect(assoc.inputs.policyArn).to.equal("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+            for (const assoc of admins) {
                 expect(assoc.inputs.accessScope).to.deep.equal({ type: "cluster" });
                 expect(assoc.inputs.clusterName).to.equal("eks-prod");
+            }
+        });
+
+        it("lets CI's preview role read the whole cluster except Secrets, and nothing more", () => {
+            for (const g of [dev, prod]) {
+                const preview = g.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "view-ci-preview");
+                expect(preview.inputs.principalArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-preview-${g.stack}`);
+                expect(preview.inputs.policyArn).to.equal("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
+                expect(preview.inputs.accessScope).to.deep.equal({ type: "cluster" });
             }
         });
 
@@ -120,7 +130,7 @@ describe("Cluster", () => {
 
         it("warns when the identity running `pulumi up` would have no access, and not otherwise", async () => {
             expect(prod.warnings.join("\n")).to.not.include("clusterAdminArns");
-            const g = await buildStack("prod", { clusterAdminArns: ["role/eks-platform-admin"] });
+            const g = await buildStack("prod", { ciRepository: undefined, ciDeployEnvironments: undefined });
             expect(g.warnings.join("\n")).to.include(`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-prod runs this update but is not in eks-platform:clusterAdminArns`);
         });
     });
@@ -248,7 +258,7 @@ describe("Cluster", () => {
                 expect(provider.opts.dependsOn).to.include(key(g, "aws:eks/nodeGroup:NodeGroup", "<c>-system")).and.include("aws:eks/addon:Addon::coredns");
             }
             expect(prod.one("pulumi:providers:kubernetes").opts.dependsOn).to.include(
-                "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-eks-platform-deploy-prod",
+                "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-ci-deploy",
             );
         });
 

@@ -232,3 +232,20 @@ describe("platform config", () => {
         expect(errorFor("dev", { gitopsPath: "../envs" })).to.include('eks-platform:gitopsPath: got "../envs"');
     });
 });
+
+describe("CI access config", () => {
+    it("reports CiAccess's own checks under the config keys", () => {
+        expect(errorFor("dev", { ciRepository: "just-a-name" })).to.include('eks-platform:ciRepository: got "just-a-name"; allowed: a GitHub repository `owner/name`');
+        expect(errorFor("dev", { ciDeployBranches: [] })).to.include("eks-platform:ciDeployBranches/ciDeployEnvironments: got []");
+        expect(errorFor("dev", { ciDeployBranches: ["release/*"] })).to.include('eks-platform:ciDeployBranches: got "release/*"; allowed: an exact branch name, no wildcards');
+        expect(errorFor("dev", { ciDeploySessionSeconds: 600 })).to.include("eks-platform:ciDeploySessionSeconds: got 600; allowed: an integer from 3600 to 43200");
+    });
+    it("refuses listing CI's deploy role as an admin too (one access entry per principal)", () => {
+        expect(errorFor("prod", { clusterAdminArns: ["role/eks-platform-admin", "role/eks-platform-deploy-prod"] })).to.include(
+            'eks-platform:clusterAdminArns: got "role/eks-platform-deploy-prod" (CiAccess already makes its deploy role a cluster-admin',
+        );
+    });
+    it("rejects a malformed OIDC provider ARN", () => {
+        expect(errorFor("prod", { ciOidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/gitlab.com" })).to.include('eks-platform:ciOidcProviderArn: got "arn:aws:iam::111122223333:oidc-provider/gitlab.com"');
+    });
+});

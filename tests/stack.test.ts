@@ -71,13 +71,11 @@ describe("whole stack", () => {
         expect(summary(prod)).to.deep.equal({ cidr: "10.1.0.0/16", nat: "OnePerAz", flowLogDays: 365, protect: true, keep: 50, mutability: "IMMUTABLE" });
         const shape = (g: StackGraph) => g.resources.map((r) => `${r.type}::${r.name.replace(`eks-${g.stack}`, "<cluster>")}`);
         const onlyIn = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
-        // Prod names its cluster-admins; dev relies on creator bootstrap. Nothing else differs in shape.
+        // Prod names an operator role as cluster-admin; dev relies on creator bootstrap. Nothing else differs in shape.
         expect(onlyIn(shape(dev), shape(prod))).to.deep.equal([]);
         expect(onlyIn(shape(prod), shape(dev))).to.deep.equal([
             "aws:eks/accessEntry:AccessEntry::admin-eks-platform-admin",
-            "aws:eks/accessEntry:AccessEntry::admin-eks-platform-deploy-prod",
             "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-eks-platform-admin",
-            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-eks-platform-deploy-prod",
         ]);
     });
 

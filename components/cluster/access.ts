@@ -21,10 +21,21 @@ function principalLabel(principal: string): string {
     return principal.split("/").pop()!.replace(/[^A-Za-z0-9-]/g, "-").toLowerCase();
 }
 
+/** A role this program creates itself (e.g. CI's), granted access by ARN. */
+export interface RoleGrant {
+    /** Logical-name label, e.g. `ci-deploy`. */
+    label: string;
+    roleArn: pulumi.Input<string>;
+}
+
 export interface AccessEntriesArgs {
     clusterName: pulumi.Input<string>;
     adminPrincipals: string[];
     namespaceAccess: NamespaceAccess[];
+    /** Further cluster-admins, by ARN. */
+    adminRoles?: RoleGrant[];
+    /** Cluster-wide read-only (AmazonEKSViewPolicy: no Secrets), by ARN. */
+    viewerRoles?: RoleGrant[];
     aws: AwsContext;
 }
 
@@ -34,14 +45,16 @@ export interface AccessEntriesArgs {
  * in-cluster resources wait for.
  */
 export function createAccessEntries(args: AccessEntriesArgs, parent: pulumi.Resource): aws.eks.AccessPolicyAssociation[] {
-    const grants: { principal: string; level: AccessLevel | "admin"; namespaces?: string[] }[] = [
-        ...args.adminPrincipals.map((principal) => ({ principal, level: "admin" as const })),
-        ...args.namespaceAccess,
+    const grants: { label: string; arn: pulumi.Input<string>; level: AccessLevel | "admin"; namespaces?: string[] }[] = [
+        ...args.adminPrincipals.map((p) => ({ label: principalLabel(p), arn: principalArn(args.aws, p), level: "admin" as const })),
+        ...args.namespaceAccess.map((a) => ({ ...a, label: principalLabel(a.principal), arn: principalArn(args.aws, a.principal) })),
+        ...(args.adminRoles ?? []).map((r) => ({ label: r.label, arn: r.roleArn, level: "admin" as const })),
+        ...(args.viewerRoles ?? []).map((r) => ({ label: r.label, arn: r.roleArn, level: "view" as const })),
     ];
     const admin: aws.eks.AccessPolicyAssociation[] = [];
     for (const grant of grants) {
-        const label = `${grant.level}-${principalLabel(grant.principal)}`;
-        const arn = principalArn(args.aws, grant.principal);
+        const label = `${grant.level}-${grant.label}`;
+        const arn = grant.arn;
         const entry = new aws.eks.AccessEntry(label, { clusterName: args.clusterName, principalArn: arn, type: "STANDARD" }, { parent });
         const association = new aws.eks.AccessPolicyAssociation(
             label,

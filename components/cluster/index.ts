@@ -54,7 +54,14 @@ export class Cluster extends pulumi.ComponentResource {
         this.eksCluster = cluster;
 
         const adminAccess = createAccessEntries(
-            { clusterName: cluster.name, adminPrincipals: args.adminPrincipals, namespaceAccess: args.namespaceAccess, aws: args.aws },
+            {
+                clusterName: cluster.name,
+                adminPrincipals: args.adminPrincipals,
+                namespaceAccess: args.namespaceAccess,
+                adminRoles: args.adminRoles,
+                viewerRoles: args.viewerRoles,
+                aws: args.aws,
+            },
             this,
         );
 
@@ -118,7 +125,10 @@ export class Cluster extends pulumi.ComponentResource {
     private warnIfDeployerLacksAccess(): void {
         if (this.args.bootstrapCreatorAdmin) return;
         const session = aws.iam.getSessionContextOutput({ arn: this.args.aws.callerArn }, { parent: this });
-        const admins = this.args.adminPrincipals.map((p) => principalArn(this.args.aws, p));
+        const admins = [
+            ...this.args.adminPrincipals.map((p) => principalArn(this.args.aws, p)),
+            ...(this.args.adminRoles ?? []).map((r) => pulumi.output(r.roleArn)),
+        ];
         pulumi.all([session.issuerArn, ...admins]).apply(([issuer, ...adminArns]) => {
             if (!adminArns.includes(issuer)) {
                 pulumi.log.warn(

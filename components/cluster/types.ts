@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
+import type { RoleGrant } from "./access";
 
 export type AccessLevel = "view" | "edit";
 
@@ -44,6 +45,10 @@ export interface ClusterArgs {
     adminPrincipals: string[];
     /** Namespace-scoped view/edit access. */
     namespaceAccess: NamespaceAccess[];
+    /** Roles this program creates that get cluster-admin by ARN (CI's deploy role). */
+    adminRoles?: RoleGrant[];
+    /** Roles that get cluster-wide read-only access without Secrets (CI's preview role). */
+    viewerRoles?: RoleGrant[];
     /** Whether the creating identity gets implicit cluster-admin (fixed at creation). */
     bootstrapCreatorAdmin: boolean;
     /** The tainted system node group. */

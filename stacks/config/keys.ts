@@ -283,6 +283,42 @@ export const CONFIG_KEYS = {
         default: "10Gi",
         allowed: "a positive size in Gi or Ti, such as 10Gi",
     },
+    ciRepository: {
+        type: "string",
+        description: "GitHub `owner/name` whose Actions may deploy this stack through OIDC; empty leaves CI access out (CiAccess).",
+        default: "",
+        allowed: "empty, or a GitHub repository owner/name",
+    },
+    ciDeployBranches: {
+        type: "array",
+        description: "Branches whose push jobs may assume the deploy role (e.g. main for dev).",
+        default: [],
+        allowed: "a list of exact branch names; with ciDeployEnvironments at least one entry when ciRepository is set",
+    },
+    ciDeployEnvironments: {
+        type: "array",
+        description: "GitHub environments whose jobs may assume the deploy role (e.g. production, with required reviewers).",
+        default: [],
+        allowed: "a list of exact GitHub environment names",
+    },
+    ciOidcProviderArn: {
+        type: "string",
+        description: "The account's existing GitHub OIDC provider; empty creates it (one per account).",
+        default: "",
+        allowed: "empty, or arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+    },
+    ciTrustedRoleArns: {
+        type: "array",
+        description: "Other IAM roles (e.g. a Jenkins agent's) that may assume the CI roles.",
+        default: [],
+        allowed: "a list of IAM role ARNs",
+    },
+    ciDeploySessionSeconds: {
+        type: "integer",
+        description: "Longest session of the deploy role, in seconds.",
+        default: 7200,
+        allowed: "an integer from 3600 to 43200",
+    },
     policyWaivers: {
         type: "array",
         description: "Security checks this stack waives, each `<check id>: <reason>` (see shared security checklist ids).",

@@ -1,3 +1,4 @@
+import { CiAccessArgs } from "../../components/ci-access/types";
 import { AccessLevel, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { NodePoolSettings } from "../../components/cluster/karpenter/manifests";
 import { NatStrategy } from "../../components/network/types";
@@ -26,6 +27,8 @@ export interface PlatformConfig {
     cluster: ClusterConfig;
     addons: AddonsConfig;
     platform: PlatformAppsConfig;
+    /** GitHub OIDC deploy/preview roles; absent when `ciRepository` is empty. */
+    ci?: CiConfig;
     /** Waived security checks: check id → reason. */
     waivers: Record<string, string>;
 }
@@ -76,3 +79,6 @@ export interface PlatformAppsConfig {
     /** Present only when a certificate is configured: then Argo CD and Grafana get Ingresses. */
     ingress?: SharedIngressSettings;
 }
+
+/** CiAccess arguments that come from config (the rest are the stack's environment and account). */
+export type CiConfig = Omit<CiAccessArgs, "environment" | "aws">;

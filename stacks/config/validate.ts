@@ -1,6 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import { isPrivate, overlaps, parseIpv4Cidr } from "./cidr";
 import { readAddonsConfig } from "./addons";
+import { readCiConfig } from "./ci";
 import { CLOUDWATCH_RETENTION_DAYS, readClusterConfig } from "./cluster";
 import { readPlatformConfig } from "./platform";
 import { CONFIG_KEYS } from "./keys";
@@ -73,6 +74,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     const cluster = readClusterConfig(r, environment, waivers);
     const addons = readAddonsConfig(r, cluster.systemNodes.minSize);
     const platform = readPlatformConfig(r, region ?? "", ctx.secretKeys ?? []);
+    const ci = readCiConfig(r, environment, cluster.adminPrincipals);
 
     if (r.problems.length > 0) throw new ConfigError(r.problems);
     return {
@@ -86,6 +88,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         cluster,
         addons,
         platform,
+        ci,
         waivers,
         network: { vpcCidr, azCount, natStrategy, flowLogRetentionDays },
         registry: { repositories, keepTaggedImages, mutableTagFilters },

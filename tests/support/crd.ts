@@ -1,4 +1,4 @@
-import Ajv, { ValidateFunction } from "ajv";
+import { Validator } from "@cfworker/json-schema";
 import { referenceYamlDocuments } from "./reference";
 
 interface CrdVersion {
@@ -13,7 +13,7 @@ interface CrdVersion {
  * validation does) except under x-kubernetes-preserve-unknown-fields. CEL rules are not run.
  */
 export class CrdValidator {
-    private readonly versions = new Map<string, { served: boolean; validate: ValidateFunction }>();
+    private readonly versions = new Map<string, { served: boolean; validator: Validator }>();
     readonly group: string;
     readonly kind: string;
 
@@ -22,9 +22,10 @@ export class CrdValidator {
         if (!crd) throw new Error(`${file} holds no CustomResourceDefinition`);
         this.group = crd.spec.group;
         this.kind = crd.spec.names.kind;
-        const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
         for (const v of crd.spec.versions as CrdVersion[]) {
-            this.versions.set(`${this.group}/${v.name}`, { served: v.served, validate: ajv.compile(closed(v.schema.openAPIV3Schema, true)) });
+            // An interpreting validator: the large CRDs (ApplicationSet) cost seconds to compile to code.
+            const validator = new Validator(closed(v.schema.openAPIV3Schema, true), "7", false);
+            this.versions.set(`${this.group}/${v.name}`, { served: v.served, validator });
         }
     }
 
@@ -34,7 +35,12 @@ export class CrdValidator {
         const version = this.versions.get(object.apiVersion);
         if (!version) return [`apiVersion ${object.apiVersion} is not defined by the ${this.kind} CRD (${[...this.versions.keys()].join(", ")})`];
         if (!version.served) return [`apiVersion ${object.apiVersion} is not served`];
-        return version.validate(object) ? [] : (version.validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
+        const result = version.validator.validate(object);
+        if (result.valid) return [];
+        // The validator reports each failure and every enclosing one; the innermost say what is wrong.
+        const all = result.errors.map((e) => ({ keyword: e.keyword, text: `${e.instanceLocation} ${e.error}` }));
+        const innermost = all.filter((e) => !["properties", "items", "anyOf", "allOf", "additionalProperties"].includes(e.keyword) || all.length === 1);
+        return (innermost.length > 0 ? innermost : all).map((e) => e.text);
     }
 }
 

@@ -110,7 +110,7 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
 }
 
 /** Waits until the mock engine has seen no new registration for a few turns of the event loop. */
-async function settle(mocks: PlatformMocks): Promise<void> {
+export async function settle(mocks: PlatformMocks): Promise<void> {
     let last = -1;
     let quiet = 0;
     while (quiet < 3) {

@@ -30,8 +30,12 @@ export function referenceYaml<T = any>(relative: string): T {
     return parse(referenceText(relative)) as T;
 }
 
+const parsedDocuments = new Map<string, unknown[]>();
+
+/** All YAML documents of a reference file; parsed once (the CRDs run to megabytes). */
 export function referenceYamlDocuments<T = any>(relative: string): T[] {
-    return parseAllDocuments(referenceText(relative)).map((d) => d.toJS() as T);
+    if (!parsedDocuments.has(relative)) parsedDocuments.set(relative, parseAllDocuments(referenceText(relative)).map((d) => d.toJS()));
+    return parsedDocuments.get(relative) as T[];
 }
 
 /** Keys whose values are free-form maps or lists in every chart (labels, selectors, tolerations…). */

@@ -1,0 +1,146 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AwsContext, arn } from "../shared/aws-context";
+import { PolicyDocument, PolicyStatement } from "../shared/iam";
+import { CiAccessArgs, GITHUB_OIDC, ROLE_PREFIX } from "./types";
+
+/** `sub` claims of push jobs on the given branches and of jobs in the given GitHub environments. */
+export function deploySubjects(repository: string, branches: string[], environments: string[]): string[] {
+    // A job that names an environment presents `environment:<name>` instead of its ref, so both forms are needed.
+    return [
+        ...branches.map((b) => `repo:${repository}:ref:refs/heads/${b}`),
+        ...environments.map((e) => `repo:${repository}:environment:${e}`),
+    ];
+}
+
+/** `sub` claim of every pull_request-triggered job of the repository (GitHub issues none to fork PRs' jobs with secrets). */
+export function previewSubjects(repository: string): string[] {
+    return [`repo:${repository}:pull_request`];
+}
+
+/**
+ * Trust for GitHub Actions: only tokens minted for AWS STS, only for the listed subjects; exact matches
+ * (StringEquals), so no wildcard can widen the set. Optionally also named IAM roles (never an account).
+ */
+export function githubTrustPolicy(providerArn: pulumi.Input<string>, subjects: string[], trustedRoleArns: string[] = []): PolicyDocument {
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "GitHubActions",
+            Effect: "Allow",
+            Principal: { Federated: providerArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: {
+                    [`${GITHUB_OIDC.host}:aud`]: GITHUB_OIDC.audience,
+                    [`${GITHUB_OIDC.host}:sub`]: subjects,
+                },
+            },
+        },
+    ];
+    if (trustedRoleArns.length > 0) {
+        statements.push({ Sid: "TrustedRoles", Effect: "Allow", Principal: { AWS: trustedRoleArns }, Action: "sts:AssumeRole" });
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Services this program hands roles to: EKS (cluster, node group), Pod Identity, VPC flow logs. */
+const PASSED_TO_SERVICES = ["eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"];
+
+/** AWS-managed policies no role of this program needs and none may get from CI. */
+const FORBIDDEN_MANAGED_POLICIES = ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"];
+
+const CREATE_ACTIONS = ["iam:CreateRole", "iam:CreatePolicy", "iam:CreateInstanceProfile", "iam:CreateOpenIDConnectProvider"];
+const TAG_ACTIONS = ["iam:TagRole", "iam:TagPolicy", "iam:TagInstanceProfile", "iam:TagOpenIDConnectProvider"];
+const MANAGE_ACTIONS = [
+    "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
+    "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+    "iam:UntagRole", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
+    "iam:DeletePolicy", "iam:UntagPolicy", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
+    "iam:DeleteInstanceProfile", "iam:UntagInstanceProfile", "iam:DeleteOpenIDConnectProvider",
+    "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+    "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
+];
+/** Every IAM write the statements above allow: what the self-protection deny covers. */
+export const IAM_WRITE_ACTIONS = [...CREATE_ACTIONS, ...TAG_ACTIONS, ...MANAGE_ACTIONS];
+
+/**
+ * The IAM half of the deploy role's permissions (PowerUserAccess, attached beside it, excludes IAM).
+ * Writes are limited to resources carrying this stack's `project`/`environment` tags, which the AWS
+ * provider's default tags put on everything the program creates, so one environment's pipeline cannot
+ * change another's roles. Roles go only to the services the program passes them to. The CI roles, their
+ * policies and the GitHub provider are denied outright: a workflow can never widen its own access (an
+ * administrator applies changes to them). A role that may create roles and policies can still build one
+ * more powerful than itself; only an IAM permissions boundary would close that, so who may assume the
+ * role (main, or the reviewed `production` environment) remains the real control.
+ */
+export function deployIamPolicy(ctx: AwsContext, project: string, environment: string): PolicyDocument {
+    const iamArn = (resource: string) => arn(ctx, "iam", resource, { global: true });
+    const managed = [iamArn("role/*"), iamArn("policy/*"), iamArn("instance-profile/*"), iamArn("oidc-provider/*")];
+    const ciOwned = [
+        iamArn(`role/${ROLE_PREFIX.deploy}*`),
+        iamArn(`role/${ROLE_PREFIX.preview}*`),
+        iamArn(`policy/${ROLE_PREFIX.deploy}*`),
+        iamArn(`policy/${ROLE_PREFIX.preview}*`),
+        iamArn(`oidc-provider/${GITHUB_OIDC.host}`),
+    ];
+    const forbidden = FORBIDDEN_MANAGED_POLICIES.map((p) => pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/${p}`);
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ReadIam", Effect: "Allow", Action: ["iam:Get*", "iam:List*"], Resource: "*" },
+            {
+                // IAM authorizes the tags sent with a create as Tag* calls, so both are allowed on tagged requests.
+                Sid: "CreateTaggedForThisEnvironment",
+                Effect: "Allow",
+                Action: [...CREATE_ACTIONS, ...TAG_ACTIONS],
+                Resource: managed,
+                Condition: { StringEquals: { "aws:RequestTag/project": project, "aws:RequestTag/environment": environment } },
+            },
+            {
+                Sid: "ManageTaggedForThisEnvironment",
+                Effect: "Allow",
+                Action: [...TAG_ACTIONS, ...MANAGE_ACTIONS],
+                Resource: managed,
+                Condition: { StringEquals: { "aws:ResourceTag/project": project, "aws:ResourceTag/environment": environment } },
+            },
+            {
+                Sid: "PassRolesToPlatformServices",
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: iamArn("role/*"),
+                Condition: { StringEquals: { "iam:PassedToService": PASSED_TO_SERVICES } },
+            },
+            { Sid: "NeverChangeCiAccess", Effect: "Deny", Action: IAM_WRITE_ACTIONS, Resource: ciOwned },
+            {
+                Sid: "NeverGrantAdministration",
+                Effect: "Deny",
+                Action: ["iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy"],
+                Resource: "*",
+                Condition: { ArnEquals: { "iam:PolicyARN": forbidden } },
+            },
+        ],
+    };
+}
+
+const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+const ENVIRONMENT = /^[a-z][a-z0-9-]{1,15}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+const REF_PART = /^[A-Za-z0-9._\/-]+$/;
+
+/** Every problem with the arguments, each naming the argument, its value and what is allowed. */
+export function ciAccessProblems(args: Omit<CiAccessArgs, "aws" | "oidcProviderArn">): string[] {
+    const problems: string[] = [];
+    const bad = (field: string, value: unknown, allowed: string) => problems.push(`${field}: got ${JSON.stringify(value)}; allowed: ${allowed}`);
+    if (!REPOSITORY.test(args.repository)) bad("repository", args.repository, "a GitHub repository `owner/name`");
+    if (!ENVIRONMENT.test(args.environment)) bad("environment", args.environment, "lowercase letters, digits and '-', 2-16 characters, starting with a letter");
+    if (args.deployBranches.length + args.deployEnvironments.length === 0) {
+        bad("deployBranches/deployEnvironments", [], "at least one branch or GitHub environment that may deploy");
+    }
+    for (const b of args.deployBranches) if (!REF_PART.test(b) || b.includes("*")) bad("deployBranches", b, "an exact branch name, no wildcards");
+    for (const e of args.deployEnvironments) if (!REF_PART.test(e)) bad("deployEnvironments", e, "an exact GitHub environment name");
+    for (const r of args.trustedRoleArns ?? []) if (!ROLE_ARN.test(r)) bad("trustedRoleArns", r, "an IAM role ARN (never an account, a root or `*`)");
+    const seconds = args.deploySessionSeconds;
+    if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 3600 && seconds <= 43200)) {
+        bad("deploySessionSeconds", seconds, "an integer from 3600 to 43200");
+    }
+    return problems;
+}

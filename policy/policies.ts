@@ -1,0 +1,41 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { accessChecks } from "./access";
+import { SecurityCheck, stackPolicy } from "./check";
+import { launchTemplateChecks } from "./ec2";
+import { ecrChecks } from "./ecr";
+import { eksClusterChecks } from "./eks";
+import { externalSecretsChecks } from "./external-secrets";
+import { helmChecks } from "./helm";
+import { iamChecks } from "./iam";
+import { karpenterControllerScoping, karpenterNodeClass } from "./karpenter";
+import { kmsChecks } from "./kms";
+import { logChecks } from "./logs";
+import { nodeGroupChecks } from "./node-groups";
+import { nodeRoleChecks } from "./node-roles";
+import { securityGroupChecks } from "./security-groups";
+import { sqsChecks } from "./sqs";
+import { awsRequiredTags } from "./tags";
+import { vpcChecks } from "./vpc";
+
+/** Every check of the pack, in checklist order. Kept apart from index.ts, which starts the policy server. */
+export const securityChecks: SecurityCheck[] = [
+    ...eksClusterChecks,
+    ...accessChecks,
+    ...nodeGroupChecks,
+    ...nodeRoleChecks,
+    ...launchTemplateChecks,
+    karpenterNodeClass,
+    ...iamChecks,
+    karpenterControllerScoping,
+    ...externalSecretsChecks,
+    ...kmsChecks,
+    ...sqsChecks,
+    ...ecrChecks,
+    ...vpcChecks,
+    ...securityGroupChecks,
+    ...logChecks,
+    awsRequiredTags,
+    ...helmChecks,
+];
+
+export const policies: StackValidationPolicy[] = securityChecks.map(stackPolicy);
