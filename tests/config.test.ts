@@ -249,3 +249,24 @@ describe("CI access config", () => {
         expect(errorFor("prod", { ciOidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/gitlab.com" })).to.include('eks-platform:ciOidcProviderArn: got "arn:aws:iam::111122223333:oidc-provider/gitlab.com"');
     });
 });
+
+describe("cluster name", () => {
+    it("is short enough for every IAM role, node group and EventBridge rule name derived from it", () => {
+        expect(errorFor("dev", { clusterName: "platform-production-cluster" })).to.include(
+            'eks-platform:clusterName: got "platform-production-cluster"; allowed: letters, digits, \'-\' and \'_\', 1-24 characters',
+        );
+    });
+    it("yields derived names within AWS's limits at its longest", async () => {
+        const longest = "c".repeat(24);
+        const g = await buildStack("dev", { clusterName: longest });
+        const AUTONAME_SUFFIX = 8; // Pulumi appends "-" and 7 random characters to auto-named resources
+        for (const type of ["aws:iam/role:Role", "aws:cloudwatch/eventRule:EventRule"]) {
+            for (const r of g.ofType(type)) {
+                const length = (r.inputs.name ?? r.name).length + (r.inputs.name ? 0 : AUTONAME_SUFFIX);
+                expect(length, `${type} ${r.name}`).to.be.at.most(64);
+            }
+        }
+        // The node group's name is its prefix plus a 26-character unique suffix, at most 63 in all.
+        expect(g.one("aws:eks/nodeGroup:NodeGroup").inputs.nodeGroupNamePrefix.length + 26).to.be.at.most(63);
+    });
+});

@@ -50,7 +50,7 @@ export const CONFIG_KEYS = {
     clusterName: {
         type: "string",
         description: "EKS cluster name; also the `karpenter.sh/discovery` tag value.",
-        allowed: "letters, digits, '-' and '_', 1-100 characters, starting with a letter or digit",
+        allowed: "letters, digits, '-' and '_', 1-24 characters, starting with a letter or digit (names derived from it must fit AWS's 64-character limits)",
     },
     ecrRepositories: {
         type: "array",

@@ -50,7 +50,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     if (!CLOUDWATCH_RETENTION_DAYS.includes(flowLogRetentionDays)) r.reject("flowLogRetentionDays", flowLogRetentionDays);
 
     const clusterName = r.string("clusterName");
-    if (r.has("clusterName") && !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(clusterName)) r.reject("clusterName", clusterName);
+    if (r.has("clusterName") && !/^[0-9A-Za-z][A-Za-z0-9_-]{0,23}$/.test(clusterName)) r.reject("clusterName", clusterName);
 
     const repositories = r.list("ecrRepositories");
     for (const name of repositories) {

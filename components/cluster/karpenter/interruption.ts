@@ -4,11 +4,12 @@ import { policyJson } from "../../shared/iam";
 
 /** The EventBridge rules of Karpenter's CloudFormation template, each feeding the interruption queue. */
 export const INTERRUPTION_EVENT_PATTERNS: Record<string, { source: string[]; "detail-type": string[] }> = {
-    "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
+    // Labels stay short: they end up in rule names, which AWS caps at 64 characters.
+    "health-event": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
     "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
     rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
-    "instance-state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
-    "capacity-reservation-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"] },
+    "state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+    "capacity-reservation": { source: ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"] },
 };
 
 export interface InterruptionQueue {
