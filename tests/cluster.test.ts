@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { StackGraph, buildStack, stackGraph } from "./support/harness";
+import { StackGraph, stackGraph } from "./support/harness";
 import { ACCOUNT_ID } from "./support/mocks";
+import { devWithOptionalFeatures, prodWithoutCiWithSecrets } from "./support/variants";
 
 const json = (text: string) => JSON.parse(text);
 const key = (g: StackGraph, type: string, name: string) => `${type}::${name.replace("<c>", `eks-${g.stack}`)}`;
@@ -115,9 +116,7 @@ describe("Cluster", () => {
         });
 
         it("limits view/edit entries to their namespaces", async () => {
-            const g = await buildStack("dev", {
-                namespaceAccess: ["role/developers edit dev,staging", `arn:aws:iam::${ACCOUNT_ID}:user/auditor view production`],
-            });
+            const g = await devWithOptionalFeatures();
             const assocs = g.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
             const edit = assocs.find((a) => a.name === "edit-developers")!;
             expect(edit.inputs.policyArn).to.equal("arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy");
@@ -130,7 +129,7 @@ describe("Cluster", () => {
 
         it("warns when the identity running `pulumi up` would have no access, and not otherwise", async () => {
             expect(prod.warnings.join("\n")).to.not.include("clusterAdminArns");
-            const g = await buildStack("prod", { ciRepository: undefined, ciDeployEnvironments: undefined });
+            const g = await prodWithoutCiWithSecrets();
             expect(g.warnings.join("\n")).to.include(`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-prod runs this update but is not in eks-platform:clusterAdminArns`);
         });
     });

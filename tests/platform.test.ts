@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { compareSync } from "bcryptjs";
-import { StackGraph, buildStack, stackGraph } from "./support/harness";
-import { ACCOUNT_ID } from "./support/mocks";
+import { StackGraph, stackGraph } from "./support/harness";
 import { CrdValidator } from "./support/crd";
 import { referenceChartVersion, referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 import { isSecretValue, occurrences, reveal } from "./support/secrets";
+import { CERTIFICATE_ARN, CONFIGURED_SECRETS, devWithOptionalFeatures, prodWithoutCiWithSecrets } from "./support/variants";
 
 const release = (g: StackGraph, releaseName: string) => g.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === releaseName)!;
 const values = (g: StackGraph, releaseName: string) => reveal(release(g, releaseName).inputs.values);
@@ -13,7 +13,7 @@ const one = (g: StackGraph, kind: string) => {
     expect(found, kind).to.have.length(1);
     return found[0];
 };
-const CERT = `arn:aws:acm:us-west-2:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+const CERT = CERTIFICATE_ARN;
 
 /** Application names an ApplicationSet's list generator + template produce. */
 function generatedApplications(appSet: any): { name: string; namespace: string; path: string; syncPolicy: any }[] {
@@ -193,9 +193,7 @@ describe("Platform", () => {
         });
 
         it("puts Argo CD and Grafana behind one shared HTTPS ALB when a certificate is configured", async () => {
-            const g = await buildStack("dev", {
-                ingressCertificateArn: CERT, argocdHostname: "argocd.dev.example.com", grafanaHostname: "grafana.dev.example.com", ingressScheme: "internet-facing",
-            });
+            const g = await devWithOptionalFeatures();
             const ingresses = g.ofType("kubernetes:networking.k8s.io/v1:Ingress");
             expect(ingresses.map((i) => i.inputs.spec.rules[0].host)).to.have.members(["argocd.dev.example.com", "grafana.dev.example.com"]);
             for (const i of ingresses) {
@@ -220,8 +218,8 @@ describe("Platform", () => {
         });
 
         it("never puts a configured secret into any resource input in plain text", async () => {
-            const secrets = { argocdAdminPassword: "argocd-S3cret-from-config", grafanaAdminPassword: "grafana-S3cret-from-config" };
-            const g = await buildStack("prod", secrets, Object.keys(secrets));
+            const secrets = CONFIGURED_SECRETS;
+            const g = await prodWithoutCiWithSecrets();
             for (const plaintext of Object.values(secrets)) {
                 const found = g.resources.flatMap((r) => occurrences(r.inputs, plaintext).map((o) => ({ ...o, where: `${r.type} ${r.name}` })));
                 expect(found.filter((o) => !o.secret), plaintext).to.deep.equal([]);

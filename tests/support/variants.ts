@@ -1,0 +1,34 @@
+import { StackGraph, buildStack } from "./harness";
+import { ACCOUNT_ID } from "./mocks";
+
+/**
+ * Stacks with the optional features the real stack files leave off, each built once and shared
+ * by the tests that need it (a build costs about half a second).
+ */
+export const CERTIFICATE_ARN = `arn:aws:acm:us-west-2:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+export const CONFIGURED_SECRETS = { argocdAdminPassword: "argocd-S3cret-from-config", grafanaAdminPassword: "grafana-S3cret-from-config" };
+
+let devWithExtras: Promise<StackGraph> | undefined;
+let prodWithoutCi: Promise<StackGraph> | undefined;
+
+/** Dev with namespace-scoped access entries and Argo CD/Grafana Ingresses on an internet-facing ALB. */
+export function devWithOptionalFeatures(): Promise<StackGraph> {
+    devWithExtras ??= buildStack("dev", {
+        namespaceAccess: ["role/developers edit dev,staging", `arn:aws:iam::${ACCOUNT_ID}:user/auditor view production`],
+        ingressCertificateArn: CERTIFICATE_ARN,
+        argocdHostname: "argocd.dev.example.com",
+        grafanaHostname: "grafana.dev.example.com",
+        ingressScheme: "internet-facing",
+    });
+    return devWithExtras;
+}
+
+/** Prod without CiAccess (so `pulumi up`'s identity is no admin) and with admin passwords set as secrets. */
+export function prodWithoutCiWithSecrets(): Promise<StackGraph> {
+    prodWithoutCi ??= buildStack(
+        "prod",
+        { ciRepository: undefined, ciDeployEnvironments: undefined, ...CONFIGURED_SECRETS },
+        Object.keys(CONFIGURED_SECRETS),
+    );
+    return prodWithoutCi;
+}
