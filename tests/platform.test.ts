@@ -186,6 +186,14 @@ describe("Platform", () => {
             }
         });
 
+        it("lets the release namespaces go with the cluster on destroy", () => {
+            for (const g of [dev, prod]) {
+                const namespaces = g.ofType("kubernetes:core/v1:Namespace");
+                expect(namespaces.map((n) => n.inputs.metadata.name)).to.have.members(["argocd", "monitoring", "external-secrets"]);
+                for (const n of namespaces) expect(n.opts.deletedWith, n.name).to.equal(`aws:eks/cluster:Cluster::eks-${g.stack}`);
+            }
+        });
+
         it("creates no Ingress without a certificate, and exports no URL", () => {
             expect(dev.ofType("kubernetes:networking.k8s.io/v1:Ingress")).to.deep.equal([]);
             expect(dev.outputs.argocdUrl).to.equal(undefined);

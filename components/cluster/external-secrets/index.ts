@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
 import { helmRelease } from "../../shared/helm-release";
+import { releaseNamespace } from "../../shared/namespace";
 import { KmsKey } from "../../shared/kms-key";
 import { CHARTS } from "../../versions";
 import type { Cluster } from "../index";
@@ -71,11 +72,11 @@ export class ExternalSecrets extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const namespace = new k8s.core.v1.Namespace(
-            `${args.clusterName}-external-secrets`,
-            { metadata: { name: EXTERNAL_SECRETS_SERVICE_ACCOUNT.namespace } },
-            { parent: this, provider, deletedWith: args.cluster.eksCluster },
-        );
+        const namespace = releaseNamespace(`${args.clusterName}-external-secrets`, EXTERNAL_SECRETS_SERVICE_ACCOUNT.namespace, {
+            provider,
+            cluster: args.cluster.eksCluster,
+            parent: this,
+        });
         this.release = helmRelease(
             `${args.clusterName}-external-secrets`,
             {

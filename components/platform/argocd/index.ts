@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { helmRelease } from "../../shared/helm-release";
+import { releaseNamespace } from "../../shared/namespace";
 import { CHARTS } from "../../versions";
 import { adminPassword } from "../admin-password";
 import { AlbIngressSettings, albIngress } from "../ingress";
@@ -31,11 +32,7 @@ export class ArgoCd extends pulumi.ComponentResource {
     constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:ArgoCd", name, {}, opts);
         const provider = args.provider;
-        const namespace = new k8s.core.v1.Namespace(
-            name,
-            { metadata: { name: ARGOCD_NAMESPACE } },
-            { parent: this, provider, deletedWith: args.cluster },
-        );
+        const namespace = releaseNamespace(name, ARGOCD_NAMESPACE, { provider, cluster: args.cluster, parent: this });
         const password = adminPassword(`${name}-admin`, args.adminPassword, this);
         this.adminPassword = password.password;
 

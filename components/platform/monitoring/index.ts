@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_STORAGE_CLASS } from "../../cluster/storage";
 import { helmRelease } from "../../shared/helm-release";
+import { releaseNamespace } from "../../shared/namespace";
 import { CHARTS } from "../../versions";
 import { adminPassword } from "../admin-password";
 import { AlbIngressSettings, albIngress } from "../ingress";
@@ -33,11 +34,7 @@ export class Monitoring extends pulumi.ComponentResource {
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:Monitoring", name, {}, opts);
         const provider = args.provider;
-        const namespace = new k8s.core.v1.Namespace(
-            name,
-            { metadata: { name: MONITORING_NAMESPACE } },
-            { parent: this, provider, deletedWith: args.cluster },
-        );
+        const namespace = releaseNamespace(name, MONITORING_NAMESPACE, { provider, cluster: args.cluster, parent: this });
         const password = adminPassword(`${name}-grafana-admin`, args.grafanaAdminPassword, this);
         this.grafanaAdminPassword = password.password;
         // The chart reads the admin from this Secret; the password never appears in Helm values.
