@@ -47,7 +47,7 @@ async function main() {
         outbase: root,
         format: "cjs",
         platform: "node",
-        target: "node20",
+        target: "node22",
         sourcemap: "inline",
         logLevel: "error",
     });
