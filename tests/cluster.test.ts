@@ -97,7 +97,7 @@ describe("Cluster", () => {
                 .ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
                 .filter((a) => a.inputs.policyArn === "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
             expect(admins.map((a) => a.inputs.principalArn)).to.have.members([
-                `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-admin`,
+                `arn:aws:iam::${ACCOUNT_ID}:role/platform-operators`,
                 `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-prod`,
             ]);
             for (const assoc of admins) {

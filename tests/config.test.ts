@@ -8,12 +8,12 @@ import { otherStackCidrs } from "../stacks/config/load";
 import { validateConfig } from "../stacks/config/validate";
 import { buildStack } from "./support/harness";
 import { projectRoot } from "./support/paths";
-import { PROJECT, configWith } from "./support/stack-files";
+import { PROJECT, configWith, fixturesDir } from "./support/stack-files";
 
 /** Validates a stack's real config with some keys replaced; returns the ConfigError message. */
 function errorFor(stack: "dev" | "prod", overrides: Record<string, unknown>): string {
     try {
-        validateConfig({ project: PROJECT, stack, values: configWith(stack, overrides), otherStackCidrs: otherStackCidrs(projectRoot, PROJECT, stack) });
+        validateConfig({ project: PROJECT, stack, values: configWith(stack, overrides), otherStackCidrs: otherStackCidrs(fixturesDir, PROJECT, stack) });
     } catch (err) {
         expect(err).to.be.instanceOf(ConfigError);
         return (err as Error).message;
@@ -22,9 +22,9 @@ function errorFor(stack: "dev" | "prod", overrides: Record<string, unknown>): st
 }
 
 describe("stack config", () => {
-    it("accepts the real dev and prod stack files", () => {
+    it("accepts the dev and prod fixture stack files", () => {
         for (const stack of ["dev", "prod"] as const) {
-            const cfg = validateConfig({ project: PROJECT, stack, values: configWith(stack), otherStackCidrs: otherStackCidrs(projectRoot, PROJECT, stack) });
+            const cfg = validateConfig({ project: PROJECT, stack, values: configWith(stack), otherStackCidrs: otherStackCidrs(fixturesDir, PROJECT, stack) });
             expect(cfg.environment).to.equal(stack);
         }
     });
@@ -151,7 +151,7 @@ describe("cluster config", () => {
     it("rejects malformed namespace access and principals that already are admins", () => {
         expect(errorFor("dev", { namespaceAccess: ["role/dev admin dev"] })).to.include('eks-platform:namespaceAccess: got "role/dev admin dev"; allowed:');
         expect(errorFor("dev", { namespaceAccess: ["role/dev view Dev_NS"] })).to.include('got "role/dev view Dev_NS"');
-        expect(errorFor("prod", { namespaceAccess: ["role/eks-platform-admin view production"] })).to.include("already a cluster-admin");
+        expect(errorFor("prod", { namespaceAccess: ["role/platform-operators view production"] })).to.include("already a cluster-admin");
     });
     it("rejects system node types of mixed architecture or bad form", () => {
         expect(errorFor("dev", { systemNodeInstanceTypes: ["t3.medium", "t4g.medium"] })).to.include("mixes x86_64 and arm64 types");
@@ -241,7 +241,7 @@ describe("CI access config", () => {
         expect(errorFor("dev", { ciDeploySessionSeconds: 600 })).to.include("eks-platform:ciDeploySessionSeconds: got 600; allowed: an integer from 3600 to 43200");
     });
     it("refuses listing CI's deploy role as an admin too (one access entry per principal)", () => {
-        expect(errorFor("prod", { clusterAdminArns: ["role/eks-platform-admin", "role/eks-platform-deploy-prod"] })).to.include(
+        expect(errorFor("prod", { clusterAdminArns: ["role/platform-operators", "role/eks-platform-deploy-prod"] })).to.include(
             'eks-platform:clusterAdminArns: got "role/eks-platform-deploy-prod" (CiAccess already makes its deploy role a cluster-admin',
         );
     });

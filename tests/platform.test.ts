@@ -85,7 +85,7 @@ describe("Platform", () => {
             for (const [g, project, namespaces] of [[dev, "dev", ["dev", "staging"]], [prod, "prod", ["production"]]] as const) {
                 const spec = one(g, "AppProject").inputs;
                 expect(spec.metadata).to.deep.equal({ name: project, namespace: "argocd" });
-                expect(spec.spec.sourceRepos).to.deep.equal(["https://github.com/eks-platform/gitops.git"]);
+                expect(spec.spec.sourceRepos).to.deep.equal(["https://github.com/octo-platform/gitops.git"]);
                 expect(spec.spec.destinations).to.deep.equal(namespaces.map((namespace) => ({ server: "https://kubernetes.default.svc", namespace })));
                 for (const d of spec.spec.destinations) expect(d.namespace).to.not.include("*");
             }
@@ -111,7 +111,7 @@ describe("Platform", () => {
             expect(apps[0].syncPolicy).to.not.have.property("automated");
             expect(apps[0].syncPolicy.syncOptions).to.include.members(["CreateNamespace=true", "ServerSideApply=true"]);
             const source = one(prod, "ApplicationSet").inputs.spec.template.spec.source;
-            expect(source).to.deep.include({ repoURL: "https://github.com/eks-platform/gitops.git", targetRevision: "main" });
+            expect(source).to.deep.include({ repoURL: "https://github.com/octo-platform/gitops.git", targetRevision: "main" });
         });
 
         it("creates the project and ApplicationSet after the chart (its CRDs) and removes them first", () => {

@@ -24,8 +24,8 @@ const show = (value: unknown) =>
 describe("README", () => {
     it("documents every config key with its type, default and the dev/prod values", () => {
         const table = configTable();
-        const dev = stackFileConfig("dev");
-        const prod = stackFileConfig("prod");
+        const dev = stackFileConfig("dev", projectRoot);
+        const prod = stackFileConfig("prod", projectRoot);
         for (const [key, spec] of Object.entries(CONFIG_KEYS) as [string, any][]) {
             const row = table.get(key);
             expect(row, `README row for ${key}`).to.not.equal(undefined);

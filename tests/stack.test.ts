@@ -74,8 +74,8 @@ describe("whole stack", () => {
         // Prod names an operator role as cluster-admin; dev relies on creator bootstrap. Nothing else differs in shape.
         expect(onlyIn(shape(dev), shape(prod))).to.deep.equal([]);
         expect(onlyIn(shape(prod), shape(dev))).to.deep.equal([
-            "aws:eks/accessEntry:AccessEntry::admin-eks-platform-admin",
-            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-eks-platform-admin",
+            "aws:eks/accessEntry:AccessEntry::admin-platform-operators",
+            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators",
         ]);
     });
 

@@ -183,7 +183,7 @@ describe("GitHub workflows", () => {
         for (const stack of ["dev", "prod"]) {
             const run = spawnSync(process.execPath, [script, stack], { encoding: "utf8" });
             expect(run.status, run.stderr).to.equal(0);
-            expect(run.stdout.trim()).to.equal(stackFileConfig(stack)["aws:region"]);
+            expect(run.stdout.trim()).to.equal(stackFileConfig(stack, projectRoot)["aws:region"]);
         }
         for (const bad of ["../package", "staging"]) expect(spawnSync(process.execPath, [script, bad]).status, bad).to.not.equal(0);
     });

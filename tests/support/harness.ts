@@ -2,8 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../../stacks/config/load";
 import { buildPlatform, PlatformOutputs } from "../../stacks/platform";
 import { PlatformMocks, RecordedOptions, RecordedResource } from "./mocks";
-import { projectRoot } from "./paths";
-import { PROJECT, configWith } from "./stack-files";
+import { PROJECT, configWith, fixturesDir } from "./stack-files";
 
 export interface StackGraph {
     stack: string;
@@ -22,7 +21,7 @@ export interface StackGraph {
 
 const cache = new Map<string, Promise<StackGraph>>();
 
-/** Builds the real stack under mocks from `Pulumi.<stack>.yaml`; cached, since tests only read it. */
+/** Builds a fixture stack (`tests/fixtures/Pulumi.<stack>.yaml`) under mocks; cached, since tests only read it. */
 export function stackGraph(stack: "dev" | "prod"): Promise<StackGraph> {
     if (!cache.has(stack)) cache.set(stack, buildStack(stack));
     return cache.get(stack)!;
@@ -69,7 +68,7 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
             return undefined;
         });
         try {
-            rawOutputs = buildPlatform(loadConfig(projectRoot)) as unknown as Record<string, any>;
+            rawOutputs = buildPlatform(loadConfig(fixturesDir)) as unknown as Record<string, any>;
             return rawOutputs;
         } catch (err) {
             failure = err;

@@ -4,12 +4,14 @@ import { parse } from "yaml";
 import { projectRoot } from "./paths";
 
 export const PROJECT = "eks-platform";
+/** Stack files the behaviour tests own; their values are what those tests assert on. */
+export const fixturesDir = path.join(projectRoot, "tests", "fixtures");
 export type StackName = "dev" | "prod";
 
-/** The `config:` map of the real `Pulumi.<stack>.yaml`, as parsed YAML. */
-export function stackFileConfig(stack: string): Record<string, unknown> {
-    const doc = parse(fs.readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    return doc.config;
+/** The `config:` map of a stack file in `dir` (the test fixtures unless told otherwise), as parsed YAML. */
+export function stackFileConfig(stack: string, dir: string = fixturesDir): Record<string, unknown> {
+    const doc = parse(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> } | null;
+    return doc?.config ?? {};
 }
 
 /** Config values the way the Pulumi engine hands them to a program: scalars as text, lists and maps as JSON. */
@@ -22,9 +24,9 @@ export function engineConfig(config: Record<string, unknown>): Record<string, st
     return out;
 }
 
-/** A stack's real config with some keys replaced (`undefined` removes a key). */
-export function configWith(stack: string, overrides: Record<string, unknown> = {}): Record<string, string> {
-    const merged: Record<string, unknown> = { ...stackFileConfig(stack) };
+/** A fixture stack's config with some keys replaced (`undefined` removes a key). */
+export function configWith(stack: string, overrides: Record<string, unknown> = {}, dir: string = fixturesDir): Record<string, string> {
+    const merged: Record<string, unknown> = { ...stackFileConfig(stack, dir) };
     for (const [key, value] of Object.entries(overrides)) {
         const qualified = key.includes(":") ? key : `${PROJECT}:${key}`;
         if (value === undefined) delete merged[qualified];
