@@ -1,0 +1,119 @@
+import * as aws from "@pulumi/aws";
+
+/** The outcome of one read-only AWS look-up: a value, or the error text AWS gave. */
+export type Lookup<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** What the account and region look like before anything is created, read during `pulumi preview`. */
+export interface AccountFacts {
+    accountId: Lookup<string>;
+    /** Absent when the account has no alias. */
+    accountAlias?: string;
+    callerArn?: string;
+    /** Regions the account may use (enabled, or not opt-in). */
+    regions: Lookup<string[]>;
+    /** Instance type → availability zones of the region that offer it, for the types and families asked about. */
+    instanceTypeZones: Lookup<Record<string, string[]>>;
+    /** Kubernetes versions EKS offers in the region, with their support status. */
+    kubernetesVersions: Lookup<{ version: string; status: string }[]>;
+    /** IAM role and user names of this account that exist, out of those asked about. */
+    existingRoles: Lookup<string[]>;
+    existingUsers: Lookup<string[]>;
+    /** Whether `AWSServiceRoleForEC2Spot` exists (without it, the first spot launch fails). */
+    spotServiceLinkedRole: Lookup<boolean>;
+    /** The account's GitHub Actions OIDC provider, when there is one. */
+    githubOidcProvider: Lookup<{ arn: string; tags: Record<string, string> } | undefined>;
+    /** ECR repositories of the region that carry one of the configured names, with their tags. */
+    ecrRepositories: Lookup<Record<string, Record<string, string>>>;
+}
+
+/** What to look up: names come from the validated stack config. */
+export interface LookupRequest {
+    kubernetesVersion: string;
+    instanceTypes: string[];
+    instanceFamilies: string[];
+    roleNames: string[];
+    userNames: string[];
+    repositoryNames: string[];
+    githubOidcUrl: string;
+}
+
+/** How IAM (NoSuchEntity) and the provider (couldn't find resource / empty result) say "there is none". */
+const NOT_FOUND = /NoSuchEntity|couldn't find resource|empty result|not found/i;
+export const SPOT_SERVICE_LINKED_ROLE = { name: "AWSServiceRoleForEC2Spot", pathPrefix: "/aws-service-role/spot.amazonaws.com/" };
+
+async function attempt<T>(read: () => Promise<T>): Promise<Lookup<T>> {
+    try {
+        return { ok: true, value: await read() };
+    } catch (err) {
+        return { ok: false, error: firstLine(err) };
+    }
+}
+
+function firstLine(err: unknown): string {
+    const text = err instanceof Error ? err.message : String(err);
+    return text.split("\n").find((line) => line.trim().length > 0)?.trim() ?? text;
+}
+
+/** `^(a|b)$` for names taken literally (IAM names may hold `+=,.@-`). */
+function exactly(names: string[]): string {
+    return `^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`;
+}
+
+/** Runs every look-up in parallel through the stack's own provider (its region, profile and assumed role). */
+export async function lookUpAccount(req: LookupRequest, provider: aws.Provider): Promise<AccountFacts> {
+    const opts = { provider };
+    const identity = attempt(() => aws.getCallerIdentity({}, opts));
+    const alias = attempt(() => aws.iam.getAccountAlias(opts));
+    const regions = attempt(async () => {
+        const found = await aws.getRegions({ allRegions: true, filters: [{ name: "opt-in-status", values: ["opt-in-not-required", "opted-in"] }] }, opts);
+        return found.names;
+    });
+    const offerings = attempt(async () => {
+        const values = [...req.instanceTypes, ...req.instanceFamilies.map((f) => `${f}.*`)];
+        const found = await aws.ec2.getInstanceTypeOfferings({ locationType: "availability-zone", filters: [{ name: "instance-type", values }] }, opts);
+        const zones: Record<string, string[]> = {};
+        found.instanceTypes.forEach((type, i) => (zones[type] ??= []).push(found.locations[i]));
+        return zones;
+    });
+    const versions = attempt(async () => {
+        const found = await aws.eks.getClusterVersions({}, opts);
+        return found.clusterVersions.map((v) => ({ version: v.clusterVersion, status: v.versionStatus }));
+    });
+    const roles = req.roleNames.length === 0 ? Promise.resolve({ ok: true, value: [] } as Lookup<string[]>) : attempt(async () => (await aws.iam.getRoles({ nameRegex: exactly(req.roleNames) }, opts)).names);
+    const users = req.userNames.length === 0 ? Promise.resolve({ ok: true, value: [] } as Lookup<string[]>) : attempt(async () => (await aws.iam.getUsers({ nameRegex: exactly(req.userNames) }, opts)).names);
+    const spot = attempt(async () => {
+        const found = await aws.iam.getRoles({ pathPrefix: SPOT_SERVICE_LINKED_ROLE.pathPrefix }, opts);
+        return found.names.includes(SPOT_SERVICE_LINKED_ROLE.name);
+    });
+    const oidc = attempt(async () => {
+        try {
+            const found = await aws.iam.getOpenIdConnectProvider({ url: req.githubOidcUrl }, opts);
+            return { arn: found.arn, tags: found.tags ?? {} };
+        } catch (err) {
+            // Absence is an answer, not a failure; any other error (e.g. access denied) is reported.
+            if (NOT_FOUND.test(firstLine(err))) return undefined;
+            throw err;
+        }
+    });
+    const repositories = attempt(async () => {
+        if (req.repositoryNames.length === 0) return {};
+        const existing = (await aws.ecr.getRepositories({}, opts)).names.filter((n) => req.repositoryNames.includes(n));
+        const tagged = await Promise.all(existing.map(async (name) => [name, (await aws.ecr.getRepository({ name }, opts)).tags ?? {}] as const));
+        return Object.fromEntries(tagged);
+    });
+
+    const [id, a, r, o, v, ro, u, s, gh, ecr] = await Promise.all([identity, alias, regions, offerings, versions, roles, users, spot, oidc, repositories]);
+    return {
+        accountId: id.ok ? { ok: true, value: id.value.accountId } : id,
+        callerArn: id.ok ? id.value.arn : undefined,
+        accountAlias: a.ok && a.value.accountAlias ? a.value.accountAlias : undefined,
+        regions: r,
+        instanceTypeZones: o,
+        kubernetesVersions: v,
+        existingRoles: ro,
+        existingUsers: u,
+        spotServiceLinkedRole: s,
+        githubOidcProvider: gh,
+        ecrRepositories: ecr,
+    };
+}

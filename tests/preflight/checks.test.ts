@@ -1,0 +1,165 @@
+import { expect } from "chai";
+import { PreflightInput, evaluate, lookupRequest } from "../../stacks/preflight/checks";
+import { AccountFacts } from "../../stacks/preflight/lookups";
+
+const ACCOUNT = "111122223333";
+const input = (over: Partial<PreflightInput> = {}): PreflightInput => ({
+    project: "eks-platform",
+    environment: "prod",
+    region: "eu-west-1",
+    namespace: "eks-platform",
+    kubernetesVersion: "1.35",
+    systemNodeInstanceTypes: ["m6i.large"],
+    azCount: 3,
+    karpenterInstanceFamilies: ["m6i", "c6i"],
+    spotCapacity: true,
+    principals: [{ key: "clusterAdminArns", principal: "role/platform-operators" }],
+    repositories: ["myapp"],
+    ci: { oidcUrl: "https://token.actions.githubusercontent.com" },
+    allowedAccountIds: [ACCOUNT],
+    production: true,
+    ...over,
+});
+const ok = <T>(value: T) => ({ ok: true as const, value });
+const failed = (error: string) => ({ ok: false as const, error });
+const zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+/** An account where everything the input asks for exists. */
+const facts = (over: Partial<AccountFacts> = {}): AccountFacts => ({
+    accountId: ok(ACCOUNT),
+    accountAlias: "acme-prod",
+    callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/s`,
+    regions: ok(["eu-west-1", "us-east-1"]),
+    instanceTypeZones: ok({ "m6i.large": zones, "m6i.xlarge": zones, "c6i.large": zones }),
+    kubernetesVersions: ok([{ version: "1.35", status: "STANDARD_SUPPORT" }, { version: "1.34", status: "STANDARD_SUPPORT" }]),
+    existingRoles: ok(["platform-operators"]),
+    existingUsers: ok([]),
+    spotServiceLinkedRole: ok(true),
+    githubOidcProvider: ok(undefined),
+    ecrRepositories: ok({}),
+    ...over,
+});
+
+describe("preflight checks (account look-ups judged against the config)", () => {
+    it("passes a ready account with no problems, no warnings and nothing to create", () => {
+        const result = evaluate(input(), facts());
+        expect(result).to.deep.include({ problems: [], warnings: [], createSpotServiceLinkedRole: false, reuseGithubOidcProviderArn: undefined });
+    });
+
+    it("asks only for this account's role and user names, taken from every configured principal", () => {
+        const req = lookupRequest(
+            input({
+                principals: [
+                    { key: "clusterAdminArns", principal: "role/ops/platform-operators" },
+                    { key: "clusterAdminArns", principal: `arn:aws:iam::${ACCOUNT}:user/alice` },
+                    { key: "namespaceAccess", principal: "role/developers" },
+                ],
+            }),
+        );
+        expect(req.roleNames).to.deep.equal(["developers", "platform-operators"]);
+        expect(req.userNames).to.deep.equal(["alice"]);
+        expect(req.instanceFamilies).to.deep.equal(["m6i", "c6i"]);
+    });
+
+    it("stops when there are no usable credentials, naming the aws: settings", () => {
+        const { problems } = evaluate(input(), facts({ accountId: failed("no valid credential sources found") }));
+        expect(problems).to.have.length(1);
+        expect(problems[0]).to.include("no usable credentials for eu-west-1").and.include("aws:profile / aws:assumeRoles");
+    });
+
+    it("refuses credentials of an account aws:allowedAccountIds does not list", () => {
+        const { problems } = evaluate(input({ allowedAccountIds: ["444455556666"] }), facts());
+        expect(problems).to.deep.equal([`aws:allowedAccountIds: got ["444455556666"]; the credentials are for account ${ACCOUNT} (acme-prod); use credentials for an allowed account or fix the list`]);
+    });
+
+    it("warns a production stack without aws:allowedAccountIds, naming the account, its alias and the key", () => {
+        const { warnings, problems } = evaluate(input({ allowedAccountIds: [] }), facts());
+        expect(problems).to.deep.equal([]);
+        expect(warnings).to.have.length(1);
+        expect(warnings[0]).to.include(`account ${ACCOUNT} (acme-prod)`).and.include("aws:allowedAccountIds[0]");
+        expect(evaluate(input({ allowedAccountIds: [], production: false }), facts()).warnings).to.deep.equal([]);
+    });
+
+    it("rejects a region the account has not enabled", () => {
+        const { problems } = evaluate(input({ region: "ap-east-1" }), facts());
+        expect(problems[0]).to.equal('aws:region: got "ap-east-1"; not enabled for account 111122223333 (acme-prod); enable it (Account > AWS Regions) or choose one of eu-west-1, us-east-1');
+    });
+
+    it("rejects a Kubernetes version EKS does not offer in the region, listing the offered ones", () => {
+        const { problems } = evaluate(input({ kubernetesVersion: "1.36" }), facts());
+        expect(problems).to.deep.equal(['eks-platform:kubernetesVersion: got "1.36"; EKS in eu-west-1 offers 1.34, 1.35; choose one of those']);
+    });
+
+    it("warns when the version is in extended support", () => {
+        const { warnings } = evaluate(input(), facts({ kubernetesVersions: ok([{ version: "1.35", status: "EXTENDED_SUPPORT" }]) }));
+        expect(warnings[0]).to.include("eks-platform:kubernetesVersion: 1.35 is in extended support");
+    });
+
+    it("rejects a system instance type the region does not offer, or offers in too few zones", () => {
+        const absent = evaluate(input({ systemNodeInstanceTypes: ["m6i.large", "x9z.large"] }), facts()).problems;
+        expect(absent).to.deep.equal(['eks-platform:systemNodeInstanceTypes: got "x9z.large"; not offered in eu-west-1; choose a type the region offers']);
+        const few = evaluate(input(), facts({ instanceTypeZones: ok({ "m6i.large": ["eu-west-1a", "eu-west-1b"], "c6i.large": zones }) })).problems;
+        expect(few).to.deep.equal([
+            'eks-platform:systemNodeInstanceTypes: got "m6i.large"; offered in 2 zone(s) of eu-west-1 (eu-west-1a, eu-west-1b) but the VPC spans 3; choose a type offered in every zone',
+        ]);
+    });
+
+    it("rejects a Karpenter family with no size offered in the region", () => {
+        const { problems } = evaluate(input({ karpenterInstanceFamilies: ["m6i", "m8gd"] }), facts());
+        expect(problems).to.deep.equal(['eks-platform:karpenterInstanceFamilies: got "m8gd"; no size of this family is offered in eu-west-1; remove it or choose a family the region offers']);
+    });
+
+    it("rejects a configured role or user that does not exist in this account, under the key it came from", () => {
+        const { problems } = evaluate(
+            input({
+                principals: [
+                    { key: "clusterAdminArns", principal: "role/platform-operatrs" },
+                    { key: "namespaceAccess", principal: `arn:aws:iam::${ACCOUNT}:user/bob` },
+                    { key: "ciTrustedRoleArns", principal: "arn:aws:iam::999988887777:role/jenkins" },
+                ],
+            }),
+            facts(),
+        );
+        expect(problems).to.deep.equal([
+            'eks-platform:clusterAdminArns: got "role/platform-operatrs"; no IAM role named platform-operatrs in account 111122223333 (acme-prod); create it first or fix the name (EKS refuses access entries for missing principals)',
+            `eks-platform:namespaceAccess: got "arn:aws:iam::${ACCOUNT}:user/bob"; no IAM user named bob in account 111122223333 (acme-prod); create it first or fix the name (EKS refuses access entries for missing principals)`,
+        ]);
+    });
+
+    it("creates the EC2 Spot service-linked role only when spot is configured and the account lacks it", () => {
+        expect(evaluate(input(), facts({ spotServiceLinkedRole: ok(false) })).createSpotServiceLinkedRole).to.equal(true);
+        expect(evaluate(input({ spotCapacity: false }), facts({ spotServiceLinkedRole: ok(false) })).createSpotServiceLinkedRole).to.equal(false);
+        expect(evaluate(input(), facts()).createSpotServiceLinkedRole).to.equal(false);
+    });
+
+    it("reuses a GitHub OIDC provider created elsewhere and keeps managing its own", () => {
+        const arn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+        const foreign = evaluate(input(), facts({ githubOidcProvider: ok({ arn, tags: { project: "eks-platform", environment: "dev" } }) }));
+        expect(foreign.reuseGithubOidcProviderArn).to.equal(arn);
+        expect(foreign.warnings.join("\n")).to.include("created by the dev stack");
+        const own = evaluate(input(), facts({ githubOidcProvider: ok({ arn, tags: { project: "eks-platform", environment: "prod" } }) }));
+        expect(own.reuseGithubOidcProviderArn).to.equal(undefined);
+        const configured = evaluate(input({ ci: { oidcUrl: "https://token.actions.githubusercontent.com", oidcProviderArn: arn } }), facts({ githubOidcProvider: failed("AccessDenied") }));
+        expect(configured.problems).to.deep.equal([]);
+        expect(evaluate(input({ ci: undefined }), facts({ githubOidcProvider: ok({ arn, tags: {} }) })).reuseGithubOidcProviderArn).to.equal(undefined);
+    });
+
+    it("rejects an ECR name another stack or tool already holds in the account and region", () => {
+        const { problems } = evaluate(input(), facts({ ecrRepositories: ok({ myapp: { project: "eks-platform", environment: "dev" } }) }));
+        expect(problems).to.have.length(1);
+        expect(problems[0]).to.match(/^eks-platform:ecrRepositories: got "myapp"; a repository of that name already exists in 111122223333 \(acme-prod\) eu-west-1, owned by the dev stack of this project/);
+        expect(evaluate(input(), facts({ ecrRepositories: ok({ myapp: { project: "eks-platform", environment: "prod" } }) })).problems).to.deep.equal([]);
+    });
+
+    it("reports a look-up it could not make, with the permission it needs, instead of guessing", () => {
+        const { problems } = evaluate(input(), facts({ existingRoles: failed("AccessDenied: not authorized to perform iam:ListRoles") }));
+        expect(problems).to.deep.equal(["preflight: could not list IAM roles (AccessDenied: not authorized to perform iam:ListRoles); the identity running Pulumi needs iam:ListRoles"]);
+    });
+
+    it("collects every problem into one list", () => {
+        const { problems } = evaluate(
+            input({ kubernetesVersion: "1.36", karpenterInstanceFamilies: ["m8gd"], principals: [{ key: "clusterAdminArns", principal: "role/nobody" }] }),
+            facts({ ecrRepositories: ok({ myapp: {} }) }),
+        );
+        expect(problems.map((p) => p.split(":")[1])).to.deep.equal(["kubernetesVersion", "karpenterInstanceFamilies", "clusterAdminArns", "ecrRepositories"]);
+    });
+});
