@@ -76,7 +76,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     const network = new Network(
         "network",
         {
-            cidr: cfg.network.vpcCidr,
+            vpcCidr: cfg.network.vpcCidr,
             azCount: cfg.network.azCount,
             natStrategy: cfg.network.natStrategy,
             clusterName: cfg.clusterName,
@@ -156,7 +156,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         nodeSecurityGroupId: cluster.nodeSecurityGroupId,
         kubeconfig: cluster.kubeconfig,
         vpcId: network.vpcId,
-        vpcCidr: network.cidr,
+        vpcCidr: network.vpcCidr,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
         repositoryUrls: registry.repositoryUrls,

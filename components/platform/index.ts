@@ -8,11 +8,11 @@ import { Monitoring } from "./monitoring";
 export { GitOpsSettings };
 
 export interface ArgoCdSettings {
-    /** HA-sized (redis-ha, 2 replicas, PDBs) or single replicas. */
+    /** HA-sized (redis-ha, 2 replicas, PDBs) or single replicas. Config key `argocdHighAvailability`. */
     highAvailability: boolean;
-    /** Configured admin password (a secret); undefined generates one. */
+    /** Configured admin password (a secret); undefined generates one. Config key `argocdAdminPassword`. */
     adminPassword?: pulumi.Output<string>;
-    /** Host of the UI on the shared ALB. */
+    /** Host of the UI on the shared ALB. Config key `argocdHostname`. */
     hostname: string;
 }
 
@@ -27,8 +27,9 @@ export interface MonitoringSettings {
 }
 
 export interface SharedIngressSettings {
-    /** ACM certificate the shared ALB terminates TLS with. */
+    /** ACM certificate the shared ALB terminates TLS with. Config key `ingressCertificateArn`. */
     certificateArn: string;
+    /** Whether the ALB is reachable from the internet or only inside the VPC. Config key `ingressScheme`. */
     scheme: "internal" | "internet-facing";
 }
 
