@@ -2,14 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CiAccess } from "../components/ci-access";
 import { Cluster } from "../components/cluster";
+import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
 import { ExternalSecrets } from "../components/cluster/external-secrets";
 import { Karpenter } from "../components/cluster/karpenter";
 import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
 import { Network } from "../components/network";
 import { Platform } from "../components/platform";
 import { Registry } from "../components/registry";
-import { AwsContext, arn } from "../components/shared/aws-context";
-import { KmsKey } from "../components/shared/kms-key";
+import { AwsContext } from "../components/shared/aws-context";
+import { logsKey } from "../components/shared/logs-key";
 import { PolicyWaivers } from "../components/shared/policy-waivers";
 import { PlatformConfig } from "./config/types";
 
@@ -34,6 +35,33 @@ export interface PlatformOutputs {
     ciPreviewRoleArn?: pulumi.Output<string>;
 }
 
+/** What a cluster add-on is built from. */
+export interface AddonContext {
+    cfg: PlatformConfig;
+    cluster: Cluster;
+    network: Network;
+    aws: AwsContext;
+}
+
+/**
+ * The cluster add-ons, one line each, in install order. Each is a child of the cluster (whose
+ * provider and Pod Identity helper it uses); what it declares as `platformDependencies` the
+ * Platform's releases wait for, its `scrapeTargets` Prometheus scrapes.
+ */
+const CLUSTER_ADDONS = {
+    karpenter: (c) => new Karpenter("karpenter", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags }, { parent: c.cluster }),
+    loadBalancerController: (c) =>
+        new LoadBalancerController("aws-load-balancer-controller", { cluster: c.cluster, region: c.cfg.region, vpcId: c.network.vpcId, replicas: 2 }, { parent: c.cluster }),
+    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
+} satisfies Record<string, (c: AddonContext) => ClusterAddonComponent>;
+
+export type ClusterAddons = { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };
+
+/** Builds every entry of the add-on list, in order. */
+export function buildClusterAddons(c: AddonContext): ClusterAddons {
+    return Object.fromEntries(Object.entries(CLUSTER_ADDONS).map(([key, build]) => [key, build(c)])) as ClusterAddons;
+}
+
 /** Wires the components of one stack together: Network → Registry → Cluster (+ add-ons) → Platform. */
 export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     // One explicit provider carries the region and the tags every AWS resource gets, including the
@@ -43,36 +71,17 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     const ctx = awsContext(cfg.region, provider);
     new PolicyWaivers("policy-waivers", cfg.waivers);
 
-    const logsKey = new KmsKey(
-        "logs",
-        {
-            description: `${cfg.clusterName}: CloudWatch log groups (VPC flow logs, EKS control plane)`,
-            alias: `${cfg.clusterName}/logs`,
-            aws: ctx,
-            serviceStatements: [
-                {
-                    Sid: "CloudWatchLogsOfThisAccount",
-                    Effect: "Allow",
-                    Principal: { Service: `logs.${cfg.region}.amazonaws.com` },
-                    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                    Resource: "*",
-                    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": arn(ctx, "logs", "log-group:*") } },
-                },
-            ],
-            protect: cfg.protect,
-        },
-        opts,
-    );
+    const logs = logsKey("logs", { clusterName: cfg.clusterName, aws: ctx, protect: cfg.protect }, opts);
 
     const network = new Network(
         "network",
         {
-            cidr: cfg.network.vpcCidr,
+            vpcCidr: cfg.network.vpcCidr,
             azCount: cfg.network.azCount,
             natStrategy: cfg.network.natStrategy,
             clusterName: cfg.clusterName,
             flowLogRetentionDays: cfg.network.flowLogRetentionDays,
-            logsKeyArn: logsKey.arn,
+            logsKeyArn: logs.arn,
             aws: ctx,
             protect: cfg.protect,
         },
@@ -97,13 +106,13 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         "cluster",
         {
             name: cfg.clusterName,
-            version: cfg.cluster.kubernetesVersion,
+            kubernetesVersion: cfg.cluster.kubernetesVersion,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
             endpointPublicAccess: cfg.cluster.endpointPublicAccess,
             publicAccessCidrs: cfg.cluster.publicAccessCidrs,
             logRetentionDays: cfg.cluster.logRetentionDays,
-            logsKeyArn: logsKey.arn,
+            logsKeyArn: logs.arn,
             adminPrincipals: cfg.cluster.adminPrincipals,
             namespaceAccess: cfg.cluster.namespaceAccess,
             adminRoles: ci ? [{ label: "ci-deploy", roleArn: ci.deployRoleArn }] : [],
@@ -116,44 +125,15 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         opts,
     );
 
-    // Add-ons are children of the cluster: they use its provider and Pod Identity helper.
-    const karpenter = new Karpenter(
-        "karpenter",
-        {
-            cluster,
-            clusterName: cfg.clusterName,
-            aws: ctx,
-            nodePool: cfg.addons.karpenter.nodePool,
-            amiAlias: cfg.addons.karpenter.amiAlias,
-            replicas: cfg.addons.karpenter.replicas,
-            tags: cfg.tags,
-        },
-        { parent: cluster },
-    );
-    const loadBalancerController = new LoadBalancerController(
-        "aws-load-balancer-controller",
-        { cluster, clusterName: cfg.clusterName, region: cfg.region, vpcId: network.vpcId, replicas: 2 },
-        { parent: cluster },
-    );
-    const externalSecrets = new ExternalSecrets(
-        "external-secrets",
-        {
-            cluster,
-            clusterName: cfg.clusterName,
-            aws: ctx,
-            secretPrefixes: cfg.addons.externalSecrets.secretPrefixes,
-            replicas: cfg.addons.externalSecrets.replicas,
-            protect: cfg.protect,
-        },
-        { parent: cluster },
-    );
+    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx });
+    const allAddons: ClusterAddonComponent[] = Object.values(addons);
 
     const platform = new Platform(
         "platform",
         {
             cluster,
-            clusterName: cfg.clusterName,
-            dependsOn: [karpenter.nodePool, loadBalancerController.release],
+            dependsOn: allAddons.flatMap((a) => a.platformDependencies),
+            scrapeTargets: allAddons.flatMap((a) => a.scrapeTargets),
             gitops: { ...cfg.platform.gitops, project: cfg.environment },
             argocd: cfg.platform.argocd,
             monitoring: cfg.platform.monitoring,
@@ -169,14 +149,14 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         grafanaUrl: platform.monitoring.grafanaUrl,
         argocdAdminPassword: platform.argocd.adminPassword,
         grafanaAdminPassword: platform.monitoring.grafanaAdminPassword,
-        appSecretsKeyArn: externalSecrets.secretsKeyArn,
-        clusterName: cluster.clusterName,
+        appSecretsKeyArn: addons.externalSecrets.secretsKeyArn,
+        clusterName: cluster.name,
         clusterEndpoint: cluster.endpoint,
         clusterCertificateAuthority: cluster.certificateAuthority,
         nodeSecurityGroupId: cluster.nodeSecurityGroupId,
         kubeconfig: cluster.kubeconfig,
         vpcId: network.vpcId,
-        vpcCidr: network.cidr,
+        vpcCidr: network.vpcCidr,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
         repositoryUrls: registry.repositoryUrls,

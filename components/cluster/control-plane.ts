@@ -74,7 +74,7 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
         name,
         {
             name,
-            version: args.version,
+            version: args.kubernetesVersion,
             roleArn: role.arn,
             vpcConfig: {
                 subnetIds: args.privateSubnetIds,

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../shared/iam";
 import { principalArn, createAccessEntries } from "./access";
-import { EBS_CSI_SERVICE_ACCOUNT, createAddon } from "./addons";
+import { EBS_CSI_SERVICE_ACCOUNT, createManagedAddon } from "./managed-addons";
 import { clusterArn, createControlPlane } from "./control-plane";
 import { kubeconfig } from "./kubeconfig";
 import { createSystemNodeGroup } from "./node-group";
@@ -25,11 +25,14 @@ export interface ServiceAccountPermissions {
 /**
  * EKS cluster in the private subnets: API authentication mode with access entries, Pod Identity
  * (no OIDC provider), secrets envelope-encrypted with a dedicated key, all control-plane logs,
- * managed add-ons, and a small tainted system node group. Add-ons and the Platform component
+ * EKS managed add-ons, and a small tainted system node group. Add-ons and the Platform component
  * use `provider`, which only becomes usable once nodes, CoreDNS and admin access exist.
  */
 export class Cluster extends pulumi.ComponentResource {
-    readonly clusterName: pulumi.Output<string>;
+    /** The EKS cluster's name, known once the cluster exists: for inputs that must wait for it. */
+    readonly name: pulumi.Output<string>;
+    /** The same name as configured, for resource names, tags and chart values known up front. */
+    readonly configuredName: string;
     readonly arn: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<string>;
     readonly certificateAuthority: pulumi.Output<string>;
@@ -48,6 +51,7 @@ export class Cluster extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:Cluster", name, {}, opts);
         this.args = args;
+        this.configuredName = args.name;
 
         const controlPlane = createControlPlane(args, this);
         const cluster = controlPlane.cluster;
@@ -66,23 +70,23 @@ export class Cluster extends pulumi.ComponentResource {
         );
 
         // Nodes only turn Ready with the CNI and kube-proxy in place; Pod Identity needs its agent.
-        const addonArgs = { cluster, kubernetesVersion: args.version };
-        const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createAddon(addon, addonArgs, this));
+        const addonArgs = { cluster, kubernetesVersion: args.kubernetesVersion };
+        const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createManagedAddon(addon, addonArgs, this));
         this.systemNodeGroup = createSystemNodeGroup(
             `${args.name}-system`,
             { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, dependsOn: nodeAddons },
             this,
         );
         // Deployments need schedulable nodes, or the add-on never turns ACTIVE.
-        const coredns = createAddon("coredns", { ...addonArgs, dependsOn: [this.systemNodeGroup] }, this);
+        const coredns = createManagedAddon("coredns", { ...addonArgs, dependsOn: [this.systemNodeGroup] }, this);
         const ebsCsiRole = this.podIdentity("ebs-csi-driver", {
             namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
             serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
             managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
         });
-        const ebsCsi = createAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [this.systemNodeGroup, ...ebsCsiRole.ready] }, this);
+        const ebsCsi = createManagedAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [this.systemNodeGroup, ...ebsCsiRole.ready] }, this);
 
-        this.clusterName = cluster.name;
+        this.name = cluster.name;
         this.arn = cluster.arn;
         this.endpoint = cluster.endpoint;
         this.certificateAuthority = cluster.certificateAuthority.data;
@@ -102,7 +106,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.warnIfDeployerLacksAccess();
 
         this.registerOutputs({
-            clusterName: this.clusterName,
+            clusterName: this.name,
             endpoint: this.endpoint,
             kubeconfig: this.kubeconfig,
             nodeSecurityGroupId: this.nodeSecurityGroupId,

@@ -2,14 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
 import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
+import { SYSTEM_NODE_LABELS, SYSTEM_TAINT } from "../shared/placement";
+import { familyArchitecture } from "./karpenter/families";
 import { SystemNodesArgs } from "./types";
-
-/** Only system add-ons (and pods that tolerate it) run on the system nodes. */
-export const SYSTEM_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" } as const;
-/** Kubernetes form of the taint, for tolerations. */
-export const SYSTEM_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" } as const;
-/** Label that marks system nodes, for nodeSelectors. */
-export const SYSTEM_NODE_LABEL = { key: "eks-platform/node-role", value: "system" } as const;
 
 /** AWS-managed policies a node needs: join the cluster, run the VPC CNI, pull images (CIS 5.1.3). */
 export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"];
@@ -26,6 +21,27 @@ export const NODE_METADATA_OPTIONS = {
 } as const;
 
 export const ROOT_VOLUME = { deviceName: "/dev/xvda", sizeGiB: 50 } as const;
+
+export type NodeArchitecture = "x86_64" | "arm64";
+
+/** EC2 spelling of an instance type's CPU architecture (`m7g.large` → arm64). */
+export function instanceArchitecture(instanceType: string): NodeArchitecture {
+    return familyArchitecture(instanceType.split(".")[0]) === "arm64" ? "arm64" : "x86_64";
+}
+
+/** The distinct architectures of some instance types, sorted; one node group runs one AMI, so only one may appear. */
+export function instanceArchitectures(instanceTypes: readonly string[]): NodeArchitecture[] {
+    return [...new Set(instanceTypes.map(instanceArchitecture))].sort();
+}
+
+/** The AL2023 AMI type for the node group's instance types. */
+export function systemNodeAmiType(instanceTypes: readonly string[]): "AL2023_x86_64_STANDARD" | "AL2023_ARM_64_STANDARD" {
+    const architectures = instanceArchitectures(instanceTypes);
+    if (architectures.length !== 1) {
+        throw new Error(`system node instance types ${JSON.stringify(instanceTypes)} must all be of one architecture (x86_64 or arm64); got ${architectures.join(", ") || "none"}`);
+    }
+    return architectures[0] === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
 
 /** EC2 role for nodes with exactly the given managed policies. */
 export function createNodeRole(
@@ -82,13 +98,13 @@ export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, p
             nodeGroupNamePrefix: `${name}-`,
             nodeRoleArn: role.arn,
             subnetIds: args.subnetIds,
-            amiType: args.nodes.architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+            amiType: systemNodeAmiType(args.nodes.instanceTypes),
             capacityType: "ON_DEMAND",
             instanceTypes: args.nodes.instanceTypes,
             scalingConfig: { minSize: args.nodes.minSize, desiredSize: args.nodes.desiredSize, maxSize: args.nodes.maxSize },
             updateConfig: { maxUnavailable: 1 },
-            labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
-            taints: [SYSTEM_TAINT],
+            labels: { ...SYSTEM_NODE_LABELS },
+            taints: [{ ...SYSTEM_TAINT }],
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
             nodeRepairConfig: { enabled: true },
         },

@@ -15,20 +15,25 @@ export interface NamespaceAccess {
 }
 
 export interface SystemNodesArgs {
-    /** Instance types, all of one architecture. */
+    /** Instance types, all of one architecture (it picks the AL2023 AMI type). Config key `systemNodeInstanceTypes`. */
     instanceTypes: string[];
-    /** Picks the AL2023 AMI type. */
-    architecture: "x86_64" | "arm64";
+    /** Config key `systemNodeMinSize`. */
     minSize: number;
+    /** Config key `systemNodeDesiredSize`. */
     desiredSize: number;
+    /** Config key `systemNodeMaxSize`. */
     maxSize: number;
 }
 
+/**
+ * Fields take the names of the config keys they come from; where they differ, the doc comment
+ * names the key (`eks-platform:<key>`).
+ */
 export interface ClusterArgs {
-    /** EKS cluster name (also the Karpenter discovery tag value). */
+    /** EKS cluster name (also the Karpenter discovery tag value). Config key `clusterName`. */
     name: string;
     /** Kubernetes version, `1.NN`. */
-    version: string;
+    kubernetesVersion: string;
     /** VPC of the cluster. */
     vpcId: pulumi.Input<string>;
     /** Private subnets for the control-plane ENIs and all nodes. */
@@ -37,11 +42,11 @@ export interface ClusterArgs {
     endpointPublicAccess: boolean;
     /** CIDRs allowed to the public endpoint. */
     publicAccessCidrs: string[];
-    /** Retention of the control-plane log group, in days. */
+    /** Retention of the control-plane log group, in days. Config key `clusterLogRetentionDays`. */
     logRetentionDays: number;
     /** KMS key for the control-plane log group. */
     logsKeyArn: pulumi.Input<string>;
-    /** Principals with cluster-admin (ARN or `role/<name>` shorthand). */
+    /** Principals with cluster-admin (ARN or `role/<name>` shorthand). Config key `clusterAdminArns`. */
     adminPrincipals: string[];
     /** Namespace-scoped view/edit access. */
     namespaceAccess: NamespaceAccess[];
@@ -51,7 +56,7 @@ export interface ClusterArgs {
     viewerRoles?: RoleGrant[];
     /** Whether the creating identity gets implicit cluster-admin (fixed at creation). */
     bootstrapCreatorAdmin: boolean;
-    /** The tainted system node group. */
+    /** The tainted system node group. Config keys `systemNodeInstanceTypes`, `systemNode{Min,Desired,Max}Size`. */
     systemNodes: SystemNodesArgs;
     /** Account facts for ARNs and trust conditions. */
     aws: AwsContext;

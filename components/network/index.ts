@@ -15,16 +15,16 @@ export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
-    readonly cidr: string;
+    readonly vpcCidr: string;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:network:Network", name, {}, opts);
-        const prefix = Number(args.cidr.split("/")[1]);
+        const prefix = Number(args.vpcCidr.split("/")[1]);
 
         const vpc = new awsx.ec2.Vpc(
             name,
             {
-                cidrBlock: args.cidr,
+                cidrBlock: args.vpcCidr,
                 numberOfAvailabilityZones: args.azCount,
                 subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
                 subnetSpecs: subnetSpecs(prefix, args.clusterName),
@@ -37,7 +37,7 @@ export class Network extends pulumi.ComponentResource {
         this.vpcId = vpc.vpcId;
         this.publicSubnetIds = vpc.publicSubnetIds;
         this.privateSubnetIds = vpc.privateSubnetIds;
-        this.cidr = args.cidr;
+        this.vpcCidr = args.vpcCidr;
 
         // The default security group is left with no rules, so nothing can use it by accident.
         new aws.ec2.DefaultSecurityGroup(name, { vpcId: vpc.vpcId }, { parent: this });
@@ -73,7 +73,7 @@ export class Network extends pulumi.ComponentResource {
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
-            cidr: this.cidr,
+            cidr: this.vpcCidr,
         });
     }
 }

@@ -5,12 +5,12 @@ export type NatStrategy = "single" | "onePerAz";
 
 export interface NetworkArgs {
     /** VPC IPv4 CIDR, /16 to /20 (validated by the stack config). */
-    cidr: string;
+    vpcCidr: string;
     /** Availability zones to spread subnets over (the region's first N). */
     azCount: number;
     /** One shared NAT gateway (`single`) or one per AZ (`onePerAz`). */
     natStrategy: NatStrategy;
-    /** Cluster whose Karpenter discovers the private subnets by tag. */
+    /** Cluster whose Karpenter discovers the private subnets by tag. Config key `clusterName`. */
     clusterName: string;
     /** Retention of the flow-log group, in days. */
     flowLogRetentionDays: number;

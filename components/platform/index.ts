@@ -1,17 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster";
-import { ArgoCd } from "./argocd";
+import { ScrapeTarget } from "../shared/scrape-target";
+import { ARGOCD_SCRAPE_TARGET, ArgoCd } from "./argocd";
 import { GitOpsSettings } from "./argocd/gitops";
-
-export { GitOpsSettings };
 import { Monitoring } from "./monitoring";
 
+export { GitOpsSettings };
+
 export interface ArgoCdSettings {
-    /** HA-sized (redis-ha, 2 replicas, PDBs) or single replicas. */
+    /** HA-sized (redis-ha, 2 replicas, PDBs) or single replicas. Config key `argocdHighAvailability`. */
     highAvailability: boolean;
-    /** Configured admin password (a secret); undefined generates one. */
+    /** Configured admin password (a secret); undefined generates one. Config key `argocdAdminPassword`. */
     adminPassword?: pulumi.Output<string>;
-    /** Host of the UI on the shared ALB. */
+    /** Host of the UI on the shared ALB. Config key `argocdHostname`. */
     hostname: string;
 }
 
@@ -26,18 +27,19 @@ export interface MonitoringSettings {
 }
 
 export interface SharedIngressSettings {
-    /** ACM certificate the shared ALB terminates TLS with. */
+    /** ACM certificate the shared ALB terminates TLS with. Config key `ingressCertificateArn`. */
     certificateArn: string;
+    /** Whether the ALB is reachable from the internet or only inside the VPC. Config key `ingressScheme`. */
     scheme: "internal" | "internet-facing";
 }
 
 export interface PlatformArgs {
-    /** The cluster (provider, storage class) the platform runs on. */
+    /** The cluster (provider, storage class; its name names the shared ALB's IngressGroup) the platform runs on. */
     cluster: Cluster;
-    /** Cluster name: names the shared ALB's IngressGroup. */
-    clusterName: string;
-    /** Karpenter's NodePool and the Load Balancer Controller: every release here waits for both. */
+    /** What the cluster add-ons say the platform needs first (Karpenter's NodePool, the Load Balancer Controller): every release here waits for all of it. */
     dependsOn: pulumi.Resource[];
+    /** The cluster add-ons' metrics endpoints; Argo CD's own is added here. */
+    scrapeTargets: ScrapeTarget[];
     /** The environment's AppProject and ApplicationSet. */
     gitops: GitOpsSettings;
     argocd: ArgoCdSettings;
@@ -56,7 +58,7 @@ export class Platform extends pulumi.ComponentResource {
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:Platform", name, {}, opts);
-        const shared = args.ingress && { ...args.ingress, groupName: `${args.clusterName}-platform` };
+        const shared = args.ingress && { ...args.ingress, groupName: `${args.cluster.configuredName}-platform` };
         const common = { provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: args.dependsOn };
 
         this.argocd = new ArgoCd(
@@ -79,6 +81,7 @@ export class Platform extends pulumi.ComponentResource {
                 prometheusVolumeSize: args.monitoring.prometheusVolumeSize,
                 grafanaVolumeSize: args.monitoring.grafanaVolumeSize,
                 grafanaAdminPassword: args.monitoring.grafanaAdminPassword,
+                scrapeTargets: [...args.scrapeTargets, ARGOCD_SCRAPE_TARGET],
                 ingress: shared && { ...shared, host: args.monitoring.grafanaHostname },
             },
             { parent: this },

@@ -3,13 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { lifecycleRules } from "./lifecycle";
 
 export interface RegistryArgs {
-    /** Repository names, e.g. `team/api`. */
+    /** Repository names, e.g. `team/api`. Config key `ecrRepositories`. */
     repositories: string[];
-    /** Tagged images each repository keeps. */
+    /** Tagged images each repository keeps. Config key `ecrKeepTaggedImages`. */
     keepTaggedImages: number;
-    /** Tag filters exempt from immutability (e.g. `latest`); empty makes every tag immutable. */
+    /** Tag filters exempt from immutability (e.g. `latest`); empty makes every tag immutable. Config key `ecrMutableTags`. */
     mutableTagFilters: string[];
-    /** Protect repositories and refuse to delete ones that still hold images. */
+    /** Protect repositories and refuse to delete ones that still hold images. Config key `protectResources`. */
     protect: boolean;
 }
 

@@ -88,7 +88,6 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
         bootstrapCreatorAdmin,
         systemNodes: {
             instanceTypes: systemNodeInstanceTypes,
-            architecture: architectureOf(systemNodeInstanceTypes[0] ?? "t3.medium"),
             minSize: min,
             desiredSize: desired,
             maxSize: max,

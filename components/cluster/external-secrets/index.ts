@@ -1,29 +1,46 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
-import { helmRelease } from "../../shared/helm-release";
-import { releaseNamespace } from "../../shared/namespace";
 import { KmsKey } from "../../shared/kms-key";
+import { onSystemNodes } from "../../shared/placement";
+import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
+import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon } from "../cluster-addon";
 import type { Cluster } from "../index";
-import { SYSTEM_NODE_LABEL, SYSTEM_TOLERATION } from "../node-group";
 import { externalSecretsPolicy } from "./iam";
 
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = { namespace: "external-secrets", name: "external-secrets" } as const;
 export const CLUSTER_SECRET_STORE_NAME = "aws-secrets-manager";
 
+/** The operator's chart install: its own namespace; controller, webhook and cert controller are platform plumbing, on the system nodes. */
+export const EXTERNAL_SECRETS_ADDON: ClusterAddonSpec = {
+    name: "external-secrets",
+    chart: CHARTS.externalSecrets,
+    serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+    ownNamespace: true,
+    placement: onSystemNodes(),
+    // `global` reaches all three deployments of the chart.
+    placementKey: "global",
+};
+
+export const EXTERNAL_SECRETS_SCRAPE_TARGET: ScrapeTarget = {
+    name: "external-secrets",
+    namespace: EXTERNAL_SECRETS_SERVICE_ACCOUNT.namespace,
+    appNames: ["external-secrets"],
+    port: "metrics",
+    path: "/metrics",
+};
+
 export interface ExternalSecretsArgs {
-    /** The cluster; provides the provider and Pod Identity. */
+    /** The cluster; provides its name, the provider and Pod Identity. */
     cluster: Cluster;
-    /** Cluster name as configured. */
-    clusterName: string;
     /** Account facts for ARNs. */
     aws: AwsContext;
-    /** Secret name prefixes this environment may read (`dev`, `staging` / `production`). */
+    /** Secret name prefixes this environment may read (`dev`, `staging` / `production`). Config key `externalSecretsPrefixes`. */
     secretPrefixes: string[];
-    /** Controller replicas; more than one turns on leader election and a PodDisruptionBudget. */
+    /** Controller replicas; more than one turns on leader election and a PodDisruptionBudget. Config key `externalSecretsReplicas`. */
     replicas: number;
-    /** Protect the secrets key. */
+    /** Protect the secrets key. Config key `protectResources`. */
     protect: boolean;
 }
 
@@ -32,20 +49,23 @@ export interface ExternalSecretsArgs {
  * environment's prefixes, plus the `aws-secrets-manager` ClusterSecretStore and the KMS key that
  * the environment's secrets are to be encrypted with.
  */
-export class ExternalSecrets extends pulumi.ComponentResource {
+export class ExternalSecrets extends pulumi.ComponentResource implements ClusterAddonComponent {
     readonly secretsKeyArn: pulumi.Output<string>;
     readonly release: k8s.helm.v3.Release;
     readonly store: k8s.apiextensions.CustomResource;
+    /** Nothing: the platform's releases do not read secrets through the operator. */
+    readonly platformDependencies: pulumi.Resource[] = [];
+    readonly scrapeTargets = [EXTERNAL_SECRETS_SCRAPE_TARGET];
 
     constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:ExternalSecrets", name, {}, opts);
-        const provider = args.cluster.provider;
+        const clusterName = args.cluster.configuredName;
 
         const secretsKey = new KmsKey(
-            `${args.clusterName}-app-secrets`,
+            `${clusterName}-app-secrets`,
             {
-                description: `${args.clusterName}: Secrets Manager secrets under ${args.secretPrefixes.map((p) => `${p}/`).join(", ")}`,
-                alias: `${args.clusterName}/app-secrets`,
+                description: `${clusterName}: Secrets Manager secrets under ${args.secretPrefixes.map((p) => `${p}/`).join(", ")}`,
+                alias: `${clusterName}/app-secrets`,
                 aws: args.aws,
                 serviceStatements: [],
                 protect: args.protect,
@@ -54,11 +74,9 @@ export class ExternalSecrets extends pulumi.ComponentResource {
         );
         this.secretsKeyArn = secretsKey.arn;
 
-        const role = args.cluster.podIdentity(
-            "external-secrets",
-            {
-                namespace: EXTERNAL_SECRETS_SERVICE_ACCOUNT.namespace,
-                serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT.name,
+        this.release = installClusterAddon(this, args.cluster, {
+            ...EXTERNAL_SECRETS_ADDON,
+            permissions: {
                 policies: {
                     "read-secrets": externalSecretsPolicy({
                         partition: args.aws.partition,
@@ -69,33 +87,18 @@ export class ExternalSecrets extends pulumi.ComponentResource {
                     }),
                 },
             },
-            { parent: this },
-        );
-
-        const namespace = releaseNamespace(`${args.clusterName}-external-secrets`, EXTERNAL_SECRETS_SERVICE_ACCOUNT.namespace, {
-            provider,
-            cluster: args.cluster.eksCluster,
-            parent: this,
-        });
-        this.release = helmRelease(
-            `${args.clusterName}-external-secrets`,
-            {
-                chart: CHARTS.externalSecrets,
-                namespace: namespace.metadata.name,
-                releaseName: "external-secrets",
-                values: externalSecretsValues(args.replicas),
-            },
-            { parent: this, provider, dependsOn: role.ready },
-        );
+            values: externalSecretsValues(args.replicas),
+        }).release;
         this.store = new k8s.apiextensions.CustomResource(
-            `${args.clusterName}-cluster-secret-store`,
+            `${clusterName}-cluster-secret-store`,
             clusterSecretStore(args.aws.region),
-            { parent: this, provider, dependsOn: [this.release] },
+            { parent: this, provider: args.cluster.provider, dependsOn: [this.release] },
         );
         this.registerOutputs({ secretsKeyArn: this.secretsKeyArn });
     }
 }
 
+/** Chart values without the service account and placement (`EXTERNAL_SECRETS_ADDON` adds them). */
 export function externalSecretsValues(replicas: number) {
     const ha = replicas > 1;
     return {
@@ -103,9 +106,6 @@ export function externalSecretsValues(replicas: number) {
         replicaCount: replicas,
         leaderElect: ha,
         podDisruptionBudget: { enabled: ha },
-        serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT.name },
-        // Controller, webhook and cert controller: platform plumbing, on the system nodes.
-        global: { nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value }, tolerations: [SYSTEM_TOLERATION] },
         resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
     };
 }

@@ -3,9 +3,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
 import { helmRelease } from "../../shared/helm-release";
+import { onSystemNodes } from "../../shared/placement";
+import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
+import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon } from "../cluster-addon";
 import type { Cluster } from "../index";
-import { SYSTEM_NODE_LABEL, SYSTEM_TOLERATION, createNodeRole } from "../node-group";
+import { createNodeRole } from "../node-group";
 import { karpenterControllerPolicies } from "./iam";
 import { createInterruptionQueue } from "./interruption";
 import { NodePoolSettings, ec2NodeClass, nodePool } from "./manifests";
@@ -15,6 +18,24 @@ export { NodePoolSettings } from "./manifests";
 /** Where the chart installs the controller; the Pod Identity association must match. */
 export const KARPENTER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "karpenter" } as const;
 
+/** The controller's chart install: kube-system, on the system nodes (never on the nodes it manages). */
+export const KARPENTER_ADDON: ClusterAddonSpec = {
+    name: "karpenter",
+    chart: CHARTS.karpenter,
+    serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+    ownNamespace: false,
+    // The chart's default selects Linux nodes; a nodeSelector here replaces it, so keep it.
+    placement: onSystemNodes({ "kubernetes.io/os": "linux" }),
+};
+
+export const KARPENTER_SCRAPE_TARGET: ScrapeTarget = {
+    name: "karpenter",
+    namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
+    appNames: ["karpenter"],
+    port: "http-metrics",
+    path: "/metrics",
+};
+
 /** Karpenter nodes: worker, CNI, ECR pull-only and SSM (Session Manager instead of SSH). */
 export const KARPENTER_NODE_POLICIES = [
     "AmazonEKSWorkerNodePolicy",
@@ -23,20 +44,19 @@ export const KARPENTER_NODE_POLICIES = [
     "AmazonSSMManagedInstanceCore",
 ];
 
+/** Fields take the names of the config keys they come from (`karpenter<Field>`), e.g. `karpenterAmiAlias`. */
 export interface KarpenterArgs {
-    /** The cluster Karpenter scales; provides the provider and Pod Identity. */
+    /** The cluster Karpenter scales; provides its name, the provider and Pod Identity. */
     cluster: Cluster;
-    /** Cluster name as configured (tag values, queue name). */
-    clusterName: string;
     /** Account facts for ARNs. */
     aws: AwsContext;
-    /** The default NodePool. */
+    /** The default NodePool. Config keys `karpenterInstanceFamilies`, `karpenterCapacityTypes`, `karpenterCpuLimit`, `karpenterConsolidateAfter`, `karpenterExpireAfter`. */
     nodePool: NodePoolSettings;
     /** AMI alias for the EC2NodeClass. */
     amiAlias: string;
     /** Controller replicas (spread over system nodes). */
     replicas: number;
-    /** Tags for the instances, volumes and ENIs Karpenter launches. */
+    /** Tags for the instances, volumes and ENIs Karpenter launches (the stack's tags). */
     tags: Record<string, string>;
 }
 
@@ -46,64 +66,56 @@ export interface KarpenterArgs {
  * NodePool). Dependencies make `pulumi destroy` delete the NodePool first, so the controller is
  * still there to terminate its instances, then the controller, then its IAM and queue.
  */
-export class Karpenter extends pulumi.ComponentResource {
+export class Karpenter extends pulumi.ComponentResource implements ClusterAddonComponent {
     readonly nodeRole: aws.iam.Role;
     readonly queueName: pulumi.Output<string>;
     readonly release: k8s.helm.v3.Release;
     readonly nodePool: k8s.apiextensions.CustomResource;
+    /** Pods need nodes: the Platform's releases wait for the NodePool (and on destroy go before it). */
+    readonly platformDependencies: pulumi.Resource[];
+    readonly scrapeTargets = [KARPENTER_SCRAPE_TARGET];
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:Karpenter", name, {}, opts);
         const provider = args.cluster.provider;
-        const prefix = `${args.clusterName}-karpenter`;
+        const clusterName = args.cluster.configuredName;
+        const prefix = `${clusterName}-karpenter`;
 
-        this.nodeRole = createNodeRole(`${prefix}-nodes`, `Nodes Karpenter launches for ${args.clusterName}`, KARPENTER_NODE_POLICIES, args.aws, this);
+        this.nodeRole = createNodeRole(`${prefix}-nodes`, `Nodes Karpenter launches for ${clusterName}`, KARPENTER_NODE_POLICIES, args.aws, this);
         const nodeAccess = new aws.eks.AccessEntry(
             `${prefix}-nodes`,
-            { clusterName: args.cluster.clusterName, principalArn: this.nodeRole.arn, type: "EC2_LINUX" },
+            { clusterName: args.cluster.name, principalArn: this.nodeRole.arn, type: "EC2_LINUX" },
             { parent: this },
         );
 
-        const interruption = createInterruptionQueue(args.clusterName, this);
+        const interruption = createInterruptionQueue(clusterName, this);
         this.queueName = interruption.queue.name;
-
-        const controller = args.cluster.podIdentity(
-            "karpenter",
-            {
-                namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
-                serviceAccount: KARPENTER_SERVICE_ACCOUNT.name,
-                policies: karpenterControllerPolicies({
-                    partition: args.aws.partition,
-                    region: args.aws.region,
-                    accountId: args.aws.accountId,
-                    clusterName: args.clusterName,
-                    nodeRoleArn: this.nodeRole.arn,
-                    queueArn: interruption.queue.arn,
-                }),
-            },
-            { parent: this },
-        );
 
         const crds = helmRelease(
             `${prefix}-crd`,
             { chart: CHARTS.karpenterCrd, namespace: KARPENTER_SERVICE_ACCOUNT.namespace, releaseName: "karpenter-crd", values: {} },
             { parent: this, provider },
         );
-        this.release = helmRelease(
-            prefix,
-            {
-                chart: CHARTS.karpenter,
-                namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
-                releaseName: "karpenter",
-                skipCrds: true,
-                values: karpenterValues(args, this.queueName),
+        this.release = installClusterAddon(this, args.cluster, {
+            ...KARPENTER_ADDON,
+            permissions: {
+                policies: karpenterControllerPolicies({
+                    partition: args.aws.partition,
+                    region: args.aws.region,
+                    accountId: args.aws.accountId,
+                    clusterName,
+                    nodeRoleArn: this.nodeRole.arn,
+                    queueArn: interruption.queue.arn,
+                }),
             },
-            { parent: this, provider, dependsOn: [crds, nodeAccess, ...controller.ready, ...interruption.resources] },
-        );
+            skipCrds: true,
+            values: karpenterValues({ clusterName, replicas: args.replicas }, this.queueName),
+            dependsOn: [crds, nodeAccess, ...interruption.resources],
+        }).release;
 
         const nodeClass = new k8s.apiextensions.CustomResource(
             `${prefix}-node-class`,
-            ec2NodeClass({ clusterName: args.clusterName, nodeRoleName: this.nodeRole.name, amiAlias: args.amiAlias, tags: args.tags }),
+            ec2NodeClass({ clusterName, nodeRoleName: this.nodeRole.name, amiAlias: args.amiAlias, tags: args.tags }),
             { parent: this, provider, dependsOn: [this.release] },
         );
         this.nodePool = new k8s.apiextensions.CustomResource(`${prefix}-node-pool`, nodePool(args.nodePool), {
@@ -113,19 +125,19 @@ export class Karpenter extends pulumi.ComponentResource {
             // Deleting the pool waits for Karpenter to drain and terminate every node it launched.
             customTimeouts: { delete: "20m" },
         });
+        this.platformDependencies = [this.nodePool];
         this.registerOutputs({ queueName: this.queueName, nodeRoleArn: this.nodeRole.arn });
     }
 }
 
-/** Chart values; every path exists in the chart's values.yaml (tests check against the reference). */
-export function karpenterValues(args: Pick<KarpenterArgs, "clusterName" | "replicas">, queueName: pulumi.Input<string>) {
+/**
+ * Chart values of the controller, without the service account and placement (`KARPENTER_ADDON`
+ * adds them); every path exists in the chart's values.yaml (tests check against the reference).
+ */
+export function karpenterValues(args: { clusterName: string; replicas: number }, queueName: pulumi.Input<string>) {
     return {
         replicas: args.replicas,
-        serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT.name },
         settings: { clusterName: args.clusterName, interruptionQueue: queueName },
-        // The controller must not run on the nodes it manages: the tainted system nodes host it.
-        nodeSelector: { "kubernetes.io/os": "linux", [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
-        tolerations: [SYSTEM_TOLERATION],
         controller: {
             resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } },
         },

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { WORKLOAD_NODE_LABELS } from "../../shared/placement";
 import { NODE_METADATA_OPTIONS, ROOT_VOLUME } from "../node-group";
 import { familyArchitecture } from "./families";
 
@@ -67,7 +68,7 @@ export function nodePool(s: NodePoolSettings) {
         metadata: { name: NODE_POOL_NAME },
         spec: {
             template: {
-                metadata: { labels: { "eks-platform/node-role": "workload" } },
+                metadata: { labels: { ...WORKLOAD_NODE_LABELS } },
                 spec: {
                     nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: NODE_CLASS_NAME },
                     requirements: [

@@ -4,17 +4,21 @@ export const ARGOCD_NAMESPACE = "argocd";
 /** Argo CD's name for the cluster it runs in. */
 export const IN_CLUSTER = "https://kubernetes.default.svc";
 
+/** Fields come from the config keys `gitops<Field>`; the project is the stack's environment. */
 export interface GitOpsSettings {
-    /** AppProject name: the stack's environment (`dev`, `prod`). */
+    /** AppProject name: the stack's environment (`dev`, `prod`). Config key `environment`. */
     project: string;
+    /** Git repository Argo CD deploys from. Config key `gitopsRepoUrl`. */
     repoUrl: string;
+    /** Branch, tag or commit to track. Config key `gitopsRevision`. */
     revision: string;
-    /** `envs/{env}`-style template; `{app}` is substituted too. */
+    /** `envs/{env}`-style template; `{app}` is substituted too. Config key `gitopsPath`. */
     pathTemplate: string;
+    /** Applications, one per app and environment. Config key `gitopsApps`. */
     apps: string[];
-    /** Environments = target namespaces. */
+    /** Environments = target namespaces. Config key `gitopsEnvironments`. */
     environments: string[];
-    /** Automated prune + self-heal; otherwise every sync is manual. */
+    /** Automated prune + self-heal; otherwise every sync is manual. Config key `gitopsAutoSync`. */
     autoSync: boolean;
 }
 

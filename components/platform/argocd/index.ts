@@ -2,11 +2,21 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { helmRelease } from "../../shared/helm-release";
 import { releaseNamespace } from "../../shared/namespace";
+import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
 import { adminPassword } from "../admin-password";
 import { AlbIngressSettings, albIngress } from "../ingress";
 import { ARGOCD_NAMESPACE, GitOpsSettings, appProject, applicationSet } from "./gitops";
 import { argoCdValues } from "./values";
+
+/** The metrics endpoints the chart turns on (`metrics.enabled` of each component). */
+export const ARGOCD_SCRAPE_TARGET: ScrapeTarget = {
+    name: "argocd",
+    namespace: ARGOCD_NAMESPACE,
+    appNames: ["argocd-application-controller", "argocd-server", "argocd-repo-server", "argocd-applicationset-controller"],
+    port: "metrics",
+    path: "/metrics",
+};
 
 export interface ArgoCdArgs {
     /** Provider of the cluster. */

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { onWorkloadNodes } from "../../shared/placement";
 
 export interface ArgoCdValuesArgs {
     /** HA-sized (prod) or single replicas (dev). */
@@ -9,7 +10,7 @@ export interface ArgoCdValuesArgs {
     hostname?: string;
 }
 
-const WORKLOAD_NODES = { "eks-platform/node-role": "workload" };
+const WORKLOAD_NODES = onWorkloadNodes().nodeSelector;
 
 /** argo-cd chart values: paths exist in the chart's values.yaml (tests check against the reference). */
 export function argoCdValues(a: ArgoCdValuesArgs) {

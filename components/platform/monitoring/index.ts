@@ -59,6 +59,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     prometheusVolumeSize: args.prometheusVolumeSize,
                     grafanaVolumeSize: args.grafanaVolumeSize,
                     storageClassName: DEFAULT_STORAGE_CLASS,
+                    scrapeTargets: args.scrapeTargets,
                 }),
             },
             { parent: this, provider, dependsOn: [adminSecret, args.storageClass, ...args.dependsOn] },

@@ -1,4 +1,5 @@
-import { podMonitors } from "./scrape";
+import { TOLERATE_EVERY_TAINT, onWorkloadNodes } from "../../shared/placement";
+import { ScrapeTarget, podMonitors } from "./scrape";
 
 export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" } as const;
 
@@ -8,9 +9,11 @@ export interface MonitoringValuesArgs {
     grafanaVolumeSize: string;
     /** The default StorageClass the volumes use. */
     storageClassName: string;
+    /** Pods Prometheus scrapes (the add-ons' and Argo CD's). */
+    scrapeTargets: readonly ScrapeTarget[];
 }
 
-const WORKLOAD_NODES = { "eks-platform/node-role": "workload" };
+const WORKLOAD_NODES = onWorkloadNodes().nodeSelector;
 
 const volumeClaim = (storageClassName: string, size: string) => ({
     volumeClaimTemplate: { spec: { storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } },
@@ -42,7 +45,7 @@ export function monitoringValues(a: MonitoringValuesArgs) {
             persistence: { enabled: true, type: "statefulset", storageClassName: a.storageClassName, size: a.grafanaVolumeSize },
         },
         prometheus: {
-            additionalPodMonitors: podMonitors(),
+            additionalPodMonitors: podMonitors(a.scrapeTargets),
             prometheusSpec: {
                 retention: a.prometheusRetention,
                 storageSpec: volumeClaim(a.storageClassName, a.prometheusVolumeSize),
@@ -59,6 +62,6 @@ export function monitoringValues(a: MonitoringValuesArgs) {
             resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
         },
         // Node metrics from every node, the tainted system nodes included.
-        "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
+        "prometheus-node-exporter": { tolerations: TOLERATE_EVERY_TAINT },
     };
 }

@@ -1,31 +1,32 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { onSystemNodes } from "../shared/placement";
 import { ManagedAddonName } from "../versions";
-import { SYSTEM_NODE_LABEL, SYSTEM_TOLERATION } from "./node-group";
 
-/** The Pod Identity service accounts add-ons run as. */
+/** The Pod Identity service accounts EKS managed add-ons run as. */
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
 
 /**
- * `configurationValues` per add-on, as typed data (each must match the add-on's schema:
+ * `configurationValues` per EKS managed add-on, as typed data (each must match the add-on's schema:
  * `aws eks describe-addon-configuration --addon-name <name> --addon-version <version>`).
  */
-export const ADDON_CONFIGURATION: Record<ManagedAddonName, Record<string, unknown> | undefined> = {
+export const MANAGED_ADDON_CONFIGURATION: Record<ManagedAddonName, Record<string, unknown> | undefined> = {
     // Prefix delegation: each ENI slot holds a /28, so small nodes run far more pods.
     "vpc-cni": { env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" } },
     "kube-proxy": undefined,
     "eks-pod-identity-agent": undefined,
     // CoreDNS runs on the tainted system nodes, which exist before any Karpenter node.
-    coredns: {
-        tolerations: [SYSTEM_TOLERATION],
-        nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
-    },
-    "aws-ebs-csi-driver": {
-        controller: { tolerations: [SYSTEM_TOLERATION], nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value } },
-    },
+    coredns: systemNodesConfiguration(),
+    "aws-ebs-csi-driver": { controller: systemNodesConfiguration() },
 };
 
-export interface AddonArgs {
+/** Tolerations before nodeSelector: the JSON EKS stores keeps this order, so a reorder would show as a change. */
+function systemNodesConfiguration() {
+    const placement = onSystemNodes();
+    return { tolerations: placement.tolerations, nodeSelector: placement.nodeSelector };
+}
+
+export interface ManagedAddonArgs {
     cluster: aws.eks.Cluster;
     kubernetesVersion: string;
     /** Pod Identity associations the add-on's service accounts use. */
@@ -33,12 +34,12 @@ export interface AddonArgs {
 }
 
 /**
- * A managed add-on at the default version EKS recommends for the cluster's Kubernetes version.
+ * An EKS managed add-on at the default version EKS recommends for the cluster's Kubernetes version.
  * OVERWRITE on create and update: the configuration here always wins, so re-runs converge.
  */
-export function createAddon(addonName: ManagedAddonName, args: AddonArgs, parent: pulumi.Resource): aws.eks.Addon {
+export function createManagedAddon(addonName: ManagedAddonName, args: ManagedAddonArgs, parent: pulumi.Resource): aws.eks.Addon {
     const version = aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: args.kubernetesVersion, mostRecent: false }, { parent });
-    const configuration = ADDON_CONFIGURATION[addonName];
+    const configuration = MANAGED_ADDON_CONFIGURATION[addonName];
     return new aws.eks.Addon(
         addonName,
         {

@@ -1,0 +1,89 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { helmRelease } from "../shared/helm-release";
+import { releaseNamespace } from "../shared/namespace";
+import { Placement } from "../shared/placement";
+import { ScrapeTarget } from "../shared/scrape-target";
+import { ChartPin } from "../versions";
+import type { Cluster, ServiceAccountPermissions } from "./index";
+import type { PodIdentityRole } from "./pod-identity";
+
+/** The fixed facts of one add-on's chart install, exported by the add-on as a constant. */
+export interface ClusterAddonSpec {
+    /** Helm release name. With the cluster name it also names the Pod Identity role, the release and the namespace resources (`<cluster>-<name>`). */
+    name: string;
+    chart: ChartPin;
+    /** The controller's service account: the chart creates it under this name, Pod Identity binds exactly it. */
+    serviceAccount: { namespace: string; name: string };
+    /** True: the add-on owns its namespace (created here, gone with the cluster). False: a namespace that always exists (kube-system). */
+    ownNamespace: boolean;
+    /** Nodes the controller runs on. */
+    placement: Placement;
+    /** Values key the chart reads `nodeSelector`/`tolerations` from; absent means the top level. */
+    placementKey?: string;
+}
+
+export interface ClusterAddonInstall extends ClusterAddonSpec {
+    /** AWS permissions of the service account. */
+    permissions: Pick<ServiceAccountPermissions, "policies" | "managedPolicies">;
+    /** Chart-specific values; the service account and placement are added from the spec. */
+    values: Record<string, unknown>;
+    /** Skip the chart's crds/ folder (a separate CRD release owns them). */
+    skipCrds?: boolean;
+    /** What else the release waits for (CRDs, queues, access entries); the role's permissions always. */
+    dependsOn?: pulumi.Resource[];
+}
+
+export interface InstalledClusterAddon {
+    role: PodIdentityRole;
+    /** Present when the add-on owns its namespace. */
+    namespace?: k8s.core.v1.Namespace;
+    release: k8s.helm.v3.Release;
+}
+
+/** What the stack composition needs from every cluster add-on. */
+export interface ClusterAddonComponent {
+    /** Resources the Platform's releases wait for, and so outlive on `pulumi destroy`. */
+    readonly platformDependencies: pulumi.Resource[];
+    /** Metrics endpoints for Prometheus. */
+    readonly scrapeTargets: ScrapeTarget[];
+}
+
+/**
+ * One cluster add-on the way every add-on is installed: its namespace (if it owns one), a Pod Identity
+ * role for its service account, and the pinned Helm release that creates that service account and
+ * runs where the spec places it. Every resource is a child of `owner`.
+ */
+export function installClusterAddon(owner: pulumi.Resource, cluster: Cluster, install: ClusterAddonInstall): InstalledClusterAddon {
+    const resourceName = `${cluster.configuredName}-${install.name}`;
+    const provider = cluster.provider;
+    const role = cluster.podIdentity(
+        install.name,
+        { namespace: install.serviceAccount.namespace, serviceAccount: install.serviceAccount.name, ...install.permissions },
+        { parent: owner },
+    );
+    const namespace = install.ownNamespace
+        ? releaseNamespace(resourceName, install.serviceAccount.namespace, { provider, cluster: cluster.eksCluster, parent: owner })
+        : undefined;
+    const release = helmRelease(
+        resourceName,
+        {
+            chart: install.chart,
+            namespace: namespace ? namespace.metadata.name : install.serviceAccount.namespace,
+            releaseName: install.name,
+            skipCrds: install.skipCrds,
+            values: clusterAddonValues(install, install.values),
+        },
+        { parent: owner, provider, dependsOn: [...(install.dependsOn ?? []), ...role.ready] },
+    );
+    return { role, namespace, release };
+}
+
+/** Chart values with the spec's service account and placement merged in. */
+export function clusterAddonValues(spec: ClusterAddonSpec, values: Record<string, unknown>): Record<string, unknown> {
+    const placement = { nodeSelector: spec.placement.nodeSelector, ...(spec.placement.tolerations ? { tolerations: spec.placement.tolerations } : {}) };
+    const placed = spec.placementKey
+        ? { ...values, [spec.placementKey]: { ...(values[spec.placementKey] as Record<string, unknown> | undefined), ...placement } }
+        : { ...values, ...placement };
+    return { ...placed, serviceAccount: { ...(values.serviceAccount as Record<string, unknown> | undefined), create: true, name: spec.serviceAccount.name } };
+}
