@@ -1,23 +1,23 @@
-import { loadConfig } from "./stacks/config/load";
-import { buildPlatform } from "./stacks/platform";
+import { runProgram } from "./stacks/program";
 
-// Validation throws (naming every bad key) before any resource is registered.
-const outputs = buildPlatform(loadConfig());
-
-export const vpcId = outputs.vpcId;
-export const vpcCidr = outputs.vpcCidr;
-export const publicSubnetIds = outputs.publicSubnetIds;
-export const privateSubnetIds = outputs.privateSubnetIds;
-export const repositoryUrls = outputs.repositoryUrls;
-export const clusterName = outputs.clusterName;
-export const clusterEndpoint = outputs.clusterEndpoint;
-export const clusterCertificateAuthority = outputs.clusterCertificateAuthority;
-export const nodeSecurityGroupId = outputs.nodeSecurityGroupId;
-export const kubeconfig = outputs.kubeconfig;
-export const appSecretsKeyArn = outputs.appSecretsKeyArn;
-export const argocdUrl = outputs.argocdUrl ?? null;
-export const grafanaUrl = outputs.grafanaUrl ?? null;
-export const argocdAdminPassword = outputs.argocdAdminPassword;
-export const grafanaAdminPassword = outputs.grafanaAdminPassword;
-export const ciDeployRoleArn = outputs.ciDeployRoleArn ?? null;
-export const ciPreviewRoleArn = outputs.ciPreviewRoleArn ?? null;
+// Config validation and the account preflight stop the program, listing every problem, before anything
+// is created; Pulumi waits for this promise and exports what it resolves to as the stack outputs.
+export = runProgram().then((o) => ({
+    vpcId: o.vpcId,
+    vpcCidr: o.vpcCidr,
+    publicSubnetIds: o.publicSubnetIds,
+    privateSubnetIds: o.privateSubnetIds,
+    repositoryUrls: o.repositoryUrls,
+    clusterName: o.clusterName,
+    clusterEndpoint: o.clusterEndpoint,
+    clusterCertificateAuthority: o.clusterCertificateAuthority,
+    nodeSecurityGroupId: o.nodeSecurityGroupId,
+    kubeconfig: o.kubeconfig,
+    appSecretsKeyArn: o.appSecretsKeyArn,
+    argocdUrl: o.argocdUrl ?? null,
+    grafanaUrl: o.grafanaUrl ?? null,
+    argocdAdminPassword: o.argocdAdminPassword,
+    grafanaAdminPassword: o.grafanaAdminPassword,
+    ciDeployRoleArn: o.ciDeployRoleArn ?? null,
+    ciPreviewRoleArn: o.ciPreviewRoleArn ?? null,
+}));

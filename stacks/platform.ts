@@ -13,6 +13,7 @@ import { AwsContext } from "../components/shared/aws-context";
 import { logsKey } from "../components/shared/logs-key";
 import { PolicyWaivers } from "../components/shared/policy-waivers";
 import { PlatformConfig } from "./config/types";
+import { PreflightResult } from "./preflight";
 
 /** What `index.ts` exports as stack outputs. */
 export interface PlatformOutputs {
@@ -41,6 +42,8 @@ export interface AddonContext {
     cluster: Cluster;
     network: Network;
     aws: AwsContext;
+    /** Account-level resources node launches need (the EC2 Spot service-linked role when it was missing). */
+    launchPrerequisites: pulumi.Resource[];
 }
 
 /**
@@ -49,7 +52,11 @@ export interface AddonContext {
  * Platform's releases wait for, its `scrapeTargets` Prometheus scrapes.
  */
 const CLUSTER_ADDONS = {
-    karpenter: (c) => new Karpenter("karpenter", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags }, { parent: c.cluster }),
+    karpenter: (c) => new Karpenter(
+            "karpenter",
+            { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites },
+            { parent: c.cluster },
+        ),
     loadBalancerController: (c) =>
         new LoadBalancerController("aws-load-balancer-controller", { cluster: c.cluster, region: c.cfg.region, vpcId: c.network.vpcId, replicas: 2 }, { parent: c.cluster }),
     externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
@@ -62,11 +69,19 @@ export function buildClusterAddons(c: AddonContext): ClusterAddons {
     return Object.fromEntries(Object.entries(CLUSTER_ADDONS).map(([key, build]) => [key, build(c)])) as ClusterAddons;
 }
 
+/** The target account as the program found it: its provider, and what the preflight decided. */
+export interface TargetAccount {
+    /**
+     * The one explicit provider: region, account settings and the tags every AWS resource gets,
+     * including the children of the awsx components, which inherit it.
+     */
+    provider: aws.Provider;
+    preflight: Pick<PreflightResult, "createSpotServiceLinkedRole" | "reuseGithubOidcProviderArn">;
+}
+
 /** Wires the components of one stack together: Network → Registry → Cluster (+ add-ons) → Platform. */
-export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
-    // One explicit provider carries the region and the tags every AWS resource gets, including the
-    // children of the awsx/eks components, which inherit it.
-    const provider = new aws.Provider("aws", { region: cfg.region as aws.Region, defaultTags: { tags: cfg.tags } });
+export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): PlatformOutputs {
+    const provider = account.provider;
     const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
     const ctx = awsContext(cfg.region, provider);
     new PolicyWaivers("policy-waivers", cfg.waivers);
@@ -100,7 +115,13 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     );
 
     // Keyless CI: GitHub OIDC roles; deploy is a cluster-admin, preview may only read (no Secrets).
-    const ci = cfg.ci && new CiAccess("ci-access", { ...cfg.ci, environment: cfg.environment, aws: ctx }, opts);
+    const ci =
+        cfg.ci &&
+        new CiAccess(
+            "ci-access",
+            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, aws: ctx },
+            opts,
+        );
 
     const cluster = new Cluster(
         "cluster",
@@ -111,6 +132,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             privateSubnetIds: network.privateSubnetIds,
             endpointPublicAccess: cfg.cluster.endpointPublicAccess,
             publicAccessCidrs: cfg.cluster.publicAccessCidrs,
+            privateAccessCidrs: cfg.cluster.privateAccessCidrs,
             logRetentionDays: cfg.cluster.logRetentionDays,
             logsKeyArn: logs.arn,
             adminPrincipals: cfg.cluster.adminPrincipals,
@@ -125,7 +147,13 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         opts,
     );
 
-    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx });
+    // Without this role a fresh account's first spot launch fails (ServiceLinkedRoleCreationNotPermitted).
+    // Kept on destroy: other stacks and tools of the account rely on it once it exists.
+    const spotRole = account.preflight.createSpotServiceLinkedRole
+        ? [new aws.iam.ServiceLinkedRole("ec2-spot", { awsServiceName: "spot.amazonaws.com" }, { provider, retainOnDelete: true })]
+        : [];
+
+    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, launchPrerequisites: spotRole });
     const allAddons: ClusterAddonComponent[] = Object.values(addons);
 
     const platform = new Platform(

@@ -20,7 +20,7 @@ describe("index.ts (the program Pulumi runs)", () => {
                 const cwd = process.cwd();
                 process.chdir(projectRoot);
                 try {
-                    const exported = await pulumi.runtime.runInPulumiStack(async () => ({ ...require(path.join(__dirname, "..", "index")) }));
+                    const exported = await pulumi.runtime.runInPulumiStack(async () => ({ ...(await require(path.join(__dirname, "..", "index"))) }));
                     await settle(mocks);
                     return exported;
                 } finally {

@@ -103,6 +103,22 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
         { parent },
     );
 
+    // The way into a private API: each listed network may reach the endpoint on 443, and nothing else.
+    for (const cidr of args.privateAccessCidrs) {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-api-from-${cidr.replace(/[./]/g, "-")}`,
+            {
+                securityGroupId: clusterSecurityGroupId,
+                cidrIpv4: cidr,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: `Kubernetes API (private endpoint) from ${cidr}`,
+            },
+            { parent },
+        );
+    }
+
     return { cluster, secretsKey, logGroup, clusterSecurityGroupId };
 }
 

@@ -42,6 +42,11 @@ export interface ClusterArgs {
     endpointPublicAccess: boolean;
     /** CIDRs allowed to the public endpoint. */
     publicAccessCidrs: string[];
+    /**
+     * CIDRs outside the cluster (VPN clients, a CI runner subnet, a peered VPC) admitted to the private
+     * endpoint on 443 through the cluster security group, which otherwise admits only its own members.
+     */
+    privateAccessCidrs: string[];
     /** Retention of the control-plane log group, in days. Config key `clusterLogRetentionDays`. */
     logRetentionDays: number;
     /** KMS key for the control-plane log group. */

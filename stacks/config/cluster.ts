@@ -35,6 +35,15 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
         }
     }
 
+    const privateAccessCidrs = r.list("privateAccessCidrs");
+    for (const text of privateAccessCidrs) {
+        const cidr = parseIpv4Cidr(text);
+        if (!cidr) r.reject("privateAccessCidrs", text, "not an IPv4 network address with prefix");
+        else if (cidr.prefix === 0) r.reject("privateAccessCidrs", text, "admit the networks that need the API, not every address");
+    }
+    const repeated = privateAccessCidrs.find((c, i) => privateAccessCidrs.indexOf(c) !== i);
+    if (repeated) r.reject("privateAccessCidrs", repeated, "listed twice");
+
     const clusterLogRetentionDays = r.integer("clusterLogRetentionDays");
     if (!CLOUDWATCH_RETENTION_DAYS.includes(clusterLogRetentionDays)) r.reject("clusterLogRetentionDays", clusterLogRetentionDays);
 
@@ -82,6 +91,7 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
         kubernetesVersion,
         endpointPublicAccess,
         publicAccessCidrs,
+        privateAccessCidrs,
         logRetentionDays: clusterLogRetentionDays,
         adminPrincipals,
         namespaceAccess,

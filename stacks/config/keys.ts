@@ -88,6 +88,12 @@ export const CONFIG_KEYS = {
         default: [],
         allowed: "a non-empty list of IPv4 CIDRs when endpointPublicAccess is true; 0.0.0.0/0 only outside prod and only with a `CKV_AWS_38` entry in policyWaivers",
     },
+    privateAccessCidrs: {
+        type: "array",
+        description: "Networks outside the cluster (VPN clients, a CI runner subnet, a peered VPC) admitted to the private API endpoint on 443.",
+        default: [],
+        allowed: "a list of unique IPv4 CIDRs, none of them 0.0.0.0/0",
+    },
     clusterLogRetentionDays: {
         type: "integer",
         description: "Retention of the EKS control-plane log group, in days.",

@@ -1,3 +1,4 @@
+import { AwsAccountSettings } from "../aws-provider";
 import { CiAccessArgs } from "../../components/ci-access/types";
 import { AccessLevel, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { NodePoolSettings } from "../../components/cluster/karpenter/manifests";
@@ -31,6 +32,8 @@ export interface PlatformConfig {
     ci?: CiConfig;
     /** Waived security checks: check id → reason. */
     waivers: Record<string, string>;
+    /** The `aws:` account settings (profile, allowed accounts, roles to assume) for the explicit provider. */
+    awsAccount: AwsAccountSettings;
 }
 
 
@@ -51,6 +54,8 @@ export interface ClusterConfig {
     kubernetesVersion: string;
     endpointPublicAccess: boolean;
     publicAccessCidrs: string[];
+    /** Networks admitted to the private endpoint on 443 (VPN, CI runner subnet, peered VPC). */
+    privateAccessCidrs: string[];
     logRetentionDays: number;
     /** Principals with cluster-admin (full ARN or `role/<name>` shorthand). */
     adminPrincipals: string[];

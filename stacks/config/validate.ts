@@ -1,5 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import { isPrivate, overlaps, parseIpv4Cidr } from "./cidr";
+import { readAwsAccountSettings } from "../aws-provider";
 import { readAddonsConfig } from "./addons";
 import { readCiConfig } from "./ci";
 import { CLOUDWATCH_RETENTION_DAYS, readClusterConfig } from "./cluster";
@@ -75,6 +76,8 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     const addons = readAddonsConfig(r, cluster.systemNodes.minSize);
     const platform = readPlatformConfig(r, region ?? "", ctx.secretKeys ?? []);
     const ci = readCiConfig(r, environment, cluster.adminPrincipals);
+    const aws = readAwsAccountSettings(ctx.values);
+    aws.problems.forEach((p) => r.note(p));
 
     if (r.problems.length > 0) throw new ConfigError(r.problems);
     return {
@@ -90,6 +93,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         platform,
         ci,
         waivers,
+        awsAccount: aws.settings,
         network: { vpcCidr, azCount, natStrategy, flowLogRetentionDays },
         registry: { repositories, keepTaggedImages, mutableTagFilters },
     };

@@ -16,6 +16,7 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
         privateSubnetIds: ["subnet-0unit1", "subnet-0unit2"],
         endpointPublicAccess: false,
         publicAccessCidrs: [],
+        privateAccessCidrs: [],
         logRetentionDays: 7,
         logsKeyArn: `arn:aws:kms:us-west-2:${ACCOUNT_ID}:key/unit-logs`,
         adminPrincipals: ["role/eks-platform-deploy-prod"],

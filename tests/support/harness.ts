@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "../../stacks/config/load";
-import { buildPlatform, PlatformOutputs } from "../../stacks/platform";
+import { PlatformOutputs } from "../../stacks/platform";
+import { runProgram } from "../../stacks/program";
 import { PlatformMocks, RecordedOptions, RecordedResource } from "./mocks";
 import { PROJECT, configWith, fixturesDir } from "./stack-files";
 
@@ -68,7 +68,7 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
             return undefined;
         });
         try {
-            rawOutputs = buildPlatform(loadConfig(fixturesDir)) as unknown as Record<string, any>;
+            rawOutputs = (await runProgram(fixturesDir)) as unknown as Record<string, any>;
             return rawOutputs;
         } catch (err) {
             failure = err;

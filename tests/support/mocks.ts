@@ -70,8 +70,11 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                     ? { arn: args.inputs.arn, issuerArn: `arn:aws:iam::${m[1]}:role/${m[2]}`, issuerName: m[2], sessionName: m[3], id: args.inputs.arn }
                     : { arn: args.inputs.arn, issuerArn: args.inputs.arn, id: args.inputs.arn };
             }
-            default:
+            default: {
+                const account = accountLookup(args.token, args.inputs, this.region);
+                if (account !== undefined) return account;
                 throw new Error(`no mock for invoke ${args.token}`);
+            }
         }
     }
 
@@ -117,4 +120,48 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { arn: arn(args.type.split(":")[1].split("/")[0], name), name };
         }
     }
+}
+
+/** Kubernetes versions the mocked EKS offers. */
+export const MOCK_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35"];
+
+/**
+ * The preflight's read-only look-ups in an account that is ready for the stack: the region is
+ * enabled, every asked-for role and user exists, every type and family is offered in three zones,
+ * the Spot service-linked role exists, no GitHub OIDC provider and no ECR repository exist yet.
+ */
+function accountLookup(token: string, inputs: Record<string, any>, region: string): Record<string, any> | undefined {
+    const names = (regex: string | undefined) => (regex ? regex.replace(/^\^\(|\)\$$/g, "").split("|").map((n) => n.replace(/\\(.)/g, "$1")) : []);
+    switch (token) {
+        case "aws:index/getRegions:getRegions":
+            return { names: [...new Set([region, "us-east-1", "us-west-2", "eu-west-1"])], id: "regions" };
+        case "aws:iam/getAccountAlias:getAccountAlias":
+            return { accountAlias: "eks-platform-test", id: ACCOUNT_ID };
+        case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+            const values: string[] = inputs.filters?.[0]?.values ?? [];
+            const types = values.flatMap((v) => (v.endsWith(".*") ? [`${v.slice(0, -2)}.large`, `${v.slice(0, -2)}.xlarge`] : [v]));
+            const zones = ["a", "b", "c"].map((z) => `${region}${z}`);
+            const pairs = types.flatMap((t) => zones.map((z) => [t, z]));
+            return { instanceTypes: pairs.map((p) => p[0]), locations: pairs.map((p) => p[1]), locationTypes: pairs.map(() => "availability-zone"), id: region };
+        }
+        case "aws:eks/getClusterVersions:getClusterVersions":
+            return { clusterVersions: MOCK_KUBERNETES_VERSIONS.map((v) => ({ clusterVersion: v, versionStatus: "STANDARD_SUPPORT" })), id: region };
+        case "aws:iam/getRoles:getRoles":
+            return inputs.pathPrefix === "/aws-service-role/spot.amazonaws.com/"
+                ? { names: ["AWSServiceRoleForEC2Spot"], arns: [], id: "spot" }
+                : { names: names(inputs.nameRegex), arns: [], id: "roles" };
+        case "aws:iam/getUsers:getUsers":
+            return { names: names(inputs.nameRegex), arns: [], id: "users" };
+        case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+            throw invokeError("reading IAM OIDC Provider: couldn't find resource");
+        case "aws:ecr/getRepositories:getRepositories":
+            return { names: [], id: region };
+        default:
+            return undefined;
+    }
+}
+
+/** An invoke failure as the engine reports it: the SDK turns the gRPC `details` into the error message. */
+export function invokeError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
 }

@@ -58,6 +58,8 @@ export interface KarpenterArgs {
     replicas: number;
     /** Tags for the instances, volumes and ENIs Karpenter launches (the stack's tags). */
     tags: Record<string, string>;
+    /** Account-level resources the first launch needs (the EC2 Spot service-linked role); the NodePool waits for them. */
+    launchPrerequisites?: pulumi.Resource[];
 }
 
 /**
@@ -121,7 +123,7 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddonC
         this.nodePool = new k8s.apiextensions.CustomResource(`${prefix}-node-pool`, nodePool(args.nodePool), {
             parent: this,
             provider,
-            dependsOn: [this.release, nodeClass],
+            dependsOn: [this.release, nodeClass, ...(args.launchPrerequisites ?? [])],
             // Deleting the pool waits for Karpenter to drain and terminate every node it launched.
             customTimeouts: { delete: "20m" },
         });

@@ -1,0 +1,44 @@
+import { GITHUB_OIDC } from "../components/ci-access/types";
+import { awsProvider } from "./aws-provider";
+import { isProduction } from "./config/cluster";
+import { loadConfig } from "./config/load";
+import { PlatformConfig } from "./config/types";
+import { PlatformOutputs, buildPlatform } from "./platform";
+import { PreflightInput, preflight } from "./preflight";
+
+/**
+ * The whole program, as `index.ts` runs it: validate the config (nothing registered on error), build the
+ * provider from it, check the target account with read-only look-ups (nothing created on error), then
+ * build the stack.
+ */
+export async function runProgram(projectDir: string = process.cwd()): Promise<PlatformOutputs> {
+    const cfg = loadConfig(projectDir);
+    const provider = awsProvider(cfg.region, cfg.tags, cfg.awsAccount);
+    const checked = await preflight(preflightInput(cfg), provider);
+    return buildPlatform(cfg, { provider, preflight: checked });
+}
+
+/** What the preflight needs to know of a validated config. */
+export function preflightInput(cfg: PlatformConfig): PreflightInput {
+    const principals = [
+        ...cfg.cluster.adminPrincipals.map((principal) => ({ key: "clusterAdminArns", principal })),
+        ...cfg.cluster.namespaceAccess.map((a) => ({ key: "namespaceAccess", principal: a.principal })),
+        ...(cfg.ci?.trustedRoleArns ?? []).map((principal) => ({ key: "ciTrustedRoleArns", principal })),
+    ];
+    return {
+        project: cfg.project,
+        environment: cfg.environment,
+        region: cfg.region,
+        namespace: cfg.project,
+        kubernetesVersion: cfg.cluster.kubernetesVersion,
+        systemNodeInstanceTypes: cfg.cluster.systemNodes.instanceTypes,
+        azCount: cfg.network.azCount,
+        karpenterInstanceFamilies: cfg.addons.karpenter.nodePool.instanceFamilies,
+        spotCapacity: cfg.addons.karpenter.nodePool.capacityTypes.includes("spot"),
+        principals,
+        repositories: cfg.registry.repositories,
+        ci: cfg.ci ? { oidcUrl: GITHUB_OIDC.url, oidcProviderArn: typeof cfg.ci.oidcProviderArn === "string" ? cfg.ci.oidcProviderArn : undefined } : undefined,
+        allowedAccountIds: cfg.awsAccount.allowedAccountIds,
+        production: isProduction(cfg.environment) || cfg.protect,
+    };
+}
