@@ -154,7 +154,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             cluster,
             clusterName: cfg.clusterName,
             dependsOn: [karpenter.nodePool, loadBalancerController.release],
-            gitops: { ...cfg.platform.gitops, project: cfg.environment },
+            gitops: cfg.platform.gitops && { ...cfg.platform.gitops, project: cfg.environment },
             argocd: cfg.platform.argocd,
             monitoring: cfg.platform.monitoring,
             ingress: cfg.platform.ingress,

@@ -38,8 +38,8 @@ export interface PlatformArgs {
     clusterName: string;
     /** Karpenter's NodePool and the Load Balancer Controller: every release here waits for both. */
     dependsOn: pulumi.Resource[];
-    /** The environment's AppProject and ApplicationSet. */
-    gitops: GitOpsSettings;
+    /** The environment's AppProject and ApplicationSet; absent: Argo CD runs with nothing to sync. */
+    gitops?: GitOpsSettings;
     argocd: ArgoCdSettings;
     monitoring: MonitoringSettings;
     /** Shared ALB; absent means no Ingress at all. */

@@ -1,9 +1,13 @@
+import { CI_ACCESS_FORMS } from "../../components/ci-access/types";
 import { KUBERNETES_VERSIONS } from "../../components/versions";
+import * as checks from "./checks";
+import { Rule, Verdict, describe } from "./rules";
 
 /**
- * Every project config key (`eks-platform:<key>`), its type, default and allowed form.
- * `Pulumi.yaml` declares the same keys; a test keeps the two in step, and the README's
- * config table is checked against this list too.
+ * Every project config key (`eks-platform:<key>`): its type, default, description and constraint,
+ * as data. The validator checks values against `rule`; error messages, `Pulumi.yaml`'s config
+ * block and the README table all derive their text from the same declaration
+ * (`npm run config:docs` regenerates the last two).
  */
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 export type ConfigValue = string | number | boolean | string[];
@@ -14,329 +18,384 @@ export interface KeySpec {
     description: string;
     /** Absent means the stack file must set the key. */
     default?: ConfigValue;
-    /** Human text naming what is accepted; quoted in every validation error for the key. */
-    allowed: string;
+    /** What the value alone must satisfy. */
+    rule: Rule;
+    /** Rules involving other keys, in words; the checks themselves live in the reader for their area. */
+    crossKey?: string;
 }
+
+const pattern = (p: RegExp, form: string): Rule => ({ kind: "pattern", pattern: p, form });
+const check = (form: string, fn: (value: string) => Verdict): Rule => ({ kind: "check", form, check: fn });
+const integer = (min: number, max: number): Rule => ({ kind: "integer", min, max });
+const oneOf = (values: readonly (string | number)[], noun?: string): Rule => ({ kind: "oneOf", values, noun });
+const optional = (rule: Rule): Rule => ({ kind: "optional", rule });
+const list = (item: Rule, opts: { minItems?: number; maxItems?: number; unique?: boolean } = {}): Rule => ({ kind: "list", item, ...opts });
+const BOOLEAN: Rule = { kind: "boolean" };
+const SECRET: Rule = { kind: "secret", minLength: 12 };
+
+export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const RETENTION = oneOf(CLOUDWATCH_RETENTION_DAYS, "a CloudWatch retention period");
+const ECR_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const ACM_ARN = /^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const OIDC_PROVIDER = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
 export const CONFIG_KEYS = {
     environment: {
         type: "string",
         description: "Environment name; becomes the `environment` tag and names the GitOps environments.",
-        allowed: "lowercase letters, digits and '-', 2-16 characters, starting with a letter",
+        rule: pattern(CI_ACCESS_FORMS.environment.pattern, CI_ACCESS_FORMS.environment.form),
     },
     vpcCidr: {
         type: "string",
         description: "IPv4 CIDR of the VPC; must not overlap any other stack's so VPCs can be peered.",
-        allowed: "a private (RFC 1918) IPv4 CIDR from /16 to /20 that overlaps no other stack's vpcCidr",
+        rule: check("a private (RFC 1918) IPv4 CIDR from /16 to /20", checks.vpcCidr),
+        crossKey: "overlapping no other stack's vpcCidr",
     },
     azCount: {
         type: "integer",
         description: "Number of availability zones, each with one public and one private subnet.",
         default: 3,
-        allowed: "an integer from 2 to 6",
+        rule: integer(2, 6),
     },
     natStrategy: {
         type: "string",
         description: "NAT gateways: `single` (one shared, cheaper) or `onePerAz` (survives an AZ outage).",
         default: "onePerAz",
-        allowed: "one of single, onePerAz",
+        rule: oneOf(["single", "onePerAz"]),
     },
     flowLogRetentionDays: {
         type: "integer",
         description: "Retention of the VPC flow-log group, in days.",
         default: 365,
-        allowed: "a CloudWatch retention period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
+        rule: RETENTION,
     },
     clusterName: {
         type: "string",
         description: "EKS cluster name; also the `karpenter.sh/discovery` tag value.",
-        allowed: "letters, digits, '-' and '_', 1-24 characters, starting with a letter or digit (names derived from it must fit AWS's 64-character limits)",
+        rule: pattern(/^[0-9A-Za-z][A-Za-z0-9_-]{0,23}$/, "letters, digits, '-' and '_', 1-24 characters, starting with a letter or digit (names derived from it must fit AWS's 64-character limits)"),
     },
     ecrRepositories: {
         type: "array",
         description: "ECR repositories to create, one per name.",
         default: [],
-        allowed: "a list of unique ECR repository names (lowercase; segments of [a-z0-9] joined by '.', '_', '-' or '/'; 2-256 characters)",
+        rule: list(pattern(ECR_NAME, "an ECR repository name (lowercase; segments of [a-z0-9] joined by '.', '_', '-' or '/'; 2-256 characters)"), { unique: true }),
     },
     ecrKeepTaggedImages: {
         type: "integer",
         description: "How many tagged images each ECR lifecycle policy keeps (untagged ones expire after 1 day).",
         default: 30,
-        allowed: "an integer from 1 to 10000",
+        rule: integer(1, 10000),
     },
     ecrMutableTags: {
         type: "array",
         description: "Tag filters (wildcards allowed, e.g. `latest`) exempt from tag immutability; empty keeps every tag immutable.",
         default: [],
-        allowed: "a list of up to 5 tag filters of letters, digits, '.', '_', '-' and '*'",
+        rule: list(pattern(/^[A-Za-z0-9._*-]{1,128}$/, "a tag filter of letters, digits, '.', '_', '-' and '*'"), { maxItems: 5, unique: true }),
     },
     kubernetesVersion: {
         type: "string",
         description: "EKS Kubernetes version (`1.NN`); managed add-on versions follow it.",
         default: KUBERNETES_VERSIONS.default,
-        allowed: `a version of the form 1.NN from ${KUBERNETES_VERSIONS.oldestSupported} to ${KUBERNETES_VERSIONS.newestSupported}`,
+        rule: check(`a version of the form 1.NN from ${KUBERNETES_VERSIONS.oldestSupported} to ${KUBERNETES_VERSIONS.newestSupported}, quoted in YAML ("1.35")`, checks.kubernetesVersion),
     },
     endpointPublicAccess: {
         type: "boolean",
         description: "Expose the Kubernetes API endpoint publicly (restricted to publicAccessCidrs); the private endpoint is always on.",
         default: true,
-        allowed: "true or false",
+        rule: BOOLEAN,
     },
     publicAccessCidrs: {
         type: "array",
         description: "CIDRs allowed to reach the public API endpoint (CI runners, VPN egress).",
         default: [],
-        allowed: "a non-empty list of IPv4 CIDRs when endpointPublicAccess is true; 0.0.0.0/0 only outside prod and only with a `CKV_AWS_38` entry in policyWaivers",
+        rule: list(check("a public IPv4 CIDR such as 203.0.113.0/24, or 0.0.0.0/0", checks.publicCidr), { unique: true }),
+        crossKey: "non-empty when endpointPublicAccess is true; 0.0.0.0/0 only outside prod and only with a `CKV_AWS_38` entry in policyWaivers",
     },
     clusterLogRetentionDays: {
         type: "integer",
         description: "Retention of the EKS control-plane log group, in days.",
         default: 365,
-        allowed: "a CloudWatch retention period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
+        rule: RETENTION,
     },
     clusterAdminArns: {
         type: "array",
         description: "IAM roles/users that get cluster-admin through an access entry (`role/<name>` means this account); include the role that runs `pulumi up`.",
         default: [],
-        allowed: "a list of unique IAM principals, each an ARN (arn:aws:iam::<account>:role/<name> or :user/<name>) or role/<name> or user/<name> in this account; non-empty when bootstrapCreatorAdmin is false",
+        rule: list(pattern(checks.PRINCIPAL, "an IAM principal: an ARN (arn:aws:iam::<account>:role/<name> or :user/<name>), or role/<name> or user/<name> in this account"), { unique: true }),
+        crossKey: "non-empty when bootstrapCreatorAdmin is false; never CI's deploy role (CiAccess makes it an admin)",
     },
     namespaceAccess: {
         type: "array",
         description: "Namespace-scoped access entries, each `<principal ARN> <view|edit> <namespace>[,<namespace>…]`.",
         default: [],
-        allowed: "a list of '<principal> <view|edit> <ns>[,<ns>…]' where the principal is as in clusterAdminArns and each ns a Kubernetes namespace name",
+        rule: list(check("'<principal> <view|edit> <ns>[,<ns>…]' where the principal is as in clusterAdminArns and each ns a Kubernetes namespace name", (e) => checks.parseNamespaceAccess(e) !== undefined)),
+        crossKey: "each principal once, and none that is in clusterAdminArns",
     },
     bootstrapCreatorAdmin: {
         type: "boolean",
         description: "Give the identity that creates the cluster silent cluster-admin. Fixed at creation: changing it replaces the cluster.",
         default: false,
-        allowed: "true or false (false in prod)",
+        rule: BOOLEAN,
+        crossKey: "false in prod",
     },
     systemNodeInstanceTypes: {
         type: "array",
         description: "Instance types of the tainted system node group (one CPU architecture).",
         default: ["t3.medium"],
-        allowed: "a non-empty list of EC2 instance types such as t3.medium, all x86_64 or all arm64 (Graviton)",
+        rule: list(check("an EC2 instance type <family>.<size> such as t3.medium or m7g.xlarge", checks.instanceType), { minItems: 1, unique: true }),
+        crossKey: "all x86_64 or all arm64 (Graviton)",
     },
     systemNodeMinSize: {
         type: "integer",
         description: "Minimum size of the system node group.",
         default: 2,
-        allowed: "an integer from 1 to 10, at most systemNodeDesiredSize",
+        rule: integer(1, 10),
+        crossKey: "at most systemNodeDesiredSize",
     },
     systemNodeDesiredSize: {
         type: "integer",
         description: "Desired size of the system node group.",
         default: 2,
-        allowed: "an integer from systemNodeMinSize to systemNodeMaxSize",
+        rule: integer(1, 20),
+        crossKey: "between systemNodeMinSize and systemNodeMaxSize",
     },
     systemNodeMaxSize: {
         type: "integer",
         description: "Maximum size of the system node group.",
         default: 3,
-        allowed: "an integer from systemNodeDesiredSize to 20",
+        rule: integer(1, 20),
+        crossKey: "at least systemNodeDesiredSize",
     },
     karpenterInstanceFamilies: {
         type: "array",
         description: "EC2 instance families the default Karpenter NodePool may launch.",
         default: ["m6i", "m7i", "c6i"],
-        allowed: "a non-empty list of EC2 instance families such as m6i, t3a or c7g",
+        rule: list(check("an EC2 instance family such as m6i, t3a or c7g", checks.instanceFamily), { minItems: 1, unique: true }),
     },
     karpenterCapacityTypes: {
         type: "array",
         description: "Capacity types of the default NodePool: `spot`, `on-demand` or both.",
         default: ["on-demand"],
-        allowed: "a non-empty list of spot and on-demand",
+        rule: list(oneOf(["spot", "on-demand"]), { minItems: 1, unique: true }),
     },
     karpenterCpuLimit: {
         type: "integer",
         description: "Total vCPUs the default NodePool may hold.",
         default: 20,
-        allowed: "an integer from 1 to 10000",
+        rule: integer(1, 10000),
     },
     karpenterConsolidateAfter: {
         type: "string",
         description: "How long a node must be empty or underutilized before Karpenter consolidates it.",
         default: "5m",
-        allowed: "a duration such as 30s, 5m or 1h30m",
+        rule: check("a duration such as 30s, 5m or 1h30m", checks.duration),
     },
     karpenterExpireAfter: {
         type: "string",
         description: "Maximum lifetime of a Karpenter node (replaced, hence re-patched, after it).",
         default: "720h",
-        allowed: "a duration such as 720h, or Never",
+        rule: check("a duration such as 720h, or Never", checks.expiry),
     },
     karpenterAmiAlias: {
         type: "string",
         description: "EC2NodeClass AMI alias: `al2023@latest`, or a pinned `al2023@vYYYYMMDD` release.",
         default: "al2023@latest",
-        allowed: "al2023@latest or al2023@vYYYYMMDD",
+        rule: pattern(/^al2023@(latest|v\d{8})$/, "al2023@latest or al2023@vYYYYMMDD"),
     },
     karpenterReplicas: {
         type: "integer",
         description: "Karpenter controller replicas (each on its own system node).",
         default: 2,
-        allowed: "an integer from 1 to systemNodeMinSize (replicas need separate system nodes)",
+        rule: integer(1, 10),
+        crossKey: "at most systemNodeMinSize (replicas need separate system nodes)",
     },
     externalSecretsPrefixes: {
         type: "array",
         description: "Secrets Manager name prefixes the cluster's External Secrets may read (`<prefix>/*`).",
-        allowed: "a non-empty list of unique prefixes of letters, digits and -_.+=@ without slashes",
+        rule: list(pattern(/^[A-Za-z0-9_+=.@-]{1,64}$/, "a prefix of letters, digits and -_.+=@, without slashes"), { minItems: 1, unique: true }),
     },
     externalSecretsReplicas: {
         type: "integer",
         description: "External Secrets controller replicas; more than one enables leader election and a PDB.",
         default: 2,
-        allowed: "an integer from 1 to 5",
+        rule: integer(1, 5),
     },
     gitopsRepoUrl: {
         type: "string",
         description: "Git repository Argo CD deploys from (HTTPS or SSH URL).",
-        allowed: "an https://host/path or git@host:path.git / ssh://git@host/path URL",
+        default: "",
+        rule: optional(check("an https://host/path, git@host:path.git or ssh://git@host/path URL of your own GitOps repository (placeholders such as your-org/… or example.com are refused)", checks.gitRepositoryUrl)),
     },
     gitopsRevision: {
         type: "string",
         description: "Branch, tag or commit the ApplicationSets track.",
         default: "main",
-        allowed: "a git ref of letters, digits and ./_-",
+        rule: check("a git ref of letters, digits and ./_-", checks.gitRef),
     },
     gitopsPath: {
         type: "string",
         description: "Path of an application's manifests in the GitOps repo; `{env}` and `{app}` are substituted.",
         default: "envs/{env}",
-        allowed: "a relative path containing {env} (and optionally {app}), no '..'",
+        rule: check("a relative path containing {env} (and optionally {app}), no '..'", checks.gitopsPath),
+        crossKey: "containing {app} when gitopsApps lists more than one app",
     },
     gitopsApps: {
         type: "array",
         description: "Applications the ApplicationSet generates, one per app and environment (`<app>-<env>`).",
         default: ["myapp"],
-        allowed: "a non-empty list of unique DNS-label names",
+        rule: list(pattern(DNS_LABEL, "a DNS label (lowercase letters, digits and '-')"), { minItems: 1, unique: true }),
+        crossKey: "each <app>-<env> at most 63 characters",
     },
     gitopsEnvironments: {
         type: "array",
         description: "Environments (= namespaces) this cluster hosts; the AppProject may deploy only to these.",
-        allowed: "a non-empty list of unique Kubernetes namespace names",
+        default: [],
+        rule: list(pattern(DNS_LABEL, "a Kubernetes namespace name"), { unique: true }),
+        crossKey: "non-empty when gitopsRepoUrl is set",
     },
     gitopsAutoSync: {
         type: "boolean",
         description: "Sync automatically with prune and self-heal; false means every sync is a manual decision.",
         default: false,
-        allowed: "true or false",
+        rule: BOOLEAN,
     },
     argocdHighAvailability: {
         type: "boolean",
         description: "Run Argo CD HA: redis-ha, 2+ replicas of server, repo server and ApplicationSet controller, PodDisruptionBudgets.",
         default: true,
-        allowed: "true or false",
+        rule: BOOLEAN,
     },
     argocdAdminPassword: {
         type: "string",
         description: "Argo CD admin password (set with --secret); empty generates one, exported as a secret.",
         default: "",
-        allowed: "empty, or a secret value of at least 12 characters set with `pulumi config set --secret`",
+        rule: SECRET,
     },
     grafanaAdminPassword: {
         type: "string",
         description: "Grafana admin password (set with --secret); empty generates one, exported as a secret.",
         default: "",
-        allowed: "empty, or a secret value of at least 12 characters set with `pulumi config set --secret`",
+        rule: SECRET,
     },
     argocdHostname: {
         type: "string",
         description: "DNS name of the Argo CD UI on the shared ALB (needs ingressCertificateArn).",
         default: "",
-        allowed: "empty, or a DNS name such as argocd.example.com",
+        rule: optional(pattern(HOSTNAME, "a DNS name such as argocd.example.com")),
+        crossKey: "set when ingressCertificateArn is",
     },
     grafanaHostname: {
         type: "string",
         description: "DNS name of Grafana on the shared ALB (needs ingressCertificateArn).",
         default: "",
-        allowed: "empty, or a DNS name such as grafana.example.com",
+        rule: optional(pattern(HOSTNAME, "a DNS name such as grafana.example.com")),
+        crossKey: "set when ingressCertificateArn is",
     },
     ingressCertificateArn: {
         type: "string",
         description: "ACM certificate for the shared ALB; empty means no Ingress (use kubectl port-forward).",
         default: "",
-        allowed: "empty, or an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>) in the stack's region",
+        rule: optional(pattern(ACM_ARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)")),
+        crossKey: "in the stack's region",
     },
     ingressScheme: {
         type: "string",
         description: "Whether the shared ALB is `internal` or `internet-facing`.",
         default: "internal",
-        allowed: "one of internal, internet-facing",
+        rule: oneOf(["internal", "internet-facing"]),
     },
     prometheusRetention: {
         type: "string",
         description: "How long Prometheus keeps samples.",
         default: "15d",
-        allowed: "a positive Prometheus duration such as 7d, 30d or 12h",
+        rule: check("a positive Prometheus duration such as 7d, 30d or 12h", checks.prometheusDuration),
     },
     prometheusVolumeSize: {
         type: "string",
         description: "Size of Prometheus's gp3 volume.",
         default: "50Gi",
-        allowed: "a positive size in Gi or Ti, such as 50Gi",
+        rule: check("a positive size in Gi or Ti, such as 50Gi", checks.volumeSize),
     },
     grafanaVolumeSize: {
         type: "string",
         description: "Size of Grafana's gp3 volume.",
         default: "10Gi",
-        allowed: "a positive size in Gi or Ti, such as 10Gi",
+        rule: check("a positive size in Gi or Ti, such as 10Gi", checks.volumeSize),
     },
     ciRepository: {
         type: "string",
         description: "GitHub `owner/name` whose Actions may deploy this stack through OIDC; empty leaves CI access out (CiAccess).",
         default: "",
-        allowed: "empty, or a GitHub repository owner/name",
+        rule: optional(check(`${CI_ACCESS_FORMS.repository.form} of your own (placeholders such as your-org/… are refused)`, (v) => checks.githubRepository(v, CI_ACCESS_FORMS.repository.pattern))),
     },
     ciDeployBranches: {
         type: "array",
         description: "Branches whose push jobs may assume the deploy role (e.g. main for dev).",
         default: [],
-        allowed: "a list of exact branch names; with ciDeployEnvironments at least one entry when ciRepository is set",
+        rule: list(pattern(CI_ACCESS_FORMS.branch.pattern, CI_ACCESS_FORMS.branch.form), { unique: true }),
+        crossKey: "with ciDeployEnvironments at least one entry when ciRepository is set",
     },
     ciDeployEnvironments: {
         type: "array",
         description: "GitHub environments whose jobs may assume the deploy role (e.g. production, with required reviewers).",
         default: [],
-        allowed: "a list of exact GitHub environment names",
+        rule: list(pattern(CI_ACCESS_FORMS.githubEnvironment.pattern, CI_ACCESS_FORMS.githubEnvironment.form), { unique: true }),
+        crossKey: "with ciDeployBranches at least one entry when ciRepository is set",
     },
     ciOidcProviderArn: {
         type: "string",
         description: "The account's existing GitHub OIDC provider; empty creates it (one per account).",
         default: "",
-        allowed: "empty, or arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+        rule: optional(pattern(OIDC_PROVIDER, "arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com")),
     },
     ciTrustedRoleArns: {
         type: "array",
         description: "Other IAM roles (e.g. a Jenkins agent's) that may assume the CI roles.",
         default: [],
-        allowed: "a list of IAM role ARNs",
+        rule: list(pattern(CI_ACCESS_FORMS.roleArn.pattern, CI_ACCESS_FORMS.roleArn.form), { unique: true }),
     },
     ciDeploySessionSeconds: {
         type: "integer",
         description: "Longest session of the deploy role, in seconds.",
         default: 7200,
-        allowed: "an integer from 3600 to 43200",
+        rule: integer(CI_ACCESS_FORMS.sessionSeconds.min, CI_ACCESS_FORMS.sessionSeconds.max),
     },
     policyWaivers: {
         type: "array",
         description: "Security checks this stack waives, each `<check id>: <reason>` (see shared security checklist ids).",
         default: [],
-        allowed: "a list of '<CHECK_ID>: <reason of at least 10 characters>'",
+        rule: list(pattern(checks.WAIVER, "'<CHECK_ID>: <reason of at least 10 characters>'")),
+        crossKey: "each check id once",
     },
     protectResources: {
         type: "boolean",
         description: "Protect stateful resources (cluster, keys, repositories, log groups) from deletion and refuse to force-delete repositories.",
         default: true,
-        allowed: "true or false",
+        rule: BOOLEAN,
     },
     extraTags: {
         type: "array",
         description: "Extra `key=value` tags for every AWS resource, on top of environment, project and managed-by.",
         default: [],
-        allowed: "a list of key=value strings; keys of 1-128 characters not starting with 'aws:', values up to 256 characters",
+        rule: list(check("a key=value tag: key of 1-128 characters not starting with 'aws:' nor one the program sets (environment, project, managed-by), value up to 256 characters", checks.extraTag)),
     },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** Keys of other namespaces the program reads; documented with the project's keys, declared by their providers. */
+export const PROVIDER_KEYS = {
+    "aws:region": {
+        type: "string",
+        description: "AWS region of the stack (set it with `pulumi config set aws:region <region>`).",
+        rule: check("an AWS region code of the commercial, GovCloud or China partition", checks.region),
+    },
+} as const satisfies Record<string, KeySpec>;
+
+/** What `key` accepts, in words: its own rule, then the rules it shares with other keys. */
+export function allowedText(key: ConfigKey | keyof typeof PROVIDER_KEYS): string {
+    const spec: KeySpec = key in CONFIG_KEYS ? CONFIG_KEYS[key as ConfigKey] : PROVIDER_KEYS[key as keyof typeof PROVIDER_KEYS];
+    return spec.crossKey ? `${describe(spec.rule)}; ${spec.crossKey}` : describe(spec.rule);
+}
