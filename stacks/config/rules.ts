@@ -84,3 +84,28 @@ export function failures(rule: Rule, value: string | number | boolean | string[]
         }
     }
 }
+
+export const pattern = (p: RegExp, form: string): Rule => ({ kind: "pattern", pattern: p, form });
+export const check = (form: string, fn: (value: string) => Verdict): Rule => ({ kind: "check", form, check: fn });
+export const integer = (min: number, max: number): Rule => ({ kind: "integer", min, max });
+export const oneOf = (values: readonly (string | number)[], noun?: string): Rule => ({ kind: "oneOf", values, noun });
+export const optional = (rule: Rule): Rule => ({ kind: "optional", rule });
+export const list = (item: Rule, opts: { minItems?: number; maxItems?: number; unique?: boolean } = {}): Rule => ({ kind: "list", item, ...opts });
+export const BOOLEAN: Rule = { kind: "boolean" };
+export const SECRET: Rule = { kind: "secret", minLength: 12 };
+
+export type ConfigType = "string" | "integer" | "boolean" | "array";
+export type ConfigValue = string | number | boolean | string[];
+
+/** One config key, declared once. */
+export interface KeySpec {
+    type: ConfigType;
+    /** One line for Pulumi.yaml and the README. */
+    description: string;
+    /** Absent means the stack file must set the key. */
+    default?: ConfigValue;
+    /** What the value alone must satisfy. */
+    rule: Rule;
+    /** Rules involving other keys, in words; the checks themselves live in the reader for their area. */
+    crossKey?: string;
+}
