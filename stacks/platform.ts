@@ -162,7 +162,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             cluster,
             dependsOn: allAddons.flatMap((a) => a.platformDependencies),
             scrapeTargets: allAddons.flatMap((a) => a.scrapeTargets),
-            gitops: { ...cfg.platform.gitops, project: cfg.environment },
+            gitops: cfg.platform.gitops && { ...cfg.platform.gitops, project: cfg.environment },
             argocd: cfg.platform.argocd,
             monitoring: cfg.platform.monitoring,
             ingress: cfg.platform.ingress,

@@ -1,6 +1,8 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import * as util from "util";
 import { parse } from "yaml";
 import { CONFIG_KEYS } from "../stacks/config/keys";
 import { ConfigError } from "../stacks/config/reader";
@@ -8,7 +10,7 @@ import { otherStackCidrs } from "../stacks/config/load";
 import { validateConfig } from "../stacks/config/validate";
 import { buildStack } from "./support/harness";
 import { projectRoot } from "./support/paths";
-import { PROJECT, configWith, fixturesDir } from "./support/stack-files";
+import { PROJECT, configWith, fixturesDir, stackFileConfig } from "./support/stack-files";
 
 /** Validates a stack's real config with some keys replaced; returns the ConfigError message. */
 function errorFor(stack: "dev" | "prod", overrides: Record<string, unknown>): string {
@@ -29,13 +31,15 @@ describe("stack config", () => {
         }
     });
 
-    it("declares exactly the loader's keys in Pulumi.yaml, with the same types and defaults", () => {
+    it("declares exactly the loader's keys in Pulumi.yaml, with the same defaults, scalars as strings", () => {
         const declared = (parse(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { config: Record<string, any> }).config;
         expect(Object.keys(declared)).to.have.members(Object.keys(CONFIG_KEYS));
         for (const [key, spec] of Object.entries(CONFIG_KEYS) as [string, any][]) {
-            expect(declared[key].type, key).to.equal(spec.type);
-            expect(declared[key].default, key).to.deep.equal(spec.default);
-            expect(declared[key].description, key).to.be.a("string").that.is.not.empty;
+            // Scalars reach the validator as text (see README, Configuration); the CLI checks only list shape.
+            expect(declared[key].type, key).to.equal(spec.type === "array" ? "array" : "string");
+            const asEngine = spec.default === undefined || Array.isArray(spec.default) ? spec.default : String(spec.default);
+            expect(declared[key].default, key).to.deep.equal(asEngine);
+            expect(declared[key].description, key).to.equal(spec.description);
         }
     });
 
@@ -67,7 +71,7 @@ describe("stack config", () => {
             expect(errorFor("dev", { natStrategy: "perAz" })).to.include('eks-platform:natStrategy: got "perAz"; allowed: one of single, onePerAz');
         });
         it("an invalid repository name", () => {
-            expect(errorFor("dev", { ecrRepositories: ["MyApp"] })).to.include('eks-platform:ecrRepositories: got "MyApp"; allowed: a list of unique ECR repository names');
+            expect(errorFor("dev", { ecrRepositories: ["MyApp"] })).to.include('eks-platform:ecrRepositories: got "MyApp"; allowed: a list of unique items, each an ECR repository name');
             expect(errorFor("dev", { ecrRepositories: ["team//api"] })).to.include('eks-platform:ecrRepositories: got "team//api"');
         });
         it("a repository listed twice", () => {
@@ -93,10 +97,10 @@ describe("stack config", () => {
             expect(errorFor("dev", { clusterName: undefined })).to.include("eks-platform:clusterName: missing; set it in the stack file");
         });
         it("a missing or malformed region", () => {
-            expect(errorFor("dev", { "aws:region": undefined })).to.include("aws:region: got null; allowed: an AWS region");
+            expect(errorFor("dev", { "aws:region": undefined })).to.include("aws:region: missing; set it with `pulumi config set aws:region <region>` (allowed: an AWS region code");
         });
         it("a malformed extra tag", () => {
-            expect(errorFor("dev", { extraTags: ["team"] })).to.include('eks-platform:extraTags: got "team"; allowed: a list of key=value strings');
+            expect(errorFor("dev", { extraTags: ["team"] })).to.include('eks-platform:extraTags: got "team"; allowed: a list of items, each a key=value tag');
         });
         it("a boolean that is not true/false", () => {
             expect(errorFor("dev", { protectResources: "yes" })).to.include('eks-platform:protectResources: got "yes" (not a valid boolean); allowed: true or false');
@@ -146,7 +150,7 @@ describe("cluster config", () => {
     });
     it("rejects principals that are not IAM role or user ARNs", () => {
         const msg = errorFor("prod", { clusterAdminArns: ["arn:aws:sts::111122223333:assumed-role/admin/me"] });
-        expect(msg).to.include('eks-platform:clusterAdminArns: got "arn:aws:sts::111122223333:assumed-role/admin/me"; allowed: a list of unique IAM principals');
+        expect(msg).to.include('eks-platform:clusterAdminArns: got "arn:aws:sts::111122223333:assumed-role/admin/me"; allowed: a list of unique items, each an IAM principal');
     });
     it("rejects malformed namespace access and principals that already are admins", () => {
         expect(errorFor("dev", { namespaceAccess: ["role/dev admin dev"] })).to.include('eks-platform:namespaceAccess: got "role/dev admin dev"; allowed:');
@@ -159,9 +163,12 @@ describe("cluster config", () => {
         expect(errorFor("dev", { systemNodeInstanceTypes: [] })).to.include("eks-platform:systemNodeInstanceTypes: got []");
     });
     it("rejects node group sizes out of order", () => {
+        // One broken ordering, one line: on the size that sits between the other two.
         const msg = errorFor("dev", { systemNodeMinSize: 3, systemNodeDesiredSize: 2, systemNodeMaxSize: 3 });
-        expect(msg).to.include("eks-platform:systemNodeMinSize: got 3; allowed: an integer from 1 to 10, at most systemNodeDesiredSize");
-        expect(msg).to.include("eks-platform:systemNodeDesiredSize: got 2; allowed: an integer from systemNodeMinSize to systemNodeMaxSize");
+        expect(msg).to.include("eks-platform:systemNodeDesiredSize: got 2 (below systemNodeMinSize 3); allowed: an integer from 1 to 20; between systemNodeMinSize and systemNodeMaxSize");
+        expect(msg).to.not.include("systemNodeMinSize: got");
+        expect(errorFor("dev", { systemNodeMinSize: 11 })).to.include("eks-platform:systemNodeMinSize: got 11; allowed: an integer from 1 to 10; at most systemNodeDesiredSize");
+        expect(errorFor("dev", { systemNodeMaxSize: 1 })).to.include("eks-platform:systemNodeDesiredSize: got 2 (above systemNodeMaxSize 1)");
     });
     it("rejects a control-plane log retention CloudWatch does not offer", () => {
         expect(errorFor("prod", { clusterLogRetentionDays: 0 })).to.include("eks-platform:clusterLogRetentionDays: got 0;");
@@ -170,11 +177,14 @@ describe("cluster config", () => {
 
 describe("add-on config", () => {
     it("rejects unknown instance families", () => {
-        expect(errorFor("dev", { karpenterInstanceFamilies: ["t3", "t9z"] })).to.include('eks-platform:karpenterInstanceFamilies: got "t9z" (not an EC2 instance family)');
+        expect(errorFor("dev", { karpenterInstanceFamilies: ["t3", "t9z"] })).to.include('eks-platform:karpenterInstanceFamilies: got "t9z" (not an EC2 instance family');
+        expect(errorFor("dev", { karpenterInstanceFamilies: ["x2idnn"] })).to.include(
+            'eks-platform:karpenterInstanceFamilies: got "x2idnn" (not an EC2 instance family; did you mean x2idn?); allowed: a non-empty list of unique items, each an EC2 instance family',
+        );
         expect(errorFor("dev", { karpenterInstanceFamilies: [] })).to.include("eks-platform:karpenterInstanceFamilies: got []");
     });
     it("rejects unknown capacity types", () => {
-        expect(errorFor("dev", { karpenterCapacityTypes: ["spot", "ondemand"] })).to.include('eks-platform:karpenterCapacityTypes: got "ondemand"; allowed: a non-empty list of spot and on-demand');
+        expect(errorFor("dev", { karpenterCapacityTypes: ["spot", "ondemand"] })).to.include('eks-platform:karpenterCapacityTypes: got "ondemand"; allowed: a non-empty list of unique items, each one of spot, on-demand');
     });
     it("rejects a CPU limit that is not positive", () => {
         expect(errorFor("dev", { karpenterCpuLimit: 0 })).to.include("eks-platform:karpenterCpuLimit: got 0; allowed: an integer from 1 to 10000");
@@ -185,7 +195,7 @@ describe("add-on config", () => {
         expect(errorFor("prod", { karpenterAmiAlias: "al2@latest" })).to.include('eks-platform:karpenterAmiAlias: got "al2@latest"; allowed: al2023@latest or al2023@vYYYYMMDD');
     });
     it("rejects more controller replicas than system nodes", () => {
-        expect(errorFor("dev", { karpenterReplicas: 3 })).to.include("eks-platform:karpenterReplicas: got 3; allowed: an integer from 1 to systemNodeMinSize");
+        expect(errorFor("dev", { karpenterReplicas: 3 })).to.include("eks-platform:karpenterReplicas: got 3 (more than systemNodeMinSize 2); allowed: an integer from 1 to 10; at most systemNodeMinSize");
     });
     it("requires secret prefixes, without slashes", () => {
         expect(errorFor("prod", { externalSecretsPrefixes: undefined })).to.include("eks-platform:externalSecretsPrefixes: missing");
@@ -195,11 +205,13 @@ describe("add-on config", () => {
 
 describe("platform config", () => {
     const CERT = "arn:aws:acm:us-west-2:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
-    it("requires a GitOps repository URL", () => {
-        expect(errorFor("dev", { gitopsRepoUrl: undefined })).to.include("eks-platform:gitopsRepoUrl: missing; set it in the stack file");
+    it("needs the environments a GitOps repository deploys to, and none without one", () => {
+        expect(errorFor("dev", { gitopsEnvironments: [] })).to.include("eks-platform:gitopsEnvironments: got [] (gitopsRepoUrl is set, so the environments it deploys to must be listed)");
+        const cfg = validateConfig({ project: PROJECT, stack: "dev", values: configWith("dev", { gitopsRepoUrl: undefined, gitopsEnvironments: undefined }), otherStackCidrs: {} });
+        expect(cfg.platform.gitops).to.equal(undefined);
     });
     it("rejects a GitOps repository URL that git cannot clone", () => {
-        expect(errorFor("dev", { gitopsRepoUrl: "github.com/acme/gitops" })).to.include('eks-platform:gitopsRepoUrl: got "github.com/acme/gitops"; allowed: an https://host/path');
+        expect(errorFor("dev", { gitopsRepoUrl: "github.com/acme/gitops" })).to.include('eks-platform:gitopsRepoUrl: got "github.com/acme/gitops"; allowed: empty, or an https://host/path');
         expect(errorFor("dev", { gitopsRepoUrl: "http://github.com/acme/gitops.git" })).to.include('got "http://github.com/acme/gitops.git"');
     });
     it("rejects an invalid certificate ARN, or one from another region", () => {
@@ -235,9 +247,9 @@ describe("platform config", () => {
 
 describe("CI access config", () => {
     it("reports CiAccess's own checks under the config keys", () => {
-        expect(errorFor("dev", { ciRepository: "just-a-name" })).to.include('eks-platform:ciRepository: got "just-a-name"; allowed: a GitHub repository `owner/name`');
+        expect(errorFor("dev", { ciRepository: "just-a-name" })).to.include('eks-platform:ciRepository: got "just-a-name"; allowed: empty, or a GitHub repository `owner/name`');
         expect(errorFor("dev", { ciDeployBranches: [] })).to.include("eks-platform:ciDeployBranches/ciDeployEnvironments: got []");
-        expect(errorFor("dev", { ciDeployBranches: ["release/*"] })).to.include('eks-platform:ciDeployBranches: got "release/*"; allowed: an exact branch name, no wildcards');
+        expect(errorFor("dev", { ciDeployBranches: ["release/*"] })).to.include('eks-platform:ciDeployBranches: got "release/*"; allowed: a list of unique items, each an exact branch name, no wildcards');
         expect(errorFor("dev", { ciDeploySessionSeconds: 600 })).to.include("eks-platform:ciDeploySessionSeconds: got 600; allowed: an integer from 3600 to 43200");
     });
     it("refuses listing CI's deploy role as an admin too (one access entry per principal)", () => {
@@ -269,4 +281,110 @@ describe("cluster name", () => {
         // The node group's name is its prefix plus a 26-character unique suffix, at most 63 in all.
         expect(g.one("aws:eks/nodeGroup:NodeGroup").inputs.nodeGroupNamePrefix.length + 26).to.be.at.most(63);
     });
+});
+
+describe("config errors", () => {
+    const thrown = (stack: "dev" | "prod", overrides: Record<string, unknown>): ConfigError => {
+        try {
+            validateConfig({ project: PROJECT, stack, values: configWith(stack, overrides), otherStackCidrs: otherStackCidrs(fixturesDir, PROJECT, stack) });
+        } catch (err) {
+            return err as ConfigError;
+        }
+        throw new Error(`config with ${JSON.stringify(overrides)} was accepted`);
+    };
+    const lines = (msg: string) => msg.split("\n").filter((l) => l.startsWith("  - "));
+
+    it("are RunErrors (the CLI prints the message alone) whose properties repeat nothing", () => {
+        const err = thrown("dev", { azCount: 9 });
+        expect(pulumi.RunError.isInstance(err)).to.equal(true);
+        expect(err.problems).to.deep.equal(["eks-platform:azCount: got 9; allowed: an integer from 2 to 6"]);
+        // util.inspect is how the SDK prints other errors; the problems must not appear a second time.
+        expect(util.inspect(err)).to.not.include("problems:");
+    });
+    it("report a value that breaks several checks once", () => {
+        const msg = thrown("dev", { environment: "Dev" }).message;
+        expect(lines(msg).filter((l) => l.includes('got "Dev"'))).to.have.length(1);
+        expect(msg).to.include("eks-platform:environment: got \"Dev\"; allowed: lowercase letters, digits and '-'");
+    });
+    it("do not cascade from a type error into range or cross-key checks", () => {
+        const msg = thrown("dev", { azCount: "three" }).message;
+        expect(lines(msg)).to.deep.equal(['  - eks-platform:azCount: got "three" (not a valid integer); allowed: an integer from 2 to 6']);
+        const sizes = thrown("dev", { systemNodeDesiredSize: "two" }).message;
+        expect(lines(sizes)).to.have.length(1);
+        expect(sizes).to.include('eks-platform:systemNodeDesiredSize: got "two" (not a valid integer)').and.not.include("systemNodeMinSize: got");
+        const replicas = thrown("dev", { systemNodeMinSize: 0 }).message;
+        expect(lines(replicas)).to.deep.equal(["  - eks-platform:systemNodeMinSize: got 0; allowed: an integer from 1 to 10; at most systemNodeDesiredSize"]);
+    });
+    it("do not blame the endpoint when only the waiver list is malformed", () => {
+        const msg = thrown("dev", { policyWaivers: ["CKV_AWS_38: ok"] }).message;
+        expect(lines(msg)).to.have.length(1);
+    });
+});
+
+describe("mistakes that used to pass silently", () => {
+    it("a region that does not exist, suggesting the one meant", () => {
+        expect(errorFor("dev", { "aws:region": "us-weast-2" })).to.include(
+            'aws:region: got "us-weast-2" (did you mean us-east-2 or us-west-2?); allowed: an AWS region code of the commercial, GovCloud or China partition',
+        );
+        expect(errorFor("dev", { "aws:region": "mars-north-1" })).to.include('aws:region: got "mars-north-1"; allowed: an AWS region code');
+        for (const region of ["us-gov-west-1", "cn-northwest-1", "eu-central-2"]) {
+            const cert = { "aws:region": region };
+            expect(() => validateConfig({ project: PROJECT, stack: "dev", values: configWith("dev", cert), otherStackCidrs: {} }), region).to.not.throw();
+        }
+    });
+    it("several GitOps apps that would all deploy the same path", () => {
+        expect(errorFor("dev", { gitopsApps: ["web", "api"], gitopsPath: "envs/{env}" })).to.include(
+            'eks-platform:gitopsPath: got "envs/{env}" (gitopsApps lists 2 apps, which would all deploy this same path); allowed: a relative path containing {env} (and optionally {app}), no \'..\'; containing {app} when gitopsApps lists more than one app',
+        );
+        expect(() => validateConfig({ project: PROJECT, stack: "dev", values: configWith("dev", { gitopsApps: ["web", "api"], gitopsPath: "apps/{app}/{env}" }), otherStackCidrs: {} })).to.not.throw();
+    });
+    it("extra tags that would override the tags the program sets", () => {
+        for (const tag of ["environment=development", "project=other", "managed-by=terraform"]) {
+            const key = tag.split("=")[0];
+            expect(errorFor("dev", { extraTags: [tag] })).to.include(`eks-platform:extraTags: got "${tag}" (the program sets the ${key} tag itself); allowed: a list of items, each a key=value tag`);
+        }
+    });
+    it("a misspelt config namespace, suggesting the project's", () => {
+        expect(errorFor("dev", { "eks-platfrom:azCount": 2 })).to.include(
+            'eks-platfrom:azCount: unknown config namespace "eks-platfrom"; did you mean eks-platform:azCount?; allowed namespaces: eks-platform, aws, awsx, eks, kubernetes, pulumi, random',
+        );
+    });
+    it("an unquoted Kubernetes version that YAML read as a number", () => {
+        expect(errorFor("dev", { kubernetesVersion: 1.3 })).to.include(
+            'eks-platform:kubernetesVersion: got "1.3" (YAML read an unquoted 1.30 as the number 1.3; quote it: "1.30"); allowed: a version of the form 1.NN',
+        );
+    });
+    it("instance types of an unknown family or size", () => {
+        expect(errorFor("dev", { systemNodeInstanceTypes: ["t3.mediun"] })).to.include(
+            'eks-platform:systemNodeInstanceTypes: got "t3.mediun" (not an EC2 instance size; did you mean medium?); allowed: a non-empty list of unique items, each an EC2 instance type <family>.<size>',
+        );
+        expect(errorFor("dev", { systemNodeInstanceTypes: ["t9.medium"] })).to.include('got "t9.medium" (not an EC2 instance family');
+        for (const type of ["m6i.24xlarge", "c7g.metal", "m7i.metal-48xl", "t3.nano"]) {
+            expect(errorFor("dev", { systemNodeInstanceTypes: [type], azCount: 9 }), type).to.not.include("systemNodeInstanceTypes");
+        }
+    });
+    it("placeholder repositories where a repository decides what the stack trusts", () => {
+        for (const repo of ["your-org/eks-platform", "<org>/<repo>", "example/eks-platform", "owner/repo", "eks-platform/eks-platform", "REPLACE-WITH-YOUR-ORG/eks-platform"]) {
+            expect(errorFor("dev", { ciRepository: repo }), repo).to.include(`eks-platform:ciRepository: got "${repo}" (a placeholder, not a real repository`).and.include("allowed: empty, or a GitHub repository");
+        }
+        for (const url of ["https://github.com/your-org/gitops.git", "https://example.com/platform/gitops.git", "https://github.com/eks-platform/gitops.git", "git@github.com:owner/repo.git"]) {
+            expect(errorFor("dev", { gitopsRepoUrl: url }), url).to.include(`eks-platform:gitopsRepoUrl: got "${url}" (a placeholder, not a real repository`).and.include("allowed: empty, or an https://");
+        }
+    });
+});
+
+describe("shipped stack files", () => {
+    const stacks = fs.readdirSync(projectRoot).flatMap((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1] ?? []);
+
+    it("exist", () => expect(stacks).to.not.be.empty);
+    for (const stack of stacks.length ? stacks : ["dev", "prod"]) {
+        it(`${stack}: validates, and trusts no CI repository and syncs no GitOps repository until the user names theirs`, () => {
+            const own = stackFileConfig(stack, projectRoot);
+            const cfg = validateConfig({ project: PROJECT, stack, values: configWith(stack, {}, projectRoot), otherStackCidrs: otherStackCidrs(projectRoot, PROJECT, stack) });
+            expect(cfg.environment).to.equal(own["eks-platform:environment"]);
+            expect(own).to.not.have.any.keys("eks-platform:ciRepository", "eks-platform:gitopsRepoUrl");
+            expect(cfg.ci).to.equal(undefined);
+            expect(cfg.platform.gitops).to.equal(undefined);
+        });
+    }
 });

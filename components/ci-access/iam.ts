@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext, arn } from "../shared/aws-context";
 import { PolicyDocument, PolicyStatement } from "../shared/iam";
-import { CiAccessArgs, GITHUB_OIDC, ROLE_PREFIX } from "./types";
+import { CI_ACCESS_FORMS, CiAccessArgs, GITHUB_OIDC, ROLE_PREFIX } from "./types";
 
 /** `sub` claims of push jobs on the given branches and of jobs in the given GitHub environments. */
 export function deploySubjects(repository: string, branches: string[], environments: string[]): string[] {
@@ -121,26 +121,36 @@ export function deployIamPolicy(ctx: AwsContext, project: string, environment: s
     };
 }
 
-const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
-const ENVIRONMENT = /^[a-z][a-z0-9-]{1,15}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
-const REF_PART = /^[A-Za-z0-9._\/-]+$/;
+/** One problem with CiAccess arguments, naming the argument(s) as data so callers can map them to their own names. */
+export interface CiAccessProblem {
+    /** The argument at fault; two when only their combination is wrong. */
+    fields: (keyof CiAccessArgs)[];
+    value: unknown;
+    allowed: string;
+}
 
 /** Every problem with the arguments, each naming the argument, its value and what is allowed. */
-export function ciAccessProblems(args: Omit<CiAccessArgs, "aws" | "oidcProviderArn">): string[] {
-    const problems: string[] = [];
-    const bad = (field: string, value: unknown, allowed: string) => problems.push(`${field}: got ${JSON.stringify(value)}; allowed: ${allowed}`);
-    if (!REPOSITORY.test(args.repository)) bad("repository", args.repository, "a GitHub repository `owner/name`");
-    if (!ENVIRONMENT.test(args.environment)) bad("environment", args.environment, "lowercase letters, digits and '-', 2-16 characters, starting with a letter");
+export function ciAccessIssues(args: Omit<CiAccessArgs, "aws" | "oidcProviderArn">): CiAccessProblem[] {
+    const problems: CiAccessProblem[] = [];
+    const bad = (field: keyof CiAccessArgs, value: unknown, allowed: string) => problems.push({ fields: [field], value, allowed });
+    const f = CI_ACCESS_FORMS;
+    if (!f.repository.pattern.test(args.repository)) bad("repository", args.repository, f.repository.form);
+    if (!f.environment.pattern.test(args.environment)) bad("environment", args.environment, f.environment.form);
     if (args.deployBranches.length + args.deployEnvironments.length === 0) {
-        bad("deployBranches/deployEnvironments", [], "at least one branch or GitHub environment that may deploy");
+        problems.push({ fields: ["deployBranches", "deployEnvironments"], value: [], allowed: "at least one branch or GitHub environment that may deploy" });
     }
-    for (const b of args.deployBranches) if (!REF_PART.test(b) || b.includes("*")) bad("deployBranches", b, "an exact branch name, no wildcards");
-    for (const e of args.deployEnvironments) if (!REF_PART.test(e)) bad("deployEnvironments", e, "an exact GitHub environment name");
-    for (const r of args.trustedRoleArns ?? []) if (!ROLE_ARN.test(r)) bad("trustedRoleArns", r, "an IAM role ARN (never an account, a root or `*`)");
+    for (const b of args.deployBranches) if (!f.branch.pattern.test(b)) bad("deployBranches", b, f.branch.form);
+    for (const e of args.deployEnvironments) if (!f.githubEnvironment.pattern.test(e)) bad("deployEnvironments", e, f.githubEnvironment.form);
+    for (const r of args.trustedRoleArns ?? []) if (!f.roleArn.pattern.test(r)) bad("trustedRoleArns", r, f.roleArn.form);
     const seconds = args.deploySessionSeconds;
-    if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 3600 && seconds <= 43200)) {
-        bad("deploySessionSeconds", seconds, "an integer from 3600 to 43200");
+    const { min, max } = f.sessionSeconds;
+    if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= min && seconds <= max)) {
+        bad("deploySessionSeconds", seconds, `an integer from ${min} to ${max}`);
     }
     return problems;
+}
+
+/** The problems of {@link ciAccessIssues} as lines `field: got <value>; allowed: <form>`. */
+export function ciAccessProblems(args: Omit<CiAccessArgs, "aws" | "oidcProviderArn">): string[] {
+    return ciAccessIssues(args).map((p) => `${p.fields.join("/")}: got ${JSON.stringify(p.value)}; allowed: ${p.allowed}`);
 }

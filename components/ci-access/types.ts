@@ -23,6 +23,20 @@ export interface CiAccessArgs {
     aws: AwsContext;
 }
 
+/**
+ * The accepted form of each argument, as data: CiAccess checks its arguments with it, and the stack
+ * config rules (stacks/config/keys.ts) are built from it, so both say the same thing.
+ */
+export const CI_ACCESS_FORMS = {
+    repository: { pattern: /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, form: "a GitHub repository `owner/name`" },
+    environment: { pattern: /^[a-z][a-z0-9-]{1,15}$/, form: "lowercase letters, digits and '-', 2-16 characters, starting with a letter" },
+    // Exact names only: `*` is not in the character set, so no wildcard can widen the trusted refs.
+    branch: { pattern: /^[A-Za-z0-9._\/-]{1,255}$/, form: "an exact branch name, no wildcards" },
+    githubEnvironment: { pattern: /^[A-Za-z0-9._\/-]{1,255}$/, form: "an exact GitHub environment name" },
+    roleArn: { pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, form: "an IAM role ARN (never an account, a root or `*`)" },
+    sessionSeconds: { min: 3600, max: 43200 },
+} as const;
+
 /** The GitHub Actions OIDC issuer and the audience `aws-actions/configure-aws-credentials` asks for. */
 export const GITHUB_OIDC = {
     url: "https://token.actions.githubusercontent.com",

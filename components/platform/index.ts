@@ -40,8 +40,8 @@ export interface PlatformArgs {
     dependsOn: pulumi.Resource[];
     /** The cluster add-ons' metrics endpoints; Argo CD's own is added here. */
     scrapeTargets: ScrapeTarget[];
-    /** The environment's AppProject and ApplicationSet. */
-    gitops: GitOpsSettings;
+    /** The environment's AppProject and ApplicationSet; absent: Argo CD runs with nothing to sync. */
+    gitops?: GitOpsSettings;
     argocd: ArgoCdSettings;
     monitoring: MonitoringSettings;
     /** Shared ALB; absent means no Ingress at all. */

@@ -1,35 +1,59 @@
-import { CONFIG_KEYS, ConfigKey, ConfigValue } from "./keys";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_KEYS, ConfigKey, ConfigType, ConfigValue, KeySpec, allowedText } from "./keys";
+import { failures } from "./rules";
 
-/** Thrown before any resource is registered; lists every problem found in the stack config. */
-export class ConfigError extends Error {
-    constructor(readonly problems: string[]) {
+/**
+ * Thrown before any resource is registered; its message lists every problem once. A RunError, so the
+ * Pulumi CLI prints just the message: no stack trace, no dump of the error's properties.
+ */
+export class ConfigError extends pulumi.RunError {
+    /** The problems, one line each (also in the message); not enumerable, so no inspector prints them twice. */
+    declare readonly problems: string[];
+
+    constructor(problems: string[]) {
         super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        Object.defineProperty(this, "problems", { value: problems, enumerable: false });
         this.name = "ConfigError";
     }
 }
 
+type TypeOf<T extends ConfigType> = T extends "integer" ? number : T extends "boolean" ? boolean : T extends "array" ? string[] : string;
+export type ValueOf<K extends ConfigKey> = TypeOf<(typeof CONFIG_KEYS)[K]["type"]>;
+
+const ZERO: Record<ConfigType, ConfigValue> = { string: "", integer: 0, boolean: false, array: [] };
+
 /**
- * Reads raw config strings (as the Pulumi engine hands them over: scalars as text, lists as JSON)
- * and converts them to typed values, collecting every problem instead of stopping at the first.
+ * Reads raw config strings (as the Pulumi engine hands them over: scalars as text, lists as JSON),
+ * converts them to typed values and checks each against its key's rule, collecting every problem
+ * instead of stopping at the first. A key whose value failed its type or own rule is not `ok`, and
+ * cross-key checks skip it, so one mistake is reported once.
  */
 export class ConfigReader {
-    readonly problems: string[] = [];
+    private readonly lines: string[] = [];
+    private readonly values = new Map<ConfigKey, ConfigValue>();
+    private readonly invalid = new Set<string>();
 
     constructor(
         readonly namespace: string,
         private readonly raw: Record<string, string>,
+        private readonly secretKeys: string[] = [],
     ) {}
 
-    /** Records a problem with `key`, quoting the value it got and the allowed form. */
-    reject(key: ConfigKey | string, value: unknown, reason?: string): void {
-        const spec = (CONFIG_KEYS as Record<string, { allowed: string }>)[key];
-        const allowed = spec ? `; allowed: ${spec.allowed}` : "";
-        const why = reason ? ` (${reason})` : "";
-        this.problems.push(`${this.qualified(key)}: got ${JSON.stringify(value)}${why}${allowed}`);
+    /** Every problem found so far, each once. */
+    get problems(): string[] {
+        return [...this.lines];
     }
 
+    /** Records a problem with `key`, quoting the value it got and the allowed form, and marks the key invalid. */
+    reject(key: ConfigKey | "aws:region", value: unknown, reason?: string): void {
+        this.invalid.add(key);
+        const why = reason ? ` (${reason})` : "";
+        this.note(`${this.qualified(key)}: got ${JSON.stringify(value)}${why}; allowed: ${allowedText(key)}`);
+    }
+
+    /** Records a problem in free form (unknown keys, secrets whose value must not be echoed). */
     note(problem: string): void {
-        this.problems.push(problem);
+        if (!this.lines.includes(problem)) this.lines.push(problem);
     }
 
     qualified(key: string): string {
@@ -40,46 +64,70 @@ export class ConfigReader {
         return this.raw[this.qualified(key)] !== undefined;
     }
 
-    string(key: ConfigKey): string {
-        return this.read(key, (text) => text) ?? "";
+    /** Whether each key is present or defaulted, of its type and within its own rule. */
+    ok(...keys: ConfigKey[]): boolean {
+        for (const key of keys) this.get(key);
+        return keys.every((k) => !this.invalid.has(k));
     }
 
-    integer(key: ConfigKey): number {
-        return this.read(key, (text) => (/^-?\d+$/.test(text.trim()) ? Number(text) : undefined)) ?? 0;
+    /** The key's typed value; when invalid (and reported), its default or zero value so reading can go on. */
+    get<K extends ConfigKey>(key: K): ValueOf<K> {
+        if (!this.values.has(key)) this.values.set(key, this.read(key));
+        return this.values.get(key) as ValueOf<K>;
     }
 
-    boolean(key: ConfigKey): boolean {
-        return this.read(key, (text) => (text === "true" ? true : text === "false" ? false : undefined)) ?? false;
-    }
-
-    list(key: ConfigKey): string[] {
-        return (
-            this.read(key, (text) => {
-                let parsed: unknown;
-                try {
-                    parsed = JSON.parse(text);
-                } catch {
-                    return undefined;
-                }
-                return Array.isArray(parsed) && parsed.every((x) => typeof x === "string") ? parsed : undefined;
-            }) ?? []
-        );
-    }
-
-    private read<T extends ConfigValue>(key: ConfigKey, convert: (text: string) => T | undefined): T | undefined {
-        const spec = CONFIG_KEYS[key] as { type: string; default?: ConfigValue };
+    private read(key: ConfigKey): ConfigValue {
+        const spec: KeySpec = CONFIG_KEYS[key];
+        const fallback = spec.default ?? ZERO[spec.type];
         const text = this.raw[this.qualified(key)];
         if (text === undefined) {
-            if (spec.default === undefined) {
-                this.problems.push(`${this.qualified(key)}: missing; set it in the stack file (${CONFIG_KEYS[key].allowed})`);
-                return undefined;
-            }
-            return spec.default as T;
+            if (spec.default !== undefined) return spec.default;
+            this.invalid.add(key);
+            this.note(`${this.qualified(key)}: missing; set it in the stack file (allowed: ${allowedText(key)})`);
+            return fallback;
         }
-        const value = convert(text);
+        const value = parse(spec.type, text);
         if (value === undefined) {
             this.reject(key, text, `not a valid ${spec.type}`);
+            return fallback;
         }
-        return value;
+        if (spec.rule.kind === "secret") return this.checkSecret(key, value as string, spec.rule.minLength) ? value : fallback;
+        const found = failures(spec.rule, value);
+        for (const failure of found) this.reject(key, failure.value, failure.reason);
+        return found.length === 0 ? value : fallback;
+    }
+
+    /** Never echoes the value: it is meant to be secret. */
+    private checkSecret(key: ConfigKey, value: string, minLength: number): boolean {
+        if (!value) return true;
+        this.invalid.add(key);
+        if (!this.secretKeys.includes(this.qualified(key))) {
+            this.note(`${this.qualified(key)}: is stored in plain text; set it with \`pulumi config set --secret ${key} <value>\``);
+        } else if (value.length < minLength) {
+            this.note(`${this.qualified(key)}: is shorter than ${minLength} characters; allowed: ${allowedText(key)}`);
+        } else {
+            this.invalid.delete(key);
+        }
+        return !this.invalid.has(key);
+    }
+}
+
+function parse(type: ConfigType, text: string): ConfigValue | undefined {
+    switch (type) {
+        case "string":
+            return text;
+        case "integer":
+            return /^-?\d+$/.test(text.trim()) ? Number(text) : undefined;
+        case "boolean":
+            return text === "true" ? true : text === "false" ? false : undefined;
+        case "array": {
+            let parsed: unknown;
+            try {
+                parsed = JSON.parse(text);
+            } catch {
+                return undefined;
+            }
+            return Array.isArray(parsed) && parsed.every((x) => typeof x === "string") ? parsed : undefined;
+        }
     }
 }

@@ -77,8 +77,8 @@ export interface AddonsConfig {
 }
 
 export interface PlatformAppsConfig {
-    /** The AppProject takes the environment's name, so the config does not carry it. */
-    gitops: Omit<GitOpsSettings, "project">;
+    /** The AppProject takes the environment's name, so the config does not carry it. Absent when `gitopsRepoUrl` is empty. */
+    gitops?: Omit<GitOpsSettings, "project">;
     argocd: ArgoCdSettings;
     monitoring: MonitoringSettings;
     /** Present only when a certificate is configured: then Argo CD and Grafana get Ingresses. */

@@ -1,12 +1,15 @@
 import { distance } from "fastest-levenshtein";
-import { isPrivate, overlaps, parseIpv4Cidr } from "./cidr";
+import { overlaps, parseIpv4Cidr } from "./cidr";
 import { readAwsAccountSettings } from "../aws-provider";
 import { readAddonsConfig } from "./addons";
+import { WAIVER } from "./checks";
 import { readCiConfig } from "./ci";
-import { CLOUDWATCH_RETENTION_DAYS, readClusterConfig } from "./cluster";
+import { readClusterConfig } from "./cluster";
 import { readPlatformConfig } from "./platform";
-import { CONFIG_KEYS } from "./keys";
+import { CONFIG_KEYS, ConfigKey, PROVIDER_KEYS, allowedText } from "./keys";
 import { ConfigError, ConfigReader } from "./reader";
+import { KNOWN_NAMESPACES, didYouMean } from "./reference";
+import { failures } from "./rules";
 import { NatStrategy, PlatformConfig } from "./types";
 
 /** What the loader knows besides this stack's own config values. */
@@ -21,60 +24,27 @@ export interface ConfigContext {
     secretKeys?: string[];
 }
 
-const NAT_STRATEGIES: readonly NatStrategy[] = ["single", "onePerAz"];
-const ECR_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
-
 /** Turns raw stack config into a typed PlatformConfig, or throws a ConfigError naming every bad key. */
 export function validateConfig(ctx: ConfigContext): PlatformConfig {
-    const r = new ConfigReader(ctx.project, ctx.values);
+    const r = new ConfigReader(ctx.project, ctx.values, ctx.secretKeys ?? []);
     rejectUnknownKeys(r, ctx);
+    // Every key's type and own rule first, in declaration order; cross-key checks follow.
+    for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) r.get(key);
 
     const region = ctx.values["aws:region"];
-    if (region === undefined || !REGION.test(region)) {
-        r.note(`aws:region: got ${JSON.stringify(region ?? null)}; allowed: an AWS region code (set it with \`pulumi config set aws:region <region>\`)`);
-    }
+    if (region === undefined) r.note(`aws:region: missing; set it with \`pulumi config set aws:region <region>\` (allowed: ${allowedText("aws:region")})`);
+    else for (const failure of failures(PROVIDER_KEYS["aws:region"].rule, region)) r.reject("aws:region", failure.value, failure.reason);
 
-    const environment = r.string("environment");
-    if (r.has("environment") && !/^[a-z][a-z0-9-]{1,15}$/.test(environment)) r.reject("environment", environment);
+    const environment = r.get("environment");
+    const vpcCidr = r.get("vpcCidr");
+    if (r.ok("vpcCidr")) checkVpcOverlap(r, vpcCidr, ctx.otherStackCidrs);
 
-    const vpcCidr = r.string("vpcCidr");
-    if (r.has("vpcCidr")) checkVpcCidr(r, vpcCidr, ctx.otherStackCidrs);
-
-    const azCount = r.integer("azCount");
-    if (!Number.isInteger(azCount) || azCount < 2 || azCount > 6) r.reject("azCount", azCount);
-
-    const natStrategy = r.string("natStrategy") as NatStrategy;
-    if (!NAT_STRATEGIES.includes(natStrategy)) r.reject("natStrategy", natStrategy);
-
-    const flowLogRetentionDays = r.integer("flowLogRetentionDays");
-    if (!CLOUDWATCH_RETENTION_DAYS.includes(flowLogRetentionDays)) r.reject("flowLogRetentionDays", flowLogRetentionDays);
-
-    const clusterName = r.string("clusterName");
-    if (r.has("clusterName") && !/^[0-9A-Za-z][A-Za-z0-9_-]{0,23}$/.test(clusterName)) r.reject("clusterName", clusterName);
-
-    const repositories = r.list("ecrRepositories");
-    for (const name of repositories) {
-        if (name.length < 2 || name.length > 256 || !ECR_NAME.test(name)) r.reject("ecrRepositories", name);
-    }
-    const duplicate = repositories.find((name, i) => repositories.indexOf(name) !== i);
-    if (duplicate) r.reject("ecrRepositories", duplicate, "listed twice");
-
-    const keepTaggedImages = r.integer("ecrKeepTaggedImages");
-    if (keepTaggedImages < 1 || keepTaggedImages > 10000) r.reject("ecrKeepTaggedImages", keepTaggedImages);
-
-    const mutableTagFilters = r.list("ecrMutableTags");
-    if (mutableTagFilters.length > 5) r.reject("ecrMutableTags", mutableTagFilters, "more than 5 filters");
-    for (const filter of mutableTagFilters) {
-        if (!/^[A-Za-z0-9._*-]{1,128}$/.test(filter)) r.reject("ecrMutableTags", filter);
-    }
-
-    const protect = r.boolean("protectResources");
+    const protect = r.get("protectResources");
     const tags = readTags(r, ctx.project, environment);
     const waivers = readWaivers(r);
     const cluster = readClusterConfig(r, environment, waivers);
-    const addons = readAddonsConfig(r, cluster.systemNodes.minSize);
-    const platform = readPlatformConfig(r, region ?? "", ctx.secretKeys ?? []);
+    const addons = readAddonsConfig(r);
+    const platform = readPlatformConfig(r, region ?? "");
     const ci = readCiConfig(r, environment, cluster.adminPrincipals);
     const aws = readAwsAccountSettings(ctx.values);
     aws.problems.forEach((p) => r.note(p));
@@ -87,23 +57,33 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         environment,
         tags,
         protect,
-        clusterName,
+        clusterName: r.get("clusterName"),
         cluster,
         addons,
         platform,
         ci,
         waivers,
         awsAccount: aws.settings,
-        network: { vpcCidr, azCount, natStrategy, flowLogRetentionDays },
-        registry: { repositories, keepTaggedImages, mutableTagFilters },
+        network: { vpcCidr, azCount: r.get("azCount"), natStrategy: r.get("natStrategy") as NatStrategy, flowLogRetentionDays: r.get("flowLogRetentionDays") },
+        registry: { repositories: r.get("ecrRepositories"), keepTaggedImages: r.get("ecrKeepTaggedImages"), mutableTagFilters: r.get("ecrMutableTags") },
     };
 }
 
+/** Keys of the project's namespace must be known; other namespaces must be ones this program reads. */
 function rejectUnknownKeys(r: ConfigReader, ctx: ConfigContext): void {
     const known = Object.keys(CONFIG_KEYS);
+    const namespaces = [ctx.project, ...KNOWN_NAMESPACES];
     for (const qualified of Object.keys(ctx.values)) {
-        if (!qualified.startsWith(`${ctx.project}:`)) continue;
-        const key = qualified.slice(ctx.project.length + 1);
+        const colon = qualified.indexOf(":");
+        const namespace = qualified.slice(0, colon);
+        const key = qualified.slice(colon + 1);
+        if (namespace !== ctx.project) {
+            if (namespaces.includes(namespace)) continue;
+            const hint = didYouMean(namespace, namespaces);
+            const meant = hint ? `; ${hint.replace(/\?$/, ":" + key + "?")}` : "";
+            r.note(`${qualified}: unknown config namespace "${namespace}"${meant}; allowed namespaces: ${namespaces.join(", ")}`);
+            continue;
+        }
         if (known.includes(key)) continue;
         const guess = known.find((k) => distance(k.toLowerCase(), key.toLowerCase()) <= 2);
         const hint = guess ? `did you mean ${ctx.project}:${guess}? ` : "";
@@ -111,12 +91,9 @@ function rejectUnknownKeys(r: ConfigReader, ctx: ConfigContext): void {
     }
 }
 
-function checkVpcCidr(r: ConfigReader, text: string, others: Record<string, string>): void {
-    const cidr = parseIpv4Cidr(text);
-    if (!cidr) return r.reject("vpcCidr", text, "not an IPv4 network address with prefix");
-    if (!isPrivate(cidr)) return r.reject("vpcCidr", text, "not in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
-    if (cidr.prefix < 16) return r.reject("vpcCidr", text, "AWS VPCs are at most /16");
-    if (cidr.prefix > 20) return r.reject("vpcCidr", text, "too small: private subnets get prefix +3 and must hold at least /23 of pod and node addresses");
+/** The VPC's own form is its key's rule; this is the rule it shares with the other stacks. */
+function checkVpcOverlap(r: ConfigReader, text: string, others: Record<string, string>): void {
+    const cidr = parseIpv4Cidr(text)!;
     for (const [stack, otherText] of Object.entries(others)) {
         const other = parseIpv4Cidr(otherText);
         if (other && overlaps(cidr, other)) r.reject("vpcCidr", text, `overlaps stack "${stack}" (${otherText})`);
@@ -125,25 +102,19 @@ function checkVpcCidr(r: ConfigReader, text: string, others: Record<string, stri
 
 function readTags(r: ConfigReader, project: string, environment: string): Record<string, string> {
     const tags: Record<string, string> = {};
-    for (const entry of r.list("extraTags")) {
+    for (const entry of r.get("extraTags")) {
         const eq = entry.indexOf("=");
-        const key = entry.slice(0, eq);
-        const value = entry.slice(eq + 1);
-        if (eq < 1 || key.length > 128 || value.length > 256 || key.toLowerCase().startsWith("aws:")) {
-            r.reject("extraTags", entry);
-        } else {
-            tags[key] = value;
-        }
+        tags[entry.slice(0, eq)] = entry.slice(eq + 1);
     }
     return { ...tags, environment, project, "managed-by": "pulumi" };
 }
 
 function readWaivers(r: ConfigReader): Record<string, string> {
     const waivers: Record<string, string> = {};
-    for (const entry of r.list("policyWaivers")) {
-        const match = /^([A-Za-z0-9_.-]+):\s*(.{10,})$/.exec(entry.trim());
-        if (match) waivers[match[1]] = match[2];
-        else r.reject("policyWaivers", entry);
+    for (const entry of r.get("policyWaivers")) {
+        const [, id, reason] = WAIVER.exec(entry)!;
+        if (waivers[id] !== undefined) r.reject("policyWaivers", entry, `${id} is waived twice`);
+        waivers[id] = reason;
     }
     return waivers;
 }

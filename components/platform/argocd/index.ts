@@ -25,7 +25,8 @@ export interface ArgoCdArgs {
     cluster: pulumi.Resource;
     /** What must run first: Karpenter's NodePool (pods need nodes), the LBC (Ingress admission and teardown). */
     dependsOn: pulumi.Resource[];
-    gitops: GitOpsSettings;
+    /** The environment's AppProject and ApplicationSet; absent: no outside source is trusted or synced. */
+    gitops?: GitOpsSettings;
     highAvailability: boolean;
     /** Configured admin password (secret), or undefined to generate one. */
     adminPassword?: pulumi.Output<string>;
@@ -57,19 +58,21 @@ export class ArgoCd extends pulumi.ComponentResource {
             { parent: this, provider, dependsOn: args.dependsOn },
         );
 
-        const project = new k8s.apiextensions.CustomResource(`${name}-project`, appProject(args.gitops), {
-            parent: this,
-            provider,
-            dependsOn: [this.release],
-        });
-        // Deleting it deletes the Applications, whose finalizers remove what they deployed, while the
-        // LBC (which the release depends on) can still clean up their load balancers.
-        new k8s.apiextensions.CustomResource(`${name}-applications`, applicationSet(args.gitops), {
-            parent: this,
-            provider,
-            dependsOn: [this.release, project],
-            customTimeouts: { delete: "15m" },
-        });
+        if (args.gitops) {
+            const project = new k8s.apiextensions.CustomResource(`${name}-project`, appProject(args.gitops), {
+                parent: this,
+                provider,
+                dependsOn: [this.release],
+            });
+            // Deleting it deletes the Applications, whose finalizers remove what they deployed, while the
+            // LBC (which the release depends on) can still clean up their load balancers.
+            new k8s.apiextensions.CustomResource(`${name}-applications`, applicationSet(args.gitops), {
+                parent: this,
+                provider,
+                dependsOn: [this.release, project],
+                customTimeouts: { delete: "15m" },
+            });
+        }
 
         if (args.ingress) {
             albIngress(
