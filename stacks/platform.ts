@@ -106,6 +106,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     const registry = new Registry(
         "registry",
         {
+            namePrefix: cfg.registry.namePrefix,
             repositories: cfg.registry.repositories,
             keepTaggedImages: cfg.registry.keepTaggedImages,
             mutableTagFilters: cfg.registry.mutableTagFilters,

@@ -36,7 +36,7 @@ export function preflightInput(cfg: PlatformConfig): PreflightInput {
         karpenterInstanceFamilies: cfg.addons.karpenter.nodePool.instanceFamilies,
         spotCapacity: cfg.addons.karpenter.nodePool.capacityTypes.includes("spot"),
         principals,
-        repositories: cfg.registry.repositories,
+        repositories: cfg.registry.repositories.map((name) => `${cfg.registry.namePrefix}${name}`),
         ci: cfg.ci ? { oidcUrl: GITHUB_OIDC.url, oidcProviderArn: typeof cfg.ci.oidcProviderArn === "string" ? cfg.ci.oidcProviderArn : undefined } : undefined,
         allowedAccountIds: cfg.awsAccount.allowedAccountIds,
         production: isProduction(cfg.environment) || cfg.protect,

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { lifecycleRules } from "./lifecycle";
 
 export interface RegistryArgs {
+    /** Prefix of every repository name (`<environment>/` or empty). Config key `ecrPrefixWithEnvironment`. */
+    namePrefix: string;
     /** Repository names, e.g. `team/api`. Config key `ecrRepositories`. */
     repositories: string[];
     /** Tagged images each repository keeps. Config key `ecrKeepTaggedImages`. */
@@ -26,7 +28,7 @@ export class Registry extends pulumi.ComponentResource {
             const repo = new aws.ecr.Repository(
                 logicalName,
                 {
-                    name: repoName,
+                    name: `${args.namePrefix}${repoName}`,
                     imageTagMutability: exclusions.length > 0 ? "IMMUTABLE_WITH_EXCLUSION" : "IMMUTABLE",
                     imageTagMutabilityExclusionFilters: exclusions.length > 0 ? exclusions : undefined,
                     imageScanningConfiguration: { scanOnPush: true },

@@ -49,6 +49,12 @@ export const INFRA_KEYS = {
         default: [],
         rule: list(pattern(ECR_NAME, "an ECR repository name (lowercase; segments of [a-z0-9] joined by '.', '_', '-' or '/'; 2-256 characters)"), { unique: true }),
     },
+    ecrPrefixWithEnvironment: {
+        type: "boolean",
+        description: "Name each repository `<environment>/<name>`, so stacks sharing an account and region never claim the same names.",
+        default: false,
+        rule: BOOLEAN,
+    },
     ecrKeepTaggedImages: {
         type: "integer",
         description: "How many tagged images each ECR lifecycle policy keeps (untagged ones expire after 1 day).",

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { otherStackRegistries } from "./registry-collisions";
 import { PlatformConfig } from "./types";
 import { validateConfig } from "./validate";
 
@@ -18,6 +19,7 @@ export function loadConfig(projectDir: string = process.cwd()): PlatformConfig {
         stack,
         values,
         otherStackCidrs: otherStackCidrs(projectDir, project, stack),
+        otherStackRegistries: otherStackRegistries(projectDir, project, stack),
         secretKeys: Object.keys(values).filter(isConfigSecret),
     });
 }

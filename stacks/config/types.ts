@@ -45,6 +45,8 @@ export interface NetworkConfig {
 }
 
 export interface RegistryConfig {
+    /** `<environment>/` when ecrPrefixWithEnvironment is on, else empty. */
+    namePrefix: string;
     repositories: string[];
     keepTaggedImages: number;
     mutableTagFilters: string[];

@@ -1,6 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import { overlaps, parseIpv4Cidr } from "./cidr";
 import { readAwsAccountSettings } from "../aws-provider";
+import { StackRegistry, registryCollisions } from "./registry-collisions";
 import { readAddonsConfig } from "./addons";
 import { WAIVER } from "./checks";
 import { readCiConfig } from "./ci";
@@ -20,6 +21,8 @@ export interface ConfigContext {
     values: Record<string, string>;
     /** vpcCidr of every other stack in the project, by stack name. */
     otherStackCidrs: Record<string, string>;
+    /** ECR repositories of every other stack file, to refuse names certain to collide in one account and region. */
+    otherStackRegistries?: Record<string, StackRegistry>;
     /** Fully qualified keys whose values were set with `--secret`. */
     secretKeys?: string[];
 }
@@ -48,6 +51,13 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     const ci = readCiConfig(r, environment, cluster.adminPrincipals);
     const aws = readAwsAccountSettings(ctx.values);
     aws.problems.forEach((p) => r.note(p));
+    const namePrefix = r.get("ecrPrefixWithEnvironment") ? `${environment}/` : "";
+    if (r.ok("ecrRepositories", "ecrPrefixWithEnvironment") && ctx.values["aws:region"]) {
+        const own = { region: ctx.values["aws:region"], allowedAccountIds: aws.settings.allowedAccountIds, names: r.get("ecrRepositories").map((n) => `${namePrefix}${n}`) };
+        for (const c of registryCollisions(own, ctx.otherStackRegistries ?? {})) {
+            r.reject("ecrRepositories", c.name, `stack "${c.stack}" creates the same repository in account ${c.accounts.join(", ")} and ${own.region}; set ecrPrefixWithEnvironment: true in one of the two stack files, or name the repositories apart`);
+        }
+    }
 
     if (r.problems.length > 0) throw new ConfigError(r.problems);
     return {
@@ -65,7 +75,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         waivers,
         awsAccount: aws.settings,
         network: { vpcCidr, azCount: r.get("azCount"), natStrategy: r.get("natStrategy") as NatStrategy, flowLogRetentionDays: r.get("flowLogRetentionDays") },
-        registry: { repositories: r.get("ecrRepositories"), keepTaggedImages: r.get("ecrKeepTaggedImages"), mutableTagFilters: r.get("ecrMutableTags") },
+        registry: { namePrefix, repositories: r.get("ecrRepositories"), keepTaggedImages: r.get("ecrKeepTaggedImages"), mutableTagFilters: r.get("ecrMutableTags") },
     };
 }
 

@@ -1,0 +1,46 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+/** What another stack file says about the ECR repositories it creates, and where. */
+export interface StackRegistry {
+    region?: string;
+    /** `aws:allowedAccountIds`; empty when the file does not pin its account. */
+    allowedAccountIds: string[];
+    /** Repository names as created (prefix applied). */
+    names: string[];
+}
+
+/** The registries of every stack file in `projectDir` except `stack`'s own. */
+export function otherStackRegistries(projectDir: string, project: string, stack: string): Record<string, StackRegistry> {
+    const out: Record<string, StackRegistry> = {};
+    for (const file of fs.readdirSync(projectDir)) {
+        const match = /^Pulumi\.(.+)\.ya?ml$/.exec(file);
+        if (!match || match[1] === stack) continue;
+        const config = (parse(fs.readFileSync(path.join(projectDir, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+        const names = Array.isArray(config[`${project}:ecrRepositories`]) ? (config[`${project}:ecrRepositories`] as unknown[]).map(String) : [];
+        const prefixed = String(config[`${project}:ecrPrefixWithEnvironment`]) === "true";
+        const prefix = prefixed ? `${String(config[`${project}:environment`])}/` : "";
+        const accounts = config["aws:allowedAccountIds"];
+        out[match[1]] = {
+            region: typeof config["aws:region"] === "string" ? config["aws:region"] : undefined,
+            allowedAccountIds: Array.isArray(accounts) ? accounts.map(String) : [],
+            names: names.map((n) => `${prefix}${n}`),
+        };
+    }
+    return out;
+}
+
+/**
+ * Repository names this stack shares with another stack file that certainly targets the same account
+ * and region (both pin their accounts and the lists meet). Where a file pins no account, only the
+ * account itself can tell: the preflight looks for taken names there.
+ */
+export function registryCollisions(own: StackRegistry, others: Record<string, StackRegistry>): { stack: string; name: string; accounts: string[] }[] {
+    return Object.entries(others).flatMap(([stack, other]) => {
+        if (other.region !== own.region) return [];
+        const accounts = own.allowedAccountIds.filter((id) => other.allowedAccountIds.includes(id));
+        if (accounts.length === 0) return [];
+        return own.names.filter((name) => other.names.includes(name)).map((name) => ({ stack, name, accounts }));
+    });
+}
