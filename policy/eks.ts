@@ -82,12 +82,18 @@ export const eksPublicEndpointRestricted: SecurityCheck = {
 export const eksPrivateEndpoint: SecurityCheck = {
     name: "eks-private-endpoint",
     checks: ["CKV_AWS_39"],
-    description: "EKS clusters keep the private API endpoint on (vpcConfig.endpointPrivateAccess: true), so nodes never reach the API over the internet.",
+    description:
+        "EKS clusters keep the private API endpoint on (vpcConfig.endpointPrivateAccess: true), so nodes never reach the API over the internet; in prod the public endpoint is off unless a waiver gives the reason (a first run from outside the VPC).",
     appliesTo: ofTypes(EKS_CLUSTER),
-    inspect: (r) =>
-        cluster(r.props).vpcConfig?.endpointPrivateAccess === true
-            ? []
-            : [{ check: "CKV_AWS_39", message: `EKS cluster ${r.name} has no private endpoint (vpcConfig.endpointPrivateAccess must be true)` }],
+    inspect: (r, ctx) => {
+        const vpc = cluster(r.props).vpcConfig;
+        if (vpc?.endpointPrivateAccess !== true) {
+            return [{ check: "CKV_AWS_39", message: `EKS cluster ${r.name} has no private endpoint (vpcConfig.endpointPrivateAccess must be true)` }];
+        }
+        return ctx.facts.isProd && !isFalse(vpc?.endpointPublicAccess)
+            ? [{ check: "CKV_AWS_39", message: `prod EKS cluster ${r.name} has a public endpoint; reach the private one through privateAccessCidrs` }]
+            : [];
+    },
 };
 
 export const eksNoCreatorAdminInProd: SecurityCheck = {

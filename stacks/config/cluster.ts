@@ -17,6 +17,11 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
             r.reject("publicAccessCidrs", world[0], "a world-open endpoint needs a 'CKV_AWS_38: <reason>' entry in policyWaivers");
         }
     }
+    // Prod's API is private; a public endpoint is the first-run path only (README, "A way into a private
+    // prod cluster"), and the waiver says why and for how long.
+    if (endpointPublicAccess && isProduction(environment) && r.ok("endpointPublicAccess", "policyWaivers") && !waivers.CKV_AWS_39) {
+        r.reject("endpointPublicAccess", true, "a production API endpoint is private; for a first run from outside the VPC, add a 'CKV_AWS_39: <reason>' entry in policyWaivers and list only the operator's address in publicAccessCidrs");
+    }
 
     const adminPrincipals = r.get("clusterAdminArns");
     const bootstrapCreatorAdmin = r.get("bootstrapCreatorAdmin");
