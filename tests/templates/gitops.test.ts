@@ -2,7 +2,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { CONFIG_KEYS } from "../../stacks/config/keys";
 import { StackGraph, buildStack } from "../support/harness";
+import { projectRoot } from "../support/paths";
 import { stackFileConfig } from "../support/stack-files";
 import { CHART_DIR, GITOPS_DIR, GITOPS_PATH, environmentValues, filesUnder, gitopsEnvironmentFolders } from "../support/templates";
 
@@ -107,5 +109,18 @@ describe("GitOps repository template", () => {
         const readme = fs.readFileSync(path.join(GITOPS_DIR, "README.md"), "utf8");
         expect(readme).to.include("envs/{env}/{app}").and.include("gitopsPath");
         expect(readme).to.match(/git revert/).and.match(/argocd app rollback/);
+    });
+});
+
+describe("README: Onboarding a service", () => {
+    const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Onboarding a service"), readme.indexOf("\n## ", readme.indexOf("## Onboarding a service") + 3));
+
+    it("names config keys that exist, the GitOps path the template needs, and the copy, deploy, promote and rollback steps", () => {
+        const keys = [...section.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+        expect(keys).to.include.members(["gitopsRepoUrl", "gitopsPath", "gitopsApps", "ecrRepositories", "externalSecretsPrefixes"]);
+        for (const key of keys) expect(CONFIG_KEYS, key).to.have.property(key);
+        expect(section).to.include(`\`${GITOPS_PATH}\``);
+        for (const step of ["Copy the templates", "First deploy to dev", "Promote to production", "Roll back"]) expect(section).to.include(step);
     });
 });
