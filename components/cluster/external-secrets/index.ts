@@ -98,6 +98,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
 
 export function externalSecretsValues(replicas: number) {
     const ha = replicas > 1;
+    const resources = { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } };
     return {
         installCRDs: true,
         replicaCount: replicas,
@@ -106,7 +107,11 @@ export function externalSecretsValues(replicas: number) {
         serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT.name },
         // Controller, webhook and cert controller: platform plumbing, on the system nodes.
         global: { nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value }, tolerations: [SYSTEM_TOLERATION] },
-        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        resources,
+        // The webhook admits every ExternalSecret and the cert controller keeps its certificate
+        // fresh: with one replica either one blocks admission while its node drains.
+        webhook: { replicaCount: replicas, podDisruptionBudget: { enabled: ha }, resources },
+        certController: { replicaCount: replicas, podDisruptionBudget: { enabled: ha }, resources },
     };
 }
 
