@@ -10,7 +10,8 @@ const esbuild = require("esbuild");
 
 const root = path.resolve(__dirname, "..");
 const outdir = path.join(root, ".build");
-const SOURCES = ["index.ts", "components", "stacks", "policy", "tests"];
+// templates/service: the service template's own code and unit tests run in this suite too.
+const SOURCES = ["index.ts", "components", "stacks", "policy", "tests", "templates/service/src", "templates/service/test"];
 
 function tsFiles(entry) {
     const full = path.join(root, entry);

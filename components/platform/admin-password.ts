@@ -17,3 +17,13 @@ export function adminPassword(name: string, configured: pulumi.Output<string> | 
     const bcryptHash = pulumi.all([password, salt]).apply(([pw, s]) => hashSync(pw, `$2a$10$${s}`));
     return { password: pulumi.secret(password), bcryptHash: pulumi.secret(bcryptHash) };
 }
+
+/**
+ * When a password was first set (RFC 3339), kept in state so it does not move on later updates.
+ * Pulumi has no clock resource: the creation time rides in the keepers, which later runs ignore.
+ */
+export function passwordSetAt(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const marker = new random.RandomString(`${name}-set-at`, { length: 8, special: false, keepers: { at: now } }, { parent, ignoreChanges: ["keepers"] });
+    return marker.keepers.apply((k) => k?.at ?? now);
+}

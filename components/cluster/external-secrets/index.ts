@@ -101,12 +101,17 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
 /** Chart values without the service account and placement (`EXTERNAL_SECRETS_ADDON` adds them). */
 export function externalSecretsValues(replicas: number) {
     const ha = replicas > 1;
+    const resources = { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } };
     return {
         installCRDs: true,
         replicaCount: replicas,
         leaderElect: ha,
         podDisruptionBudget: { enabled: ha },
-        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        resources,
+        // The webhook admits every ExternalSecret and the cert controller keeps its certificate
+        // fresh: with one replica either one blocks admission while its node drains.
+        webhook: { replicaCount: replicas, podDisruptionBudget: { enabled: ha }, resources },
+        certController: { replicaCount: replicas, podDisruptionBudget: { enabled: ha }, resources },
     };
 }
 

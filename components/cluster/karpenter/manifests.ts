@@ -78,6 +78,9 @@ export function nodePool(s: NodePoolSettings) {
                         { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
                     ],
                     expireAfter: s.expireAfter,
+                    // After a day of draining, pods that block eviction (a PDB, do-not-disrupt) are
+                    // deleted anyway: an expired or drifted node must not live on indefinitely.
+                    terminationGracePeriod: "24h",
                 },
             },
             limits: { cpu: String(s.cpuLimit) },

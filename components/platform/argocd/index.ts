@@ -4,7 +4,7 @@ import { helmRelease } from "../../shared/helm-release";
 import { releaseNamespace } from "../../shared/namespace";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
-import { adminPassword } from "../admin-password";
+import { adminPassword, passwordSetAt } from "../admin-password";
 import { AlbIngressSettings, albIngress } from "../ingress";
 import { ARGOCD_NAMESPACE, GitOpsSettings, appProject, applicationSet } from "./gitops";
 import { argoCdValues } from "./values";
@@ -53,7 +53,12 @@ export class ArgoCd extends pulumi.ComponentResource {
                 chart: CHARTS.argoCd,
                 namespace: namespace.metadata.name,
                 releaseName: "argocd",
-                values: argoCdValues({ highAvailability: args.highAvailability, adminPasswordHash: password.bcryptHash, hostname: args.ingress?.host }),
+                values: argoCdValues({
+                    highAvailability: args.highAvailability,
+                    adminPasswordHash: password.bcryptHash,
+                    adminPasswordSetAt: passwordSetAt(`${name}-admin`, this),
+                    hostname: args.ingress?.host,
+                }),
             },
             { parent: this, provider, dependsOn: args.dependsOn },
         );

@@ -6,6 +6,11 @@ export interface ArgoCdValuesArgs {
     highAvailability: boolean;
     /** bcrypt hash of the admin password (a secret). */
     adminPasswordHash: pulumi.Input<string>;
+    /**
+     * When the admin password was set (RFC 3339), kept in state: Argo CD ends sessions issued before
+     * it, so a value taken at render time would log every admin out at each upgrade.
+     */
+    adminPasswordSetAt: pulumi.Input<string>;
     /** Public host name, when the UI has an Ingress. */
     hostname?: string;
 }
@@ -24,18 +29,42 @@ export function argoCdValues(a: ArgoCdValuesArgs) {
             ...(a.hostname ? { domain: a.hostname } : {}),
             // Karpenter nodes, never the tainted system nodes.
             nodeSelector: WORKLOAD_NODES,
+            // The VPC CNI does not enforce NetworkPolicies unless its policy agent is turned on, which
+            // this platform does not do: policies nothing enforces would only suggest isolation.
+            networkPolicy: { create: false },
         },
         configs: {
             cm: { "exec.enabled": false, "admin.enabled": true },
-            secret: { argocdServerAdminPassword: a.adminPasswordHash },
+            secret: { argocdServerAdminPassword: a.adminPasswordHash, argocdServerAdminPasswordMtime: a.adminPasswordSetAt },
         },
-        controller: { replicas: 1, pdb, resources: resources("250m", "1Gi"), metrics: { enabled: true } },
+        // One replica (sharding is not configured), so a PDB could only block node drains.
+        controller: { replicas: 1, pdb: { enabled: false }, resources: resources("250m", "1Gi"), metrics: { enabled: true } },
         server: { replicas, pdb, resources: resources("100m", "256Mi"), metrics: { enabled: true }, service: { type: "ClusterIP" } },
         repoServer: { replicas, pdb, resources: resources("100m", "512Mi"), metrics: { enabled: true } },
         applicationSet: { replicas, pdb, resources: resources("50m", "128Mi"), metrics: { enabled: true } },
+        notifications: { resources: resources("50m", "64Mi") },
         // SSO is not configured, so Dex would be an idle attack surface.
         dex: { enabled: false },
-        redis: { enabled: !ha },
-        "redis-ha": { enabled: ha },
+        redis: { enabled: !ha, resources: resources("50m", "64Mi") },
+        redisSecretInit: { resources: resources("10m", "32Mi") },
+        "redis-ha": ha ? redisHa(resources) : { enabled: false },
+    };
+}
+
+/** Three Redis servers with Sentinel behind three HAProxies, on workload nodes, one of each evictable at a time. */
+function redisHa(resources: (cpu: string, memory: string) => object) {
+    return {
+        enabled: true,
+        nodeSelector: WORKLOAD_NODES,
+        podDisruptionBudget: { maxUnavailable: 1 },
+        init: { resources: resources("10m", "32Mi") },
+        redis: { resources: resources("50m", "128Mi") },
+        sentinel: { resources: resources("10m", "32Mi") },
+        splitBrainDetection: { resources: resources("10m", "32Mi") },
+        haproxy: {
+            podDisruptionBudget: { maxUnavailable: 1 },
+            resources: resources("50m", "64Mi"),
+            init: { resources: resources("10m", "32Mi") },
+        },
     };
 }

@@ -28,7 +28,22 @@ export function monitoringValues(a: MonitoringValuesArgs) {
     return {
         // CRDs are too large for client-side apply's last-applied annotation; the upgrade job
         // applies them server-side on every chart upgrade (Helm itself never upgrades CRDs).
-        crds: { enabled: true, upgradeJob: { enabled: true, forceConflicts: true } },
+        crds: {
+            enabled: true,
+            upgradeJob: {
+                enabled: true,
+                forceConflicts: true,
+                // The chart's default busybox tag is `latest`.
+                image: { busybox: { tag: "1.37.0" } },
+                nodeSelector: WORKLOAD_NODES,
+                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+            },
+        },
+        // EKS runs the scheduler, controller manager and etcd out of reach: their monitors would find
+        // no target and their alerts (KubeSchedulerDown, KubeControllerManagerDown) fire forever.
+        kubeScheduler: { enabled: false },
+        kubeControllerManager: { enabled: false },
+        kubeEtcd: { enabled: false },
         alertmanager: {
             enabled: true,
             alertmanagerSpec: {
@@ -59,6 +74,9 @@ export function monitoringValues(a: MonitoringValuesArgs) {
         },
         prometheusOperator: {
             nodeSelector: WORKLOAD_NODES,
+            admissionWebhooks: {
+                patch: { nodeSelector: WORKLOAD_NODES, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
+            },
             resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
         },
         // Node metrics from every node, the tainted system nodes included.

@@ -1,0 +1,141 @@
+import { expect } from "chai";
+import { StackGraph, stackGraph } from "../support/harness";
+import { requireReference } from "../support/reference";
+import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
+import { OutsideTargets, monitorProblems, podIdentityProblems, rulesOnJobs } from "../support/render-checks";
+
+/** Controllers that call AWS APIs: each must run as a service account with a Pod Identity association. */
+const AWS_CALLERS = [
+    { namespace: "kube-system", name: "karpenter" },
+    { namespace: "kube-system", name: "aws-load-balancer-controller" },
+    { namespace: "external-secrets", name: "external-secrets" },
+];
+/** Associations whose service account an EKS managed add-on creates, not a chart. */
+const ADDON_SERVICE_ACCOUNTS = ["kube-system/ebs-csi-controller-sa"];
+
+/** Scrape targets that exist on EKS without being rendered here. */
+const EKS_TARGETS: OutsideTargets = {
+    pods: [
+        { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, why: "CoreDNS managed add-on" },
+        // The EKS kube-proxy add-on binds its metrics to 0.0.0.0:10249, so it is scrapeable.
+        { namespace: "kube-system", labels: { "k8s-app": "kube-proxy" }, why: "kube-proxy managed add-on" },
+    ],
+    services: [
+        { namespace: "default", labels: { component: "apiserver", provider: "kubernetes" }, ports: ["https"], why: "the API server's `kubernetes` Service" },
+        { namespace: "kube-system", labels: { "app.kubernetes.io/name": "kubelet", "k8s-app": "kubelet" }, ports: ["https-metrics", "http-metrics", "cadvisor"], why: "kubelet Service the operator maintains" },
+    ],
+};
+/** Scrape jobs of control-plane parts EKS does not expose. */
+const HIDDEN_CONTROL_PLANE_JOBS = ["kube-scheduler", "kube-controller-manager", "kube-etcd", "etcd"];
+
+const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
+const associations = (g: StackGraph) =>
+    g.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        .map((a) => ({ namespace: a.inputs.namespace as string, serviceAccount: a.inputs.serviceAccount as string }))
+        .filter((a) => !ADDON_SERVICE_ACCOUNTS.includes(`${a.namespace}/${a.serviceAccount}`));
+
+describe("Rendered manifests: wiring", () => {
+    for (const stack of RENDER_STACKS) {
+        describe(stack, () => {
+            let graph: StackGraph;
+            let rendered: RenderedStack;
+            before(async function () {
+                requireReference(this);
+                graph = await stackGraph(stack);
+                rendered = await renderedStack(graph);
+            });
+
+            it("each AWS-calling controller runs as a service account with a Pod Identity association, and each association's account exists and is used", () => {
+                expect(podIdentityProblems(objects(rendered), associations(graph), AWS_CALLERS)).to.deep.equal([]);
+            });
+
+            it("each PodMonitor and ServiceMonitor finds its targets by port name, and Prometheus selects it", () => {
+                const monitors = objects(rendered).filter((o) => o.kind === "PodMonitor" || o.kind === "ServiceMonitor");
+                expect(monitors.map((m) => m.metadata.name)).to.include.members(["karpenter", "aws-load-balancer-controller", "external-secrets", "argocd"]);
+                expect(monitorProblems(objects(rendered), EKS_TARGETS)).to.deep.equal([]);
+            });
+
+            it("has no alert on the scheduler, controller manager or etcd, which EKS does not expose (they would fire forever)", () => {
+                expect(rulesOnJobs(objects(rendered), HIDDEN_CONTROL_PLANE_JOBS)).to.deep.equal([]);
+                expect(objects(rendered).filter((o) => o.kind === "PrometheusRule")).to.not.be.empty;
+            });
+
+            it("every existingSecret in values names a Secret the program creates in the release namespace, with the keys values name", () => {
+                const secrets = objects(rendered).filter((o) => o.kind === "Secret");
+                const problems = rendered.releases.flatMap((r) =>
+                    existingSecretRefs(r.values).map((ref) => {
+                        const secret = secrets.find((s) => s.metadata.name === ref.name && s.metadata.namespace === r.namespace && rendered.manifests.some((m) => m.source === "program" && m.object === s));
+                        if (!secret) return `${r.releaseName}: ${ref.path} = ${ref.name}, but the program creates no such Secret in ${r.namespace}`;
+                        const keys = Object.keys({ ...secret.data, ...secret.stringData });
+                        const missing = ref.keys.filter((k) => !keys.includes(k));
+                        return missing.length > 0 ? `${r.releaseName}: Secret ${ref.name} lacks ${missing.join(", ")}` : "";
+                    }),
+                );
+                expect(problems.filter(Boolean)).to.deep.equal([]);
+                expect(rendered.releases.flatMap((r) => existingSecretRefs(r.values))).to.not.be.empty;
+            });
+
+            it("Argo CD keeps the admin password's mtime from state, so upgrades do not end admin sessions", () => {
+                const argocd = rendered.releases.find((r) => r.releaseName === "argocd")!;
+                const marker = graph.one("random:index/randomString:RandomString", "argocd-admin-set-at");
+                const mtime = (argocd.values as any).configs.secret.argocdServerAdminPasswordMtime;
+                expect(mtime).to.equal(marker.inputs.keepers.at).and.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+                const secret = argocd.manifests.find((o) => o.kind === "Secret" && o.metadata.name === "argocd-secret")!;
+                expect(Buffer.from(secret.data["admin.passwordMtime"], "base64").toString()).to.equal(mtime);
+            });
+
+            it("renders no NetworkPolicy: the VPC CNI does not enforce them here, so they would only suggest isolation", () => {
+                expect(objects(rendered).filter((o) => o.kind === "NetworkPolicy").map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).to.deep.equal([]);
+            });
+        });
+    }
+
+    describe("the checks themselves", () => {
+        const pod = (labels: Record<string, string>, port: string, serviceAccountName = "ctl"): K8sObject => ({
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "ctl", namespace: "ns" },
+            spec: { replicas: 1, template: { metadata: { labels }, spec: { serviceAccountName, containers: [{ name: "c", image: "i:1", ports: [{ name: port, containerPort: 8080 }] }] } } },
+        });
+        const prometheus: K8sObject = { apiVersion: "monitoring.coreos.com/v1", kind: "Prometheus", metadata: { name: "p", namespace: "mon" }, spec: { podMonitorSelector: {}, podMonitorNamespaceSelector: {} } };
+        const podMonitor = (port: string): K8sObject => ({
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PodMonitor",
+            metadata: { name: "ctl", namespace: "mon" },
+            spec: { namespaceSelector: { matchNames: ["ns"] }, selector: { matchLabels: { app: "ctl" } }, podMetricsEndpoints: [{ port }] },
+        });
+        const account: K8sObject = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "ctl", namespace: "ns" } };
+
+        it("a monitor naming a port the pods do not have fails; the right name passes", () => {
+            expect(monitorProblems([pod({ app: "ctl" }, "metrics"), prometheus, podMonitor("metrics")])).to.deep.equal([]);
+            expect(monitorProblems([pod({ app: "ctl" }, "metrics"), prometheus, podMonitor("http-metrics")]).join()).to.match(/no container port named http-metrics/);
+        });
+
+        it("a monitor no Prometheus selects fails", () => {
+            const picky = { ...prometheus, spec: { podMonitorSelector: { matchLabels: { release: "x" } }, podMonitorNamespaceSelector: {} } };
+            expect(monitorProblems([pod({ app: "ctl" }, "metrics"), picky, podMonitor("metrics")]).join()).to.match(/no Prometheus selects it/);
+        });
+
+        it("an association for a service account no pod uses, or a controller without one, fails", () => {
+            const callers = [{ namespace: "ns", name: "ctl" }];
+            expect(podIdentityProblems([pod({}, "m"), account], [{ namespace: "ns", serviceAccount: "ctl" }], callers)).to.deep.equal([]);
+            expect(podIdentityProblems([pod({}, "m"), account], [{ namespace: "ns", serviceAccount: "controller" }], callers)).to.have.length(2);
+            expect(podIdentityProblems([pod({}, "m", "default"), account], [{ namespace: "ns", serviceAccount: "ctl" }], callers).join()).to.match(/no pod runs as it/);
+        });
+
+        it("an alert on a hidden control-plane job is found", () => {
+            const rule: K8sObject = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "r", namespace: "mon" }, spec: { groups: [{ name: "g", rules: [{ alert: "KubeSchedulerDown", expr: 'absent(up{job="kube-scheduler"} == 1)' }] }] } };
+            expect(rulesOnJobs([rule], HIDDEN_CONTROL_PLANE_JOBS)).to.have.length(1);
+        });
+    });
+});
+
+/** `existingSecret` keys in a values tree, with sibling `*Key` values (the keys read from that Secret). */
+function existingSecretRefs(values: unknown, path = ""): { path: string; name: string; keys: string[] }[] {
+    if (!values || typeof values !== "object" || Array.isArray(values)) return [];
+    const o = values as Record<string, unknown>;
+    const here = typeof o.existingSecret === "string" && o.existingSecret
+        ? [{ path: `${path}existingSecret`, name: o.existingSecret, keys: Object.entries(o).filter(([k, v]) => /Key$/.test(k) && typeof v === "string").map(([, v]) => v as string) }]
+        : [];
+    return [...here, ...Object.entries(o).flatMap(([k, v]) => existingSecretRefs(v, `${path}${k}.`))];
+}
