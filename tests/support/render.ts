@@ -92,7 +92,7 @@ export function withoutNulls(value: unknown): unknown {
 
 export interface RenderedStack {
     stack: string;
-    releases: (ReleaseSpec & { manifests: K8sObject[]; missingSubcharts: string[] })[];
+    releases: (ReleaseSpec & { manifests: K8sObject[]; missingSubcharts: string[]; /** `helm template` output as is. */ yaml: string })[];
     /** Everything: rendered and program-owned. */
     manifests: Manifest[];
 }
@@ -109,8 +109,8 @@ export async function renderStack(graph: StackGraph, schemas: SchemaValidator, o
             return { ...spec, yaml, missingSubcharts: chart.missingSubcharts };
         }),
     ).then((all) =>
-        all.map(({ yaml, ...r }) => {
-            const objects = parseManifests(yaml, r.namespace, () => true);
+        all.map((r) => {
+            const objects = parseManifests(r.yaml, r.namespace, () => true);
             // Charts ship CRDs the reference may not hold; their schemas validate the custom objects too.
             for (const o of objects) if (o.kind === "CustomResourceDefinition") schemas.addCrd(o);
             return { ...r, objects };
