@@ -83,6 +83,14 @@ export function parseManifests(yaml: string, namespace: string, clusterScoped: (
         .map((o) => (clusterScoped(o) || o.metadata.namespace ? o : { ...o, metadata: { ...o.metadata, namespace } }));
 }
 
+/** Fields charts fill with certificates generated at render time (`genCA`): different on every render. */
+const GENERATED = /^(\s*(?:caBundle|tls\.crt|tls\.key|ca\.crt|ca\.key):\s*)\S+$/gm;
+
+/** `helm template` output with render-time certificates masked, for comparing two renders. */
+export function maskGenerated(yaml: string): string {
+    return yaml.replace(GENERATED, "$1<generated>");
+}
+
 /** The API server drops null fields; so do the checks. */
 export function withoutNulls(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(withoutNulls);
@@ -98,7 +106,7 @@ export interface RenderedStack {
 }
 
 /** Renders every release of the stack (in parallel) and joins the program's own objects. */
-export async function renderStack(graph: StackGraph, schemas: SchemaValidator, override?: (spec: ReleaseSpec) => ReleaseSpec): Promise<RenderedStack> {
+export async function renderStack(graph: StackGraph, schemas: Scopes, override?: (spec: ReleaseSpec) => ReleaseSpec): Promise<RenderedStack> {
     const version = kubeVersion(graph);
     const releases = await Promise.all(
         releaseSpecs(graph).map(async (original) => {
@@ -143,11 +151,33 @@ export function renderedStack(graph: StackGraph): Promise<RenderedStack> {
     return rendered.get(graph.stack)!;
 }
 
+/** What rendering needs to know about kinds: which are cluster-scoped, and the CRDs charts ship. */
+export interface Scopes {
+    clusterScoped(o: K8sObject): boolean;
+    addCrd(crd: K8sObject): void;
+}
+
+/** Cluster-scoped built-in kinds, for rendering without the Kubernetes swagger at hand. */
+const CLUSTER_SCOPED_KINDS = [
+    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass", "CSIDriver",
+    "PriorityClass", "IngressClass", "RuntimeClass", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+];
+
+/** Scopes from a fixed list plus the CRDs seen; `npm run render` uses it when ../shared/reference is absent. */
+export function basicScopes(): Scopes {
+    const crds = new Map<string, string>();
+    return {
+        clusterScoped: (o) => CLUSTER_SCOPED_KINDS.includes(o.kind) || crds.get(`${o.apiVersion.split("/")[0]}/${o.kind}`) === "Cluster",
+        addCrd: (crd) => void crds.set(`${crd.spec.group}/${crd.spec.names.kind}`, crd.spec.scope),
+    };
+}
+
 /**
  * Strict schema checks: built-in kinds against the Kubernetes swagger, custom kinds against their
  * CRD's openAPIV3Schema. Unknown fields fail, as with `kubectl apply --validate=strict`.
  */
-export class SchemaValidator {
+export class SchemaValidator implements Scopes {
     private readonly definitions: Record<string, any>;
     private readonly byGvk = new Map<string, string>();
     private readonly clusterScopedKinds = new Set<string>();
