@@ -54,7 +54,8 @@ describe("Platform", () => {
             // A single application controller: a PDB with minAvailable 1 would block every node drain.
             expect([p.controller.replicas, p.controller.pdb.enabled]).to.deep.equal([1, false]);
             expect(p["redis-ha"].enabled).to.equal(true);
-            expect(p.redis.enabled).to.equal(false);
+            // The chart drops single-node Redis when redis-ha is on (the render tests check prod has none).
+            expect(p.redis.enabled).to.equal(undefined);
             const d = values(dev, "argocd");
             expect([d.server.replicas, d.repoServer.replicas, d.applicationSet.replicas, d.controller.replicas]).to.deep.equal([1, 1, 1, 1]);
             expect(d["redis-ha"].enabled).to.equal(false);

@@ -32,15 +32,16 @@ let queue: Promise<unknown> = Promise.resolve();
 /**
  * Runs config loading and the composition inside a mock Pulumi stack, exactly as `index.ts` does,
  * and records every registration with its options. Builds run one at a time (the runtime is global).
+ * `dir` holds the stack files (the test fixtures unless told otherwise).
  */
-export function buildStack(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = []): Promise<StackGraph> {
-    const run = queue.then(() => buildNow(stack, overrides, secretKeys));
+export function buildStack(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = [], dir: string = fixturesDir): Promise<StackGraph> {
+    const run = queue.then(() => buildNow(stack, overrides, secretKeys, dir));
     queue = run.catch(() => undefined);
     return run;
 }
 
-async function buildNow(stack: string, overrides: Record<string, unknown>, secretKeys: string[]): Promise<StackGraph> {
-    const values = configWith(stack, overrides);
+async function buildNow(stack: string, overrides: Record<string, unknown>, secretKeys: string[], dir: string): Promise<StackGraph> {
+    const values = configWith(stack, overrides, dir);
     const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2");
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
     pulumi.runtime.setAllConfig(values, secretKeys.map((k) => (k.includes(":") ? k : `${PROJECT}:${k}`)));
@@ -68,7 +69,7 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
             return undefined;
         });
         try {
-            rawOutputs = (await runProgram(fixturesDir)) as unknown as Record<string, any>;
+            rawOutputs = (await runProgram(dir)) as unknown as Record<string, any>;
             return rawOutputs;
         } catch (err) {
             failure = err;

@@ -45,7 +45,8 @@ export function argoCdValues(a: ArgoCdValuesArgs) {
         notifications: { resources: resources("50m", "64Mi") },
         // SSO is not configured, so Dex would be an idle attack surface.
         dex: { enabled: false },
-        redis: { enabled: !ha, resources: resources("50m", "64Mi") },
+        // Single-node Redis; the chart leaves it out by itself when redis-ha is on.
+        redis: { resources: resources("50m", "64Mi") },
         redisSecretInit: { resources: resources("10m", "32Mi") },
         "redis-ha": ha ? redisHa(resources) : { enabled: false },
     };

@@ -1,0 +1,146 @@
+import { Validator } from "@cfworker/json-schema";
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { referenceDir } from "./reference";
+import type { K8sObject } from "./render";
+
+/** What rendering needs to know about kinds: which are cluster-scoped, and the CRDs charts ship. */
+export interface Scopes {
+    clusterScoped(o: K8sObject): boolean;
+    addCrd(crd: K8sObject): void;
+}
+
+/** Cluster-scoped built-in kinds, for rendering without the Kubernetes swagger at hand. */
+const CLUSTER_SCOPED_KINDS = [
+    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass", "CSIDriver",
+    "PriorityClass", "IngressClass", "RuntimeClass", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+];
+
+/** Scopes from a fixed list plus the CRDs seen; `npm run render` uses it when ../shared/reference is absent. */
+export function basicScopes(): Scopes {
+    const crds = new Map<string, string>();
+    return {
+        clusterScoped: (o) => CLUSTER_SCOPED_KINDS.includes(o.kind) || crds.get(`${o.apiVersion.split("/")[0]}/${o.kind}`) === "Cluster",
+        addCrd: (crd) => void crds.set(`${crd.spec.group}/${crd.spec.names.kind}`, crd.spec.scope),
+    };
+}
+
+/**
+ * Strict schema checks: built-in kinds against the Kubernetes swagger, custom kinds against their
+ * CRD's openAPIV3Schema. Unknown fields fail, as with `kubectl apply --validate=strict`.
+ */
+export class SchemaValidator implements Scopes {
+    private readonly definitions: Record<string, any>;
+    private readonly byGvk = new Map<string, string>();
+    private readonly clusterScopedKinds = new Set<string>();
+    private readonly crds = new Map<string, { scope: string; schema: any }>();
+    private readonly validators = new Map<string, Validator>();
+
+    constructor(swagger: any) {
+        this.definitions = {};
+        for (const [name, def] of Object.entries<any>(swagger.definitions)) {
+            this.definitions[name] = closeSchema(def);
+            for (const gvk of def["x-kubernetes-group-version-kind"] ?? []) this.byGvk.set(gvkKey(gvk.group, gvk.version, gvk.kind), name);
+        }
+        for (const [p, item] of Object.entries<any>(swagger.paths)) {
+            const gvk = item.post?.["x-kubernetes-group-version-kind"];
+            if (gvk && !p.includes("{namespace}")) this.clusterScopedKinds.add(gvkKey(gvk.group, gvk.version, gvk.kind));
+        }
+    }
+
+    /** Adds a CustomResourceDefinition (from the reference or rendered by a chart). */
+    addCrd(crd: K8sObject): void {
+        for (const v of crd.spec.versions ?? []) {
+            if (!v.served || !v.schema?.openAPIV3Schema) continue;
+            this.crds.set(gvkKey(crd.spec.group, v.name, crd.spec.names.kind), { scope: crd.spec.scope, schema: closeSchema(v.schema.openAPIV3Schema, true) });
+        }
+    }
+
+    clusterScoped(o: K8sObject): boolean {
+        const key = gvkOf(o);
+        return this.clusterScopedKinds.has(key) || this.crds.get(key)?.scope === "Cluster";
+    }
+
+    /** Problems with `o`; empty when the API server would accept it. */
+    errors(o: K8sObject): string[] {
+        const key = gvkOf(o);
+        let validator = this.validators.get(key);
+        if (!validator) {
+            const definition = this.byGvk.get(key);
+            const schema = definition ? { $ref: `#/definitions/${definition}`, definitions: this.reachable(definition) } : this.crds.get(key)?.schema;
+            if (!schema) return [`no schema for ${o.apiVersion} ${o.kind} (neither Kubernetes 1.35 nor a known CRD)`];
+            validator = new Validator(schema, "7", false);
+            this.validators.set(key, validator);
+        }
+        const result = validator.validate(o);
+        if (result.valid) return [];
+        const all = result.errors.map((e) => ({ keyword: e.keyword, text: `${e.instanceLocation} ${e.error}` }));
+        const innermost = all.filter((e) => !["properties", "items", "anyOf", "allOf", "$ref", "additionalProperties"].includes(e.keyword));
+        return (innermost.length > 0 ? innermost : all).map((e) => e.text);
+    }
+
+    /** The definitions one kind refers to, transitively (the whole swagger makes each validator slow). */
+    private reachable(root: string): Record<string, any> {
+        const out: Record<string, any> = {};
+        const visit = (name: string) => {
+            if (out[name]) return;
+            out[name] = this.definitions[name];
+            JSON.stringify(out[name], (k, v) => {
+                if (k === "$ref" && typeof v === "string") visit(v.replace("#/definitions/", ""));
+                return v;
+            });
+        };
+        visit(root);
+        return out;
+    }
+}
+
+const gvkKey = (group: string, version: string, kind: string) => `${group ? `${group}/` : ""}${version}/${kind}`;
+const gvkOf = (o: K8sObject) => `${o.apiVersion}/${o.kind}`;
+
+/**
+ * Copy of a schema closed against unknown fields (objects that list properties and do not preserve
+ * unknown fields), with the swagger's string-typed int-or-string and Quantity opened to numbers.
+ */
+export function closeSchema(schema: any, root = false): any {
+    if (Array.isArray(schema)) return schema.map((s) => closeSchema(s));
+    if (schema === null || typeof schema !== "object") return schema;
+    if (schema.format === "int-or-string" || /^Quantity is a fixed-point/.test(schema.description ?? "")) return { type: ["string", "number"] };
+    const copy: any = {};
+    for (const [k, v] of Object.entries(schema)) {
+        if (k === "description" || k.startsWith("x-kubernetes-group")) continue;
+        copy[k] = k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closeSchema(s)])) : closeSchema(v);
+    }
+    if (copy.properties && copy.additionalProperties === undefined && !copy["x-kubernetes-preserve-unknown-fields"]) {
+        copy.additionalProperties = false;
+        if (root) for (const k of ["apiVersion", "kind", "metadata"]) copy.properties[k] ??= {};
+    }
+    return copy;
+}
+
+let sharedValidator: SchemaValidator | undefined;
+
+/** Kubernetes 1.35 plus every reference CRD (Karpenter, External Secrets, Argo CD, Prometheus Operator). */
+export function schemaValidator(): SchemaValidator {
+    if (sharedValidator) return sharedValidator;
+    const v = new SchemaValidator(JSON.parse(fs.readFileSync(path.join(referenceDir, "kubernetes", "swagger-1.35.json"), "utf8")));
+    for (const file of referenceCrdFiles()) {
+        for (const d of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
+            const o = d.toJS();
+            if (o?.kind === "CustomResourceDefinition" && !JSON.stringify(o).includes("{{")) v.addCrd(o);
+        }
+    }
+    return (sharedValidator = v);
+}
+
+function referenceCrdFiles(): string[] {
+    const walk = (dir: string): string[] =>
+        fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === "charts" ? [] : walk(path.join(dir, e.name))) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : []));
+    return fs
+        .readdirSync(referenceDir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && e.name !== "charts" && e.name !== "kubernetes")
+        .flatMap((e) => walk(path.join(referenceDir, e.name)))
+        .filter((f) => /kind:\s*CustomResourceDefinition/.test(fs.readFileSync(f, "utf8").slice(0, 4000)));
+}
