@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../../stacks/config/load";
 import { buildPlatform, PlatformOutputs } from "../../stacks/platform";
@@ -21,10 +23,17 @@ export interface StackGraph {
 
 const cache = new Map<string, Promise<StackGraph>>();
 
-/** Builds a fixture stack (`tests/fixtures/Pulumi.<stack>.yaml`) under mocks; cached, since tests only read it. */
-export function stackGraph(stack: "dev" | "prod"): Promise<StackGraph> {
-    if (!cache.has(stack)) cache.set(stack, buildStack(stack));
-    return cache.get(stack)!;
+/**
+ * Builds a stack from `<dir>/Pulumi.<stack>.yaml` (a fixture in `tests/fixtures` unless told) under
+ * mocks; cached by what the graph depends on (the stack file and Pulumi.yaml), since tests only read
+ * it. Other stack files only feed the CIDR-overlap validation, which the stack-file checks assert on
+ * their own, so a copy that adds a stack reuses the graphs of the stacks it left alone.
+ */
+export function stackGraph(stack: string, dir: string = fixturesDir): Promise<StackGraph> {
+    const read = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8") : "");
+    const key = JSON.stringify([stack, read(`Pulumi.${stack}.yaml`), read("Pulumi.yaml"), dir === fixturesDir]);
+    if (!cache.has(key)) cache.set(key, buildStack(stack, {}, [], dir));
+    return cache.get(key)!;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -33,14 +42,14 @@ let queue: Promise<unknown> = Promise.resolve();
  * Runs config loading and the composition inside a mock Pulumi stack, exactly as `index.ts` does,
  * and records every registration with its options. Builds run one at a time (the runtime is global).
  */
-export function buildStack(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = []): Promise<StackGraph> {
-    const run = queue.then(() => buildNow(stack, overrides, secretKeys));
+export function buildStack(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = [], dir: string = fixturesDir): Promise<StackGraph> {
+    const run = queue.then(() => buildNow(stack, overrides, secretKeys, dir));
     queue = run.catch(() => undefined);
     return run;
 }
 
-async function buildNow(stack: string, overrides: Record<string, unknown>, secretKeys: string[]): Promise<StackGraph> {
-    const values = configWith(stack, overrides);
+async function buildNow(stack: string, overrides: Record<string, unknown>, secretKeys: string[], dir: string): Promise<StackGraph> {
+    const values = configWith(stack, overrides, dir);
     const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2");
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
     pulumi.runtime.setAllConfig(values, secretKeys.map((k) => (k.includes(":") ? k : `${PROJECT}:${k}`)));
@@ -68,7 +77,7 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
             return undefined;
         });
         try {
-            rawOutputs = buildPlatform(loadConfig(fixturesDir)) as unknown as Record<string, any>;
+            rawOutputs = buildPlatform(loadConfig(dir)) as unknown as Record<string, any>;
             return rawOutputs;
         } catch (err) {
             failure = err;
