@@ -3,7 +3,7 @@ import { useStacks } from "./support/use-stacks";
 import { parse } from "yaml";
 import { StackGraph } from "./support/harness";
 import { ACCOUNT_ID, RecordedResource } from "./support/mocks";
-import { allowedActions, normalizePolicy } from "./support/policy";
+import { allowedActions, normalizePolicy } from "./support/iam-documents";
 import { CrdValidator } from "./support/crd";
 import { referenceChartVersion, referenceText, referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 
