@@ -43,9 +43,4 @@ describe("Jenkinsfile", () => {
         expect(code).to.match(/withAWS\(role: env\.AWS_DEPLOY_ROLE_ARN_PROD,/);
         expect(code).to.not.match(/credentials\('aws|AmazonWebServicesCredentialsBinding/);
     });
-
-    it("asks for an agent with Node.js 22, the version in .nvmrc", () => {
-        expect(text).to.match(/Node\.js 22\b/);
-        expect(text).to.not.match(/Node\.js 20\b/);
-    });
 });

@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { addStackPerRecipe, copyStackFiles, editStackFile, removeCopy } from "./support/project-copy";
 import { stackFileFailures } from "./support/stack-invariants";
 import { STACKS_SCRIPT, stackNames } from "./support/stacks";
@@ -44,6 +46,17 @@ describe("stack-file checks survive a user's own config", () => {
         const run = spawnSync(process.execPath, [STACKS_SCRIPT, "--matrix"], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir } });
         expect(run.status, run.stderr).to.equal(0);
         expect(JSON.parse(run.stdout).include).to.deep.include({ stack: "staging", key: "STAGING" });
+    });
+
+    it("refuses a stack file CI could not use: a .yml spelling, a name with capitals", () => {
+        for (const file of ["Pulumi.staging.yml", "Pulumi.Staging.yaml"]) {
+            const dir = copy();
+            fs.copyFileSync(path.join(dir, "Pulumi.dev.yaml"), path.join(dir, file));
+            expect(() => stackNames(dir), file).to.throw(file);
+            const run = spawnSync(process.execPath, [STACKS_SCRIPT], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir } });
+            expect(run.status, file).to.equal(1);
+            expect(run.stderr, file).to.include(file);
+        }
     });
 
     it("would go red on a broken edit: an overlapping CIDR, a value the config rejects", async () => {

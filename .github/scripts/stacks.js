@@ -14,7 +14,7 @@ const path = require("path");
 
 /** Stack names: lower-case letters, digits and `-`, starting with a letter (so they are safe in file and variable names). */
 const STACK_NAME = /^[a-z][a-z0-9-]*$/;
-const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
+const STACK_FILE = /^Pulumi\.(.+)\.(yaml|yml)$/;
 
 /** The stacks of the project in `dir` (the repository root unless told), sorted; fails on a badly named stack file. */
 function stackNames(dir = path.join(__dirname, "..", "..")) {
@@ -22,6 +22,7 @@ function stackNames(dir = path.join(__dirname, "..", "..")) {
     for (const file of fs.readdirSync(dir).sort()) {
         const match = STACK_FILE.exec(file);
         if (!match) continue;
+        if (match[2] === "yml") throw new Error(`${file}: name stack files Pulumi.<stack>.yaml, as CI and the tests read them`);
         if (!STACK_NAME.test(match[1])) {
             throw new Error(`${file}: a stack name must match ${STACK_NAME} (lower-case letters, digits, "-"), got ${JSON.stringify(match[1])}`);
         }
