@@ -3,7 +3,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { addStackPerRecipe, copyStackFiles, editStackFile, removeCopy } from "./support/project-copy";
-import { stackFileFailures } from "./support/stack-invariants";
+import { stackGraph } from "./support/harness";
+import { projectRoot } from "./support/paths";
+import { STACK_INVARIANTS, stackFile, stackFileFailures } from "./support/stack-invariants";
 import { STACKS_SCRIPT, stackNames } from "./support/stacks";
 
 /** Edits a user makes to the stack files; each must leave every stack-file check green. */
@@ -57,6 +59,18 @@ describe("stack-file checks survive a user's own config", () => {
             expect(run.status, file).to.equal(1);
             expect(run.stderr, file).to.include(file);
         }
+    });
+
+    it("would notice a graph that does not follow its file: prod's graph judged by dev's values", async () => {
+        const failed: string[] = [];
+        for (const inv of STACK_INVARIANTS) {
+            try {
+                await inv.check(await stackGraph("prod", projectRoot), stackFile("dev", projectRoot));
+            } catch {
+                failed.push(inv.name);
+            }
+        }
+        expect(failed).to.include.members(STACK_INVARIANTS.filter((i) => /VPC|protects|names the cluster|API endpoint/.test(i.name)).map((i) => i.name));
     });
 
     it("would go red on a broken edit: an overlapping CIDR, a value the config rejects", async () => {

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { StackGraph, stackGraph } from "./support/harness";
 import { projectRoot } from "./support/paths";
-import { PROJECT_INVARIANTS, STACK_INVARIANTS, stackFile } from "./support/stack-invariants";
+import { PROJECT_INVARIANTS, STACK_INVARIANTS, StackFile, stackFile } from "./support/stack-invariants";
 import { STACKS_SCRIPT, stackKey, stackNames } from "./support/stacks";
 
 // The project's own stack files, whatever they hold: every check compares the graph with the file's
@@ -35,10 +35,12 @@ describe("stack files of the project", () => {
     for (const stack of stacks) {
         describe(`Pulumi.${stack}.yaml`, () => {
             let graph: StackGraph;
+            let file: StackFile;
             before(async () => {
                 graph = await stackGraph(stack, projectRoot);
+                file = stackFile(stack, projectRoot);
             });
-            for (const inv of STACK_INVARIANTS) it(inv.name, () => inv.check(graph, stackFile(stack, projectRoot)));
+            for (const inv of STACK_INVARIANTS) it(inv.name, () => inv.check(graph, file));
         });
     }
 });

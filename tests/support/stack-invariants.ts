@@ -133,9 +133,18 @@ export const STACK_INVARIANTS: StackInvariant[] = [
             }
             expect(sets).to.have.length.greaterThan(0);
             for (const s of sets) expect(s.inputs.spec.template.spec.source.repoURL, where(s)).to.equal(repo);
-            const text = JSON.stringify(g.resources.filter((r) => r.type.startsWith("kubernetes:argoproj.io")).map((r) => r.inputs));
-            const urls = [...new Set([...text.matchAll(/(?:https:\/\/|git@)[^"\\]*\.git\b/g)].map((m) => m[0]))];
-            expect(urls).to.deep.equal([repo]);
+            const urls = new Set<string>();
+            const collect = (x: unknown): void => {
+                if (Array.isArray(x)) x.forEach(collect);
+                else if (x !== null && typeof x === "object") {
+                    for (const [k, v] of Object.entries(x)) {
+                        if (k === "repoURL" || k === "sourceRepos") list(v).forEach((u) => urls.add(String(u)));
+                        else collect(v);
+                    }
+                }
+            };
+            g.resources.filter((r) => r.type.startsWith("kubernetes:argoproj.io")).forEach((r) => collect(r.inputs));
+            expect([...urls]).to.deep.equal([repo]);
         },
     },
     {
