@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { addStackPerRecipe, copyStackFiles, editStackFile, removeCopy } from "./support/project-copy";
+import { addStackPerRecipe, copyStackFiles, editStackFile, removeCopy, setCiRepository } from "./support/project-copy";
 import { stackGraph } from "./support/harness";
 import { projectRoot } from "./support/paths";
 import { STACK_INVARIANTS, stackFile, stackFileFailures } from "./support/stack-invariants";
@@ -12,7 +12,10 @@ import { STACKS_SCRIPT, stackNames } from "./support/stacks";
 const EDITS: Record<string, (dir: string) => void> = {
     "every stack moved to eu-west-1": (dir) => stackNames(dir).forEach((s) => editStackFile(dir, s, { "aws:region": "eu-west-1" })),
     "GitOps repository and CI repository of another org": (dir) =>
-        stackNames(dir).forEach((s) => editStackFile(dir, s, { gitopsRepoUrl: "https://github.com/acme-corp/gitops.git", ciRepository: "acme-corp/eks-platform" })),
+        stackNames(dir).forEach((s) => {
+            editStackFile(dir, s, { gitopsRepoUrl: "https://github.com/acme-corp/gitops.git" });
+            setCiRepository(dir, s, "acme-corp/eks-platform");
+        }),
     "dev's public endpoint limited to 203.0.113.0/24": (dir) => editStackFile(dir, "dev", { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }),
     "prod's admin role renamed": (dir) => editStackFile(dir, "prod", { clusterAdminArns: ["role/acme-platform-admins"] }),
     "a staging stack added per README \"Adding a stack\"": (dir) => addStackPerRecipe(dir, "staging", "10.2.0.0/16"),

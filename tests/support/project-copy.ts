@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { projectRoot } from "./paths";
-import { PROJECT } from "./stack-files";
+import { PROJECT, stackFileConfig } from "./stack-files";
 import { stackNames } from "./stacks";
 
 /**
@@ -36,6 +36,7 @@ export function editStackFile(dir: string, stack: string, values: Record<string,
  */
 export function addStackPerRecipe(dir: string, stack: string, vpcCidr: string, template = "dev"): void {
     fs.copyFileSync(path.join(dir, `Pulumi.${template}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+    const withCi = Boolean(stackFileConfig(stack, dir)[`${PROJECT}:ciRepository`]);
     editStackFile(dir, stack, {
         environment: stack,
         clusterName: `eks-${stack}`,
@@ -44,8 +45,18 @@ export function addStackPerRecipe(dir: string, stack: string, vpcCidr: string, t
         externalSecretsPrefixes: [stack],
         gitopsEnvironments: [stack],
         ciDeployBranches: undefined,
-        ciDeployEnvironments: [stack],
+        ciDeployEnvironments: withCi ? [stack] : undefined,
     });
+}
+
+/**
+ * Points a stack's CI access at `repository`, as README's quick start says; a file that had no CI
+ * access yet also gets the GitHub environment its deploys run in (named after its `environment`).
+ */
+export function setCiRepository(dir: string, stack: string, repository: string): void {
+    const config = stackFileConfig(stack, dir);
+    const subjects = [`${PROJECT}:ciDeployBranches`, `${PROJECT}:ciDeployEnvironments`].some((k) => Array.isArray(config[k]) && (config[k] as unknown[]).length > 0);
+    editStackFile(dir, stack, { ciRepository: repository, ...(subjects ? {} : { ciDeployEnvironments: [String(config[`${PROJECT}:environment`] ?? stack)] }) });
 }
 
 export const removeCopy = (dir: string): void => fs.rmSync(dir, { recursive: true, force: true });
