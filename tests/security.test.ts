@@ -1,21 +1,6 @@
 import { expect } from "chai";
-import { RecordedResource } from "./support/mocks";
-import { StackGraph } from "./support/harness";
+import { policyDocuments } from "./support/iam-documents";
 import { useStacks } from "./support/use-stacks";
-
-/** Every IAM-style policy document in the graph, with where it came from. */
-function policyDocuments(g: StackGraph): { where: string; doc: any }[] {
-    const fields: Record<string, string[]> = {
-        "aws:iam/role:Role": ["assumeRolePolicy"],
-        "aws:iam/rolePolicy:RolePolicy": ["policy"],
-        "aws:iam/policy:Policy": ["policy"],
-        "aws:kms/key:Key": ["policy"],
-        "aws:sqs/queuePolicy:QueuePolicy": ["policy"],
-    };
-    return g.resources.flatMap((r: RecordedResource) =>
-        (fields[r.type] ?? []).filter((f) => r.inputs[f]).map((f) => ({ where: `${r.type} ${r.name}.${f}`, doc: JSON.parse(r.inputs[f]) })),
-    );
-}
 
 const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 

@@ -32,7 +32,12 @@ const cache = new Map<string, Promise<StackGraph>>();
 export function stackGraph(stack: string, dir: string = fixturesDir): Promise<StackGraph> {
     const read = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8") : "");
     const key = JSON.stringify([stack, read(`Pulumi.${stack}.yaml`), read("Pulumi.yaml"), dir === fixturesDir]);
-    if (!cache.has(key)) cache.set(key, buildStack(stack, {}, [], dir));
+    if (!cache.has(key)) {
+        const build = buildStack(stack, {}, [], dir);
+        // A failed build may hinge on the other stack files (an overlapping CIDR): never reuse one.
+        build.catch(() => cache.delete(key));
+        cache.set(key, build);
+    }
     return cache.get(key)!;
 }
 

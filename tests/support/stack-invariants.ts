@@ -3,6 +3,7 @@ import * as ipaddr from "ipaddr.js";
 import { policies } from "../../policy/policies";
 import { readWaivers } from "../../policy/waivers";
 import { StackGraph, stackGraph } from "./harness";
+import { policyDocuments } from "./iam-documents";
 import { ACCOUNT_ID, RecordedResource } from "./mocks";
 import { policyResources, runPolicy } from "./policy-harness";
 import { PROJECT, projectDefaults, stackFileConfig } from "./stack-files";
@@ -15,6 +16,7 @@ import { STACK_NAME, stackNames } from "./stacks";
  * them on edited copies.
  */
 export interface StackFile {
+    /** The stack's name: `Pulumi.<stack>.yaml`. */
     stack: string;
     /** The folder holding the stack files. */
     dir: string;
@@ -23,10 +25,13 @@ export interface StackFile {
 }
 
 export interface StackInvariant {
+    /** What holds, as a test title. */
     name: string;
+    /** Throws (a chai assertion) when `g`, built from `file`, breaks it. */
     check(g: StackGraph, file: StackFile): void | Promise<void>;
 }
 
+/** `Pulumi.<stack>.yaml` in `dir`, with Pulumi.yaml's defaults where it is silent. */
 export function stackFile(stack: string, dir: string): StackFile {
     const values: Record<string, unknown> = { ...projectDefaults(dir), ...stackFileConfig(stack, dir) };
     return { stack, dir, get: (key) => values[key.includes(":") ? key : `${PROJECT}:${key}`] };
@@ -38,18 +43,6 @@ const where = (r: RecordedResource) => `${r.type} ${r.name}`;
 
 /** Resources that keep data or identity: what `protectResources` protects. */
 const STATEFUL = /^aws:(eks\/cluster:Cluster|kms\/key:Key|ecr\/repository:Repository|cloudwatch\/logGroup:LogGroup)$/;
-
-/** IAM-style policy documents in the graph, with where each came from. */
-function policyDocuments(g: StackGraph): { where: string; doc: any }[] {
-    const fields: Record<string, string[]> = {
-        "aws:iam/role:Role": ["assumeRolePolicy"],
-        "aws:iam/rolePolicy:RolePolicy": ["policy"],
-        "aws:iam/policy:Policy": ["policy"],
-        "aws:kms/key:Key": ["policy"],
-        "aws:sqs/queuePolicy:QueuePolicy": ["policy"],
-    };
-    return g.resources.flatMap((r) => (fields[r.type] ?? []).filter((f) => r.inputs[f]).map((f) => ({ where: `${where(r)}.${f}`, doc: json(r.inputs[f]) })));
-}
 
 /** A `role/<name>`-style or full ARN as the program turns it into a principal of this account. */
 const principalArn = (entry: string) => (entry.startsWith("arn:") ? entry : `arn:aws:iam::${ACCOUNT_ID}:${entry}`);
@@ -220,7 +213,9 @@ export const STACK_INVARIANTS: StackInvariant[] = [
 
 /** Checks that span the stack files of one project. */
 export interface ProjectInvariant {
+    /** What holds, as a test title. */
     name: string;
+    /** Throws when the stack files `stacks` in `dir` break it. */
     check(dir: string, stacks: string[]): void;
 }
 
