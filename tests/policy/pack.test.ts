@@ -89,6 +89,13 @@ describe("policy pack", () => {
     });
 
     describe("hand-built fixtures", () => {
+        it("come in one case module per area, each run by its own tests/policy/<area>.test.ts", () => {
+            const dir = path.join(projectRoot, "tests", "policy");
+            const modules = fs.readdirSync(path.join(dir, "cases")).filter((f) => f.endsWith(".ts") && f !== "index.ts").map((f) => f.slice(0, -3));
+            expect(Object.keys(CASES_BY_AREA).sort()).to.deep.equal(modules.sort());
+            for (const area of modules) expect(fs.readFileSync(path.join(dir, `${area}.test.ts`), "utf8"), area).to.match(/describeFixtureCases\(\w+Cases\)/);
+        });
+
         it("has a fixture that every policy reports on", () => {
             const covered = new Set(Object.values(CASES_BY_AREA).flat().filter((c) => c.expected.length > 0).map((c) => c.policy));
             expect(policies.map((p) => p.name).filter((name) => !covered.has(name))).to.deep.equal([]);
