@@ -1,8 +1,9 @@
 import { expect } from "chai";
+import { useStacks } from "./support/use-stacks";
 import { parse } from "yaml";
-import { StackGraph, stackGraph } from "./support/harness";
+import { StackGraph } from "./support/harness";
 import { ACCOUNT_ID, RecordedResource } from "./support/mocks";
-import { allowedActions, normalizePolicy } from "./support/policy";
+import { allowedActions, normalizePolicy } from "./support/iam-documents";
 import { CrdValidator } from "./support/crd";
 import { referenceChartVersion, referenceText, referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 
@@ -15,22 +16,18 @@ const customResources = (g: StackGraph, kind: string) => g.resources.filter((r) 
 const CFN_TAGS = ["!Sub", "!GetAtt", "!Ref"].map((tag) => ({ tag, resolve: (value: string) => ({ [tag.slice(1)]: value }) }));
 
 describe("Cluster add-ons", () => {
-    let dev: StackGraph;
-    let prod: StackGraph;
-    before(async () => {
-        [dev, prod] = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
-    });
+    const stacks = useStacks();
 
     describe("Karpenter", () => {
         it("installs chart 1.14.1 from the OCI registry, CRDs from karpenter-crd at the same version", () => {
-            const controller = release(dev, "karpenter");
+            const controller = release(stacks.dev, "karpenter");
             expect(controller.inputs).to.include({ chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1", namespace: "kube-system", skipCrds: true });
-            expect(release(dev, "karpenter-crd").inputs).to.include({ chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1" });
+            expect(release(stacks.dev, "karpenter-crd").inputs).to.include({ chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1" });
             expect(controller.opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::eks-dev-karpenter-crd");
         });
 
         it("points the controller at the cluster and its interruption queue, on the system nodes", () => {
-            for (const [g, replicas] of [[dev, 1], [prod, 2]] as const) {
+            for (const [g, replicas] of [[stacks.dev, 1], [stacks.prod, 2]] as const) {
                 const values = release(g, "karpenter").inputs.values;
                 expect(values.settings).to.deep.equal({ clusterName: `eks-${g.stack}`, interruptionQueue: `eks-${g.stack}` });
                 expect(values.replicas).to.equal(replicas);
@@ -42,25 +39,25 @@ describe("Cluster add-ons", () => {
         });
 
         it("binds the controller's role to kube-system/karpenter through Pod Identity", () => {
-            const assoc = dev.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "eks-dev-karpenter");
+            const assoc = stacks.dev.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "eks-dev-karpenter");
             expect(assoc.inputs).to.include({ namespace: "kube-system", serviceAccount: "karpenter", clusterName: "eks-dev" });
             expect(assoc.inputs.roleArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-dev-karpenter`);
         });
 
         it("gives nodes a role with worker, CNI, ECR pull-only and SSM policies and an EC2_LINUX access entry", () => {
-            const attached = dev.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("eks-dev-karpenter-nodes-"));
+            const attached = stacks.dev.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("eks-dev-karpenter-nodes-"));
             expect(attached.map((a) => a.inputs.policyArn.split("/").pop())).to.have.members([
                 "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore",
             ]);
-            const entry = dev.one("aws:eks/accessEntry:AccessEntry", "eks-dev-karpenter-nodes");
+            const entry = stacks.dev.one("aws:eks/accessEntry:AccessEntry", "eks-dev-karpenter-nodes");
             expect(entry.inputs.type).to.equal("EC2_LINUX");
             expect(entry.inputs.principalArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-dev-karpenter-nodes`);
         });
 
         it("keeps an encrypted 5-minute interruption queue that only EventBridge/SQS may send to, over TLS", () => {
-            const queue = dev.one("aws:sqs/queue:Queue");
+            const queue = stacks.dev.one("aws:sqs/queue:Queue");
             expect(queue.inputs).to.include({ name: "eks-dev", messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
-            const policy = json(dev.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy);
+            const policy = json(stacks.dev.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy);
             const allow = policy.Statement.find((s: any) => s.Effect === "Allow");
             expect(allow.Principal.Service).to.have.members(["events.amazonaws.com", "sqs.amazonaws.com"]);
             expect(allow.Action).to.equal("sqs:SendMessage");
@@ -69,7 +66,7 @@ describe("Cluster add-ons", () => {
         });
 
         it("describes the default EC2NodeClass: discovery tags, node role, IMDSv2 hop 1, encrypted gp3, AMI per stack", () => {
-            for (const [g, alias] of [[dev, "al2023@latest"], [prod, "al2023@v20260818"]] as const) {
+            for (const [g, alias] of [[stacks.dev, "al2023@latest"], [stacks.prod, "al2023@v20260818"]] as const) {
                 const nodeClass = customResources(g, "EC2NodeClass")[0].inputs;
                 expect(nodeClass.apiVersion).to.equal("karpenter.k8s.aws/v1");
                 expect(nodeClass.spec.amiSelectorTerms).to.deep.equal([{ alias }]);
@@ -84,7 +81,7 @@ describe("Cluster add-ons", () => {
         });
 
         it("selects with the EC2NodeClass only subnets that carry the discovery tag, i.e. the private ones", () => {
-            const specs = dev.one("awsx:ec2:Vpc").inputs.subnetSpecs;
+            const specs = stacks.dev.one("awsx:ec2:Vpc").inputs.subnetSpecs;
             const tagged = specs.filter((s: any) => s.tags?.["karpenter.sh/discovery"] === "eks-dev");
             expect(tagged.map((s: any) => s.type)).to.deep.equal(["Private"]);
         });
@@ -92,12 +89,12 @@ describe("Cluster add-ons", () => {
         it("builds the NodePool from config: dev t3/t3a/t2 spot, prod m5/m6i/c5 spot + on-demand", () => {
             const requirement = (g: StackGraph, key: string) =>
                 customResources(g, "NodePool")[0].inputs.spec.template.spec.requirements.find((r: any) => r.key === key).values;
-            expect(requirement(dev, "karpenter.k8s.aws/instance-family")).to.deep.equal(["t3", "t3a", "t2"]);
-            expect(requirement(dev, "karpenter.sh/capacity-type")).to.deep.equal(["spot"]);
-            expect(requirement(prod, "karpenter.k8s.aws/instance-family")).to.deep.equal(["m5", "m6i", "c5"]);
-            expect(requirement(prod, "karpenter.sh/capacity-type")).to.deep.equal(["spot", "on-demand"]);
-            expect(requirement(prod, "kubernetes.io/arch")).to.deep.equal(["amd64"]);
-            for (const [g, after] of [[dev, "1m"], [prod, "5m"]] as const) {
+            expect(requirement(stacks.dev, "karpenter.k8s.aws/instance-family")).to.deep.equal(["t3", "t3a", "t2"]);
+            expect(requirement(stacks.dev, "karpenter.sh/capacity-type")).to.deep.equal(["spot"]);
+            expect(requirement(stacks.prod, "karpenter.k8s.aws/instance-family")).to.deep.equal(["m5", "m6i", "c5"]);
+            expect(requirement(stacks.prod, "karpenter.sh/capacity-type")).to.deep.equal(["spot", "on-demand"]);
+            expect(requirement(stacks.prod, "kubernetes.io/arch")).to.deep.equal(["amd64"]);
+            for (const [g, after] of [[stacks.dev, "1m"], [stacks.prod, "5m"]] as const) {
                 const spec = customResources(g, "NodePool")[0].inputs.spec;
                 expect(spec.limits).to.deep.equal({ cpu: "20" });
                 expect(spec.disruption).to.deep.equal({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: after });
@@ -107,7 +104,7 @@ describe("Cluster add-ons", () => {
         });
 
         it("tears down in order: NodePool, then EC2NodeClass, then the controller, then its IAM and queue", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const pool = customResources(g, "NodePool")[0];
                 const nodeClass = customResources(g, "EC2NodeClass")[0];
                 const controller = `kubernetes:helm.sh/v3:Release::eks-${g.stack}-karpenter`;
@@ -129,7 +126,7 @@ describe("Cluster add-ons", () => {
 
     describe("AWS Load Balancer Controller", () => {
         it("sets clusterName, region and vpcId explicitly and runs 2 replicas on the system nodes", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const r = release(g, "aws-load-balancer-controller");
                 expect(r.inputs).to.include({ chart: "aws-load-balancer-controller", version: "3.5.0", namespace: "kube-system" });
                 expect(r.inputs.repositoryOpts).to.deep.equal({ repo: "https://aws.github.io/eks-charts" });
@@ -140,8 +137,8 @@ describe("Cluster add-ons", () => {
         });
 
         it("uses the service account the Pod Identity association names", () => {
-            const r = release(dev, "aws-load-balancer-controller");
-            const assoc = dev.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "eks-dev-aws-load-balancer-controller");
+            const r = release(stacks.dev, "aws-load-balancer-controller");
+            const assoc = stacks.dev.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "eks-dev-aws-load-balancer-controller");
             expect(assoc.inputs).to.include({ namespace: r.inputs.namespace, serviceAccount: r.inputs.values.serviceAccount.name });
             expect(r.opts.dependsOn).to.include("aws:eks/podIdentityAssociation:PodIdentityAssociation::eks-dev-aws-load-balancer-controller");
         });
@@ -149,14 +146,14 @@ describe("Cluster add-ons", () => {
 
     describe("External Secrets", () => {
         it("installs chart 2.9.0 with its CRDs into its own namespace", () => {
-            const r = release(dev, "external-secrets");
+            const r = release(stacks.dev, "external-secrets");
             expect(r.inputs).to.include({ chart: "external-secrets", version: "2.9.0", namespace: "external-secrets" });
             expect(r.inputs.values.installCRDs).to.equal(true);
-            expect(release(prod, "external-secrets").inputs.values).to.include({ replicaCount: 2, leaderElect: true });
+            expect(release(stacks.prod, "external-secrets").inputs.values).to.include({ replicaCount: 2, leaderElect: true });
         });
 
         it("reads only the environment's secret prefixes; ListSecrets is the only `*`", () => {
-            for (const [g, prefixes] of [[dev, ["dev", "staging"]], [prod, ["production"]]] as const) {
+            for (const [g, prefixes] of [[stacks.dev, ["dev", "staging"]], [stacks.prod, ["production"]]] as const) {
                 const policy = json(g.one("aws:iam/policy:Policy", `eks-${g.stack}-external-secrets-read-secrets`).inputs.policy);
                 const read = policy.Statement.find((s: any) => s.Sid === "ReadEnvironmentSecrets");
                 expect(read.Action).to.have.members(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
@@ -170,7 +167,7 @@ describe("Cluster add-ons", () => {
         });
 
         it("creates the aws-secrets-manager ClusterSecretStore (v1) for the region after the chart", () => {
-            const store = customResources(dev, "ClusterSecretStore")[0];
+            const store = customResources(stacks.dev, "ClusterSecretStore")[0];
             expect(store.inputs.apiVersion).to.equal("external-secrets.io/v1");
             expect(store.inputs.metadata.name).to.equal("aws-secrets-manager");
             expect(store.inputs.spec.provider.aws).to.deep.equal({ service: "SecretsManager", region: "us-west-2" });
@@ -191,13 +188,13 @@ describe("Cluster add-ons", () => {
 
         it("pins each chart to the reference Chart.yaml version", () => {
             for (const [name, { dir }] of Object.entries(CHART_DIRS)) {
-                expect(release(dev, name).inputs.version, name).to.equal(referenceChartVersion(dir));
+                expect(release(stacks.dev, name).inputs.version, name).to.equal(referenceChartVersion(dir));
             }
-            expect(release(dev, "karpenter-crd").inputs.version).to.equal(referenceChartVersion("karpenter"));
+            expect(release(stacks.dev, "karpenter-crd").inputs.version).to.equal(referenceChartVersion("karpenter"));
         });
 
         it("sets only values paths that exist in each chart's values.yaml", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 for (const [name, { values }] of Object.entries(CHART_DIRS)) {
                     expect(unknownValuesPaths(release(g, name).inputs.values, referenceYaml(values)), `${g.stack} ${name}`).to.deep.equal([]);
                 }
@@ -221,7 +218,7 @@ describe("Cluster add-ons", () => {
 
         it("emits custom resources that validate against the reference CRDs at a served version", () => {
             const all = validators();
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 for (const [kind, checks] of Object.entries(all)) {
                     const objects = customResources(g, kind);
                     expect(objects, `${g.stack} ${kind}`).to.have.length(1);
@@ -232,16 +229,16 @@ describe("Cluster add-ons", () => {
 
         it("would reject a misspelt field, a bad enum and an unserved apiVersion", () => {
             const { NodePool, ClusterSecretStore } = validators();
-            const pool = customResources(dev, "NodePool")[0].inputs;
+            const pool = customResources(stacks.dev, "NodePool")[0].inputs;
             expect(NodePool[0].errors({ ...pool, spec: { ...pool.spec, disruption: { consolidationPolicy: "Sometimes" } } })).to.not.be.empty;
             expect(NodePool[0].errors({ ...pool, spec: { ...pool.spec, limts: {} } })).to.not.be.empty;
-            const store = customResources(dev, "ClusterSecretStore")[0].inputs;
+            const store = customResources(stacks.dev, "ClusterSecretStore")[0].inputs;
             expect(ClusterSecretStore[0].errors({ ...store, apiVersion: "external-secrets.io/v1beta1" })[0]).to.include("not served");
         });
 
         it("grants Karpenter's controller exactly upstream's six policies, conditions included", () => {
             const cfn = parse(referenceText("karpenter/cloudformation.yaml"), { customTags: CFN_TAGS }) as any;
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const nodeRole = `arn:aws:iam::${ACCOUNT_ID}:role/eks-${g.stack}-karpenter-nodes`;
                 const queueArn = `arn:aws:sqs:us-west-2:${ACCOUNT_ID}:eks-${g.stack}`;
                 const substitutions: Record<string, string> = {
@@ -261,9 +258,9 @@ describe("Cluster add-ons", () => {
         it("routes every upstream EventBridge rule, with the same event pattern, to the queue", () => {
             const cfn = parse(referenceText("karpenter/cloudformation.yaml"), { customTags: CFN_TAGS }) as any;
             const upstream = Object.values(cfn.Resources as Record<string, any>).filter((r) => r.Type === "AWS::Events::Rule").map((r) => r.Properties.EventPattern);
-            const rules = dev.ofType("aws:cloudwatch/eventRule:EventRule").map((r) => json(r.inputs.eventPattern));
+            const rules = stacks.dev.ofType("aws:cloudwatch/eventRule:EventRule").map((r) => json(r.inputs.eventPattern));
             expect(rules).to.have.deep.members(upstream);
-            const targets = dev.ofType("aws:cloudwatch/eventTarget:EventTarget");
+            const targets = stacks.dev.ofType("aws:cloudwatch/eventTarget:EventTarget");
             expect(targets).to.have.length(upstream.length);
             for (const t of targets) expect(t.inputs.arn).to.equal(`arn:aws:sqs:us-west-2:${ACCOUNT_ID}:eks-dev`);
         });
@@ -271,12 +268,12 @@ describe("Cluster add-ons", () => {
         it("matches the queue settings of upstream's template", () => {
             const cfn = parse(referenceText("karpenter/cloudformation.yaml"), { customTags: CFN_TAGS }) as any;
             const q = cfn.Resources.KarpenterInterruptionQueue.Properties;
-            expect(dev.one("aws:sqs/queue:Queue").inputs).to.include({ messageRetentionSeconds: q.MessageRetentionPeriod, sqsManagedSseEnabled: q.SqsManagedSseEnabled });
+            expect(stacks.dev.one("aws:sqs/queue:Queue").inputs).to.include({ messageRetentionSeconds: q.MessageRetentionPeriod, sqsManagedSseEnabled: q.SqsManagedSseEnabled });
         });
 
         it("grants the Load Balancer Controller upstream's policy: all 80 actions, with its conditions", () => {
             const upstream = JSON.parse(referenceText("aws-load-balancer-controller/iam_policy.json"));
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const ours = json(g.one("aws:iam/policy:Policy", `eks-${g.stack}-aws-load-balancer-controller-controller`).inputs.policy);
                 expect(allowedActions(ours)).to.have.length(80).and.to.include.members(allowedActions(upstream));
                 expect(normalizePolicy(ours)).to.deep.equal(normalizePolicy(upstream));

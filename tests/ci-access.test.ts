@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CiAccessArgs } from "../components/ci-access";
 import { CiAccessBuild, GITHUB_PROVIDER_ARN, GithubClaims, buildCiAccess, githubTokenMayAssume } from "./support/ci-access-harness";
-import { credentialJobs, presentedSubjects, readWorkflow, stepsOf } from "./support/ci-access-workflows";
+import { credentialJobs, presentedSubjects, resolvedWorkflow, stepsOf } from "./support/ci-access-workflows";
 import { ACCOUNT_ID } from "./support/mocks";
 import { PROJECT } from "./support/stack-files";
 
@@ -93,7 +93,7 @@ describe("CiAccess", () => {
             "preview.yml": ["preview dev", "preview prod"],
         };
         for (const [file, expected] of Object.entries(opens)) {
-            const w = readWorkflow(file);
+            const w = resolvedWorkflow(file);
             const jobs = credentialJobs(w);
             expect(jobs, file).to.have.length(1);
             const [[, job]] = jobs;
@@ -110,7 +110,7 @@ describe("CiAccess", () => {
 
     it("keeps each deploy workflow's session within the deploy role's maximum", () => {
         for (const [file, b] of [["deploy-dev.yml", dev], ["deploy-prod.yml", prod]] as const) {
-            const [[, job]] = credentialJobs(readWorkflow(file));
+            const [[, job]] = credentialJobs(resolvedWorkflow(file));
             const asked = stepsOf(job).find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.["role-duration-seconds"];
             expect(asked, file).to.be.a("number").and.be.at.most(b.one(ROLE, "deploy").inputs.maxSessionDuration);
         }

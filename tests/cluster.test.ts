@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { StackGraph, stackGraph } from "./support/harness";
+import { useStacks } from "./support/use-stacks";
+import { StackGraph } from "./support/harness";
 import { ACCOUNT_ID } from "./support/mocks";
 import { devWithOptionalFeatures, prodWithoutCiWithSecrets } from "./support/variants";
 
@@ -8,16 +9,12 @@ const json = (text: string) => JSON.parse(text);
 const key = (g: StackGraph, type: string, name: string) => `${type}::${name.replace("<c>", `eks-${g.stack}`)}`;
 
 describe("Cluster", () => {
-    let dev: StackGraph;
-    let prod: StackGraph;
-    before(async () => {
-        [dev, prod] = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
-    });
+    const stacks = useStacks();
     const eks = (g: StackGraph) => g.one("aws:eks/cluster:Cluster");
 
     describe("control plane", () => {
         it("runs the configured Kubernetes version with API authentication mode and no self-managed add-ons", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 expect(eks(g).inputs.name).to.equal(`eks-${g.stack}`);
                 expect(eks(g).inputs.version).to.equal("1.35");
                 expect(eks(g).inputs.accessConfig.authenticationMode).to.equal("API");
@@ -26,26 +23,26 @@ describe("Cluster", () => {
         });
 
         it("bootstraps the creator as admin in dev only; prod names its admins", () => {
-            expect(eks(dev).inputs.accessConfig.bootstrapClusterCreatorAdminPermissions).to.equal(true);
-            expect(eks(prod).inputs.accessConfig.bootstrapClusterCreatorAdminPermissions).to.equal(false);
+            expect(eks(stacks.dev).inputs.accessConfig.bootstrapClusterCreatorAdminPermissions).to.equal(true);
+            expect(eks(stacks.prod).inputs.accessConfig.bootstrapClusterCreatorAdminPermissions).to.equal(false);
         });
 
         it("places its ENIs in the private subnets only", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 expect(eks(g).inputs.vpcConfig.subnetIds).to.deep.equal(g.outputs.privateSubnetIds);
                 expect(eks(g).inputs.vpcConfig.subnetIds.some((id: string) => g.outputs.publicSubnetIds.includes(id))).to.equal(false);
             }
         });
 
         it("keeps the private endpoint on; dev's public endpoint is waived, prod has none", () => {
-            expect(eks(dev).inputs.vpcConfig).to.include({ endpointPrivateAccess: true, endpointPublicAccess: true });
-            expect(eks(dev).inputs.vpcConfig.publicAccessCidrs).to.deep.equal(["0.0.0.0/0"]);
-            expect(eks(prod).inputs.vpcConfig).to.include({ endpointPrivateAccess: true, endpointPublicAccess: false });
-            expect(eks(prod).inputs.vpcConfig.publicAccessCidrs).to.equal(undefined);
+            expect(eks(stacks.dev).inputs.vpcConfig).to.include({ endpointPrivateAccess: true, endpointPublicAccess: true });
+            expect(eks(stacks.dev).inputs.vpcConfig.publicAccessCidrs).to.deep.equal(["0.0.0.0/0"]);
+            expect(eks(stacks.prod).inputs.vpcConfig).to.include({ endpointPrivateAccess: true, endpointPublicAccess: false });
+            expect(eks(stacks.prod).inputs.vpcConfig.publicAccessCidrs).to.equal(undefined);
         });
 
         it("envelope-encrypts secrets with its own rotated KMS key", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const secretsKey = g.one("aws:kms/key:Key", `eks-${g.stack}-secrets`);
                 expect(secretsKey.inputs.enableKeyRotation).to.equal(true);
                 expect(eks(g).inputs.encryptionConfig.resources).to.deep.equal(["secrets"]);
@@ -55,7 +52,7 @@ describe("Cluster", () => {
         });
 
         it("ships all five control-plane log types to a log group it creates first, with the configured retention", () => {
-            for (const [g, days] of [[dev, 30], [prod, 365]] as const) {
+            for (const [g, days] of [[stacks.dev, 30], [stacks.prod, 365]] as const) {
                 expect(eks(g).inputs.enabledClusterLogTypes).to.have.members(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
                 const group = g.one("aws:cloudwatch/logGroup:LogGroup", `eks-${g.stack}-control-plane`);
                 expect(group.inputs.name).to.equal(`/aws/eks/eks-${g.stack}/cluster`);
@@ -66,24 +63,24 @@ describe("Cluster", () => {
         });
 
         it("protects the cluster, its key and its logs in prod, and turns on EKS deletion protection", () => {
-            expect(eks(prod).opts.protect).to.equal(true);
-            expect(eks(prod).inputs.deletionProtection).to.equal(true);
-            expect(prod.one("aws:kms/key:Key", "eks-prod-secrets").opts.protect).to.equal(true);
-            expect(prod.one("aws:cloudwatch/logGroup:LogGroup", "eks-prod-control-plane").opts.protect).to.equal(true);
-            expect(eks(dev).opts.protect).to.equal(false);
-            expect(eks(dev).inputs.deletionProtection).to.equal(false);
+            expect(eks(stacks.prod).opts.protect).to.equal(true);
+            expect(eks(stacks.prod).inputs.deletionProtection).to.equal(true);
+            expect(stacks.prod.one("aws:kms/key:Key", "eks-prod-secrets").opts.protect).to.equal(true);
+            expect(stacks.prod.one("aws:cloudwatch/logGroup:LogGroup", "eks-prod-control-plane").opts.protect).to.equal(true);
+            expect(eks(stacks.dev).opts.protect).to.equal(false);
+            expect(eks(stacks.dev).inputs.deletionProtection).to.equal(false);
         });
 
         it("lets only EKS assume the cluster role, with only AmazonEKSClusterPolicy attached", () => {
-            const trust = json(dev.one("aws:iam/role:Role", "eks-dev-cluster").inputs.assumeRolePolicy);
+            const trust = json(stacks.dev.one("aws:iam/role:Role", "eks-dev-cluster").inputs.assumeRolePolicy);
             expect(trust.Statement).to.have.length(1);
             expect(trust.Statement[0].Principal).to.deep.equal({ Service: "eks.amazonaws.com" });
-            const attached = dev.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("eks-dev-cluster"));
+            const attached = stacks.dev.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("eks-dev-cluster"));
             expect(attached.map((a) => a.inputs.policyArn)).to.deep.equal(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
         });
 
         it("tags the node security group for Karpenter discovery", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const tag = g.one("aws:ec2/tag:Tag");
                 expect(tag.inputs).to.include({ key: "karpenter.sh/discovery", value: `eks-${g.stack}` });
                 expect(tag.inputs.resourceId).to.equal(g.outputs.nodeSecurityGroupId).and.match(/^sg-/);
@@ -93,7 +90,7 @@ describe("Cluster", () => {
 
     describe("access", () => {
         it("gives prod's configured roles and CI's deploy role cluster-admin, expanding role/<name> to this account", () => {
-            const admins = prod
+            const admins = stacks.prod
                 .ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
                 .filter((a) => a.inputs.policyArn === "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
             expect(admins.map((a) => a.inputs.principalArn)).to.have.members([
@@ -107,7 +104,7 @@ describe("Cluster", () => {
         });
 
         it("lets CI's preview role read the whole cluster except Secrets, and nothing more", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const preview = g.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "view-ci-preview");
                 expect(preview.inputs.principalArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-preview-${g.stack}`);
                 expect(preview.inputs.policyArn).to.equal("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
@@ -128,7 +125,7 @@ describe("Cluster", () => {
         });
 
         it("warns when the identity running `pulumi up` would have no access, and not otherwise", async () => {
-            expect(prod.warnings.join("\n")).to.not.include("clusterAdminArns");
+            expect(stacks.prod.warnings.join("\n")).to.not.include("clusterAdminArns");
             const g = await prodWithoutCiWithSecrets();
             expect(g.warnings.join("\n")).to.include(`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-prod runs this update but is not in eks-platform:clusterAdminArns`);
         });
@@ -138,30 +135,30 @@ describe("Cluster", () => {
         const addon = (g: StackGraph, name: string) => g.one("aws:eks/addon:Addon", name);
 
         it("installs vpc-cni, kube-proxy, eks-pod-identity-agent, coredns and aws-ebs-csi-driver at EKS's default versions", () => {
-            expect(dev.ofType("aws:eks/addon:Addon").map((a) => a.inputs.addonName)).to.have.members([
+            expect(stacks.dev.ofType("aws:eks/addon:Addon").map((a) => a.inputs.addonName)).to.have.members([
                 "vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver",
             ]);
-            expect(addon(dev, "kube-proxy").inputs.addonVersion).to.equal("v1.35.0-eksbuild.2");
-            for (const a of dev.ofType("aws:eks/addon:Addon")) {
+            expect(addon(stacks.dev, "kube-proxy").inputs.addonVersion).to.equal("v1.35.0-eksbuild.2");
+            for (const a of stacks.dev.ofType("aws:eks/addon:Addon")) {
                 expect(a.inputs.addonVersion, a.name).to.match(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
                 expect(a.inputs).to.include({ resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE", clusterName: "eks-dev" });
             }
         });
 
         it("turns on VPC CNI prefix delegation", () => {
-            expect(json(addon(dev, "vpc-cni").inputs.configurationValues).env).to.include({ ENABLE_PREFIX_DELEGATION: "true" });
+            expect(json(addon(stacks.dev, "vpc-cni").inputs.configurationValues).env).to.include({ ENABLE_PREFIX_DELEGATION: "true" });
         });
 
         it("runs CoreDNS and the EBS CSI controller on the tainted system nodes", () => {
             const toleration = { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" };
-            const coredns = json(addon(dev, "coredns").inputs.configurationValues);
+            const coredns = json(addon(stacks.dev, "coredns").inputs.configurationValues);
             expect(coredns.tolerations).to.deep.include(toleration);
             expect(coredns.nodeSelector).to.deep.equal({ "eks-platform/node-role": "system" });
-            expect(json(addon(dev, "aws-ebs-csi-driver").inputs.configurationValues).controller.tolerations).to.deep.include(toleration);
+            expect(json(addon(stacks.dev, "aws-ebs-csi-driver").inputs.configurationValues).controller.tolerations).to.deep.include(toleration);
         });
 
         it("orders add-ons around the node group: network add-ons first, deployments after", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const nodeGroup = g.one("aws:eks/nodeGroup:NodeGroup");
                 expect(nodeGroup.opts.dependsOn).to.have.members([
                     "aws:eks/addon:Addon::vpc-cni", "aws:eks/addon:Addon::kube-proxy", "aws:eks/addon:Addon::eks-pod-identity-agent",
@@ -174,9 +171,9 @@ describe("Cluster", () => {
         });
 
         it("gives the EBS CSI driver its role through a Pod Identity association", () => {
-            const assoc = dev.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "eks-dev-ebs-csi-driver");
+            const assoc = stacks.dev.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "eks-dev-ebs-csi-driver");
             expect(assoc.inputs).to.include({ clusterName: "eks-dev", namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa" });
-            const role = dev.one("aws:iam/role:Role", "eks-dev-ebs-csi-driver");
+            const role = stacks.dev.one("aws:iam/role:Role", "eks-dev-ebs-csi-driver");
             expect(assoc.inputs.roleArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-dev-ebs-csi-driver`);
             const trust = json(role.inputs.assumeRolePolicy).Statement;
             expect(trust).to.have.length(1);
@@ -184,12 +181,12 @@ describe("Cluster", () => {
             expect(trust[0].Action).to.deep.equal(["sts:AssumeRole", "sts:TagSession"]);
             expect(trust[0].Condition.StringEquals["aws:SourceAccount"]).to.equal(ACCOUNT_ID);
             expect(trust[0].Condition.ArnLike["aws:SourceArn"]).to.equal(`arn:aws:eks:us-west-2:${ACCOUNT_ID}:cluster/eks-dev`);
-            const attached = dev.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "eks-dev-ebs-csi-driver-AmazonEBSCSIDriverPolicy");
+            const attached = stacks.dev.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "eks-dev-ebs-csi-driver-AmazonEBSCSIDriverPolicy");
             expect(attached.inputs.policyArn).to.equal("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
         });
 
         it("makes encrypted gp3 the default StorageClass, deleted with the cluster", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const sc = g.one("kubernetes:storage.k8s.io/v1:StorageClass");
                 expect(sc.inputs.metadata.annotations).to.deep.equal({ "storageclass.kubernetes.io/is-default-class": "true" });
                 expect(sc.inputs).to.include({ provisioner: "ebs.csi.aws.com", volumeBindingMode: "WaitForFirstConsumer", allowVolumeExpansion: true });
@@ -204,28 +201,28 @@ describe("Cluster", () => {
         const nodeGroup = (g: StackGraph) => g.one("aws:eks/nodeGroup:NodeGroup");
 
         it("is managed, AL2023, on-demand, in the private subnets", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 expect(nodeGroup(g).inputs).to.include({ amiType: "AL2023_x86_64_STANDARD", capacityType: "ON_DEMAND", clusterName: `eks-${g.stack}` });
                 expect(nodeGroup(g).inputs.subnetIds).to.deep.equal(g.outputs.privateSubnetIds);
             }
         });
 
         it("is sized and typed from config: 2x t3.medium in dev, 3x m6i.large in prod", () => {
-            expect(nodeGroup(dev).inputs.instanceTypes).to.deep.equal(["t3.medium"]);
-            expect(nodeGroup(dev).inputs.scalingConfig).to.deep.equal({ minSize: 2, desiredSize: 2, maxSize: 3 });
-            expect(nodeGroup(prod).inputs.instanceTypes).to.deep.equal(["m6i.large"]);
-            expect(nodeGroup(prod).inputs.scalingConfig).to.deep.equal({ minSize: 2, desiredSize: 3, maxSize: 4 });
+            expect(nodeGroup(stacks.dev).inputs.instanceTypes).to.deep.equal(["t3.medium"]);
+            expect(nodeGroup(stacks.dev).inputs.scalingConfig).to.deep.equal({ minSize: 2, desiredSize: 2, maxSize: 3 });
+            expect(nodeGroup(stacks.prod).inputs.instanceTypes).to.deep.equal(["m6i.large"]);
+            expect(nodeGroup(stacks.prod).inputs.scalingConfig).to.deep.equal({ minSize: 2, desiredSize: 3, maxSize: 4 });
         });
 
         it("is tainted CriticalAddonsOnly and labelled as system", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 expect(nodeGroup(g).inputs.taints).to.deep.equal([{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
                 expect(nodeGroup(g).inputs.labels).to.deep.equal({ "eks-platform/node-role": "system" });
             }
         });
 
         it("launches with IMDSv2 required at hop limit 1, an encrypted gp3 root volume and no public IP", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const lt = g.one("aws:ec2/launchTemplate:LaunchTemplate");
                 expect(lt.inputs.metadataOptions).to.include({ httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" });
                 expect(lt.inputs.blockDeviceMappings[0].ebs).to.include({ volumeType: "gp3", encrypted: "true" });
@@ -237,7 +234,7 @@ describe("Cluster", () => {
         });
 
         it("runs as a role with only the worker, CNI and ECR pull-only policies", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const role = g.one("aws:iam/role:Role", `eks-${g.stack}-system-node`);
                 expect(json(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "ec2.amazonaws.com" });
                 const attached = g.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(`eks-${g.stack}-system-node-`));
@@ -252,27 +249,27 @@ describe("Cluster", () => {
 
     describe("Kubernetes provider and outputs", () => {
         it("makes the provider wait for the system nodes, CoreDNS and the admin access entries", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const provider = g.one("pulumi:providers:kubernetes");
                 expect(provider.opts.dependsOn).to.include(key(g, "aws:eks/nodeGroup:NodeGroup", "<c>-system")).and.include("aws:eks/addon:Addon::coredns");
             }
-            expect(prod.one("pulumi:providers:kubernetes").opts.dependsOn).to.include(
+            expect(stacks.prod.one("pulumi:providers:kubernetes").opts.dependsOn).to.include(
                 "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-ci-deploy",
             );
         });
 
         it("exports a secret kubeconfig that authenticates with aws eks get-token", async () => {
-            expect(await pulumi.isSecret(dev.rawOutputs.kubeconfig)).to.equal(true);
-            const config = json(dev.outputs.kubeconfig);
-            expect(config.clusters[0].cluster.server).to.equal(dev.outputs.clusterEndpoint).and.match(/^https:\/\/.*\.eks\.amazonaws\.com$/);
-            expect(config.clusters[0].cluster["certificate-authority-data"]).to.equal(dev.outputs.clusterCertificateAuthority);
+            expect(await pulumi.isSecret(stacks.dev.rawOutputs.kubeconfig)).to.equal(true);
+            const config = json(stacks.dev.outputs.kubeconfig);
+            expect(config.clusters[0].cluster.server).to.equal(stacks.dev.outputs.clusterEndpoint).and.match(/^https:\/\/.*\.eks\.amazonaws\.com$/);
+            expect(config.clusters[0].cluster["certificate-authority-data"]).to.equal(stacks.dev.outputs.clusterCertificateAuthority);
             expect(config.users[0].user.exec.command).to.equal("aws");
             expect(config.users[0].user.exec.args).to.deep.equal(["--region", "us-west-2", "eks", "get-token", "--cluster-name", "eks-dev", "--output", "json"]);
         });
 
         it("exports the cluster name, endpoint and node security group", () => {
-            expect(prod.outputs.clusterName).to.equal("eks-prod");
-            expect(prod.outputs.nodeSecurityGroupId).to.match(/^sg-/);
+            expect(stacks.prod.outputs.clusterName).to.equal("eks-prod");
+            expect(stacks.prod.outputs.nodeSecurityGroupId).to.match(/^sg-/);
         });
     });
 });

@@ -1,21 +1,18 @@
 import { expect } from "chai";
-import { StackGraph, stackGraph } from "./support/harness";
+import { useStacks } from "./support/use-stacks";
+import { StackGraph } from "./support/harness";
 
 describe("Network", () => {
-    let dev: StackGraph;
-    let prod: StackGraph;
-    before(async () => {
-        [dev, prod] = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
-    });
+    const stacks = useStacks();
 
     it("uses the configured, non-overlapping CIDRs", () => {
-        expect(dev.one("awsx:ec2:Vpc").inputs.cidrBlock).to.equal("10.0.0.0/16");
-        expect(prod.one("awsx:ec2:Vpc").inputs.cidrBlock).to.equal("10.1.0.0/16");
-        expect(dev.outputs.vpcCidr).to.equal("10.0.0.0/16");
+        expect(stacks.dev.one("awsx:ec2:Vpc").inputs.cidrBlock).to.equal("10.0.0.0/16");
+        expect(stacks.prod.one("awsx:ec2:Vpc").inputs.cidrBlock).to.equal("10.1.0.0/16");
+        expect(stacks.dev.outputs.vpcCidr).to.equal("10.0.0.0/16");
     });
 
     it("spreads subnets over 3 AZs and exports one subnet id per AZ", () => {
-        for (const g of [dev, prod]) {
+        for (const g of stacks.all) {
             expect(g.one("awsx:ec2:Vpc").inputs.numberOfAvailabilityZones).to.equal(3);
             expect(g.outputs.privateSubnetIds).to.have.length(3);
             expect(g.outputs.publicSubnetIds).to.have.length(3);
@@ -23,17 +20,17 @@ describe("Network", () => {
     });
 
     it("sizes private subnets /19 and public /22 inside a /16", () => {
-        const specs = dev.one("awsx:ec2:Vpc").inputs.subnetSpecs;
+        const specs = stacks.dev.one("awsx:ec2:Vpc").inputs.subnetSpecs;
         expect(specs.map((s: any) => [s.type, s.cidrMask])).to.deep.equal([["Private", 19], ["Public", 22]]);
     });
 
     it("uses one NAT gateway in dev and one per AZ in prod", () => {
-        expect(dev.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "Single" });
-        expect(prod.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
+        expect(stacks.dev.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "Single" });
+        expect(stacks.prod.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
     });
 
     it("tags public subnets for internet-facing ALBs and private ones for internal ALBs and Karpenter", () => {
-        for (const [g, cluster] of [[dev, "eks-dev"], [prod, "eks-prod"]] as const) {
+        for (const [g, cluster] of [[stacks.dev, "eks-dev"], [stacks.prod, "eks-prod"]] as const) {
             const specs = g.one("awsx:ec2:Vpc").inputs.subnetSpecs;
             const pub = specs.find((s: any) => s.type === "Public");
             const priv = specs.find((s: any) => s.type === "Private");
@@ -43,7 +40,7 @@ describe("Network", () => {
     });
 
     it("routes S3 from the private route tables through a gateway endpoint", () => {
-        const endpoint = dev.one("aws:ec2/vpcEndpoint:VpcEndpoint");
+        const endpoint = stacks.dev.one("aws:ec2/vpcEndpoint:VpcEndpoint");
         expect(endpoint.inputs.vpcEndpointType).to.equal("Gateway");
         expect(endpoint.inputs.serviceName).to.equal("com.amazonaws.us-west-2.s3");
         expect(endpoint.inputs.vpcId).to.match(/^vpc-/);
@@ -51,7 +48,7 @@ describe("Network", () => {
     });
 
     it("sends all VPC traffic to an encrypted log group with the configured retention", () => {
-        for (const [g, days] of [[dev, 30], [prod, 365]] as const) {
+        for (const [g, days] of [[stacks.dev, 30], [stacks.prod, 365]] as const) {
             const flowLog = g.one("aws:ec2/flowLog:FlowLog");
             expect(flowLog.inputs.trafficType).to.equal("ALL");
             expect(flowLog.inputs.logDestinationType).to.equal("cloud-watch-logs");
@@ -63,24 +60,24 @@ describe("Network", () => {
     });
 
     it("lets only VPC Flow Logs of this account assume the flow-log role, writing only to its group", () => {
-        const role = dev.one("aws:iam/role:Role", "network-flow-logs");
+        const role = stacks.dev.one("aws:iam/role:Role", "network-flow-logs");
         const trust = JSON.parse(role.inputs.assumeRolePolicy);
         expect(trust.Statement[0].Principal).to.deep.equal({ Service: "vpc-flow-logs.amazonaws.com" });
         expect(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"]).to.match(/^\d{12}$/);
-        const policy = JSON.parse(dev.one("aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs.policy);
+        const policy = JSON.parse(stacks.dev.one("aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs.policy);
         expect(policy.Statement[0].Action).to.have.members(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
         for (const resource of policy.Statement[0].Resource) expect(resource).to.match(/^arn:aws:logs:.*log-group:\/aws\/vpc\/flow-logs\//);
     });
 
     it("strips every rule from the default security group", () => {
-        const sg = dev.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
+        const sg = stacks.dev.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
         expect(sg.inputs.ingress ?? []).to.be.empty;
         expect(sg.inputs.egress ?? []).to.be.empty;
     });
 
     it("protects the flow-log group in prod only", () => {
         const group = (g: StackGraph) => g.ofType("aws:cloudwatch/logGroup:LogGroup").find((l) => l.inputs.namePrefix === "/aws/vpc/flow-logs/")!;
-        expect(group(prod).opts.protect).to.equal(true);
-        expect(group(dev).opts.protect).to.equal(false);
+        expect(group(stacks.prod).opts.protect).to.equal(true);
+        expect(group(stacks.dev).opts.protect).to.equal(false);
     });
 });

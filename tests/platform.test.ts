@@ -1,6 +1,7 @@
 import { expect } from "chai";
+import { useStacks } from "./support/use-stacks";
 import { compareSync } from "bcryptjs";
-import { StackGraph, stackGraph } from "./support/harness";
+import { StackGraph } from "./support/harness";
 import { CrdValidator } from "./support/crd";
 import { referenceChartVersion, referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 import { isSecretValue, occurrences, reveal } from "./support/secrets";
@@ -30,15 +31,11 @@ function generatedApplications(appSet: any): { name: string; namespace: string; 
 }
 
 describe("Platform", () => {
-    let dev: StackGraph;
-    let prod: StackGraph;
-    before(async () => {
-        [dev, prod] = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
-    });
+    const stacks = useStacks();
 
     describe("Argo CD", () => {
         it("installs argo-cd 10.1.1 into argocd after Karpenter's NodePool and the Load Balancer Controller", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const r = release(g, "argocd");
                 expect(r.inputs).to.include({ chart: "argo-cd", version: "10.1.1", namespace: "argocd" });
                 expect(r.inputs.repositoryOpts).to.deep.equal({ repo: "https://argoproj.github.io/argo-helm" });
@@ -48,7 +45,7 @@ describe("Platform", () => {
         });
 
         it("is HA-sized in prod and single-replica in dev", () => {
-            const p = values(prod, "argocd");
+            const p = values(stacks.prod, "argocd");
             expect([p.server.replicas, p.repoServer.replicas, p.applicationSet.replicas]).to.deep.equal([2, 2, 2]);
             expect([p.server.pdb.enabled, p.repoServer.pdb.enabled, p.applicationSet.pdb.enabled]).to.deep.equal([true, true, true]);
             // A single application controller: a PDB with minAvailable 1 would block every node drain.
@@ -56,14 +53,14 @@ describe("Platform", () => {
             expect(p["redis-ha"].enabled).to.equal(true);
             // The chart drops single-node Redis when redis-ha is on (the render tests check prod has none).
             expect(p.redis.enabled).to.equal(undefined);
-            const d = values(dev, "argocd");
+            const d = values(stacks.dev, "argocd");
             expect([d.server.replicas, d.repoServer.replicas, d.applicationSet.replicas, d.controller.replicas]).to.deep.equal([1, 1, 1, 1]);
             expect(d["redis-ha"].enabled).to.equal(false);
             expect(d.server.pdb.enabled).to.equal(false);
         });
 
         it("runs on Karpenter nodes with resources set, exec off and a ClusterIP server", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const v = values(g, "argocd");
                 expect(v.global.nodeSelector).to.deep.equal({ "eks-platform/node-role": "workload" });
                 expect(v.global.tolerations).to.equal(undefined);
@@ -74,7 +71,7 @@ describe("Platform", () => {
         });
 
         it("passes the admin password only as a bcrypt hash of the exported (secret) password", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const secretValues = release(g, "argocd").inputs.values;
                 const hash = reveal(secretValues).configs.secret.argocdServerAdminPassword;
                 expect(hash).to.match(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
@@ -85,7 +82,7 @@ describe("Platform", () => {
         });
 
         it("limits the environment's AppProject to the GitOps repo and exactly the configured namespaces of this cluster", () => {
-            for (const [g, project, namespaces] of [[dev, "dev", ["dev", "staging"]], [prod, "prod", ["production"]]] as const) {
+            for (const [g, project, namespaces] of [[stacks.dev, "dev", ["dev", "staging"]], [stacks.prod, "prod", ["production"]]] as const) {
                 const spec = one(g, "AppProject").inputs;
                 expect(spec.metadata).to.deep.equal({ name: project, namespace: "argocd" });
                 expect(spec.spec.sourceRepos).to.deep.equal(["https://github.com/octo-platform/gitops.git"]);
@@ -95,7 +92,7 @@ describe("Platform", () => {
         });
 
         it("generates myapp-dev and myapp-staging on dev, synced automatically with prune, self-heal and retry", () => {
-            const apps = generatedApplications(one(dev, "ApplicationSet").inputs);
+            const apps = generatedApplications(one(stacks.dev, "ApplicationSet").inputs);
             expect(apps.map((a) => [a.name, a.namespace, a.path])).to.deep.equal([
                 ["myapp-dev", "dev", "envs/dev"],
                 ["myapp-staging", "staging", "envs/staging"],
@@ -105,34 +102,34 @@ describe("Platform", () => {
                 expect(a.syncPolicy.retry.limit).to.be.greaterThan(0);
                 expect(a.syncPolicy.retry.backoff).to.include.keys("duration", "factor", "maxDuration");
             }
-            expect(one(dev, "ApplicationSet").inputs.spec.template.spec.project).to.equal("dev");
+            expect(one(stacks.dev, "ApplicationSet").inputs.spec.template.spec.project).to.equal("dev");
         });
 
         it("generates only myapp-production on prod, with no automated sync but CreateNamespace and ServerSideApply", () => {
-            const apps = generatedApplications(one(prod, "ApplicationSet").inputs);
+            const apps = generatedApplications(one(stacks.prod, "ApplicationSet").inputs);
             expect(apps.map((a) => [a.name, a.namespace, a.path])).to.deep.equal([["myapp-production", "production", "envs/production"]]);
             expect(apps[0].syncPolicy).to.not.have.property("automated");
             expect(apps[0].syncPolicy.syncOptions).to.include.members(["CreateNamespace=true", "ServerSideApply=true"]);
-            const source = one(prod, "ApplicationSet").inputs.spec.template.spec.source;
+            const source = one(stacks.prod, "ApplicationSet").inputs.spec.template.spec.source;
             expect(source).to.deep.include({ repoURL: "https://github.com/octo-platform/gitops.git", targetRevision: "main" });
         });
 
         it("creates the project and ApplicationSet after the chart (its CRDs) and removes them first", () => {
-            expect(one(dev, "AppProject").opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::argocd");
-            expect(one(dev, "ApplicationSet").opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::argocd");
+            expect(one(stacks.dev, "AppProject").opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::argocd");
+            expect(one(stacks.dev, "ApplicationSet").opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::argocd");
         });
     });
 
     describe("monitoring", () => {
         it("installs kube-prometheus-stack 88.5.3 into monitoring with server-side CRD upgrades", () => {
-            const r = release(dev, "kube-prometheus-stack");
+            const r = release(stacks.dev, "kube-prometheus-stack");
             expect(r.inputs).to.include({ chart: "kube-prometheus-stack", version: "88.5.3", namespace: "monitoring" });
-            expect(values(dev, "kube-prometheus-stack").crds).to.deep.include({ enabled: true });
-            expect(values(dev, "kube-prometheus-stack").crds.upgradeJob).to.deep.include({ enabled: true, forceConflicts: true });
+            expect(values(stacks.dev, "kube-prometheus-stack").crds).to.deep.include({ enabled: true });
+            expect(values(stacks.dev, "kube-prometheus-stack").crds.upgradeJob).to.deep.include({ enabled: true, forceConflicts: true });
         });
 
         it("sizes Prometheus from config, larger in prod, on gp3", () => {
-            for (const [g, retention, size] of [[dev, "7d", "20Gi"], [prod, "30d", "100Gi"]] as const) {
+            for (const [g, retention, size] of [[stacks.dev, "7d", "20Gi"], [stacks.prod, "30d", "100Gi"]] as const) {
                 const spec = values(g, "kube-prometheus-stack").prometheus.prometheusSpec;
                 expect(spec.retention).to.equal(retention);
                 expect(spec.storageSpec.volumeClaimTemplate.spec).to.deep.include({ storageClassName: "gp3", resources: { requests: { storage: size } } });
@@ -140,7 +137,7 @@ describe("Platform", () => {
         });
 
         it("enables Alertmanager and Grafana with persistence and default dashboards", () => {
-            for (const [g, size] of [[dev, "5Gi"], [prod, "10Gi"]] as const) {
+            for (const [g, size] of [[stacks.dev, "5Gi"], [stacks.prod, "10Gi"]] as const) {
                 const v = values(g, "kube-prometheus-stack");
                 expect(v.alertmanager.enabled).to.equal(true);
                 expect(v.grafana).to.deep.include({ enabled: true, defaultDashboardsEnabled: true });
@@ -149,7 +146,7 @@ describe("Platform", () => {
         });
 
         it("takes Grafana's admin from an existing Secret holding the (secret) password, never from values", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const v = values(g, "kube-prometheus-stack");
                 expect(v.grafana.admin).to.deep.equal({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
                 expect(v.grafana).to.not.have.property("adminPassword");
@@ -162,16 +159,16 @@ describe("Platform", () => {
         });
 
         it("scrapes Karpenter, the LBC, External Secrets and Argo CD, and turns on Argo CD's metrics", () => {
-            const monitors = values(dev, "kube-prometheus-stack").prometheus.additionalPodMonitors;
+            const monitors = values(stacks.dev, "kube-prometheus-stack").prometheus.additionalPodMonitors;
             expect(monitors.map((m: any) => [m.name, m.namespaceSelector.matchNames[0]])).to.deep.equal([
                 ["karpenter", "kube-system"], ["aws-load-balancer-controller", "kube-system"], ["external-secrets", "external-secrets"], ["argocd", "argocd"],
             ]);
-            const argo = values(dev, "argocd");
+            const argo = values(stacks.dev, "argocd");
             for (const c of ["controller", "server", "repoServer", "applicationSet"]) expect(argo[c].metrics.enabled, c).to.equal(true);
         });
 
         it("runs on Karpenter nodes, while node-exporter tolerates every taint", () => {
-            const v = values(dev, "kube-prometheus-stack");
+            const v = values(stacks.dev, "kube-prometheus-stack");
             expect(v.prometheus.prometheusSpec.nodeSelector).to.deep.equal({ "eks-platform/node-role": "workload" });
             expect(v.alertmanager.alertmanagerSpec.nodeSelector).to.deep.equal({ "eks-platform/node-role": "workload" });
             expect(v["prometheus-node-exporter"].tolerations).to.deep.equal([{ operator: "Exists" }]);
@@ -180,7 +177,7 @@ describe("Platform", () => {
 
     describe("composition", () => {
         it("lets Argo CD and monitoring install side by side, both after nodes, the LBC and (monitoring) the StorageClass", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const argo = release(g, "argocd").opts.dependsOn;
                 const mon = release(g, "kube-prometheus-stack").opts.dependsOn;
                 expect(argo.some((d) => d.includes("kube-prometheus-stack") || d.includes("monitoring"))).to.equal(false);
@@ -191,7 +188,7 @@ describe("Platform", () => {
         });
 
         it("lets the release namespaces go with the cluster on destroy", () => {
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 const namespaces = g.ofType("kubernetes:core/v1:Namespace");
                 expect(namespaces.map((n) => n.inputs.metadata.name)).to.have.members(["argocd", "monitoring", "external-secrets"]);
                 for (const n of namespaces) expect(n.opts.deletedWith, n.name).to.equal(`aws:eks/cluster:Cluster::eks-${g.stack}`);
@@ -199,9 +196,9 @@ describe("Platform", () => {
         });
 
         it("creates no Ingress without a certificate, and exports no URL", () => {
-            expect(dev.ofType("kubernetes:networking.k8s.io/v1:Ingress")).to.deep.equal([]);
-            expect(dev.outputs.argocdUrl).to.equal(undefined);
-            expect(dev.outputs.grafanaUrl).to.equal(undefined);
+            expect(stacks.dev.ofType("kubernetes:networking.k8s.io/v1:Ingress")).to.deep.equal([]);
+            expect(stacks.dev.outputs.argocdUrl).to.equal(undefined);
+            expect(stacks.dev.outputs.grafanaUrl).to.equal(undefined);
         });
 
         it("puts Argo CD and Grafana behind one shared HTTPS ALB when a certificate is configured", async () => {
@@ -225,8 +222,8 @@ describe("Platform", () => {
 
         it("exports the admin passwords as secrets", async () => {
             const { isSecret } = await import("@pulumi/pulumi");
-            expect(await isSecret(dev.rawOutputs.argocdAdminPassword)).to.equal(true);
-            expect(await isSecret(dev.rawOutputs.grafanaAdminPassword)).to.equal(true);
+            expect(await isSecret(stacks.dev.rawOutputs.argocdAdminPassword)).to.equal(true);
+            expect(await isSecret(stacks.dev.rawOutputs.grafanaAdminPassword)).to.equal(true);
         });
 
         it("never puts a configured secret into any resource input in plain text", async () => {
@@ -251,14 +248,14 @@ describe("Platform", () => {
         });
 
         it("pins argo-cd and kube-prometheus-stack to the reference Chart.yaml versions", () => {
-            expect(release(dev, "argocd").inputs.version).to.equal(referenceChartVersion("argo-cd"));
-            expect(release(dev, "kube-prometheus-stack").inputs.version).to.equal(referenceChartVersion("kube-prometheus-stack"));
+            expect(release(stacks.dev, "argocd").inputs.version).to.equal(referenceChartVersion("argo-cd"));
+            expect(release(stacks.dev, "kube-prometheus-stack").inputs.version).to.equal(referenceChartVersion("kube-prometheus-stack"));
         });
 
         it("sets only values paths the charts' values.yaml have (kube-prometheus-stack: two subchart keys excepted)", () => {
             // Keys of grafana / prometheus-node-exporter subcharts, whose values files are not in the reference.
             const SUBCHART_KEYS = ["grafana.persistence", "prometheus-node-exporter.tolerations"];
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 // redis-ha's own keys are checked against the subchart's values.yaml.
                 const { enabled, ...redisHa } = values(g, "argocd")["redis-ha"];
                 const argocd = { ...values(g, "argocd"), "redis-ha": { enabled } };
@@ -272,11 +269,11 @@ describe("Platform", () => {
         it("emits AppProjects and ApplicationSets that validate against the Argo CD CRDs", () => {
             const project = new CrdValidator("argo-cd/appproject-crd.yaml");
             const appSet = new CrdValidator("argo-cd/applicationset-crd.yaml");
-            for (const g of [dev, prod]) {
+            for (const g of stacks.all) {
                 expect(project.errors(one(g, "AppProject").inputs), `${g.stack} AppProject`).to.deep.equal([]);
                 expect(appSet.errors(one(g, "ApplicationSet").inputs), `${g.stack} ApplicationSet`).to.deep.equal([]);
             }
-            const bad = one(prod, "ApplicationSet").inputs;
+            const bad = one(stacks.prod, "ApplicationSet").inputs;
             expect(appSet.errors({ ...bad, spec: { ...bad.spec, template: { ...bad.spec.template, spec: { ...bad.spec.template.spec, syncPolicy: { automatic: {} } } } } })).to.not.be.empty;
         });
     });

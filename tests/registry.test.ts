@@ -1,41 +1,38 @@
 import { expect } from "chai";
-import { StackGraph, stackGraph } from "./support/harness";
+import { useStacks } from "./support/use-stacks";
+import { StackGraph } from "./support/harness";
 import { ACCOUNT_ID } from "./support/mocks";
 
 describe("Registry", () => {
-    let dev: StackGraph;
-    let prod: StackGraph;
-    before(async () => {
-        [dev, prod] = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
-    });
+    const stacks = useStacks();
 
     const repos = (g: StackGraph) => g.ofType("aws:ecr/repository:Repository");
 
     it("creates one repository per configured name", () => {
-        expect(repos(dev).map((r) => r.inputs.name)).to.have.members(["myapp", "platform/tools"]);
-        expect(repos(prod).map((r) => r.inputs.name)).to.have.members(["myapp", "platform/tools"]);
+        expect(repos(stacks.dev).map((r) => r.inputs.name)).to.have.members(["myapp", "platform/tools"]);
+        expect(repos(stacks.prod).map((r) => r.inputs.name)).to.have.members(["myapp", "platform/tools"]);
     });
 
     it("scans on push and encrypts with KMS", () => {
-        for (const r of [...repos(dev), ...repos(prod)]) {
+        for (const r of [...repos(stacks.dev), ...repos(stacks.prod)]) {
             expect(r.inputs.imageScanningConfiguration).to.deep.equal({ scanOnPush: true });
             expect(r.inputs.encryptionConfigurations).to.deep.equal([{ encryptionType: "KMS" }]);
         }
     });
 
     it("keeps tags immutable, exempting only the configured filters", () => {
-        for (const r of repos(prod)) {
+        for (const r of repos(stacks.prod)) {
             expect(r.inputs.imageTagMutability).to.equal("IMMUTABLE");
             expect(r.inputs.imageTagMutabilityExclusionFilters).to.equal(undefined);
         }
-        for (const r of repos(dev)) {
+        for (const r of repos(stacks.dev)) {
             expect(r.inputs.imageTagMutability).to.equal("IMMUTABLE_WITH_EXCLUSION");
             expect(r.inputs.imageTagMutabilityExclusionFilters).to.deep.equal([{ filter: "latest", filterType: "WILDCARD" }]);
         }
     });
 
     it("expires untagged images after a day and keeps the configured number of tagged ones", () => {
-        for (const [g, keep] of [[dev, 10], [prod, 50]] as const) {
+        for (const [g, keep] of [[stacks.dev, 10], [stacks.prod, 50]] as const) {
             const policies = g.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy");
             expect(policies).to.have.length(2);
             for (const p of policies) {
@@ -48,18 +45,18 @@ describe("Registry", () => {
     });
 
     it("protects repositories and refuses force-delete in prod; dev can be torn down", () => {
-        for (const r of repos(prod)) {
+        for (const r of repos(stacks.prod)) {
             expect(r.opts.protect).to.equal(true);
             expect(r.inputs.forceDelete).to.equal(false);
         }
-        for (const r of repos(dev)) {
+        for (const r of repos(stacks.dev)) {
             expect(r.opts.protect).to.equal(false);
             expect(r.inputs.forceDelete).to.equal(true);
         }
     });
 
     it("exports name -> repository URL", () => {
-        expect(dev.outputs.repositoryUrls).to.deep.equal({
+        expect(stacks.dev.outputs.repositoryUrls).to.deep.equal({
             myapp: `${ACCOUNT_ID}.dkr.ecr.us-west-2.amazonaws.com/myapp`,
             "platform/tools": `${ACCOUNT_ID}.dkr.ecr.us-west-2.amazonaws.com/platform/tools`,
         });

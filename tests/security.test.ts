@@ -1,31 +1,14 @@
 import { expect } from "chai";
-import { RecordedResource } from "./support/mocks";
-import { StackGraph, stackGraph } from "./support/harness";
-
-/** Every IAM-style policy document in the graph, with where it came from. */
-function policyDocuments(g: StackGraph): { where: string; doc: any }[] {
-    const fields: Record<string, string[]> = {
-        "aws:iam/role:Role": ["assumeRolePolicy"],
-        "aws:iam/rolePolicy:RolePolicy": ["policy"],
-        "aws:iam/policy:Policy": ["policy"],
-        "aws:kms/key:Key": ["policy"],
-        "aws:sqs/queuePolicy:QueuePolicy": ["policy"],
-    };
-    return g.resources.flatMap((r: RecordedResource) =>
-        (fields[r.type] ?? []).filter((f) => r.inputs[f]).map((f) => ({ where: `${r.type} ${r.name}.${f}`, doc: JSON.parse(r.inputs[f]) })),
-    );
-}
+import { policyDocuments } from "./support/iam-documents";
+import { useStacks } from "./support/use-stacks";
 
 const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 
-describe("security invariants (both stacks)", () => {
-    let graphs: StackGraph[];
-    before(async () => {
-        graphs = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
-    });
+describe("security invariants (every fixture stack)", () => {
+    const stacks = useStacks();
 
     it("has no statement allowing `*` or a whole service, and no NotAction (denies may be broad)", () => {
-        for (const g of graphs) {
+        for (const g of stacks.all) {
             const docs = policyDocuments(g);
             expect(docs.length).to.be.greaterThan(5);
             for (const { where, doc } of docs) {
@@ -42,7 +25,7 @@ describe("security invariants (both stacks)", () => {
     });
 
     it("never trusts `*`, a whole account or an account root in a role trust policy", () => {
-        for (const g of graphs) {
+        for (const g of stacks.all) {
             for (const role of g.ofType("aws:iam/role:Role")) {
                 for (const s of list(JSON.parse(role.inputs.assumeRolePolicy).Statement)) {
                     expect(s.Principal, role.name).to.not.equal("*");
@@ -55,7 +38,7 @@ describe("security invariants (both stacks)", () => {
     });
 
     it("launches no node with IMDSv1, a hop limit above 1 or an unencrypted volume", () => {
-        for (const g of graphs) {
+        for (const g of stacks.all) {
             const templates = g.ofType("aws:ec2/launchTemplate:LaunchTemplate");
             expect(templates.length).to.be.greaterThan(0);
             for (const lt of templates) {
@@ -66,7 +49,7 @@ describe("security invariants (both stacks)", () => {
     });
 
     it("sets a retention and a KMS key on every log group, a year or more in prod", () => {
-        for (const g of graphs) {
+        for (const g of stacks.all) {
             for (const group of g.ofType("aws:cloudwatch/logGroup:LogGroup")) {
                 expect(group.inputs.retentionInDays, group.name).to.be.a("number");
                 expect(group.inputs.kmsKeyId, group.name).to.be.a("string");
@@ -76,7 +59,7 @@ describe("security invariants (both stacks)", () => {
     });
 
     it("rotates every KMS key", () => {
-        for (const g of graphs) {
+        for (const g of stacks.all) {
             for (const key of g.ofType("aws:kms/key:Key")) expect(key.inputs.enableKeyRotation, key.name).to.equal(true);
         }
     });

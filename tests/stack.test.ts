@@ -1,7 +1,8 @@
 import { expect } from "chai";
+import { useStacks } from "./support/use-stacks";
 import * as fs from "fs";
 import * as path from "path";
-import { StackGraph, stackGraph } from "./support/harness";
+import { StackGraph } from "./support/harness";
 import { projectRoot } from "./support/paths";
 
 /** Resource types the AWS provider cannot tag (associations, attachments, policies, aliases…). */
@@ -14,14 +15,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe("whole stack", () => {
-    let dev: StackGraph;
-    let prod: StackGraph;
-    before(async () => {
-        [dev, prod] = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
-    });
+    const stacks = useStacks();
 
     it("tags every AWS resource with environment, project and managed-by through the provider's default tags", () => {
-        for (const g of [dev, prod]) {
+        for (const g of stacks.all) {
             const provider = g.one("pulumi:providers:aws");
             const defaultTags = typeof provider.inputs.defaultTags === "string" ? JSON.parse(provider.inputs.defaultTags) : provider.inputs.defaultTags;
             expect(defaultTags.tags).to.include({ environment: g.stack, project: "eks-platform", "managed-by": "pulumi" });
@@ -36,7 +33,7 @@ describe("whole stack", () => {
     });
 
     it("sets no per-resource tag that contradicts the default tags", () => {
-        for (const g of [dev, prod]) {
+        for (const g of stacks.all) {
             for (const r of g.resources.filter((x) => x.type.startsWith("aws:") && !UNTAGGABLE.test(x.type) && x.inputs.tags)) {
                 expect(r.inputs.tags.environment ?? g.stack, `${r.type} ${r.name}`).to.equal(g.stack);
             }
@@ -44,7 +41,7 @@ describe("whole stack", () => {
     });
 
     it("encrypts log groups with a rotated customer-managed key that has an explicit policy", () => {
-        for (const g of [dev, prod]) {
+        for (const g of stacks.all) {
             const key = g.one("aws:kms/key:Key", "logs");
             expect(key.inputs.enableKeyRotation).to.equal(true);
             const policy = JSON.parse(key.inputs.policy);
@@ -55,7 +52,7 @@ describe("whole stack", () => {
             const logs = policy.Statement.find((s: any) => s.Principal.Service === "logs.us-west-2.amazonaws.com");
             expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).to.equal("arn:aws:logs:us-west-2:111122223333:log-group:*");
         }
-        expect(prod.one("aws:kms/key:Key", "logs").opts.protect).to.equal(true);
+        expect(stacks.prod.one("aws:kms/key:Key", "logs").opts.protect).to.equal(true);
     });
 
     it("differs between dev and prod exactly where the stack files differ", () => {
@@ -67,13 +64,13 @@ describe("whole stack", () => {
             keep: JSON.parse(g.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy")[0].inputs.policy).rules[1].selection.countNumber,
             mutability: g.ofType("aws:ecr/repository:Repository")[0].inputs.imageTagMutability,
         });
-        expect(summary(dev)).to.deep.equal({ cidr: "10.0.0.0/16", nat: "Single", flowLogDays: 30, protect: false, keep: 10, mutability: "IMMUTABLE_WITH_EXCLUSION" });
-        expect(summary(prod)).to.deep.equal({ cidr: "10.1.0.0/16", nat: "OnePerAz", flowLogDays: 365, protect: true, keep: 50, mutability: "IMMUTABLE" });
+        expect(summary(stacks.dev)).to.deep.equal({ cidr: "10.0.0.0/16", nat: "Single", flowLogDays: 30, protect: false, keep: 10, mutability: "IMMUTABLE_WITH_EXCLUSION" });
+        expect(summary(stacks.prod)).to.deep.equal({ cidr: "10.1.0.0/16", nat: "OnePerAz", flowLogDays: 365, protect: true, keep: 50, mutability: "IMMUTABLE" });
         const shape = (g: StackGraph) => g.resources.map((r) => `${r.type}::${r.name.replace(`eks-${g.stack}`, "<cluster>")}`);
         const onlyIn = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
         // Prod names an operator role as cluster-admin; dev relies on creator bootstrap. Nothing else differs in shape.
-        expect(onlyIn(shape(dev), shape(prod))).to.deep.equal([]);
-        expect(onlyIn(shape(prod), shape(dev))).to.deep.equal([
+        expect(onlyIn(shape(stacks.dev), shape(stacks.prod))).to.deep.equal([]);
+        expect(onlyIn(shape(stacks.prod), shape(stacks.dev))).to.deep.equal([
             "aws:eks/accessEntry:AccessEntry::admin-platform-operators",
             "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators",
         ]);

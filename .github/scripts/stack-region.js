@@ -3,9 +3,10 @@
 const fs = require("fs");
 const path = require("path");
 const { parse } = require("yaml");
+const { STACK_NAME } = require("./stacks");
 
 const stack = process.argv[2];
-if (!/^[a-z][a-z0-9-]*$/.test(stack ?? "")) {
+if (!STACK_NAME.test(stack ?? "")) {
     console.error(`usage: stack-region.js <stack>; got ${JSON.stringify(stack)}`);
     process.exit(2);
 }

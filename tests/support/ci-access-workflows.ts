@@ -23,6 +23,52 @@ export function readWorkflow(file: string): Workflow {
     return { file, text, doc: parse(text) };
 }
 
+/** Where a job calls a reusable workflow of this repository: `uses: ./.github/workflows/<file>`. */
+const LOCAL_CALL = /^\.\/\.github\/workflows\/([\w.-]+\.ya?ml)$/;
+
+/** The workflow file a job calls, or undefined for a job with steps. */
+export const calledFile = (job: any): string | undefined => LOCAL_CALL.exec(String(job?.uses ?? ""))?.[1];
+
+/** Whether a workflow only runs when another calls it (`on: workflow_call`). */
+export const isReusable = (w: Workflow): boolean => Object.keys(w.doc.on ?? {}).includes("workflow_call");
+
+/**
+ * A workflow as its runs execute: each job that calls a local reusable workflow is replaced by the
+ * called workflow's job(s), with the caller's `with:` (or the input defaults) written in for every
+ * `inputs.<name>`, and the caller job's `if`, `needs` and id kept. `callerPermissions` records the
+ * permissions the caller granted, which cap the called job's.
+ */
+export function resolvedWorkflow(file: string): Workflow {
+    const w = readWorkflow(file);
+    const jobs: Record<string, any> = {};
+    for (const [id, job] of jobsOf(w)) {
+        const called = calledFile(job);
+        if (!called) {
+            jobs[id] = job;
+            continue;
+        }
+        const callee = readWorkflow(called);
+        const declared: Record<string, any> = callee.doc.on.workflow_call?.inputs ?? {};
+        const values: Record<string, string> = {};
+        for (const [name, spec] of Object.entries(declared)) values[name] = String(job.with?.[name] ?? spec.default ?? "");
+        for (const name of Object.keys(job.with ?? {})) {
+            if (!(name in declared)) throw new Error(`${file}: job ${id} passes input ${name}, which ${called} does not declare`);
+        }
+        // A whole `${{ inputs.x }}` becomes the value itself; `inputs.x` inside a longer expression, a string literal.
+        const text = callee.text
+            .replace(/\$\{\{\s*inputs\.(\w+)\s*\}\}/g, (_, name: string) => values[name] ?? "")
+            .replace(/\binputs\.(\w+)\b/g, (_, name: string) => `'${values[name] ?? ""}'`);
+        const calleeJobs = Object.entries((parse(text) as any).jobs ?? {});
+        for (const [calleeId, calleeJob] of calleeJobs) {
+            const resolvedId = calleeJobs.length === 1 ? id : `${id}/${calleeId}`;
+            const { if: calleeIf, ...rest } = calleeJob as Record<string, unknown>;
+            if (job.if && calleeIf) throw new Error(`${file}: job ${id} and ${called} both set \`if\`; combine them by hand`);
+            jobs[resolvedId] = { ...rest, if: job.if ?? calleeIf, needs: job.needs, callerPermissions: job.permissions, calls: called };
+        }
+    }
+    return { ...w, doc: { ...w.doc, jobs } };
+}
+
 export interface Step {
     uses?: string;
     run?: string;

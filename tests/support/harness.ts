@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformOutputs } from "../../stacks/platform";
 import { runProgram } from "../../stacks/program";
@@ -21,10 +23,22 @@ export interface StackGraph {
 
 const cache = new Map<string, Promise<StackGraph>>();
 
-/** Builds a fixture stack (`tests/fixtures/Pulumi.<stack>.yaml`) under mocks; cached, since tests only read it. */
-export function stackGraph(stack: "dev" | "prod"): Promise<StackGraph> {
-    if (!cache.has(stack)) cache.set(stack, buildStack(stack));
-    return cache.get(stack)!;
+/**
+ * Builds a stack from `<dir>/Pulumi.<stack>.yaml` (a fixture in `tests/fixtures` unless told) under
+ * mocks; cached by what the graph depends on (the stack file and Pulumi.yaml), since tests only read
+ * it. Other stack files only feed the CIDR-overlap validation, which the stack-file checks assert on
+ * their own, so a copy that adds a stack reuses the graphs of the stacks it left alone.
+ */
+export function stackGraph(stack: string, dir: string = fixturesDir): Promise<StackGraph> {
+    const read = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8") : "");
+    const key = JSON.stringify([stack, read(`Pulumi.${stack}.yaml`), read("Pulumi.yaml"), dir === fixturesDir]);
+    if (!cache.has(key)) {
+        const build = buildStack(stack, {}, [], dir);
+        // A failed build may hinge on the other stack files (an overlapping CIDR): never reuse one.
+        build.catch(() => cache.delete(key));
+        cache.set(key, build);
+    }
+    return cache.get(key)!;
 }
 
 let queue: Promise<unknown> = Promise.resolve();

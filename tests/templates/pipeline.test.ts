@@ -140,7 +140,9 @@ describe("service template: GitHub workflows", () => {
         const platformPins = new Map(
             workflowFiles()
                 .flatMap((f) => usesLines(readWorkflow(f).text))
-                .map((l) => /uses:\s*([^@\s]+)@(\S+)/.exec(l)!)
+                // Local reusable workflows (`./.github/workflows/…`) are part of the repository, not pinned.
+                .map((l) => /uses:\s*([^@\s]+)@(\S+)/.exec(l))
+                .filter((m): m is RegExpExecArray => m !== null)
                 .map(([, action, sha]) => [action, sha] as const),
         );
         for (const w of all) {

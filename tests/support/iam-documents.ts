@@ -1,3 +1,5 @@
+import { StackGraph } from "./harness";
+
 /** Policy documents compared by meaning: single values and one-element lists alike, list order ignored. */
 export function normalizePolicy(doc: any): any {
     const statements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]).map(normalizeStatement);
@@ -20,4 +22,17 @@ function normalizeValue(v: any): any {
 export function allowedActions(doc: any): string[] {
     const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
     return [...new Set(statements.filter((s: any) => s.Effect === "Allow").flatMap((s: any) => [].concat(s.Action)))].sort() as string[];
+}
+
+/** Every IAM-style policy document in a graph (roles' trust, role and managed policies, key and queue policies), with where it came from. */
+export function policyDocuments(g: StackGraph): { where: string; doc: any }[] {
+    const fields: Record<string, string[]> = {
+        "aws:iam/role:Role": ["assumeRolePolicy"],
+        "aws:iam/rolePolicy:RolePolicy": ["policy"],
+        "aws:iam/policy:Policy": ["policy"],
+        "aws:kms/key:Key": ["policy"],
+        "aws:sqs/queuePolicy:QueuePolicy": ["policy"],
+    };
+    const parsed = (x: unknown) => (typeof x === "string" ? JSON.parse(x) : x);
+    return g.resources.flatMap((r) => (fields[r.type] ?? []).filter((f) => r.inputs[f]).map((f) => ({ where: `${r.type} ${r.name}.${f}`, doc: parsed(r.inputs[f]) })));
 }

@@ -1,0 +1,6 @@
+import { describeFixtureCases } from "../support/policy-builders";
+import { iamCases } from "./cases/iam";
+
+describe("policy pack: IAM", () => {
+    describeFixtureCases(iamCases);
+});

@@ -1,0 +1,20 @@
+import { expect } from "chai";
+import { describeFixtureCases, editInputs, graphResources, managedPolicy, NODE_POLICY_LIST, policy, reported } from "../support/policy-builders";
+import { stackGraph } from "../support/harness";
+import { runPolicy } from "../support/policy-harness";
+import { nodesCases } from "./cases/nodes";
+
+describe("policy pack: node groups, node roles and launch templates", () => {
+    describeFixtureCases(nodesCases);
+
+    describe("relations on the fixture graphs", () => {
+        it("node-role-policies ties the program's attachments to its node roles by role name", async () => {
+            const dev = await stackGraph("dev");
+            const attachmentName = "eks-dev-system-node-AmazonEC2ContainerRegistryPullOnly";
+            const edited = editInputs("aws:iam/rolePolicyAttachment:RolePolicyAttachment", attachmentName, (inputs) => ({ ...inputs, policyArn: managedPolicy("AmazonEC2ContainerRegistryPowerUser") }));
+            expect(reported(await runPolicy(policy("node-role-policies"), graphResources(dev, edited)))).to.deep.equal([
+                ["eks-dev-system-node", `CIS 5.1.3: node role eks-dev-system-node has arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser attached (RolePolicyAttachment ${attachmentName}); a node role may hold only ${NODE_POLICY_LIST}`],
+            ]);
+        });
+    });
+});

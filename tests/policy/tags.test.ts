@@ -1,0 +1,6 @@
+import { describeFixtureCases } from "../support/policy-builders";
+import { tagsCases } from "./cases/tags";
+
+describe("policy pack: tags", () => {
+    describeFixtureCases(tagsCases);
+});

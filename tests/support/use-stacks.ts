@@ -1,0 +1,43 @@
+import { StackGraph, stackGraph } from "./harness";
+import { fixturesDir } from "./stack-files";
+import { stackNames } from "./stacks";
+
+/** The fixture stacks (`tests/fixtures/Pulumi.<stack>.yaml`), built once and shared by every test file. */
+export interface FixtureStacks {
+    /** The dev fixture: cheap, public endpoint, nothing protected. */
+    readonly dev: StackGraph;
+    /** The prod fixture: private endpoint, protected, HA. */
+    readonly prod: StackGraph;
+    /** Every fixture stack, in file-name order. */
+    readonly all: StackGraph[];
+}
+
+/**
+ * Call inside a `describe`: registers the one `before` hook that builds the fixture stacks (cached, so
+ * the whole suite builds each once) and returns getters, readable from tests and later hooks.
+ */
+export function useStacks(): FixtureStacks {
+    let graphs: Map<string, StackGraph> | undefined;
+    before(async () => {
+        const names = stackNames(fixturesDir);
+        const built = await Promise.all(names.map((name) => stackGraph(name)));
+        graphs = new Map(names.map((name, i) => [name, built[i]]));
+    });
+    const get = (name: string): StackGraph => {
+        if (!graphs) throw new Error("useStacks(): the stacks exist once its before hook has run; read them inside a test or hook");
+        const graph = graphs.get(name);
+        if (!graph) throw new Error(`useStacks(): no fixture tests/fixtures/Pulumi.${name}.yaml`);
+        return graph;
+    };
+    return {
+        get dev() {
+            return get("dev");
+        },
+        get prod() {
+            return get("prod");
+        },
+        get all() {
+            return [...(graphs ?? new Map()).keys()].map(get);
+        },
+    };
+}
