@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ConfigError } from "../stacks/config/reader";
 import { StackRegistry } from "../stacks/config/registry-collisions";
 import { validateConfig } from "../stacks/config/validate";
-import { buildStack } from "./support/harness";
+import { buildStack, stackGraph } from "./support/harness";
 import { ACCOUNT_ID } from "./support/mocks";
 import { PROJECT, configWith } from "./support/stack-files";
 
@@ -49,7 +49,7 @@ describe("ECR repository names across stacks", () => {
         ]);
         expect(Object.keys(g.outputs.repositoryUrls).sort()).to.deep.equal(["myapp", "platform/tools"]);
         expect(g.outputs.repositoryUrls.myapp).to.match(/\/prod\/myapp$/);
-        const plain = await buildStack("prod", {});
+        const plain = await stackGraph("prod");
         expect(plain.ofType("aws:ecr/repository:Repository").map((r) => r.inputs.name).sort()).to.deep.equal(["myapp", "platform/tools"]);
     });
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: type-check (tsc --noEmit) and the mocha suite run side by side on the two cores; the
-// suite runs on a plain transpile (esbuild) of the same sources. Fails when either fails; the last
-// line stays mocha's `N passed, N failed`.
+// `npm test`: type-check (tsc --noEmit) and the mocha suite (in two processes, see runSuite) run side
+// by side on the two cores; the suite runs on a plain transpile (esbuild) of the same sources. Fails
+// when either fails; the last line is the whole run's `N passed, N failed`.
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -22,14 +22,14 @@ function tsFiles(entry) {
     );
 }
 
-function run(command, args, { live }) {
+function run(command, args, { live, filter = (text) => text }) {
     return new Promise((resolve) => {
         const child = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
         let output = "";
         const take = (stream, sink) =>
             stream.on("data", (chunk) => {
                 output += chunk;
-                if (live) sink.write(chunk);
+                if (live) sink.write(filter(String(chunk)));
             });
         take(child.stdout, process.stdout);
         take(child.stderr, process.stderr);
@@ -52,15 +52,42 @@ async function main() {
         sourcemap: "inline",
         logLevel: "error",
     });
-    const tests = await run(bin("mocha"), [], { live: true });
+    const tests = await runSuite(bin("mocha"));
     const checked = await typeCheck;
-    if (checked.code !== 0) {
-        process.stdout.write(`\nType-check (tsc --noEmit) failed:\n${checked.output}`);
-        const summary = /^(\d+) passed, (\d+) failed.*$/m.exec(tests.output);
-        // Keep the closing line last, counting the type-check as one more failure.
-        if (summary) console.log(`${summary[1]} passed, ${Number(summary[2]) + 1} failed`);
-    }
+    const failed = tests.failed + (checked.code !== 0 ? 1 : 0);
+    if (checked.code !== 0) process.stdout.write(`\nType-check (tsc --noEmit) failed:\n${checked.output}`);
+    // One closing line for the whole run, last, counting a failed type-check as one more failure.
+    console.log(`${tests.passed} passed, ${failed} failed${tests.skipped ? `, ${tests.skipped} skipped` : ""}`);
     process.exit(tests.code !== 0 ? tests.code : checked.code);
+}
+
+/** Files that render Helm charts or copy the project: one process takes them, so charts render once. */
+const HEAVY = /[\\/]tests[\\/](render|templates)[\\/]|[\\/]stack-edits\.test\.js$/;
+const CLOSING = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m;
+
+/**
+ * The mocha suite in two processes, one per core (the Pulumi mock runtime is per process; each builds
+ * the fixture stacks it needs once): the Helm-rendering files in one, the rest in the other. The first
+ * streams live, the second's report follows it; their closing lines are summed into one.
+ */
+async function runSuite(mocha) {
+    const config = JSON.parse(fs.readFileSync(path.join(root, ".mocharc.json"), "utf8"));
+    const files = config.spec.flatMap((pattern) => fs.globSync(pattern, { cwd: root })).sort();
+    const heavy = files.filter((f) => HEAVY.test(f));
+    const light = files.filter((f) => !HEAVY.test(f));
+    const args = (group) => ["--no-config", "--reporter", config.reporter, "--timeout", String(config.timeout), "--exit", ...group];
+    const withoutClosing = (text) => text.replace(new RegExp(CLOSING.source, "gm"), "").replace(/\n+$/, "\n");
+    const second = run(mocha, args(light), { live: false });
+    const first = await run(mocha, args(heavy), { live: true, filter: withoutClosing });
+    const rest = await second;
+    process.stdout.write(withoutClosing(rest.output));
+    const counts = [first, rest].map((r) => CLOSING.exec(r.output)?.slice(1).map((n) => Number(n ?? 0)) ?? [0, 1, 0]);
+    return {
+        code: first.code || rest.code,
+        passed: counts[0][0] + counts[1][0],
+        failed: counts[0][1] + counts[1][1],
+        skipped: counts[0][2] + counts[1][2],
+    };
 }
 
 main().catch((err) => {
