@@ -377,14 +377,16 @@ describe("shipped stack files", () => {
     const stacks = fs.readdirSync(projectRoot).flatMap((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1] ?? []);
 
     it("exist", () => expect(stacks).to.not.be.empty);
+    it("trust no outside repository by default: an unset ciRepository or gitopsRepoUrl means none", () => {
+        expect([CONFIG_KEYS.ciRepository.default, CONFIG_KEYS.gitopsRepoUrl.default]).to.deep.equal(["", ""]);
+    });
     for (const stack of stacks.length ? stacks : ["dev", "prod"]) {
-        it(`${stack}: validates, and trusts no CI repository and syncs no GitOps repository until the user names theirs`, () => {
+        it(`${stack}: validates, and trusts a CI repository or syncs a GitOps repository only where the file names one`, () => {
             const own = stackFileConfig(stack, projectRoot);
             const cfg = validateConfig({ project: PROJECT, stack, values: configWith(stack, {}, projectRoot), otherStackCidrs: otherStackCidrs(projectRoot, PROJECT, stack) });
             expect(cfg.environment).to.equal(own["eks-platform:environment"]);
-            expect(own).to.not.have.any.keys("eks-platform:ciRepository", "eks-platform:gitopsRepoUrl");
-            expect(cfg.ci).to.equal(undefined);
-            expect(cfg.platform.gitops).to.equal(undefined);
+            expect(cfg.ci?.repository).to.equal(own["eks-platform:ciRepository"] || undefined);
+            expect(cfg.platform.gitops?.repoUrl).to.equal(own["eks-platform:gitopsRepoUrl"] || undefined);
         });
     }
 });
