@@ -1,0 +1,21 @@
+import { expect } from "chai";
+import { ConfigError } from "../../stacks/config/reader";
+import { otherStackCidrs } from "../../stacks/config/load";
+import { validateConfig } from "../../stacks/config/validate";
+import { PROJECT, configWith, fixturesDir } from "./stack-files";
+
+/** Validates a fixture stack's config with some keys replaced; returns the ConfigError message. */
+export function errorFor(stack: string, overrides: Record<string, unknown>): string {
+    return thrown(stack, overrides).message;
+}
+
+/** The ConfigError a fixture stack's config with some keys replaced throws; fails when it is accepted. */
+export function thrown(stack: string, overrides: Record<string, unknown>): ConfigError {
+    try {
+        validateConfig({ project: PROJECT, stack, values: configWith(stack, overrides), otherStackCidrs: otherStackCidrs(fixturesDir, PROJECT, stack) });
+    } catch (err) {
+        expect(err).to.be.instanceOf(ConfigError);
+        return err as ConfigError;
+    }
+    throw new Error(`config with ${JSON.stringify(overrides)} was accepted`);
+}
