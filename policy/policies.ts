@@ -9,6 +9,7 @@ import { helmChecks } from "./helm";
 import { iamChecks } from "./iam";
 import { karpenterControllerScoping, karpenterNodeClass } from "./karpenter";
 import { kmsChecks } from "./kms";
+import { kmsKeyGuard } from "./kms-guard";
 import { logChecks } from "./logs";
 import { nodeGroupChecks } from "./node-groups";
 import { nodeRoleChecks } from "./node-roles";
@@ -29,6 +30,7 @@ export const securityChecks: SecurityCheck[] = [
     karpenterControllerScoping,
     ...externalSecretsChecks,
     ...kmsChecks,
+    kmsKeyGuard,
     ...sqsChecks,
     ...ecrChecks,
     ...vpcChecks,

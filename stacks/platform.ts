@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CiAccess } from "../components/ci-access";
 import { Cluster } from "../components/cluster";
+import { principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
 import { ExternalSecrets } from "../components/cluster/external-secrets";
 import { Karpenter } from "../components/cluster/karpenter";
@@ -10,6 +11,7 @@ import { Network } from "../components/network";
 import { Platform } from "../components/platform";
 import { Registry } from "../components/registry";
 import { AwsContext } from "../components/shared/aws-context";
+import { KeyAdministration, keyAdministration } from "../components/shared/kms-key";
 import { logsKey } from "../components/shared/logs-key";
 import { PolicyWaivers } from "../components/shared/policy-waivers";
 import { PlatformConfig } from "./config/types";
@@ -42,6 +44,8 @@ export interface AddonContext {
     cluster: Cluster;
     network: Network;
     aws: AwsContext;
+    /** Administrators of the add-ons' KMS keys. */
+    keyAdministration: KeyAdministration;
     /** Account-level resources node launches need (the EC2 Spot service-linked role when it was missing). */
     launchPrerequisites: pulumi.Resource[];
 }
@@ -59,7 +63,7 @@ const CLUSTER_ADDONS = {
         ),
     loadBalancerController: (c) =>
         new LoadBalancerController("aws-load-balancer-controller", { cluster: c.cluster, region: c.cfg.region, vpcId: c.network.vpcId, replicas: 2 }, { parent: c.cluster }),
-    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
+    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
 } satisfies Record<string, (c: AddonContext) => ClusterAddonComponent>;
 
 export type ClusterAddons = { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };
@@ -86,7 +90,25 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     const ctx = awsContext(cfg.region, provider);
     new PolicyWaivers("policy-waivers", cfg.waivers);
 
-    const logs = logsKey("logs", { clusterName: cfg.clusterName, aws: ctx, protect: cfg.protect }, opts);
+    // Keyless CI: GitHub OIDC roles; deploy is a cluster-admin, preview may only read (no Secrets).
+    const ci =
+        cfg.ci &&
+        new CiAccess(
+            "ci-access",
+            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, aws: ctx },
+            opts,
+        );
+
+    const keyAdmins = keyAdministration(
+        ctx,
+        {
+            administrators: cfg.cluster.adminPrincipals.map((p) => principalArn(ctx, p)),
+            ciDeployRoleArn: ci ? ci.deployRoleArn : undefined,
+            breakGlassArn: cfg.cluster.kmsBreakGlassArn,
+        },
+        { provider },
+    );
+    const logs = logsKey("logs", { clusterName: cfg.clusterName, aws: ctx, administration: keyAdmins, protect: cfg.protect }, opts);
 
     const network = new Network(
         "network",
@@ -115,15 +137,6 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         opts,
     );
 
-    // Keyless CI: GitHub OIDC roles; deploy is a cluster-admin, preview may only read (no Secrets).
-    const ci =
-        cfg.ci &&
-        new CiAccess(
-            "ci-access",
-            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, aws: ctx },
-            opts,
-        );
-
     const cluster = new Cluster(
         "cluster",
         {
@@ -143,6 +156,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             bootstrapCreatorAdmin: cfg.cluster.bootstrapCreatorAdmin,
             systemNodes: cfg.cluster.systemNodes,
             aws: ctx,
+            keyAdministration: keyAdmins,
             protect: cfg.protect,
         },
         opts,
@@ -154,7 +168,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         ? [new aws.iam.ServiceLinkedRole("ec2-spot", { awsServiceName: "spot.amazonaws.com" }, { provider, retainOnDelete: true })]
         : [];
 
-    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, launchPrerequisites: spotRole });
+    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, keyAdministration: keyAdmins, launchPrerequisites: spotRole });
     const allAddons: ClusterAddonComponent[] = Object.values(addons);
 
     const platform = new Platform(

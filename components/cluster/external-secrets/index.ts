@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
-import { KmsKey } from "../../shared/kms-key";
+import { PolicyStatement } from "../../shared/iam";
+import { KeyAdministration, KmsKey } from "../../shared/kms-key";
 import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
@@ -40,6 +41,8 @@ export interface ExternalSecretsArgs {
     secretPrefixes: string[];
     /** Controller replicas; more than one turns on leader election and a PodDisruptionBudget. Config key `externalSecretsReplicas`. */
     replicas: number;
+    /** Administrators of the secrets key. */
+    keyAdministration: KeyAdministration;
     /** Protect the secrets key. Config key `protectResources`. */
     protect: boolean;
 }
@@ -67,7 +70,8 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
                 description: `${clusterName}: Secrets Manager secrets under ${args.secretPrefixes.map((p) => `${p}/`).join(", ")}`,
                 alias: `${clusterName}/app-secrets`,
                 aws: args.aws,
-                serviceStatements: [],
+                administration: args.keyAdministration,
+                serviceStatements: [secretsManagerUseStatement(args.aws)],
                 protect: args.protect,
             },
             { parent: this },
@@ -122,5 +126,20 @@ export function clusterSecretStore(region: string) {
         kind: "ClusterSecretStore",
         metadata: { name: CLUSTER_SECRET_STORE_NAME },
         spec: { provider: { aws: { service: "SecretsManager", region } } },
+    };
+}
+
+/**
+ * The key's users: principals of this account whose IAM policies allow it (the operator's role to
+ * read, CI or operators to write), and only through Secrets Manager in this region.
+ */
+export function secretsManagerUseStatement(ctx: AwsContext): PolicyStatement {
+    return {
+        Sid: "SecretsManagerOfThisAccount",
+        Effect: "Allow",
+        Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${ctx.region}.amazonaws.com`, "kms:CallerAccount": ctx.accountId } },
     };
 }
