@@ -15,6 +15,7 @@ import { nodeGroupChecks } from "./node-groups";
 import { nodeRoleChecks } from "./node-roles";
 import { securityGroupChecks } from "./security-groups";
 import { sqsChecks } from "./sqs";
+import { sqsQueueSource } from "./sqs-source";
 import { awsRequiredTags } from "./tags";
 import { vpcChecks } from "./vpc";
 
@@ -32,6 +33,7 @@ export const securityChecks: SecurityCheck[] = [
     ...kmsChecks,
     kmsKeyGuard,
     ...sqsChecks,
+    sqsQueueSource,
     ...ecrChecks,
     ...vpcChecks,
     ...securityGroupChecks,

@@ -63,7 +63,7 @@ const CLUSTER_ADDONS = {
         ),
     loadBalancerController: (c) =>
         new LoadBalancerController("aws-load-balancer-controller", { cluster: c.cluster, region: c.cfg.region, vpcId: c.network.vpcId, replicas: 2 }, { parent: c.cluster }),
-    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
+    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, storeNamespaces: c.cfg.platform.gitops?.environments ?? [], ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
 } satisfies Record<string, (c: AddonContext) => ClusterAddonComponent>;
 
 export type ClusterAddons = { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };

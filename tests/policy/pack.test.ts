@@ -39,7 +39,7 @@ describe("policy pack", () => {
             }
             const known = checklistIds(text!);
             const unknown = securityChecks.flatMap((c) => c.checks).filter((id) => !known.has(id));
-            expect(unknown.sort()).to.deep.equal(["BP helm secrets", "BP kms guard", "BP tags"]);
+            expect(unknown.sort()).to.deep.equal(["BP helm secrets", "BP kms guard", "BP queue source", "BP tags"]);
         });
 
         it("is a local Node.js pack whose entry point only starts the server and which installs nothing of its own", () => {

@@ -41,6 +41,11 @@ export interface ExternalSecretsArgs {
     secretPrefixes: string[];
     /** Controller replicas; more than one turns on leader election and a PodDisruptionBudget. Config key `externalSecretsReplicas`. */
     replicas: number;
+    /**
+     * The only namespaces whose ExternalSecrets the `aws-secrets-manager` store serves: the environments
+     * Argo CD deploys to (config key `gitopsEnvironments`). Empty: the store serves no namespace.
+     */
+    storeNamespaces: string[];
     /** Administrators of the secrets key. */
     keyAdministration: KeyAdministration;
     /** Protect the secrets key. Config key `protectResources`. */
@@ -95,7 +100,7 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
         }).release;
         this.store = new k8s.apiextensions.CustomResource(
             `${clusterName}-cluster-secret-store`,
-            clusterSecretStore(args.aws.region),
+            clusterSecretStore(args.aws.region, args.storeNamespaces),
             { parent: this, provider: args.cluster.provider, dependsOn: [this.release] },
         );
         this.registerOutputs({ secretsKeyArn: this.secretsKeyArn });
@@ -119,13 +124,16 @@ export function externalSecretsValues(replicas: number) {
     };
 }
 
-/** external-secrets.io/v1 (v1beta1 is no longer served); no auth block: the controller's Pod Identity. */
-export function clusterSecretStore(region: string) {
+/**
+ * external-secrets.io/v1 (v1beta1 is no longer served); no auth block: the controller's Pod Identity.
+ * `conditions` keep the store, and so the operator's read access, from every other namespace.
+ */
+export function clusterSecretStore(region: string, namespaces: string[]) {
     return {
         apiVersion: "external-secrets.io/v1",
         kind: "ClusterSecretStore",
         metadata: { name: CLUSTER_SECRET_STORE_NAME },
-        spec: { provider: { aws: { service: "SecretsManager", region } } },
+        spec: { provider: { aws: { service: "SecretsManager", region } }, conditions: [{ namespaces }] },
     };
 }
 

@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { POD_SECURITY_VERSION, PodSecurityLevel, podSecurityLevel } from "../../components/shared/namespace";
+import { stackGraph } from "../support/harness";
+import { podSecurityProblems, podSecurityViolations, strictestLevel } from "../support/pod-security-checks";
+import { requireReference } from "../support/reference";
+import { K8sObject, RENDER_STACKS, RenderedStack, programObjects, renderedStack } from "../support/render";
+import { podTemplates } from "../support/render-checks";
+
+const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
+const STRICTNESS: PodSecurityLevel[] = ["privileged", "baseline", "restricted"];
+/**
+ * Workloads of subcharts the reference lacks (rendered disabled), with the level their pods need; they
+ * count only while their subchart is missing, after that the rendered pods speak for themselves.
+ */
+const UNRENDERED: { release: string; subchart: string; namespace: string; level: PodSecurityLevel; why: string }[] = [
+    { release: "kube-prometheus-stack", subchart: "prometheus-node-exporter", namespace: "monitoring", level: "privileged", why: "hostNetwork, hostPID and hostPath /proc, /sys, /" },
+];
+
+describe("Pod Security Standards checks", () => {
+    const restrictedPod = {
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [{ name: "app", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+        volumes: [{ name: "config", configMap: { name: "c" } }],
+    };
+
+    it("rank a pod by the strictest level it meets, and name what breaks the others", () => {
+        expect(strictestLevel(restrictedPod)).to.equal("restricted");
+        const noSeccomp = { ...restrictedPod, securityContext: { runAsNonRoot: true } };
+        expect(strictestLevel(noSeccomp)).to.equal("baseline");
+        expect(podSecurityViolations(noSeccomp, "restricted")).to.deep.equal(["container app has no RuntimeDefault/Localhost seccompProfile"]);
+        const hostPath = { ...restrictedPod, volumes: [{ name: "proc", hostPath: { path: "/proc" } }] };
+        expect(podSecurityViolations(hostPath, "baseline")).to.deep.equal(["hostPath volume proc"]);
+        const privileged = { ...restrictedPod, hostPID: true, containers: [{ name: "x", securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } } }] };
+        expect(podSecurityViolations(privileged, "baseline")).to.deep.equal(["hostPID: true", "container x privileged", "container x adds capability SYS_ADMIN"]);
+        expect(podSecurityViolations(privileged, "privileged")).to.deep.equal([]);
+    });
+});
+
+describe("Rendered manifests: in-cluster isolation", () => {
+    for (const stack of RENDER_STACKS) {
+        describe(stack, () => {
+            let rendered: RenderedStack;
+            let namespaces: K8sObject[];
+            before(async function () {
+                requireReference(this);
+                const graph = await stackGraph(stack);
+                // The first render file to run renders every chart (cached for the others).
+                this.timeout(180_000);
+                rendered = await renderedStack(graph);
+                namespaces = programObjects(graph).filter((o) => o.kind === "Namespace");
+            });
+
+            it("labels every namespace it creates with Pod Security enforce, warn and audit at its level, pinned to one version", () => {
+                expect(namespaces.map((n) => n.metadata.name)).to.include.members(["argocd", "monitoring", "external-secrets"]);
+                for (const ns of namespaces) {
+                    const level = podSecurityLevel(ns.metadata.name);
+                    for (const mode of ["enforce", "warn", "audit"]) {
+                        expect(ns.metadata.labels[`pod-security.kubernetes.io/${mode}`], `${ns.metadata.name} ${mode}`).to.equal(level);
+                        expect(ns.metadata.labels[`pod-security.kubernetes.io/${mode}-version`], `${ns.metadata.name} ${mode}`).to.equal(POD_SECURITY_VERSION);
+                    }
+                }
+            });
+
+            it("runs only pods their namespace's level admits, and that level is the strictest they all meet", () => {
+                const templates = podTemplates(objects(rendered));
+                const levels = Object.fromEntries(namespaces.map((ns) => [ns.metadata.name, podSecurityLevel(ns.metadata.name)]));
+                expect(podSecurityProblems(templates, levels)).to.deep.equal([]);
+                const unrendered = UNRENDERED.filter((u) => rendered.releases.some((r) => r.releaseName === u.release && r.missingSubcharts.includes(u.subchart)));
+                for (const [namespace, level] of Object.entries(levels)) {
+                    const needs = [
+                        ...templates.filter((t) => t.namespace === namespace).map((t) => strictestLevel(t.spec)),
+                        ...unrendered.filter((u) => u.namespace === namespace).map((u) => u.level),
+                    ];
+                    expect(needs, namespace).to.not.be.empty;
+                    const strictest = STRICTNESS[Math.min(...needs.map((l) => STRICTNESS.indexOf(l)))];
+                    expect(level, `${namespace}: its pods meet ${strictest}`).to.equal(strictest);
+                }
+            });
+        });
+    }
+});
