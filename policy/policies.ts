@@ -9,6 +9,7 @@ import { helmChecks } from "./helm";
 import { iamChecks } from "./iam";
 import { karpenterControllerScoping, karpenterNodeClass } from "./karpenter";
 import { kmsChecks } from "./kms";
+import { kubernetesIsolationChecks } from "./kubernetes-isolation";
 import { kmsKeyGuard } from "./kms-guard";
 import { logChecks } from "./logs";
 import { nodeGroupChecks } from "./node-groups";
@@ -40,6 +41,7 @@ export const securityChecks: SecurityCheck[] = [
     ...logChecks,
     awsRequiredTags,
     ...helmChecks,
+    ...kubernetesIsolationChecks,
 ];
 
 export const policies: StackValidationPolicy[] = securityChecks.map(stackPolicy);

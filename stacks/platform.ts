@@ -9,6 +9,8 @@ import { Karpenter } from "../components/cluster/karpenter";
 import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
 import { Network } from "../components/network";
 import { Platform } from "../components/platform";
+import { ARGOCD_NAMESPACE } from "../components/platform/argocd/gitops";
+import { MONITORING_NAMESPACE } from "../components/platform/monitoring";
 import { Registry } from "../components/registry";
 import { AwsContext } from "../components/shared/aws-context";
 import { KeyAdministration, keyAdministration } from "../components/shared/kms-key";
@@ -62,7 +64,17 @@ const CLUSTER_ADDONS = {
             { parent: c.cluster },
         ),
     loadBalancerController: (c) =>
-        new LoadBalancerController("aws-load-balancer-controller", { cluster: c.cluster, region: c.cfg.region, vpcId: c.network.vpcId, replicas: 2 }, { parent: c.cluster }),
+        new LoadBalancerController(
+            "aws-load-balancer-controller",
+            {
+                cluster: c.cluster,
+                region: c.cfg.region,
+                vpcId: c.network.vpcId,
+                replicas: 2,
+                internetFacingNamespaces: c.cfg.platform.ingress?.scheme === "internet-facing" ? [ARGOCD_NAMESPACE, MONITORING_NAMESPACE] : [],
+            },
+            { parent: c.cluster },
+        ),
     externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, storeNamespaces: c.cfg.platform.gitops?.environments ?? [], ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
 } satisfies Record<string, (c: AddonContext) => ClusterAddonComponent>;
 

@@ -5,6 +5,7 @@ import { podSecurityProblems, podSecurityViolations, strictestLevel } from "../s
 import { requireReference } from "../support/reference";
 import { K8sObject, RENDER_STACKS, RenderedStack, programObjects, renderedStack } from "../support/render";
 import { podTemplates } from "../support/render-checks";
+import { devWithOptionalFeatures } from "../support/variants";
 
 const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
 const STRICTNESS: PodSecurityLevel[] = ["privileged", "baseline", "restricted"];
@@ -78,4 +79,41 @@ describe("Rendered manifests: in-cluster isolation", () => {
             });
         });
     }
+});
+
+describe("IngressClasses: internal by default, internet-facing only by name and namespace", () => {
+    let rendered: RenderedStack;
+    before(async function () {
+        requireReference(this);
+        this.timeout(180_000);
+        rendered = await renderedStack(await stackGraph("dev"));
+    });
+
+    it("the chart's default class `alb` forces internal ALBs through its IngressClassParams, and it is the only class", () => {
+        const lbc = rendered.releases.find((r) => r.releaseName === "aws-load-balancer-controller")!.manifests;
+        const classes = rendered.manifests.map((m) => m.object).filter((o) => o.kind === "IngressClass");
+        expect(classes.map((c) => c.metadata.name)).to.deep.equal(["alb"]);
+        expect(classes[0].metadata.annotations).to.deep.equal({ "ingressclass.kubernetes.io/is-default-class": "true" });
+        expect(classes[0].spec.parameters).to.deep.equal({ apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: "alb-internal" });
+        const params = lbc.find((o) => o.kind === "IngressClassParams" && o.metadata.name === "alb-internal");
+        expect(params?.spec).to.deep.equal({ scheme: "internal" });
+    });
+
+    it("with ingressScheme internet-facing, a separate class lets only the platform's namespaces have internet-facing ALBs", async () => {
+        const g = await devWithOptionalFeatures();
+        const params = g.one("kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams").inputs;
+        expect(params.spec).to.deep.equal({
+            scheme: "internet-facing",
+            namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["argocd", "monitoring"] }] },
+        });
+        const ingressClass = g.one("kubernetes:networking.k8s.io/v1:IngressClass");
+        expect(ingressClass.inputs.metadata).to.deep.equal({ name: "alb-internet-facing" });
+        expect(ingressClass.inputs.spec.parameters).to.deep.equal({ apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: "alb-internet-facing" });
+        for (const ingress of g.ofType("kubernetes:networking.k8s.io/v1:Ingress")) {
+            expect(ingress.inputs.spec.ingressClassName).to.equal("alb-internet-facing");
+            expect(ingress.opts.dependsOn).to.include("kubernetes:networking.k8s.io/v1:IngressClass::eks-dev-alb-internet-facing");
+        }
+        const dev = await stackGraph("dev");
+        expect(dev.ofType("kubernetes:networking.k8s.io/v1:IngressClass")).to.deep.equal([]);
+    });
 });
