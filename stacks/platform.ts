@@ -4,17 +4,19 @@ import { CiAccess } from "../components/ci-access";
 import { Cluster } from "../components/cluster";
 import { principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
-import { ExternalSecrets } from "../components/cluster/external-secrets";
+import { EXTERNAL_SECRETS_SERVICE_ACCOUNT, ExternalSecrets } from "../components/cluster/external-secrets";
 import { Karpenter } from "../components/cluster/karpenter";
 import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
 import { Network } from "../components/network";
 import { Platform } from "../components/platform";
+import { ARGOCD_SCRAPE_TARGET } from "../components/platform/argocd";
 import { ARGOCD_NAMESPACE } from "../components/platform/argocd/gitops";
 import { MONITORING_NAMESPACE } from "../components/platform/monitoring";
 import { Registry } from "../components/registry";
 import { AwsContext } from "../components/shared/aws-context";
 import { KeyAdministration, keyAdministration } from "../components/shared/kms-key";
 import { logsKey } from "../components/shared/logs-key";
+import { ALB_BACKENDS, NamespaceIsolation, WEBHOOK_BACKENDS, scrapeBackends } from "../components/shared/network-policy";
 import { PolicyWaivers } from "../components/shared/policy-waivers";
 import { PlatformConfig } from "./config/types";
 import { PreflightResult } from "./preflight";
@@ -195,6 +197,19 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             ingress: cfg.platform.ingress,
         },
         opts,
+    );
+
+    // Default-deny ingress in the namespaces the program owns, with the allows their callers need.
+    const scrapeTargets = [...allAddons.flatMap((a) => a.scrapeTargets), ARGOCD_SCRAPE_TARGET];
+    new NamespaceIsolation(
+        "namespace-isolation",
+        {
+            namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT.namespace],
+            vpcCidr: cfg.network.vpcCidr,
+            fromVpc: [...WEBHOOK_BACKENDS, ...(cfg.platform.ingress ? ALB_BACKENDS : [])],
+            fromPrometheus: scrapeBackends(scrapeTargets),
+        },
+        { ...opts, provider: cluster.provider, cluster: cluster.eksCluster, dependsOn: [platform, ...allAddons.flatMap((a) => a.platformDependencies)] },
     );
 
     return {
