@@ -3,7 +3,7 @@ import { POD_SECURITY_VERSION, PodSecurityLevel, podSecurityLevel } from "../../
 import { stackGraph } from "../support/harness";
 import { podSecurityProblems, podSecurityViolations, strictestLevel } from "../support/pod-security-checks";
 import { requireReference } from "../support/reference";
-import { K8sObject, RENDER_STACKS, RenderedStack, programObjects, renderedStack } from "../support/render";
+import { K8sObject, RENDER_STACKS, RenderedStack, programObjects, renderedStack, schemaValidator } from "../support/render";
 import { podTemplates } from "../support/render-checks";
 import { neededFromOutside, openedByPolicies } from "../support/network-policy-checks";
 import { devWithOptionalFeatures } from "../support/variants";
@@ -152,6 +152,12 @@ describe("NetworkPolicies: default deny, and exactly the callers each namespace 
         const policies = variant.filter((o) => o.kind === "NetworkPolicy");
         const ingresses = variant.filter((o) => o.kind === "Ingress");
         const all = objects(dev);
+        // The objects only this variant has pass the schemas too (the LBC chart's CRDs included).
+        const schemas = schemaValidator();
+        for (const crd of all.filter((o) => o.kind === "CustomResourceDefinition")) schemas.addCrd(crd);
+        const added = variant.filter((o) => ["IngressClassParams", "IngressClass", "NetworkPolicy", "Ingress"].includes(o.kind));
+        expect(added.map((o) => o.kind)).to.include.members(["IngressClassParams", "IngressClass", "NetworkPolicy", "Ingress"]);
+        expect(added.flatMap((o) => schemas.errors(o).map((e) => `${o.kind} ${o.metadata.name}: ${e}`))).to.deep.equal([]);
         const opened = openedByPolicies(policies, all, "10.0.0.0/16");
         expect(opened).to.deep.equal(neededFromOutside(all, namespaces, ingresses));
         expect(opened).to.include("Deployment argocd/argocd-server:8080 <- vpc");
