@@ -9,11 +9,14 @@ import { helmChecks } from "./helm";
 import { iamChecks } from "./iam";
 import { karpenterControllerScoping, karpenterNodeClass } from "./karpenter";
 import { kmsChecks } from "./kms";
+import { kubernetesIsolationChecks } from "./kubernetes-isolation";
+import { kmsKeyGuard } from "./kms-guard";
 import { logChecks } from "./logs";
 import { nodeGroupChecks } from "./node-groups";
 import { nodeRoleChecks } from "./node-roles";
 import { securityGroupChecks } from "./security-groups";
 import { sqsChecks } from "./sqs";
+import { sqsQueueSource } from "./sqs-source";
 import { awsRequiredTags } from "./tags";
 import { vpcChecks } from "./vpc";
 
@@ -29,13 +32,16 @@ export const securityChecks: SecurityCheck[] = [
     karpenterControllerScoping,
     ...externalSecretsChecks,
     ...kmsChecks,
+    kmsKeyGuard,
     ...sqsChecks,
+    sqsQueueSource,
     ...ecrChecks,
     ...vpcChecks,
     ...securityGroupChecks,
     ...logChecks,
     awsRequiredTags,
     ...helmChecks,
+    ...kubernetesIsolationChecks,
 ];
 
 export const policies: StackValidationPolicy[] = securityChecks.map(stackPolicy);

@@ -2,15 +2,21 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CiAccess } from "../components/ci-access";
 import { Cluster } from "../components/cluster";
+import { principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
-import { ExternalSecrets } from "../components/cluster/external-secrets";
+import { EXTERNAL_SECRETS_SERVICE_ACCOUNT, ExternalSecrets } from "../components/cluster/external-secrets";
 import { Karpenter } from "../components/cluster/karpenter";
 import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
 import { Network } from "../components/network";
 import { Platform } from "../components/platform";
+import { ARGOCD_SCRAPE_TARGET } from "../components/platform/argocd";
+import { ARGOCD_NAMESPACE } from "../components/platform/argocd/gitops";
+import { MONITORING_NAMESPACE } from "../components/platform/monitoring";
 import { Registry } from "../components/registry";
 import { AwsContext } from "../components/shared/aws-context";
+import { KeyAdministration, keyAdministration } from "../components/shared/kms-key";
 import { logsKey } from "../components/shared/logs-key";
+import { ALB_BACKENDS, NamespaceIsolation, WEBHOOK_BACKENDS, scrapeBackends } from "../components/shared/network-policy";
 import { PolicyWaivers } from "../components/shared/policy-waivers";
 import { PlatformConfig } from "./config/types";
 import { PreflightResult } from "./preflight";
@@ -42,6 +48,8 @@ export interface AddonContext {
     cluster: Cluster;
     network: Network;
     aws: AwsContext;
+    /** Administrators of the add-ons' KMS keys. */
+    keyAdministration: KeyAdministration;
     /** Account-level resources node launches need (the EC2 Spot service-linked role when it was missing). */
     launchPrerequisites: pulumi.Resource[];
 }
@@ -58,8 +66,18 @@ const CLUSTER_ADDONS = {
             { parent: c.cluster },
         ),
     loadBalancerController: (c) =>
-        new LoadBalancerController("aws-load-balancer-controller", { cluster: c.cluster, region: c.cfg.region, vpcId: c.network.vpcId, replicas: 2 }, { parent: c.cluster }),
-    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
+        new LoadBalancerController(
+            "aws-load-balancer-controller",
+            {
+                cluster: c.cluster,
+                region: c.cfg.region,
+                vpcId: c.network.vpcId,
+                replicas: 2,
+                internetFacingNamespaces: c.cfg.platform.ingress?.scheme === "internet-facing" ? [ARGOCD_NAMESPACE, MONITORING_NAMESPACE] : [],
+            },
+            { parent: c.cluster },
+        ),
+    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, storeNamespaces: c.cfg.platform.gitops?.environments ?? [], ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
 } satisfies Record<string, (c: AddonContext) => ClusterAddonComponent>;
 
 export type ClusterAddons = { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };
@@ -86,7 +104,25 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     const ctx = awsContext(cfg.region, provider);
     new PolicyWaivers("policy-waivers", cfg.waivers);
 
-    const logs = logsKey("logs", { clusterName: cfg.clusterName, aws: ctx, protect: cfg.protect }, opts);
+    // Keyless CI: GitHub OIDC roles; deploy is a cluster-admin, preview may only read (no Secrets).
+    const ci =
+        cfg.ci &&
+        new CiAccess(
+            "ci-access",
+            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, aws: ctx },
+            opts,
+        );
+
+    const keyAdmins = keyAdministration(
+        ctx,
+        {
+            administrators: cfg.cluster.adminPrincipals.map((p) => principalArn(ctx, p)),
+            ciDeployRoleArn: ci ? ci.deployRoleArn : undefined,
+            breakGlassArn: cfg.cluster.kmsBreakGlassArn,
+        },
+        { provider },
+    );
+    const logs = logsKey("logs", { clusterName: cfg.clusterName, aws: ctx, administration: keyAdmins, protect: cfg.protect }, opts);
 
     const network = new Network(
         "network",
@@ -115,15 +151,6 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         opts,
     );
 
-    // Keyless CI: GitHub OIDC roles; deploy is a cluster-admin, preview may only read (no Secrets).
-    const ci =
-        cfg.ci &&
-        new CiAccess(
-            "ci-access",
-            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, aws: ctx },
-            opts,
-        );
-
     const cluster = new Cluster(
         "cluster",
         {
@@ -143,6 +170,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             bootstrapCreatorAdmin: cfg.cluster.bootstrapCreatorAdmin,
             systemNodes: cfg.cluster.systemNodes,
             aws: ctx,
+            keyAdministration: keyAdmins,
             protect: cfg.protect,
         },
         opts,
@@ -154,7 +182,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         ? [new aws.iam.ServiceLinkedRole("ec2-spot", { awsServiceName: "spot.amazonaws.com" }, { provider, retainOnDelete: true })]
         : [];
 
-    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, launchPrerequisites: spotRole });
+    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, keyAdministration: keyAdmins, launchPrerequisites: spotRole });
     const allAddons: ClusterAddonComponent[] = Object.values(addons);
 
     const platform = new Platform(
@@ -169,6 +197,19 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             ingress: cfg.platform.ingress,
         },
         opts,
+    );
+
+    // Default-deny ingress in the namespaces the program owns, with the allows their callers need.
+    const scrapeTargets = [...allAddons.flatMap((a) => a.scrapeTargets), ARGOCD_SCRAPE_TARGET];
+    new NamespaceIsolation(
+        "namespace-isolation",
+        {
+            namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT.namespace],
+            vpcCidr: cfg.network.vpcCidr,
+            fromVpc: [...WEBHOOK_BACKENDS, ...(cfg.platform.ingress ? ALB_BACKENDS : [])],
+            fromPrometheus: scrapeBackends(scrapeTargets),
+        },
+        { ...opts, provider: cluster.provider, cluster: cluster.eksCluster, dependsOn: [platform, ...allAddons.flatMap((a) => a.platformDependencies)] },
     );
 
     return {

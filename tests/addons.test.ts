@@ -54,13 +54,18 @@ describe("Cluster add-ons", () => {
             expect(entry.inputs.principalArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-dev-karpenter-nodes`);
         });
 
-        it("keeps an encrypted 5-minute interruption queue that only EventBridge/SQS may send to, over TLS", () => {
+        it("keeps an encrypted 5-minute interruption queue that only the stack's EventBridge rules may send to, over TLS", () => {
             const queue = stacks.dev.one("aws:sqs/queue:Queue");
             expect(queue.inputs).to.include({ name: "eks-dev", messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
             const policy = json(stacks.dev.one("aws:sqs/queuePolicy:QueuePolicy").inputs.policy);
             const allow = policy.Statement.find((s: any) => s.Effect === "Allow");
             expect(allow.Principal.Service).to.have.members(["events.amazonaws.com", "sqs.amazonaws.com"]);
             expect(allow.Action).to.equal("sqs:SendMessage");
+            // Only the stack's own interruption rules, in this account.
+            const rules = stacks.dev.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.startsWith("eks-dev-karpenter-"));
+            expect(rules).to.have.length(5);
+            expect(allow.Condition.ArnEquals["aws:SourceArn"]).to.have.members(rules.map((r) => `arn:aws:cloudwatch:us-west-2:${ACCOUNT_ID}:${r.name}`));
+            expect(allow.Condition.StringEquals).to.deep.equal({ "aws:SourceAccount": ACCOUNT_ID });
             const deny = policy.Statement.find((s: any) => s.Effect === "Deny");
             expect(deny.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
         });
@@ -166,11 +171,14 @@ describe("Cluster add-ons", () => {
             }
         });
 
-        it("creates the aws-secrets-manager ClusterSecretStore (v1) for the region after the chart", () => {
+        it("creates the aws-secrets-manager ClusterSecretStore (v1) for the region after the chart, serving only the environments", () => {
             const store = customResources(stacks.dev, "ClusterSecretStore")[0];
             expect(store.inputs.apiVersion).to.equal("external-secrets.io/v1");
             expect(store.inputs.metadata.name).to.equal("aws-secrets-manager");
             expect(store.inputs.spec.provider.aws).to.deep.equal({ service: "SecretsManager", region: "us-west-2" });
+            // Only the GitOps environments' namespaces may read through it.
+            expect(store.inputs.spec.conditions).to.deep.equal([{ namespaces: ["dev", "staging"] }]);
+            expect(customResources(stacks.prod, "ClusterSecretStore")[0].inputs.spec.conditions).to.deep.equal([{ namespaces: ["production"] }]);
             expect(store.opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::eks-dev-external-secrets");
         });
     });

@@ -147,6 +147,8 @@ describe("Cluster", () => {
 
         it("turns on VPC CNI prefix delegation", () => {
             expect(json(addon(stacks.dev, "vpc-cni").inputs.configurationValues).env).to.include({ ENABLE_PREFIX_DELEGATION: "true" });
+            // Without the policy agent NetworkPolicies are stored but never enforced.
+            expect(json(addon(stacks.dev, "vpc-cni").inputs.configurationValues).enableNetworkPolicy).to.equal("true");
         });
 
         it("runs CoreDNS and the EBS CSI controller on the tainted system nodes", () => {

@@ -206,7 +206,7 @@ describe("Platform", () => {
             const ingresses = g.ofType("kubernetes:networking.k8s.io/v1:Ingress");
             expect(ingresses.map((i) => i.inputs.spec.rules[0].host)).to.have.members(["argocd.dev.example.com", "grafana.dev.example.com"]);
             for (const i of ingresses) {
-                expect(i.inputs.spec.ingressClassName).to.equal("alb");
+                expect(i.inputs.spec.ingressClassName).to.equal("alb-internet-facing");
                 expect(i.inputs.metadata.annotations).to.include({
                     "alb.ingress.kubernetes.io/group.name": "eks-dev-platform",
                     "alb.ingress.kubernetes.io/scheme": "internet-facing",

@@ -39,7 +39,17 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
             description: `${name}: envelope encryption of Kubernetes secrets`,
             alias: `${name}/eks-secrets`,
             aws: args.aws,
-            serviceStatements: [],
+            administration: args.keyAdministration,
+            // The key's one user: EKS encrypts and decrypts secrets as the cluster role.
+            serviceStatements: [
+                {
+                    Sid: "EksClusterRoleUses",
+                    Effect: "Allow",
+                    Principal: { AWS: role.arn },
+                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+                    Resource: "*",
+                },
+            ],
             protect: args.protect,
         },
         { parent },

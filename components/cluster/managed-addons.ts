@@ -12,7 +12,8 @@ export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-cs
  */
 export const MANAGED_ADDON_CONFIGURATION: Record<ManagedAddonName, Record<string, unknown> | undefined> = {
     // Prefix delegation: each ENI slot holds a /28, so small nodes run far more pods.
-    "vpc-cni": { env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" } },
+    // Network policy enforcement: the add-on's node agent applies the NetworkPolicies (off by default).
+    "vpc-cni": { env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" }, enableNetworkPolicy: "true" },
     "kube-proxy": undefined,
     "eks-pod-identity-agent": undefined,
     // CoreDNS runs on the tainted system nodes, which exist before any Karpenter node.

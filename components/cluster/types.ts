@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
+import { KeyAdministration } from "../shared/kms-key";
 import type { RoleGrant } from "./access";
 
 export type AccessLevel = "view" | "edit";
@@ -65,6 +66,8 @@ export interface ClusterArgs {
     systemNodes: SystemNodesArgs;
     /** Account facts for ARNs and trust conditions. */
     aws: AwsContext;
+    /** Administrators of the cluster's secrets key. */
+    keyAdministration: KeyAdministration;
     /** Protect the cluster, its secrets key and its log group. */
     protect: boolean;
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { INTERNAL_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS } from "../cluster/load-balancer-controller/ingress-class";
 
 export interface AlbIngressSettings {
     /** ACM certificate the ALB terminates TLS with. */
@@ -47,7 +48,8 @@ export function albIngress(
                 },
             },
             spec: {
-                ingressClassName: "alb",
+                // The class decides the scheme (its IngressClassParams); the annotation only says the same.
+                ingressClassName: args.scheme === "internet-facing" ? INTERNET_FACING_INGRESS_CLASS : INTERNAL_INGRESS_CLASS,
                 rules: [
                     {
                         host: args.host,

@@ -3,6 +3,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "./aws-context";
 import { PolicyStatement, policyJson } from "./iam";
 
+/**
+ * Who administers the stack's KMS keys. Administrators manage a key but cannot use it: only the
+ * key's service statements (its users) encrypt and decrypt.
+ */
+export interface KeyAdministration {
+    /** IAM role/user ARNs that administer the keys (`clusterAdminArns`, the deployers). */
+    administrators: pulumi.Input<string>[];
+    /**
+     * Identities that run Pulumi for this stack (the caller's role, CI's deploy role). They keep
+     * `kms:PutKeyPolicy`, or a policy change could never be applied and CreateKey's lockout check fails.
+     */
+    deployers: pulumi.Input<string>[];
+    /** Break-glass role ARN exempt from the guard on deletion, disabling and policy changes. Config key `kmsBreakGlassArn`. */
+    breakGlassArn?: string;
+}
+
 export interface KmsKeyArgs {
     /** What the key protects; shown in the console. */
     description: string;
@@ -10,24 +26,30 @@ export interface KmsKeyArgs {
     alias: string;
     /** Account, partition and region for the key policy. */
     aws: AwsContext;
-    /** Key-policy statements for the services that use the key (each scoped by a condition). */
+    /** Key administrators, deployers and the break-glass role. */
+    administration: KeyAdministration;
+    /** Key-policy statements for the key's users, the services (each scoped by a condition or principal). */
     serviceStatements: PolicyStatement[];
-    /** Protect the key from `pulumi destroy` (data encrypted with it is unreadable once it is gone). */
+    /** Protect the key from `pulumi destroy`; also keeps deletion and disabling for break-glass alone. */
     protect: boolean;
 }
 
 /**
- * Key administration stays with the account's IAM policies (so the key can never become
- * unmanageable), listed action by action rather than `kms:*`.
+ * Every administration action of the KMS service reference that applies to a symmetric, single-region
+ * key of KMS origin; no cryptographic operation and no grant creation. Left out as not applicable:
+ * imported key material (`ImportKeyMaterial`, `GetParametersForImport`, `DeleteImportedKeyMaterial`) and
+ * multi-region keys (`ReplicateKey`, `UpdatePrimaryRegion`, `SynchronizeMultiRegionKey`).
  */
-const KEY_ADMIN_ACTIONS = [
-    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
-    "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation",
-    "kms:Encrypt", "kms:GenerateDataKey*", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases",
-    "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ReEncrypt*",
-    "kms:RetireGrant", "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
-    "kms:UpdateAlias", "kms:UpdateKeyDescription",
+export const KEY_ADMINISTRATION_ACTIONS = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
+    "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyLastUsage", "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus", "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags",
+    "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
+    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
 ];
+
+/** Actions that could destroy the key's data or lock everyone out: only break-glass (and, for some, the deployers) may. */
+export const GUARDED_KEY_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"] as const;
 
 /** A customer-managed KMS key with rotation, an explicit key policy and an alias. */
 export class KmsKey extends pulumi.ComponentResource {
@@ -36,26 +58,13 @@ export class KmsKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:shared:KmsKey", name, {}, opts);
-        const policy: aws.iam.PolicyDocument = {
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Sid: "AccountAdministers",
-                    Effect: "Allow",
-                    Principal: { AWS: pulumi.interpolate`arn:${args.aws.partition}:iam::${args.aws.accountId}:root` },
-                    Action: KEY_ADMIN_ACTIONS,
-                    Resource: "*",
-                },
-                ...args.serviceStatements,
-            ],
-        };
         this.key = new aws.kms.Key(
             name,
             {
                 description: args.description,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
-                policy: policyJson(policy),
+                policy: policyJson(keyPolicy(args)),
             },
             { parent: this, protect: args.protect },
         );
@@ -63,4 +72,69 @@ export class KmsKey extends pulumi.ComponentResource {
         this.arn = this.key.arn;
         this.registerOutputs({ arn: this.arn });
     }
+}
+
+/**
+ * The key policy: administration for the account's IAM policies and the named administrators,
+ * use for the service statements only, and explicit denies (which beat every allow) on the guarded
+ * actions for all but break-glass. The deployers keep `PutKeyPolicy` so updates apply; they keep
+ * `ScheduleKeyDeletion`/`DisableKey` only on unprotected (dev) keys, so `pulumi destroy` works there.
+ */
+export function keyPolicy(args: Pick<KmsKeyArgs, "aws" | "administration" | "serviceStatements" | "protect">): aws.iam.PolicyDocument {
+    const admin = args.administration;
+    const breakGlass = admin.breakGlassArn ? [admin.breakGlassArn] : [];
+    const administrators = pulumi.all([...admin.administrators, ...admin.deployers]).apply((arns) => [...new Set(arns)].sort());
+    const deployers = pulumi.all(admin.deployers).apply((arns) => [...new Set(arns)].sort());
+    const exempt = (extra: pulumi.Input<string[]>) =>
+        pulumi.all([extra]).apply(([arns]) => [...new Set([...breakGlass, ...arns])].sort());
+    const guard = (sid: string, actions: string[], exempted: pulumi.Output<string[]>): PolicyStatement => ({
+        Sid: sid,
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: actions,
+        Resource: "*",
+        Condition: { ArnNotEquals: { "aws:PrincipalArn": exempted } },
+    });
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: pulumi.interpolate`arn:${args.aws.partition}:iam::${args.aws.accountId}:root` },
+                Action: KEY_ADMINISTRATION_ACTIONS,
+                Resource: "*",
+            },
+            { Sid: "KeyAdministrators", Effect: "Allow", Principal: { AWS: administrators }, Action: KEY_ADMINISTRATION_ACTIONS, Resource: "*" },
+            {
+                // EKS and other services take a grant on the key when the deployer creates their resource.
+                Sid: "AdministratorsGrantToAwsServices",
+                Effect: "Allow",
+                Principal: { AWS: administrators },
+                Action: ["kms:CreateGrant"],
+                Resource: "*",
+                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+            ...args.serviceStatements,
+            guard("OnlyBreakGlassDeletesOrDisables", ["kms:ScheduleKeyDeletion", "kms:DisableKey"], exempt(args.protect ? [] : deployers)),
+            guard("OnlyBreakGlassAndDeployersChangePolicy", ["kms:PutKeyPolicy"], exempt(deployers)),
+        ],
+    };
+}
+
+/**
+ * The stack's key administration: `clusterAdminArns` (already full ARNs), the role behind the
+ * identity running Pulumi (`aws:PrincipalArn` is the role ARN, never the STS session), CI's deploy role.
+ */
+export function keyAdministration(
+    ctx: AwsContext,
+    args: { administrators: pulumi.Input<string>[]; ciDeployRoleArn?: pulumi.Input<string>; breakGlassArn?: string },
+    opts: pulumi.InvokeOutputOptions,
+): KeyAdministration {
+    const caller = aws.iam.getSessionContextOutput({ arn: ctx.callerArn }, opts).issuerArn;
+    return {
+        administrators: args.administrators,
+        deployers: [caller, ...(args.ciDeployRoleArn ? [args.ciDeployRoleArn] : [])],
+        breakGlassArn: args.breakGlassArn,
+    };
 }

@@ -1,13 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext, arn } from "./aws-context";
 import { PolicyStatement } from "./iam";
-import { KmsKey } from "./kms-key";
+import { KeyAdministration, KmsKey } from "./kms-key";
 
 export interface LogsKeyArgs {
     /** The cluster whose log groups (VPC flow logs, EKS control plane) the key encrypts; names the alias. */
     clusterName: string;
     /** Account, partition and region: the key serves only this account's log groups in this region. */
     aws: AwsContext;
+    /** Key administrators, deployers and the break-glass role. */
+    administration: KeyAdministration;
     /** Protect the key (logs encrypted with it are unreadable once it is gone). */
     protect: boolean;
 }
@@ -35,6 +37,7 @@ export function logsKey(name: string, args: LogsKeyArgs, opts?: pulumi.Component
             description: `${args.clusterName}: CloudWatch log groups (VPC flow logs, EKS control plane)`,
             alias: `${args.clusterName}/logs`,
             aws: args.aws,
+            administration: args.administration,
             serviceStatements: [cloudWatchLogsStatement(args.aws)],
             protect: args.protect,
         },

@@ -71,6 +71,7 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
         adminPrincipals,
         namespaceAccess,
         bootstrapCreatorAdmin,
+        kmsBreakGlassArn: r.get("kmsBreakGlassArn") || undefined,
         systemNodes: {
             instanceTypes,
             minSize,

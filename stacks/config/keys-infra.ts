@@ -2,7 +2,7 @@
 import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { CI_ACCESS_FORMS } from "../../components/ci-access/types";
 import * as checks from "./checks";
-import { BOOLEAN, KeySpec, check, integer, list, oneOf, pattern } from "./rules";
+import { BOOLEAN, KeySpec, check, integer, list, oneOf, optional, pattern } from "./rules";
 
 export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const RETENTION = oneOf(CLOUDWATCH_RETENTION_DAYS, "a CloudWatch retention period");
@@ -104,6 +104,12 @@ export const INFRA_KEYS = {
         default: [],
         rule: list(pattern(checks.PRINCIPAL, "an IAM principal: an ARN (arn:aws:iam::<account>:role/<name> or :user/<name>), or role/<name> or user/<name> in this account"), { unique: true }),
         crossKey: "non-empty when bootstrapCreatorAdmin is false; never CI's deploy role (CiAccess makes it an admin)",
+    },
+    kmsBreakGlassArn: {
+        type: "string",
+        description: "IAM role ARN that alone may schedule deletion of, disable or re-policy the stack's KMS keys outside `pulumi up` (the deploying identity keeps PutKeyPolicy, and on unprotected stacks deletion); empty: nobody else.",
+        default: "",
+        rule: optional(pattern(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, "an IAM role ARN, arn:aws:iam::<account>:role/<name> (aws:PrincipalArn compares the full ARN)")),
     },
     namespaceAccess: {
         type: "array",

@@ -63,6 +63,8 @@ export interface ClusterConfig {
     adminPrincipals: string[];
     namespaceAccess: NamespaceAccess[];
     bootstrapCreatorAdmin: boolean;
+    /** Role exempt from the KMS key-policy guard (deletion, disabling, policy changes); undefined when unset. */
+    kmsBreakGlassArn?: string;
     systemNodes: SystemNodesArgs;
 }
 

@@ -84,8 +84,10 @@ describe("Rendered manifests: wiring", () => {
                 expect(Buffer.from(secret.data["admin.passwordMtime"], "base64").toString()).to.equal(mtime);
             });
 
-            it("renders no NetworkPolicy: the VPC CNI does not enforce them here, so they would only suggest isolation", () => {
-                expect(objects(rendered).filter((o) => o.kind === "NetworkPolicy").map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).to.deep.equal([]);
+            it("takes its NetworkPolicies from the program alone: no chart renders one (tests/render/isolation.test.ts checks them)", () => {
+                const policies = rendered.manifests.filter((m) => m.object.kind === "NetworkPolicy");
+                expect(policies.filter((m) => m.source !== "program").map((m) => `${m.source}: ${m.object.metadata.namespace}/${m.object.metadata.name}`)).to.deep.equal([]);
+                expect(policies).to.not.be.empty;
             });
         });
     }

@@ -1,11 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster, ClusterArgs } from "../../components/cluster";
 import { AwsContext } from "../../components/shared/aws-context";
+import { KeyAdministration } from "../../components/shared/kms-key";
 import { serialized, settle } from "./harness";
 import { ACCOUNT_ID, DEPLOYER_SESSION_ARN, PlatformMocks, RecordedOptions, RecordedResource } from "./mocks";
 import { PROJECT } from "./stack-files";
 
 export const COMPONENT_TEST_AWS: AwsContext = { accountId: ACCOUNT_ID, partition: "aws", region: "us-west-2", callerArn: DEPLOYER_SESSION_ARN };
+
+/** Key administration as the program builds it for a deployer role and one operators' role. */
+export const COMPONENT_TEST_KEY_ADMINISTRATION: KeyAdministration = {
+    administrators: [`arn:aws:iam::${ACCOUNT_ID}:role/platform-operators`],
+    deployers: [`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-prod`],
+};
 
 /** The smallest valid Cluster: one admin (so no creator bootstrap warning), private endpoint, one small system node. */
 export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): ClusterArgs {
@@ -24,6 +31,7 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
         bootstrapCreatorAdmin: false,
         systemNodes: { instanceTypes: ["t3.medium"], minSize: 1, desiredSize: 1, maxSize: 2 },
         aws: COMPONENT_TEST_AWS,
+        keyAdministration: COMPONENT_TEST_KEY_ADMINISTRATION,
         protect: false,
         ...overrides,
     };

@@ -107,7 +107,9 @@ describe("service chart (without Helm)", () => {
         const shared = ["target-type", "listen-ports", "ssl-policy"].map((k) => `alb.ingress.kubernetes.io/${k}`);
         const value = (annotations: Record<string, string>, key: string) => (key.endsWith("listen-ports") ? JSON.parse(annotations[key]) : annotations[key]);
         for (const key of shared) expect(value(ours.metadata.annotations, key), key).to.deep.equal(value(platform.metadata.annotations, key));
-        expect(ours.spec.ingressClassName).to.equal(platform.spec.ingressClassName);
+        // Apps get the default, internal class; only the platform's namespaces may use the internet-facing one.
+        expect(ours.spec.ingressClassName).to.equal("alb");
+        expect(platform.spec.ingressClassName).to.equal("alb-internet-facing");
         expect(ours.metadata.annotations["alb.ingress.kubernetes.io/healthcheck-path"]).to.equal("/readyz");
         expect(ours.spec.rules[0].http.paths[0].backend.service.port).to.deep.equal({ name: "http" });
         expect(parse(fs.readFileSync(path.join(CHART_DIR, "values.yaml"), "utf8")).ingress.scheme).to.equal("internal");

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
-import { KmsKey } from "../../shared/kms-key";
+import { PolicyStatement } from "../../shared/iam";
+import { KeyAdministration, KmsKey } from "../../shared/kms-key";
 import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
@@ -40,6 +41,13 @@ export interface ExternalSecretsArgs {
     secretPrefixes: string[];
     /** Controller replicas; more than one turns on leader election and a PodDisruptionBudget. Config key `externalSecretsReplicas`. */
     replicas: number;
+    /**
+     * The only namespaces whose ExternalSecrets the `aws-secrets-manager` store serves: the environments
+     * Argo CD deploys to (config key `gitopsEnvironments`). Empty: the store serves no namespace.
+     */
+    storeNamespaces: string[];
+    /** Administrators of the secrets key. */
+    keyAdministration: KeyAdministration;
     /** Protect the secrets key. Config key `protectResources`. */
     protect: boolean;
 }
@@ -67,7 +75,8 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
                 description: `${clusterName}: Secrets Manager secrets under ${args.secretPrefixes.map((p) => `${p}/`).join(", ")}`,
                 alias: `${clusterName}/app-secrets`,
                 aws: args.aws,
-                serviceStatements: [],
+                administration: args.keyAdministration,
+                serviceStatements: [secretsManagerUseStatement(args.aws)],
                 protect: args.protect,
             },
             { parent: this },
@@ -91,7 +100,7 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
         }).release;
         this.store = new k8s.apiextensions.CustomResource(
             `${clusterName}-cluster-secret-store`,
-            clusterSecretStore(args.aws.region),
+            clusterSecretStore(args.aws.region, args.storeNamespaces),
             { parent: this, provider: args.cluster.provider, dependsOn: [this.release] },
         );
         this.registerOutputs({ secretsKeyArn: this.secretsKeyArn });
@@ -115,12 +124,30 @@ export function externalSecretsValues(replicas: number) {
     };
 }
 
-/** external-secrets.io/v1 (v1beta1 is no longer served); no auth block: the controller's Pod Identity. */
-export function clusterSecretStore(region: string) {
+/**
+ * external-secrets.io/v1 (v1beta1 is no longer served); no auth block: the controller's Pod Identity.
+ * `conditions` keep the store, and so the operator's read access, from every other namespace.
+ */
+export function clusterSecretStore(region: string, namespaces: string[]) {
     return {
         apiVersion: "external-secrets.io/v1",
         kind: "ClusterSecretStore",
         metadata: { name: CLUSTER_SECRET_STORE_NAME },
-        spec: { provider: { aws: { service: "SecretsManager", region } } },
+        spec: { provider: { aws: { service: "SecretsManager", region } }, conditions: [{ namespaces }] },
+    };
+}
+
+/**
+ * The key's users: principals of this account whose IAM policies allow it (the operator's role to
+ * read, CI or operators to write), and only through Secrets Manager in this region.
+ */
+export function secretsManagerUseStatement(ctx: AwsContext): PolicyStatement {
+    return {
+        Sid: "SecretsManagerOfThisAccount",
+        Effect: "Allow",
+        Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${ctx.region}.amazonaws.com`, "kms:CallerAccount": ctx.accountId } },
     };
 }

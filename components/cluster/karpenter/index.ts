@@ -90,7 +90,7 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddonC
             { parent: this },
         );
 
-        const interruption = createInterruptionQueue(clusterName, this);
+        const interruption = createInterruptionQueue(clusterName, args.aws, this);
         this.queueName = interruption.queue.name;
 
         const crds = helmRelease(

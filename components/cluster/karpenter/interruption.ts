@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "../../shared/aws-context";
 import { policyJson } from "../../shared/iam";
 
 /** The EventBridge rules of Karpenter's CloudFormation template, each feeding the interruption queue. */
@@ -22,12 +23,25 @@ export interface InterruptionQueue {
  * SQS queue (SSE, 5-minute retention) that EventBridge fills with spot interruptions, rebalance
  * recommendations, health events and instance state changes, so Karpenter drains nodes in time.
  */
-export function createInterruptionQueue(clusterName: string, parent: pulumi.Resource): InterruptionQueue {
+export function createInterruptionQueue(clusterName: string, ctx: AwsContext, parent: pulumi.Resource): InterruptionQueue {
     const queue = new aws.sqs.Queue(
         `${clusterName}-karpenter`,
         { name: clusterName, messageRetentionSeconds: 300, sqsManagedSseEnabled: true },
         { parent },
     );
+    const rules = Object.entries(INTERRUPTION_EVENT_PATTERNS).map(([label, pattern]) => {
+        const rule = new aws.cloudwatch.EventRule(
+            `${clusterName}-karpenter-${label}`,
+            { description: `Karpenter interruption handling for ${clusterName}: ${pattern["detail-type"][0]}`, eventPattern: JSON.stringify(pattern) },
+            { parent },
+        );
+        const target = new aws.cloudwatch.EventTarget(
+            `${clusterName}-karpenter-${label}`,
+            { rule: rule.name, arn: queue.arn, targetId: "KarpenterInterruptionQueueTarget" },
+            { parent },
+        );
+        return { rule, target };
+    });
     const policy = new aws.sqs.QueuePolicy(
         `${clusterName}-karpenter`,
         {
@@ -37,10 +51,16 @@ export function createInterruptionQueue(clusterName: string, parent: pulumi.Reso
                 Id: "EC2InterruptionPolicy",
                 Statement: [
                     {
+                        // Only this account's own interruption rules may send (no confused deputy through EventBridge).
+                        Sid: "InterruptionRulesSend",
                         Effect: "Allow",
                         Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
                         Action: "sqs:SendMessage",
                         Resource: queue.arn,
+                        Condition: {
+                            ArnEquals: { "aws:SourceArn": rules.map(({ rule }) => rule.arn) },
+                            StringEquals: { "aws:SourceAccount": ctx.accountId },
+                        },
                     },
                     {
                         Sid: "DenyHTTP",
@@ -55,19 +75,5 @@ export function createInterruptionQueue(clusterName: string, parent: pulumi.Reso
         },
         { parent },
     );
-    const resources: pulumi.Resource[] = [queue, policy];
-    for (const [label, pattern] of Object.entries(INTERRUPTION_EVENT_PATTERNS)) {
-        const rule = new aws.cloudwatch.EventRule(
-            `${clusterName}-karpenter-${label}`,
-            { description: `Karpenter interruption handling for ${clusterName}: ${pattern["detail-type"][0]}`, eventPattern: JSON.stringify(pattern) },
-            { parent },
-        );
-        const target = new aws.cloudwatch.EventTarget(
-            `${clusterName}-karpenter-${label}`,
-            { rule: rule.name, arn: queue.arn, targetId: "KarpenterInterruptionQueueTarget" },
-            { parent },
-        );
-        resources.push(rule, target);
-    }
-    return { queue, resources };
+    return { queue, resources: [queue, policy, ...rules.flatMap(({ rule, target }) => [rule, target])] };
 }

@@ -6,6 +6,7 @@ import { CHARTS } from "../../versions";
 import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon } from "../cluster-addon";
 import type { Cluster } from "../index";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "./iam-policy";
+import { internalIngressClassValues, internetFacingIngressClass } from "./ingress-class";
 
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-load-balancer-controller" } as const;
 
@@ -38,6 +39,11 @@ export interface LoadBalancerControllerArgs {
     vpcId: pulumi.Input<string>;
     /** Controller replicas. */
     replicas: number;
+    /**
+     * Namespaces allowed internet-facing ALBs through the `alb-internet-facing` class (the platform's shared
+     * Ingresses when `ingressScheme` is internet-facing); empty: no such class, every ALB is internal.
+     */
+    internetFacingNamespaces: string[];
 }
 
 /**
@@ -59,7 +65,15 @@ export class LoadBalancerController extends pulumi.ComponentResource implements 
             permissions: { policies: { controller: LOAD_BALANCER_CONTROLLER_POLICY } },
             values: loadBalancerControllerValues({ ...args, clusterName: args.cluster.configuredName }),
         }).release;
-        this.platformDependencies = [this.release];
+        const classes =
+            args.internetFacingNamespaces.length > 0
+                ? internetFacingIngressClass(`${args.cluster.configuredName}-alb-internet-facing`, args.internetFacingNamespaces, {
+                      parent: this,
+                      provider: args.cluster.provider,
+                      dependsOn: [this.release],
+                  })
+                : [];
+        this.platformDependencies = [this.release, ...classes];
         this.registerOutputs({ releaseStatus: this.release.status });
     }
 }
@@ -73,5 +87,6 @@ export function loadBalancerControllerValues(args: { clusterName: string; region
         replicaCount: args.replicas,
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
         podDisruptionBudget: { maxUnavailable: 1 },
+        ...internalIngressClassValues(),
     };
 }

@@ -29,8 +29,8 @@ export function argoCdValues(a: ArgoCdValuesArgs) {
             ...(a.hostname ? { domain: a.hostname } : {}),
             // Karpenter nodes, never the tainted system nodes.
             nodeSelector: WORKLOAD_NODES,
-            // The VPC CNI does not enforce NetworkPolicies unless its policy agent is turned on, which
-            // this platform does not do: policies nothing enforces would only suggest isolation.
+            // The VPC CNI enforces NetworkPolicies, and the program's own (components/shared/network-policy.ts)
+            // are the one source for every platform namespace: the chart's would be a second, overlapping set.
             networkPolicy: { create: false },
         },
         configs: {

@@ -37,4 +37,38 @@ export const kmsCases: FixtureCase[] = [
             ["off", "CKV_AWS_227: KMS key off bypasses the policy-lockout safety check"],
         ],
     },
+    {
+        policy: "kms-key-guard",
+        title: "a key without the guard, and one whose deny a tag condition lifts",
+        resources: [
+            kmsKey("unguarded"),
+            kmsKey("tag-exempt", {
+                policy: doc(rootAdmin, {
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"],
+                    Resource: "*",
+                    Condition: { StringNotEquals: { "aws:PrincipalTag/team": "platform" } },
+                }),
+            }),
+        ],
+        expected: [
+            ["unguarded", "BP kms guard: KMS key unguarded policy does not deny kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to every principal but those named by aws:PrincipalArn"],
+            ["tag-exempt", "BP kms guard: KMS key tag-exempt policy does not deny kms:ScheduleKeyDeletion, kms:DisableKey, kms:PutKeyPolicy to every principal but those named by aws:PrincipalArn"],
+        ],
+    },
+    {
+        policy: "kms-key-guard",
+        title: "deletion guarded for all but break-glass, policy changes also for the deployer",
+        resources: [
+            kmsKey("guarded", {
+                policy: doc(
+                    rootAdmin,
+                    { Effect: "Deny", Principal: { AWS: "*" }, Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"], Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111122223333:role/break-glass"] } } },
+                    { Effect: "Deny", Principal: "*", Action: "kms:PutKeyPolicy", Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111122223333:role/break-glass", "arn:aws:iam::111122223333:role/deploy"] } } },
+                ),
+            }),
+        ],
+        expected: [],
+    },
 ];

@@ -28,4 +28,22 @@ export const sqsCases: FixtureCase[] = [
         resources: [queuePolicy("plaintext", eventsSend)],
         expected: [["plaintext", 'CKV_AWS_72: queue policy plaintext has no statement denying sqs:* to "*" when aws:SecureTransport is false']],
     },
+    {
+        policy: "sqs-queue-source",
+        title: "EventBridge may send for any rule, or any rule of one account",
+        resources: [
+            queuePolicy("any-source", eventsSend, tlsDeny),
+            queuePolicy("account-only", { ...eventsSend, Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } } }, tlsDeny),
+        ],
+        expected: [
+            ["any-source", "BP queue source: queue policy any-source statement #1 lets services send without aws:SourceArn and aws:SourceAccount"],
+            ["account-only", "BP queue source: queue policy account-only statement #1 lets services send without aws:SourceArn"],
+        ],
+    },
+    {
+        policy: "sqs-queue-source",
+        title: "EventBridge sends only for the stack's rules in its account",
+        resources: [queuePolicy("rules", { ...eventsSend, Condition: { ArnEquals: { "aws:SourceArn": ["arn:aws:events:us-west-2:111122223333:rule/r"] }, StringEquals: { "aws:SourceAccount": "111122223333" } } }, tlsDeny)],
+        expected: [],
+    },
 ];
