@@ -2,6 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { accessChecks } from "./access";
 import { SecurityCheck, stackPolicy } from "./check";
 import { launchTemplateChecks } from "./ec2";
+import { dnsChecks } from "./dns";
 import { ecrChecks } from "./ecr";
 import { eksClusterChecks } from "./eks";
 import { externalSecretsChecks } from "./external-secrets";
@@ -16,6 +17,7 @@ import { securityGroupChecks } from "./security-groups";
 import { sqsChecks } from "./sqs";
 import { awsRequiredTags } from "./tags";
 import { vpcChecks } from "./vpc";
+import { wafChecks } from "./waf";
 
 /** Every check of the pack, in checklist order. Kept apart from index.ts, which starts the policy server. */
 export const securityChecks: SecurityCheck[] = [
@@ -28,12 +30,14 @@ export const securityChecks: SecurityCheck[] = [
     ...iamChecks,
     karpenterControllerScoping,
     ...externalSecretsChecks,
+    ...dnsChecks,
     ...kmsChecks,
     ...sqsChecks,
     ...ecrChecks,
     ...vpcChecks,
     ...securityGroupChecks,
     ...logChecks,
+    ...wafChecks,
     awsRequiredTags,
     ...helmChecks,
 ];

@@ -11,6 +11,8 @@ import { securityGroupsCases } from "./security-groups";
 import { logsCases } from "./logs";
 import { tagsCases } from "./tags";
 import { helmCases } from "./helm";
+import { dnsCases } from "./dns";
+import { wafCases } from "./waf";
 import { FixtureCase } from "../../support/policy-builders";
 
 /** Every hand-built case, by area (the areas mirror policy/). */
@@ -28,4 +30,6 @@ export const CASES_BY_AREA: Record<string, FixtureCase[]> = {
     "logs": logsCases,
     "tags": tagsCases,
     "helm": helmCases,
+    "dns": dnsCases,
+    "waf": wafCases,
 };
