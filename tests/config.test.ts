@@ -403,11 +403,17 @@ describe("operations config (metrics, DNS, WAF, container logs, lifecycle)", () 
         expect(errorFor("dev", { externalDnsZoneIds: ["/hostedzone/Z0DEV"] })).to.include('eks-platform:externalDnsZoneIds: got "/hostedzone/Z0DEV"; allowed: a list of up to 10 unique items, each a Route 53 hosted zone id');
         expect(errorFor("dev", { externalDnsZoneIds: undefined })).to.include('eks-platform:externalDnsDomains: got ["dev.example.com"] (externalDnsZoneIds is empty, so no external-dns is installed');
     });
+    it("rejects a platform host name external-dns would not publish", () => {
+        const ingress = { ingressCertificateArn: CERT_ARN, argocdHostname: "argocd.example.org", grafanaHostname: "grafana.example.com" };
+        expect(errorFor("prod", ingress)).to.include('eks-platform:argocdHostname: got "argocd.example.org" (not under any of externalDnsDomains (example.com), so external-dns would not publish it)');
+        expect(ops("prod", { ...ingress, argocdHostname: "argocd.example.com" }).externalDns?.domains).to.deep.equal(["example.com"]);
+    });
     it("refuses to turn WAF off for a production internet-facing ALB, allows it for an internal one and in dev", () => {
         const ingress = { ingressCertificateArn: CERT_ARN, argocdHostname: "argocd.example.com", grafanaHostname: "grafana.example.com" };
         expect(errorFor("prod", { ...ingress, ingressScheme: "internet-facing", wafEnabled: false })).to.include("eks-platform:wafEnabled: got false (a production ALB that faces the internet is protected by WAF)");
         expect(ops("prod", { ...ingress, ingressScheme: "internal", wafEnabled: false }).waf.enabled).to.equal(false);
-        expect(ops("dev", { ...ingress, ingressScheme: "internet-facing", wafEnabled: false }).waf.enabled).to.equal(false);
+        const devHosts = { argocdHostname: "argocd.dev.example.com", grafanaHostname: "grafana.dev.example.com" };
+        expect(ops("dev", { ...ingress, ...devHosts, ingressScheme: "internet-facing", wafEnabled: false }).waf.enabled).to.equal(false);
     });
     it("rejects more metrics-server replicas than guaranteed system nodes, and a rate limit WAF refuses", () => {
         expect(errorFor("prod", { metricsServerReplicas: 3 })).to.include("eks-platform:metricsServerReplicas: got 3 (more than systemNodeMinSize 2; each replica needs its own system node)");

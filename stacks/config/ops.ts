@@ -17,6 +17,16 @@ export function readOpsConfig(r: ConfigReader, environment: string): OpsConfig {
         r.reject("externalDnsDomains", domains, "externalDnsZoneIds is empty, so no external-dns is installed to manage these domains; list the hosted zone ids too");
     }
 
+    // The platform's own host names must be ones external-dns publishes, or they silently never resolve.
+    if (zoneIds.length > 0 && domains.length > 0 && r.ok("externalDnsDomains")) {
+        for (const key of ["argocdHostname", "grafanaHostname"] as const) {
+            const host = r.get(key);
+            if (host && r.ok(key) && !domains.some((d) => host === d || host.endsWith(`.${d}`))) {
+                r.reject(key, host, `not under any of externalDnsDomains (${domains.join(", ")}), so external-dns would not publish it`);
+            }
+        }
+    }
+
     const wafEnabled = r.get("wafEnabled");
     if (production && !wafEnabled && r.get("ingressCertificateArn") && r.get("ingressScheme") === "internet-facing") {
         r.reject("wafEnabled", false, "a production ALB that faces the internet is protected by WAF");
