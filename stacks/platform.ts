@@ -38,6 +38,8 @@ export interface PlatformOutputs {
     grafanaAdminPassword: pulumi.Output<string>;
     ciDeployRoleArn?: pulumi.Output<string>;
     ciPreviewRoleArn?: pulumi.Output<string>;
+    /** The shared ALB's WAF web ACL; app Ingresses joining the group carry it in `alb.ingress.kubernetes.io/wafv2-acl-arn`. */
+    wafAclArn?: pulumi.Output<string>;
 }
 
 /** What a cluster add-on is built from. */
@@ -195,6 +197,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     return {
         ciDeployRoleArn: ci?.deployRoleArn,
         ciPreviewRoleArn: ci?.previewRoleArn,
+        wafAclArn: waf?.aclArn,
         argocdUrl: platform.argocd.url,
         grafanaUrl: platform.monitoring.grafanaUrl,
         argocdAdminPassword: platform.argocd.adminPassword,

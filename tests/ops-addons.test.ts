@@ -86,7 +86,10 @@ describe("Operations add-ons", () => {
 
     describe("WAF", () => {
         it("creates no web ACL for an internal ALB or without Ingress", () => {
-            for (const g of stacks.all) expect(g.ofType("aws:wafv2/webAcl:WebAcl")).to.deep.equal([]);
+            for (const g of stacks.all) {
+                expect(g.ofType("aws:wafv2/webAcl:WebAcl")).to.deep.equal([]);
+                expect(g.outputs.wafAclArn).to.equal(undefined);
+            }
         });
 
         it("puts a REGIONAL web ACL with the managed groups and the rate limit in front of an internet-facing ALB, logging to an encrypted aws-waf-logs- group", async () => {
@@ -112,6 +115,8 @@ describe("Operations add-ons", () => {
             const ingresses = g.ofType("kubernetes:networking.k8s.io/v1:Ingress");
             expect(ingresses).to.have.length(2);
             for (const i of ingresses) expect(i.inputs.metadata.annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"], i.name).to.match(/^arn:aws:wafv2:us-west-2:\d{12}:regional\/webacl\/eks-dev-platform-alb\//);
+            // Exported, so app Ingresses that join the group can carry the same annotation.
+            expect(g.outputs.wafAclArn).to.equal(ingresses[0].inputs.metadata.annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"]);
             const lbc = JSON.parse(g.one("aws:iam/policy:Policy", "eks-dev-aws-load-balancer-controller-controller").inputs.policy);
             const actions = lbc.Statement.flatMap((s: any) => [s.Action].flat());
             expect(actions).to.include.members(["wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"]);
