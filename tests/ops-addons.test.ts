@@ -63,7 +63,7 @@ describe("Operations add-ons", () => {
                 expect(group.inputs.kmsKeyId).to.match(/:key\/logs$/);
                 const groupArn = `arn:aws:logs:us-west-2:${ACCOUNT_ID}:log-group:/aws/containerinsights/eks-${g.stack}/application`;
                 expect(policyOf(g, `eks-${g.stack}-aws-for-fluent-bit-write-container-logs`).Statement).to.deep.equal([
-                    { Sid: "WriteContainerLogStreams", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [groupArn, `${groupArn}:log-stream:*`] },
+                    { Sid: "WriteContainerLogStreams", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [groupArn, `${groupArn}:*`] },
                 ]);
                 const r = release(g, "aws-for-fluent-bit");
                 expect(r.inputs).to.include({ chart: "aws-for-fluent-bit", version: "0.2.0", namespace: "amazon-cloudwatch" });

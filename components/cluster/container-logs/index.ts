@@ -73,7 +73,8 @@ export function containerLogsPolicy(ctx: AwsContext, groupName: string): PolicyD
                 Sid: "WriteContainerLogStreams",
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                Resource: [arn(ctx, "logs", `log-group:${groupName}`), arn(ctx, "logs", `log-group:${groupName}:log-stream:*`)],
+                // CloudWatch Logs authorizes log-group actions against `log-group:<name>:*` (the ARN it reports), streams below it.
+                Resource: [arn(ctx, "logs", `log-group:${groupName}`), arn(ctx, "logs", `log-group:${groupName}:*`)],
             },
         ],
     };
