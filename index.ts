@@ -20,4 +20,5 @@ export = runProgram().then((o) => ({
     grafanaAdminPassword: o.grafanaAdminPassword,
     ciDeployRoleArn: o.ciDeployRoleArn ?? null,
     ciPreviewRoleArn: o.ciPreviewRoleArn ?? null,
+    wafAclArn: o.wafAclArn ?? null,
 }));

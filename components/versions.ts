@@ -35,4 +35,7 @@ export const CHARTS = {
     externalSecrets: { chart: "external-secrets", repo: "https://charts.external-secrets.io", version: "2.9.0" },
     argoCd: { chart: "argo-cd", repo: "https://argoproj.github.io/argo-helm", version: "10.1.1" },
     kubePrometheusStack: { chart: "kube-prometheus-stack", repo: "https://prometheus-community.github.io/helm-charts", version: "88.5.3" },
+    metricsServer: { chart: "metrics-server", repo: "https://kubernetes-sigs.github.io/metrics-server", version: "3.13.1" },
+    externalDns: { chart: "external-dns", repo: "https://kubernetes-sigs.github.io/external-dns", version: "1.21.1" },
+    awsForFluentBit: { chart: "aws-for-fluent-bit", repo: "https://aws.github.io/eks-charts", version: "0.2.0" },
 } as const satisfies Record<string, ChartPin>;

@@ -2,6 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { accessChecks } from "./access";
 import { SecurityCheck, stackPolicy } from "./check";
 import { launchTemplateChecks } from "./ec2";
+import { dnsChecks } from "./dns";
 import { ecrChecks } from "./ecr";
 import { eksClusterChecks } from "./eks";
 import { externalSecretsChecks } from "./external-secrets";
@@ -19,6 +20,7 @@ import { sqsChecks } from "./sqs";
 import { sqsQueueSource } from "./sqs-source";
 import { awsRequiredTags } from "./tags";
 import { vpcChecks } from "./vpc";
+import { wafChecks } from "./waf";
 
 /** Every check of the pack, in checklist order. Kept apart from index.ts, which starts the policy server. */
 export const securityChecks: SecurityCheck[] = [
@@ -31,6 +33,7 @@ export const securityChecks: SecurityCheck[] = [
     ...iamChecks,
     karpenterControllerScoping,
     ...externalSecretsChecks,
+    ...dnsChecks,
     ...kmsChecks,
     kmsKeyGuard,
     ...sqsChecks,
@@ -39,6 +42,7 @@ export const securityChecks: SecurityCheck[] = [
     ...vpcChecks,
     ...securityGroupChecks,
     ...logChecks,
+    ...wafChecks,
     awsRequiredTags,
     ...helmChecks,
     ...kubernetesIsolationChecks,

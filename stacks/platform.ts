@@ -4,14 +4,18 @@ import { CiAccess } from "../components/ci-access";
 import { Cluster } from "../components/cluster";
 import { principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
-import { EXTERNAL_SECRETS_SERVICE_ACCOUNT, ExternalSecrets } from "../components/cluster/external-secrets";
+import { ContainerLogs } from "../components/cluster/container-logs";
+import { ExternalDns } from "../components/cluster/external-dns";
+import { ExternalSecrets } from "../components/cluster/external-secrets";
 import { Karpenter } from "../components/cluster/karpenter";
 import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
+import { MetricsServer } from "../components/cluster/metrics-server";
 import { Network } from "../components/network";
 import { Platform } from "../components/platform";
 import { ARGOCD_SCRAPE_TARGET } from "../components/platform/argocd";
 import { ARGOCD_NAMESPACE } from "../components/platform/argocd/gitops";
 import { MONITORING_NAMESPACE } from "../components/platform/monitoring";
+import { WebFirewall } from "../components/platform/waf";
 import { Registry } from "../components/registry";
 import { AwsContext } from "../components/shared/aws-context";
 import { KeyAdministration, keyAdministration } from "../components/shared/kms-key";
@@ -40,6 +44,8 @@ export interface PlatformOutputs {
     grafanaAdminPassword: pulumi.Output<string>;
     ciDeployRoleArn?: pulumi.Output<string>;
     ciPreviewRoleArn?: pulumi.Output<string>;
+    /** The shared ALB's WAF web ACL; app Ingresses joining the group carry it in `alb.ingress.kubernetes.io/wafv2-acl-arn`. */
+    wafAclArn?: pulumi.Output<string>;
 }
 
 /** What a cluster add-on is built from. */
@@ -52,12 +58,15 @@ export interface AddonContext {
     keyAdministration: KeyAdministration;
     /** Account-level resources node launches need (the EC2 Spot service-linked role when it was missing). */
     launchPrerequisites: pulumi.Resource[];
+    /** The stack's KMS key for CloudWatch log groups. */
+    logsKeyArn: pulumi.Output<string>;
 }
 
 /**
  * The cluster add-ons, one line each, in install order. Each is a child of the cluster (whose
  * provider and Pod Identity helper it uses); what it declares as `platformDependencies` the
- * Platform's releases wait for, its `scrapeTargets` Prometheus scrapes.
+ * Platform's releases wait for, its `scrapeTargets` Prometheus scrapes. An entry whose config
+ * switch is off builds nothing (undefined).
  */
 const CLUSTER_ADDONS = {
     karpenter: (c) => new Karpenter(
@@ -78,7 +87,12 @@ const CLUSTER_ADDONS = {
             { parent: c.cluster },
         ),
     externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, storeNamespaces: c.cfg.platform.gitops?.environments ?? [], ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
-} satisfies Record<string, (c: AddonContext) => ClusterAddonComponent>;
+    metricsServer: (c) => new MetricsServer("metrics-server", { cluster: c.cluster, ...c.cfg.ops.metricsServer }, { parent: c.cluster }),
+    externalDns: (c) => c.cfg.ops.externalDns && new ExternalDns("external-dns", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.externalDns }, { parent: c.cluster }),
+    containerLogs: (c) =>
+        c.cfg.ops.containerLogs &&
+        new ContainerLogs("container-logs", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.containerLogs, logsKeyArn: c.logsKeyArn, protect: c.cfg.protect }, { parent: c.cluster }),
+} satisfies Record<string, (c: AddonContext) => ClusterAddonComponent | undefined>;
 
 export type ClusterAddons = { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };
 
@@ -169,6 +183,8 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             viewerRoles: ci ? [{ label: "ci-preview", roleArn: ci.previewRoleArn }] : [],
             bootstrapCreatorAdmin: cfg.cluster.bootstrapCreatorAdmin,
             systemNodes: cfg.cluster.systemNodes,
+            supportType: cfg.ops.lifecycle.supportType,
+            zonalShift: cfg.ops.lifecycle.zonalShift,
             aws: ctx,
             keyAdministration: keyAdmins,
             protect: cfg.protect,
@@ -182,8 +198,15 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         ? [new aws.iam.ServiceLinkedRole("ec2-spot", { awsServiceName: "spot.amazonaws.com" }, { provider, retainOnDelete: true })]
         : [];
 
-    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, keyAdministration: keyAdmins, launchPrerequisites: spotRole });
-    const allAddons: ClusterAddonComponent[] = Object.values(addons);
+    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, keyAdministration: keyAdmins, launchPrerequisites: spotRole, logsKeyArn: logs.arn });
+    const allAddons: ClusterAddonComponent[] = (Object.values(addons) as (ClusterAddonComponent | undefined)[]).filter((a): a is ClusterAddonComponent => a !== undefined);
+
+    // WAF in front of an internet-facing shared ALB; an internal one is reachable only from the VPC.
+    const ingress = cfg.platform.ingress;
+    const waf =
+        ingress?.scheme === "internet-facing" && cfg.ops.waf.enabled
+            ? new WebFirewall("waf", { clusterName: cfg.clusterName, ...cfg.ops.waf, logsKeyArn: logs.arn, protect: cfg.protect }, opts)
+            : undefined;
 
     const platform = new Platform(
         "platform",
@@ -194,7 +217,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             gitops: cfg.platform.gitops && { ...cfg.platform.gitops, project: cfg.environment },
             argocd: cfg.platform.argocd,
             monitoring: cfg.platform.monitoring,
-            ingress: cfg.platform.ingress,
+            ingress: ingress && { ...ingress, wafAclArn: waf?.aclArn },
         },
         opts,
     );
@@ -204,7 +227,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     new NamespaceIsolation(
         "namespace-isolation",
         {
-            namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT.namespace],
+            namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, ...allAddons.flatMap((a) => a.ownNamespaces)],
             vpcCidr: cfg.network.vpcCidr,
             fromVpc: [...WEBHOOK_BACKENDS, ...(cfg.platform.ingress ? ALB_BACKENDS : [])],
             fromPrometheus: scrapeBackends(scrapeTargets),
@@ -215,6 +238,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     return {
         ciDeployRoleArn: ci?.deployRoleArn,
         ciPreviewRoleArn: ci?.previewRoleArn,
+        wafAclArn: waf?.aclArn,
         argocdUrl: platform.argocd.url,
         grafanaUrl: platform.monitoring.grafanaUrl,
         argocdAdminPassword: platform.argocd.adminPassword,

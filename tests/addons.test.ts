@@ -192,6 +192,9 @@ describe("Cluster add-ons", () => {
             karpenter: { dir: "karpenter", values: "karpenter/release-v1.14.1/values.yaml" },
             "aws-load-balancer-controller": { dir: "aws-load-balancer-controller", values: "aws-load-balancer-controller/values.yaml" },
             "external-secrets": { dir: "external-secrets", values: "external-secrets/values.yaml" },
+            "metrics-server": { dir: "charts/metrics-server-3.13.1", values: "charts/metrics-server-3.13.1/values.yaml" },
+            "external-dns": { dir: "charts/external-dns-1.21.1", values: "charts/external-dns-1.21.1/values.yaml" },
+            "aws-for-fluent-bit": { dir: "charts/aws-for-fluent-bit-0.2.0", values: "charts/aws-for-fluent-bit-0.2.0/values.yaml" },
         };
 
         it("pins each chart to the reference Chart.yaml version", () => {

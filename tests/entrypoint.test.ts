@@ -32,7 +32,7 @@ describe("index.ts (the program Pulumi runs)", () => {
         });
         expect(Object.keys(outputs ?? {})).to.include.members([
             "vpcId", "privateSubnetIds", "repositoryUrls", "clusterName", "clusterEndpoint", "kubeconfig", "appSecretsKeyArn",
-            "argocdUrl", "grafanaUrl", "argocdAdminPassword", "grafanaAdminPassword", "ciDeployRoleArn", "ciPreviewRoleArn",
+            "argocdUrl", "grafanaUrl", "argocdAdminPassword", "grafanaAdminPassword", "ciDeployRoleArn", "ciPreviewRoleArn", "wafAclArn",
         ]);
         expect(outputs!.clusterName).to.equal("eks-dev");
         expect(outputs!.argocdUrl).to.equal(null);

@@ -31,6 +31,9 @@ function tolerates(t: NonNullable<Scheduling["tolerations"]>[number], taint: { k
     return keyMatches && valueMatches && (t.effect === undefined || t.effect === K8S_EFFECT[taint.effect]);
 }
 
+/** Per-node agents (log shippers, exporters) tolerate every taint: they belong on system and workload nodes alike. */
+const onEveryNode = (s: Scheduling) => (s.tolerations ?? []).some((t) => t.operator === "Exists" && t.key === undefined);
+
 const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => k === "kubernetes.io/os" || labels[k] === v);
 
 describe("Placement", () => {
@@ -45,9 +48,9 @@ describe("Placement", () => {
                 const nodeGroup = g.one("aws:eks/nodeGroup:NodeGroup").inputs;
                 expect(nodeGroup.taints).to.have.length(1);
                 const taint = nodeGroup.taints[0];
-                const onSystem = schedulings(g).filter((s) => selects(s.nodeSelector, nodeGroup.labels));
+                const onSystem = schedulings(g).filter((s) => !onEveryNode(s) && selects(s.nodeSelector, nodeGroup.labels));
                 expect(onSystem.map((s) => s.where)).to.have.members([
-                    "karpenter", "aws-load-balancer-controller", "external-secrets.global", "coredns", "aws-ebs-csi-driver.controller",
+                    "karpenter", "aws-load-balancer-controller", "external-secrets.global", "metrics-server", "external-dns", "coredns", "aws-ebs-csi-driver.controller",
                 ]);
                 for (const s of onSystem) {
                     expect(s.tolerations, s.where).to.have.length(1);
@@ -56,10 +59,14 @@ describe("Placement", () => {
                 }
             });
 
+            it("of the placed add-ons only Fluent Bit tolerates every taint, so system nodes' logs are shipped too (node-exporter: see Platform)", () => {
+                expect(schedulings(g).filter(onEveryNode).map((s) => s.where)).to.deep.equal(["aws-for-fluent-bit"]);
+            });
+
             it("every other pod selects the nodes Karpenter launches and does not tolerate the system taint", () => {
                 const nodeGroup = g.one("aws:eks/nodeGroup:NodeGroup").inputs;
                 const poolLabels = g.one("kubernetes:karpenter.sh/v1:NodePool").inputs.spec.template.metadata.labels;
-                const elsewhere = schedulings(g).filter((s) => !selects(s.nodeSelector, nodeGroup.labels));
+                const elsewhere = schedulings(g).filter((s) => !onEveryNode(s) && !selects(s.nodeSelector, nodeGroup.labels));
                 expect(elsewhere.length).to.be.greaterThan(3);
                 for (const s of elsewhere) {
                     expect(selects(s.nodeSelector, poolLabels), `${s.where} selects ${JSON.stringify(s.nodeSelector)}`).to.equal(true);

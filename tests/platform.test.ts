@@ -158,10 +158,10 @@ describe("Platform", () => {
             }
         });
 
-        it("scrapes Karpenter, the LBC, External Secrets and Argo CD, and turns on Argo CD's metrics", () => {
+        it("scrapes Karpenter, the LBC, External Secrets, external-dns and Argo CD, and turns on Argo CD's metrics", () => {
             const monitors = values(stacks.dev, "kube-prometheus-stack").prometheus.additionalPodMonitors;
             expect(monitors.map((m: any) => [m.name, m.namespaceSelector.matchNames[0]])).to.deep.equal([
-                ["karpenter", "kube-system"], ["aws-load-balancer-controller", "kube-system"], ["external-secrets", "external-secrets"], ["argocd", "argocd"],
+                ["karpenter", "kube-system"], ["aws-load-balancer-controller", "kube-system"], ["external-secrets", "external-secrets"], ["external-dns", "external-dns"], ["argocd", "argocd"],
             ]);
             const argo = values(stacks.dev, "argocd");
             for (const c of ["controller", "server", "repoServer", "applicationSet"]) expect(argo[c].metrics.enabled, c).to.equal(true);
@@ -190,7 +190,7 @@ describe("Platform", () => {
         it("lets the release namespaces go with the cluster on destroy", () => {
             for (const g of stacks.all) {
                 const namespaces = g.ofType("kubernetes:core/v1:Namespace");
-                expect(namespaces.map((n) => n.inputs.metadata.name)).to.have.members(["argocd", "monitoring", "external-secrets"]);
+                expect(namespaces.map((n) => n.inputs.metadata.name)).to.have.members(["argocd", "monitoring", "external-secrets", "external-dns", "amazon-cloudwatch"]);
                 for (const n of namespaces) expect(n.opts.deletedWith, n.name).to.equal(`aws:eks/cluster:Cluster::eks-${g.stack}`);
             }
         });

@@ -47,7 +47,12 @@ export interface ClusterAddonComponent {
     readonly platformDependencies: pulumi.Resource[];
     /** Metrics endpoints for Prometheus. */
     readonly scrapeTargets: ScrapeTarget[];
+    /** Namespaces the add-on creates; the composition gives each a default-deny NetworkPolicy. */
+    readonly ownNamespaces: string[];
 }
+
+/** The namespace a spec creates, if it owns one (kube-system add-ons own none). */
+export const ownedNamespaces = (spec: ClusterAddonSpec): string[] => (spec.ownNamespace ? [spec.serviceAccount.namespace] : []);
 
 /**
  * One cluster add-on the way every add-on is installed: its namespace (if it owns one), a Pod Identity

@@ -101,6 +101,9 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
             encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
             enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
             deletionProtection: args.protect,
+            // Explicit, so the cluster never moves to extended support (USD 0.60/h instead of 0.10/h) unnoticed.
+            upgradePolicy: { supportType: args.supportType },
+            zonalShiftConfig: { enabled: args.zonalShift },
         },
         { parent, protect: args.protect, dependsOn: [clusterPolicy, useSecretsKey, logGroup] },
     );

@@ -69,5 +69,9 @@ export interface ClusterArgs {
     /** Administrators of the cluster's secrets key. */
     keyAdministration: KeyAdministration;
     /** Protect the cluster, its secrets key and its log group. */
+    /** EKS support policy when the version's standard support ends: `STANDARD` upgrades, `EXTENDED` stays (and costs 6x). Config key `clusterSupportType`. */
+    supportType: "STANDARD" | "EXTENDED";
+    /** ARC zonal shift may move traffic away from an impaired zone. Config key `zonalShift`. */
+    zonalShift: boolean;
     protect: boolean;
 }

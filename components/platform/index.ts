@@ -31,6 +31,8 @@ export interface SharedIngressSettings {
     certificateArn: string;
     /** Whether the ALB is reachable from the internet or only inside the VPC. Config key `ingressScheme`. */
     scheme: "internal" | "internet-facing";
+    /** WAFv2 web ACL of the shared ALB (the stack creates it for internet-facing ALBs); absent means none. */
+    wafAclArn?: pulumi.Input<string>;
 }
 
 export interface PlatformArgs {

@@ -9,6 +9,8 @@ export interface AlbIngressSettings {
     scheme: "internal" | "internet-facing";
     /** IngressGroup: every Ingress with the same group shares one ALB. */
     groupName: string;
+    /** WAFv2 web ACL the Load Balancer Controller attaches to the group's ALB; absent means none. */
+    wafAclArn?: pulumi.Input<string>;
 }
 
 export interface AlbIngressArgs extends AlbIngressSettings {
@@ -45,6 +47,8 @@ export function albIngress(
                     "alb.ingress.kubernetes.io/backend-protocol": args.backendProtocol,
                     "alb.ingress.kubernetes.io/healthcheck-protocol": args.backendProtocol,
                     "alb.ingress.kubernetes.io/healthcheck-path": args.healthCheckPath,
+                    // Every Ingress of the group carries the same ACL: the controller rejects a group whose members disagree.
+                    ...(args.wafAclArn ? { "alb.ingress.kubernetes.io/wafv2-acl-arn": args.wafAclArn } : {}),
                 },
             },
             spec: {

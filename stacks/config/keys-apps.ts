@@ -125,14 +125,14 @@ export const APP_KEYS = {
         description: "DNS name of the Argo CD UI on the shared ALB (needs ingressCertificateArn).",
         default: "",
         rule: optional(pattern(HOSTNAME, "a DNS name such as argocd.example.com")),
-        crossKey: "set when ingressCertificateArn is",
+        crossKey: "set when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
     },
     grafanaHostname: {
         type: "string",
         description: "DNS name of Grafana on the shared ALB (needs ingressCertificateArn).",
         default: "",
         rule: optional(pattern(HOSTNAME, "a DNS name such as grafana.example.com")),
-        crossKey: "set when ingressCertificateArn is",
+        crossKey: "set when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
     },
     ingressCertificateArn: {
         type: "string",

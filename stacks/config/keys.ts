@@ -1,5 +1,6 @@
 import { APP_KEYS } from "./keys-apps";
 import { INFRA_KEYS } from "./keys-infra";
+import { OPS_KEYS } from "./keys-ops";
 import * as checks from "./checks";
 import { KeySpec, check, describe } from "./rules";
 
@@ -7,12 +8,12 @@ export { ACM_ARN } from "./keys-apps";
 export { ConfigType, ConfigValue, KeySpec } from "./rules";
 
 /**
- * Every project config key (`eks-platform:<key>`), declared once in keys-infra.ts and keys-apps.ts:
+ * Every project config key (`eks-platform:<key>`), declared once in keys-infra.ts, keys-apps.ts and keys-ops.ts:
  * type, default, description and constraint, as data. The validator checks values against `rule`;
  * error messages, `Pulumi.yaml`'s config block and the README table all derive their text from the
  * same declaration (`npm run config:docs` regenerates the last two).
  */
-export const CONFIG_KEYS = { ...INFRA_KEYS, ...APP_KEYS } as const;
+export const CONFIG_KEYS = { ...INFRA_KEYS, ...APP_KEYS, ...OPS_KEYS } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 

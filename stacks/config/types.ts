@@ -28,6 +28,8 @@ export interface PlatformConfig {
     cluster: ClusterConfig;
     addons: AddonsConfig;
     platform: PlatformAppsConfig;
+    /** Metrics, DNS, WAF, container logs and cluster lifecycle. */
+    ops: OpsConfig;
     /** GitHub OIDC deploy/preview roles; absent when `ciRepository` is empty. */
     ci?: CiConfig;
     /** Waived security checks: check id → reason. */
@@ -91,3 +93,16 @@ export interface PlatformAppsConfig {
 
 /** CiAccess arguments that come from config (the rest are the stack's environment and account). */
 export type CiConfig = Omit<CiAccessArgs, "environment" | "aws">;
+
+export interface OpsConfig {
+    /** Config key `metricsServerReplicas`. */
+    metricsServer: { replicas: number };
+    /** Absent when `externalDnsZoneIds` is empty. Policy: `upsert-only` in prod (never deletes), `sync` elsewhere. */
+    externalDns?: { zoneIds: string[]; domains: string[]; policy: "sync" | "upsert-only" };
+    /** Applies only to an internet-facing shared ALB. Keys `wafEnabled`, `wafRateLimit`, `wafLogRetentionDays`. */
+    waf: { enabled: boolean; rateLimit: number; logRetentionDays: number };
+    /** Absent when `containerLogs` is false. */
+    containerLogs?: { retentionDays: number };
+    /** Keys `clusterSupportType`, `zonalShift`. */
+    lifecycle: { supportType: "STANDARD" | "EXTENDED"; zonalShift: boolean };
+}

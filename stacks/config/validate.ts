@@ -6,6 +6,7 @@ import { readAddonsConfig } from "./addons";
 import { WAIVER } from "./checks";
 import { readCiConfig } from "./ci";
 import { readClusterConfig } from "./cluster";
+import { readOpsConfig } from "./ops";
 import { readPlatformConfig } from "./platform";
 import { CONFIG_KEYS, ConfigKey, PROVIDER_KEYS, allowedText } from "./keys";
 import { ConfigError, ConfigReader } from "./reader";
@@ -48,6 +49,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     const cluster = readClusterConfig(r, environment, waivers);
     const addons = readAddonsConfig(r);
     const platform = readPlatformConfig(r, region ?? "");
+    const ops = readOpsConfig(r, environment);
     const ci = readCiConfig(r, environment, cluster.adminPrincipals);
     const aws = readAwsAccountSettings(ctx.values);
     aws.problems.forEach((p) => r.note(p));
@@ -71,6 +73,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         cluster,
         addons,
         platform,
+        ops,
         ci,
         waivers,
         awsAccount: aws.settings,

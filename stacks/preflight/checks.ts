@@ -1,3 +1,4 @@
+import { MANAGED_ADDONS } from "../../components/versions";
 import { AccountFacts, Lookup, LookupRequest } from "./lookups";
 
 /** The slice of validated stack config the preflight reads. */
@@ -54,6 +55,7 @@ export function lookupRequest(input: PreflightInput): LookupRequest {
         userNames: [...users].sort(),
         repositoryNames: input.repositories,
         githubOidcUrl: input.ci?.oidcUrl ?? "",
+        managedAddons: MANAGED_ADDONS,
     };
 }
 
@@ -99,6 +101,13 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
             got("kubernetesVersion", input.kubernetesVersion, `EKS in ${input.region} offers ${list}; choose one of those`);
         } else if (/EXTENDED/i.test(offered.status)) {
             warnings.push(`${key("kubernetesVersion")}: ${input.kubernetesVersion} is in extended support in ${input.region} (6x the control-plane price); plan the upgrade`);
+        }
+        if (offered) {
+            const addons = read(facts.managedAddonVersions, `look up EKS add-on versions for Kubernetes ${input.kubernetesVersion}`, "eks:DescribeAddonVersions");
+            const missing = Object.entries(addons ?? {}).filter(([, version]) => !version).map(([name]) => name);
+            if (missing.length > 0) {
+                got("kubernetesVersion", input.kubernetesVersion, `EKS in ${input.region} has no build of the managed add-on(s) ${missing.join(", ")} for it yet; stay on the current version until it does`);
+            }
         }
     }
 

@@ -24,6 +24,8 @@ export interface AccountFacts {
     githubOidcProvider: Lookup<{ arn: string; tags: Record<string, string> } | undefined>;
     /** ECR repositories of the region that carry one of the configured names, with their tags. */
     ecrRepositories: Lookup<Record<string, Record<string, string>>>;
+    /** EKS managed add-on → the default build EKS offers for the Kubernetes version, undefined when it offers none. */
+    managedAddonVersions: Lookup<Record<string, string | undefined>>;
 }
 
 /** What to look up: names come from the validated stack config. */
@@ -35,6 +37,8 @@ export interface LookupRequest {
     userNames: string[];
     repositoryNames: string[];
     githubOidcUrl: string;
+    /** EKS managed add-ons that need a build for `kubernetesVersion`. */
+    managedAddons: readonly string[];
 }
 
 /** How IAM (NoSuchEntity) and the provider (couldn't find resource / empty result) say "there is none". */
@@ -102,7 +106,23 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
         return Object.fromEntries(tagged);
     });
 
-    const [id, a, r, o, v, ro, u, s, gh, ecr] = await Promise.all([identity, alias, regions, offerings, versions, roles, users, spot, oidc, repositories]);
+    // The same look-up the managed add-ons make (aws.eks.getAddonVersion), so an upgrade to a version
+    // some add-on has no build for stops here, not halfway through `pulumi up`.
+    const addonVersions = attempt(async () => {
+        const found = await Promise.all(
+            req.managedAddons.map(async (addonName) => {
+                try {
+                    return [addonName, (await aws.eks.getAddonVersion({ addonName, kubernetesVersion: req.kubernetesVersion, mostRecent: false }, opts)).version] as const;
+                } catch (err) {
+                    if (NOT_FOUND.test(firstLine(err))) return [addonName, undefined] as const;
+                    throw err;
+                }
+            }),
+        );
+        return Object.fromEntries(found);
+    });
+
+    const [id, a, r, o, v, ro, u, s, gh, ecr, av] = await Promise.all([identity, alias, regions, offerings, versions, roles, users, spot, oidc, repositories, addonVersions]);
     return {
         accountId: id.ok ? { ok: true, value: id.value.accountId } : id,
         callerArn: id.ok ? id.value.arn : undefined,
@@ -115,5 +135,6 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
         spotServiceLinkedRole: s,
         githubOidcProvider: gh,
         ecrRepositories: ecr,
+        managedAddonVersions: av,
     };
 }

@@ -36,6 +36,7 @@ const facts = (over: Partial<AccountFacts> = {}): AccountFacts => ({
     spotServiceLinkedRole: ok(true),
     githubOidcProvider: ok(undefined),
     ecrRepositories: ok({}),
+    managedAddonVersions: ok({ "vpc-cni": "v1.20.4-eksbuild.2", coredns: "v1.12.4-eksbuild.1" }),
     ...over,
 });
 
@@ -58,6 +59,14 @@ describe("preflight checks (account look-ups judged against the config)", () => 
         expect(req.roleNames).to.deep.equal(["developers", "platform-operators"]);
         expect(req.userNames).to.deep.equal(["alice"]);
         expect(req.instanceFamilies).to.deep.equal(["m6i", "c6i"]);
+    });
+
+    it("stops an upgrade to a Kubernetes version some managed add-on has no build for, naming the add-on", () => {
+        expect(lookupRequest(input()).managedAddons).to.include.members(["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver"]);
+        const { problems } = evaluate(input(), facts({ managedAddonVersions: ok({ "vpc-cni": "v1.20.4-eksbuild.2", coredns: undefined }) }));
+        expect(problems).to.deep.equal(['eks-platform:kubernetesVersion: got "1.35"; EKS in eu-west-1 has no build of the managed add-on(s) coredns for it yet; stay on the current version until it does']);
+        const failedLookup = evaluate(input(), facts({ managedAddonVersions: failed("AccessDeniedException") })).problems;
+        expect(failedLookup[0]).to.include("eks:DescribeAddonVersions");
     });
 
     it("stops when there are no usable credentials, naming the aws: settings", () => {

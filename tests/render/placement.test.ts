@@ -9,7 +9,7 @@ import { HygieneAllowance, Placement, describeObject, disruptionProblems, hygien
 
 const PLACEMENT: Placement = { systemLabel: SYSTEM_NODE_LABEL, workloadLabel: { key: NODE_ROLE_LABEL, value: "workload" }, systemTaintKey: SYSTEM_TOLERATION.key! };
 /** Releases whose pods run on the tainted system nodes: they must work before Karpenter has launched a node. */
-const SYSTEM_RELEASES = ["karpenter", "aws-load-balancer-controller", "external-secrets"];
+const SYSTEM_RELEASES = ["karpenter", "aws-load-balancer-controller", "external-secrets", "metrics-server", "external-dns"];
 /** The only pods allowed host access, and why. */
 const HOST_ACCESS: HygieneAllowance[] = [
     {
@@ -22,6 +22,8 @@ const HOST_ACCESS: HygieneAllowance[] = [
 const REPLICAS: Record<string, Record<string, number>> = {
     dev: {
         "Deployment kube-system/karpenter": 1,
+        "Deployment kube-system/metrics-server": 2,
+        "Deployment external-dns/external-dns": 1,
         "Deployment kube-system/aws-load-balancer-controller": 2,
         "Deployment external-secrets/external-secrets": 1,
         "Deployment external-secrets/external-secrets-webhook": 1,
@@ -34,6 +36,8 @@ const REPLICAS: Record<string, Record<string, number>> = {
     },
     prod: {
         "Deployment kube-system/karpenter": 2,
+        "Deployment kube-system/metrics-server": 2,
+        "Deployment external-dns/external-dns": 1,
         "Deployment kube-system/aws-load-balancer-controller": 2,
         "Deployment external-secrets/external-secrets": 2,
         "Deployment external-secrets/external-secrets-webhook": 2,

@@ -16,7 +16,8 @@ describe("Rendered manifests: schemas", () => {
 
             it("renders every Helm release the program registers, with its pinned chart, namespace and values", () => {
                 expect(rendered.releases.map((r) => r.releaseName)).to.have.members([
-                    "karpenter-crd", "karpenter", "aws-load-balancer-controller", "external-secrets", "kube-prometheus-stack", "argocd",
+                    "karpenter-crd", "karpenter", "aws-load-balancer-controller", "external-secrets", "metrics-server", "external-dns", "aws-for-fluent-bit",
+                    "kube-prometheus-stack", "argocd",
                 ]);
                 for (const r of rendered.releases) expect(r.manifests, r.releaseName).to.not.be.empty;
                 // The reference lacks kube-prometheus-stack's Grafana, kube-state-metrics and node-exporter

@@ -30,6 +30,8 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
         namespaceAccess: [],
         bootstrapCreatorAdmin: false,
         systemNodes: { instanceTypes: ["t3.medium"], minSize: 1, desiredSize: 1, maxSize: 2 },
+        supportType: "STANDARD",
+        zonalShift: true,
         aws: COMPONENT_TEST_AWS,
         keyAdministration: COMPONENT_TEST_KEY_ADMINISTRATION,
         protect: false,

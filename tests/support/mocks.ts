@@ -114,6 +114,8 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { result: `generated-${args.name}-Pw0rd`, bcryptHash: "$2a$10$mockmockmockmockmockmu" };
             case "random:index/randomString:RandomString":
                 return { result: "abcdefghijklmnopqrstuv".slice(0, args.inputs.length ?? 22) };
+            case "aws:wafv2/webAcl:WebAcl":
+                return { arn: arn("wafv2", `regional/webacl/${name}/${hex(++sequence, 8)}-0000-4000-8000-000000000000`), name };
             case "aws:ecr/repository:Repository":
                 return { arn: arn("ecr", `repository/${name}`), repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${this.region}.amazonaws.com/${name}`, name };
             default:

@@ -189,7 +189,12 @@ export const STACK_INVARIANTS: StackInvariant[] = [
             for (const key of g.ofType("aws:kms/key:Key")) expect(key.inputs.enableKeyRotation, key.name).to.equal(true);
             for (const group of g.ofType("aws:cloudwatch/logGroup:LogGroup")) {
                 expect(group.inputs.kmsKeyId, group.name).to.be.a("string");
-                const days = group.inputs.namePrefix === "/aws/vpc/flow-logs/" ? f.get("flowLogRetentionDays") : f.get("clusterLogRetentionDays");
+                const name = String(group.inputs.name ?? "");
+                const key = group.inputs.namePrefix === "/aws/vpc/flow-logs/" ? "flowLogRetentionDays"
+                    : name.startsWith("/aws/containerinsights/") ? "containerLogRetentionDays"
+                    : name.startsWith("aws-waf-logs-") ? "wafLogRetentionDays"
+                    : "clusterLogRetentionDays";
+                const days = Number(f.get(key));
                 expect(group.inputs.retentionInDays, group.name).to.equal(days);
             }
         },

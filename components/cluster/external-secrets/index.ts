@@ -6,7 +6,7 @@ import { KeyAdministration, KmsKey } from "../../shared/kms-key";
 import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
-import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon } from "../cluster-addon";
+import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon, ownedNamespaces } from "../cluster-addon";
 import type { Cluster } from "../index";
 import { externalSecretsPolicy } from "./iam";
 
@@ -64,6 +64,7 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
     /** Nothing: the platform's releases do not read secrets through the operator. */
     readonly platformDependencies: pulumi.Resource[] = [];
     readonly scrapeTargets = [EXTERNAL_SECRETS_SCRAPE_TARGET];
+    readonly ownNamespaces = ownedNamespaces(EXTERNAL_SECRETS_ADDON);
 
     constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:ExternalSecrets", name, {}, opts);

@@ -6,7 +6,7 @@ import { helmRelease } from "../../shared/helm-release";
 import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
-import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon } from "../cluster-addon";
+import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon, ownedNamespaces } from "../cluster-addon";
 import type { Cluster } from "../index";
 import { createNodeRole } from "../node-group";
 import { karpenterControllerPolicies } from "./iam";
@@ -76,6 +76,7 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddonC
     /** Pods need nodes: the Platform's releases wait for the NodePool (and on destroy go before it). */
     readonly platformDependencies: pulumi.Resource[];
     readonly scrapeTargets = [KARPENTER_SCRAPE_TARGET];
+    readonly ownNamespaces = ownedNamespaces(KARPENTER_ADDON);
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:Karpenter", name, {}, opts);

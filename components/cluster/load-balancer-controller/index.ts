@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
-import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon } from "../cluster-addon";
+import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon, ownedNamespaces } from "../cluster-addon";
 import type { Cluster } from "../index";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "./iam-policy";
 import { internalIngressClassValues, internetFacingIngressClass } from "./ingress-class";
@@ -57,6 +57,7 @@ export class LoadBalancerController extends pulumi.ComponentResource implements 
     /** Ingress admission and teardown: the Platform's releases and Ingresses wait for the controller. */
     readonly platformDependencies: pulumi.Resource[];
     readonly scrapeTargets = [LOAD_BALANCER_CONTROLLER_SCRAPE_TARGET];
+    readonly ownNamespaces = ownedNamespaces(LOAD_BALANCER_CONTROLLER_ADDON);
 
     constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:LoadBalancerController", name, {}, opts);

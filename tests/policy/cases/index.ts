@@ -12,6 +12,8 @@ import { logsCases } from "./logs";
 import { tagsCases } from "./tags";
 import { helmCases } from "./helm";
 import { kubernetesCases } from "./kubernetes";
+import { dnsCases } from "./dns";
+import { wafCases } from "./waf";
 import { FixtureCase } from "../../support/policy-builders";
 
 /** Every hand-built case, by area (the areas mirror policy/). */
@@ -30,4 +32,6 @@ export const CASES_BY_AREA: Record<string, FixtureCase[]> = {
     "tags": tagsCases,
     "helm": helmCases,
     "kubernetes": kubernetesCases,
+    "dns": dnsCases,
+    "waf": wafCases,
 };
