@@ -4,6 +4,7 @@ import { ScrapeTarget } from "../shared/scrape-target";
 import { ARGOCD_SCRAPE_TARGET, ArgoCd } from "./argocd";
 import { GitOpsSettings } from "./argocd/gitops";
 import { Monitoring } from "./monitoring";
+import { AlertReceivers } from "./monitoring/alerting";
 
 export { GitOpsSettings };
 
@@ -24,6 +25,8 @@ export interface MonitoringSettings {
     grafanaAdminPassword?: pulumi.Output<string>;
     /** Host of Grafana on the shared ALB. */
     grafanaHostname: string;
+    /** Alertmanager receivers (secret config values). */
+    alerting: AlertReceivers;
 }
 
 export interface SharedIngressSettings {
@@ -81,6 +84,7 @@ export class Platform extends pulumi.ComponentResource {
                 prometheusVolumeSize: args.monitoring.prometheusVolumeSize,
                 grafanaVolumeSize: args.monitoring.grafanaVolumeSize,
                 grafanaAdminPassword: args.monitoring.grafanaAdminPassword,
+                alerting: args.monitoring.alerting,
                 scrapeTargets: [...args.scrapeTargets, ARGOCD_SCRAPE_TARGET],
                 ingress: shared && { ...shared, host: args.monitoring.grafanaHostname },
             },

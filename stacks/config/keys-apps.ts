@@ -165,6 +165,24 @@ export const APP_KEYS = {
         default: "10Gi",
         rule: check("a positive size in Gi or Ti, such as 10Gi", checks.volumeSize),
     },
+    alertSlackWebhookUrl: {
+        type: "string",
+        description: "Slack incoming-webhook URL (set with --secret) for warnings, and for criticals when no PagerDuty key is set; empty sends none.",
+        default: "",
+        rule: SECRET,
+    },
+    alertPagerDutyRoutingKey: {
+        type: "string",
+        description: "PagerDuty Events API v2 routing key (set with --secret) that critical alerts page; empty: criticals go to Slack.",
+        default: "",
+        rule: SECRET,
+    },
+    alertHeartbeatUrl: {
+        type: "string",
+        description: "Dead man's switch URL (set with --secret, e.g. a healthchecks.io ping URL) the always-firing Watchdog alert calls every minute; alert on its silence there.",
+        default: "",
+        rule: SECRET,
+    },
     ciRepository: {
         type: "string",
         description: "GitHub `owner/name` whose Actions may deploy this stack through OIDC; empty leaves CI access out (CiAccess).",
