@@ -64,7 +64,7 @@ describe("whole stack", () => {
             keep: JSON.parse(g.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy")[0].inputs.policy).rules[1].selection.countNumber,
             mutability: g.ofType("aws:ecr/repository:Repository")[0].inputs.imageTagMutability,
         });
-        expect(summary(stacks.dev)).to.deep.equal({ cidr: "10.0.0.0/16", nat: "Single", flowLogDays: 30, protect: false, keep: 10, mutability: "IMMUTABLE_WITH_EXCLUSION" });
+        expect(summary(stacks.dev)).to.deep.equal({ cidr: "10.0.0.0/16", nat: "Single", flowLogDays: 7, protect: false, keep: 10, mutability: "IMMUTABLE_WITH_EXCLUSION" });
         expect(summary(stacks.prod)).to.deep.equal({ cidr: "10.1.0.0/16", nat: "OnePerAz", flowLogDays: 365, protect: true, keep: 50, mutability: "IMMUTABLE" });
         const shape = (g: StackGraph) => g.resources.map((r) => `${r.type}::${r.name.replace(`eks-${g.stack}`, "<cluster>")}`);
         const onlyIn = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();

@@ -19,6 +19,8 @@ export interface ArgoCdSettings {
 
 export interface MonitoringSettings {
     prometheusRetention: string;
+    /** Config key `prometheusMemoryRequest`. */
+    prometheusMemoryRequest: string;
     prometheusVolumeSize: string;
     grafanaVolumeSize: string;
     /** Configured Grafana admin password (a secret); undefined generates one. */
@@ -81,6 +83,7 @@ export class Platform extends pulumi.ComponentResource {
                 ...common,
                 storageClass: args.cluster.defaultStorageClass,
                 prometheusRetention: args.monitoring.prometheusRetention,
+                prometheusMemoryRequest: args.monitoring.prometheusMemoryRequest,
                 prometheusVolumeSize: args.monitoring.prometheusVolumeSize,
                 grafanaVolumeSize: args.monitoring.grafanaVolumeSize,
                 grafanaAdminPassword: args.monitoring.grafanaAdminPassword,

@@ -153,6 +153,12 @@ export const APP_KEYS = {
         default: "15d",
         rule: check("a positive Prometheus duration such as 7d, 30d or 12h", checks.prometheusDuration),
     },
+    prometheusMemoryRequest: {
+        type: "string",
+        description: "Memory Prometheus requests (its limit stays 2Gi); grows with series count, so small clusters need less.",
+        default: "1Gi",
+        rule: check("a size in Mi or Gi from 256Mi to 2Gi, such as 512Mi or 1Gi", checks.prometheusMemory),
+    },
     prometheusVolumeSize: {
         type: "string",
         description: "Size of Prometheus's gp3 volume.",

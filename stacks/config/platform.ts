@@ -43,6 +43,7 @@ export function readPlatformConfig(r: ConfigReader, region: string): PlatformApp
         argocd: { highAvailability: r.get("argocdHighAvailability"), adminPassword: secret(r.get("argocdAdminPassword")), hostname: argocdHostname },
         monitoring: {
             prometheusRetention: r.get("prometheusRetention"),
+            prometheusMemoryRequest: r.get("prometheusMemoryRequest"),
             prometheusVolumeSize: r.get("prometheusVolumeSize"),
             grafanaVolumeSize: r.get("grafanaVolumeSize"),
             grafanaAdminPassword: secret(r.get("grafanaAdminPassword")),

@@ -22,7 +22,7 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
         adminPrincipals: ["role/eks-platform-deploy-prod"],
         namespaceAccess: [],
         bootstrapCreatorAdmin: false,
-        systemNodes: { instanceTypes: ["t3.medium"], minSize: 1, desiredSize: 1, maxSize: 2 },
+        systemNodes: { instanceTypes: ["t3.medium"], capacityType: "ON_DEMAND", minSize: 1, desiredSize: 1, maxSize: 2 },
         aws: COMPONENT_TEST_AWS,
         protect: false,
         ...overrides,

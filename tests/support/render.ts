@@ -102,6 +102,15 @@ export interface RenderedStack {
     manifests: Manifest[];
 }
 
+const templates = new Map<string, Promise<string>>();
+
+/** `helm template` once per distinct release input in a process: stacks that share a release (a shipped stack file and its fixture) render it once. */
+function templateOnce(args: Parameters<typeof helmTemplate>[0]): Promise<string> {
+    const key = JSON.stringify(args);
+    if (!templates.has(key)) templates.set(key, helmTemplate(args));
+    return templates.get(key)!;
+}
+
 /** Renders every release of the stack (in parallel) and joins the program's own objects. */
 export async function renderStack(graph: StackGraph, schemas: Scopes, override?: (spec: ReleaseSpec) => ReleaseSpec): Promise<RenderedStack> {
     const version = kubeVersion(graph);
@@ -110,7 +119,7 @@ export async function renderStack(graph: StackGraph, schemas: Scopes, override?:
             const spec = override ? override(original) : original;
             const chart = resolveChart({ chart: spec.chart, version: spec.version });
             const values = chart.disableConditions.reduce((v, condition) => withPath(v, condition.split("."), false), spec.values);
-            const yaml = await helmTemplate({ ...spec, values, chartDir: chart.dir, kubeVersion: version });
+            const yaml = await templateOnce({ ...spec, values, chartDir: chart.dir, kubeVersion: version });
             return { ...spec, yaml, missingSubcharts: chart.missingSubcharts };
         }),
     ).then((all) =>

@@ -60,6 +60,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 releaseName: RELEASE_NAME,
                 values: monitoringValues({
                     prometheusRetention: args.prometheusRetention,
+                    prometheusMemoryRequest: args.prometheusMemoryRequest,
                     prometheusVolumeSize: args.prometheusVolumeSize,
                     grafanaVolumeSize: args.grafanaVolumeSize,
                     storageClassName: DEFAULT_STORAGE_CLASS,

@@ -6,6 +6,8 @@ export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-use
 
 export interface MonitoringValuesArgs {
     prometheusRetention: string;
+    /** Memory Prometheus requests (its limit is 2Gi). */
+    prometheusMemoryRequest: string;
     prometheusVolumeSize: string;
     grafanaVolumeSize: string;
     /** The default StorageClass the volumes use. */
@@ -75,7 +77,7 @@ export function monitoringValues(a: MonitoringValuesArgs) {
                 retention: a.prometheusRetention,
                 storageSpec: volumeClaim(a.storageClassName, a.prometheusVolumeSize),
                 nodeSelector: WORKLOAD_NODES,
-                resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                resources: { requests: { cpu: "250m", memory: a.prometheusMemoryRequest }, limits: { memory: "2Gi" } },
                 // Pick up monitors and rules from every release, not only this one.
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelectorNilUsesHelmValues: false,

@@ -1,0 +1,52 @@
+import * as fs from "fs";
+import * as path from "path";
+import { expect } from "chai";
+import { costModel } from "../../scripts/cost/from-stack";
+import { CostEstimate, estimateCost } from "../../scripts/cost/estimate";
+import { stackGraph } from "../support/harness";
+import { projectRoot } from "../support/paths";
+import { requireReference } from "../support/reference";
+import { renderStack, renderedStack, schemaValidator } from "../support/render";
+import { useStacks } from "../support/use-stacks";
+
+/** Dev's idle budget (issue 13): the estimate of the dev stack must stay at or under it. */
+const DEV_BUDGET_USD = 165;
+
+const line = (e: CostEstimate, item: string) => e.lines.find((l) => l.item.startsWith(item));
+
+describe("npm run cost", function () {
+    this.timeout(120_000);
+    const stacks = useStacks();
+    before(function () {
+        requireReference(this);
+    });
+
+    it("estimates the dev fixture from its graph and rendered pods: Graviton spot nodes, one small Karpenter node, within budget", async () => {
+        const e = estimateCost(costModel(stacks.dev, await renderedStack(stacks.dev)));
+        expect(line(e, "EKS control plane")!.detail).to.equal("standard support");
+        expect(line(e, "NAT gateways")!.detail).to.match(/^1 × /);
+        expect(line(e, "Node group")!.detail).to.equal("2 × t4g.medium spot");
+        expect(line(e, "Karpenter NodePool default")!.detail).to.match(/^1 × t4g\.medium spot for \d+ platform pods/);
+        expect(line(e, "Application Load Balancers")).to.equal(undefined);
+        expect(e.monthlyUsd).to.be.at.most(DEV_BUDGET_USD);
+    });
+
+    it("keeps prod on-demand system nodes, three NAT gateways, and a node per replica of what must spread", async () => {
+        const e = estimateCost(costModel(stacks.prod, await renderedStack(stacks.prod)));
+        expect(line(e, "NAT gateways")!.detail).to.match(/^3 × /);
+        expect(line(e, "Node group")!.detail).to.match(/^3 × m6i\.large on-demand$/);
+        // redis-ha's three replicas refuse to share a node.
+        expect(line(e, "Karpenter NodePool default")!.detail).to.match(/^3 × /);
+    });
+
+    it("states in the README the dev and prod totals it computes for the shipped stack files", async () => {
+        const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+        const schemas = schemaValidator();
+        for (const stack of ["dev", "prod"]) {
+            const graph = await stackGraph(stack, projectRoot);
+            const total = Math.round(estimateCost(costModel(graph, await renderStack(graph, schemas))).monthlyUsd);
+            const stated = new RegExp(`\\b${stack} (?:runs )?at about USD (\\d+)/month`).exec(readme)?.[1];
+            expect(Number(stated), `README: "${stack} … at about USD N/month" (run \`npm run cost -- ${stack}\` and update it)`).to.equal(total);
+        }
+    });
+});
