@@ -6,6 +6,7 @@ import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
 import { ExternalSecrets } from "../components/cluster/external-secrets";
 import { Karpenter } from "../components/cluster/karpenter";
 import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
+import { Velero } from "../components/cluster/velero";
 import { Network } from "../components/network";
 import { Platform } from "../components/platform";
 import { Registry } from "../components/registry";
@@ -46,6 +47,9 @@ export interface AddonContext {
     launchPrerequisites: pulumi.Resource[];
 }
 
+/** An add-on switched off in config: nothing to wait for, nothing to scrape. */
+const NO_ADDON: ClusterAddonComponent = { platformDependencies: [], scrapeTargets: [] };
+
 /**
  * The cluster add-ons, one line each, in install order. Each is a child of the cluster (whose
  * provider and Pod Identity helper it uses); what it declares as `platformDependencies` the
@@ -60,6 +64,10 @@ const CLUSTER_ADDONS = {
     loadBalancerController: (c) =>
         new LoadBalancerController("aws-load-balancer-controller", { cluster: c.cluster, region: c.cfg.region, vpcId: c.network.vpcId, replicas: 2 }, { parent: c.cluster }),
     externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
+    backups: (c) =>
+        c.cfg.addons.backups
+            ? new Velero("velero", { cluster: c.cluster, aws: c.aws, kubernetesVersion: c.cfg.cluster.kubernetesVersion, ...c.cfg.addons.backups, protect: c.cfg.protect }, { parent: c.cluster })
+            : NO_ADDON,
 } satisfies Record<string, (c: AddonContext) => ClusterAddonComponent>;
 
 export type ClusterAddons = { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };

@@ -162,6 +162,9 @@ describe("cluster config", () => {
         expect(errorFor("dev", { systemNodeInstanceTypes: ["large"] })).to.include('eks-platform:systemNodeInstanceTypes: got "large"');
         expect(errorFor("dev", { systemNodeInstanceTypes: [] })).to.include("eks-platform:systemNodeInstanceTypes: got []");
     });
+    it("refuses backups with no namespaces to back up", () => {
+        expect(errorFor("dev", { backupEnabled: "true", gitopsRepoUrl: undefined, gitopsEnvironments: "[]" })).to.include("eks-platform:backupEnabled: got true (the daily backup covers the gitopsEnvironments namespaces");
+    });
     it("puts system nodes on spot only outside prod", () => {
         expect(errorFor("prod", { systemNodeCapacityType: "spot" })).to.include('eks-platform:systemNodeCapacityType: got "spot" (prod\'s system nodes');
         expect(errorFor("dev", { systemNodeCapacityType: "SPOT" })).to.include('eks-platform:systemNodeCapacityType: got "SPOT"');

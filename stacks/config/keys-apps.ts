@@ -63,6 +63,19 @@ export const APP_KEYS = {
         default: 2,
         rule: integer(1, 5),
     },
+    backupEnabled: {
+        type: "boolean",
+        description: "Velero: back up the gitopsEnvironments namespaces daily (03:00 UTC) to an encrypted S3 bucket, with EBS volume snapshots.",
+        default: true,
+        rule: BOOLEAN,
+        crossKey: "needs gitopsEnvironments",
+    },
+    backupRetentionDays: {
+        type: "integer",
+        description: "Days a Velero backup (and a replaced version of a bucket object) is kept.",
+        default: 30,
+        rule: integer(1, 3650),
+    },
     gitopsRepoUrl: {
         type: "string",
         description: "Git repository Argo CD deploys from (HTTPS or SSH URL).",
