@@ -12,6 +12,26 @@ import { useStacks } from "../support/use-stacks";
 /** Dev's idle budget (issue 13): the estimate of the dev stack must stay at or under it. */
 const DEV_BUDGET_USD = 165;
 
+/**
+ * Image repositories whose tags the platform pins are published for linux/amd64 and linux/arm64
+ * (checked in each registry's manifest list, 2026-11). Dev runs on Graviton: a new repository
+ * must be checked and added here.
+ */
+const MULTI_ARCH_REPOSITORIES = [
+    "docker.io/busybox", "docker.io/velero/velero", "velero/velero-plugin-for-aws", "ecr-public.aws.com/docker/library/haproxy",
+    "ecr-public.aws.com/docker/library/redis", "ghcr.io/external-secrets/external-secrets", "ghcr.io/jkroepke/kube-webhook-certgen",
+    "koalaman/shellcheck", "public.ecr.aws/eks/aws-load-balancer-controller", "public.ecr.aws/karpenter/controller", "quay.io/argoproj/argocd",
+    "quay.io/prometheus-operator/prometheus-operator", "quay.io/prometheus/alertmanager", "quay.io/prometheus/prometheus", "registry.k8s.io/kubectl",
+];
+
+function images(value: unknown, found = new Set<string>()): Set<string> {
+    if (Array.isArray(value)) value.forEach((v) => images(v, found));
+    else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) if (k === "image" && typeof v === "string") found.add(v); else images(v, found);
+    }
+    return found;
+}
+
 const line = (e: CostEstimate, item: string) => e.lines.find((l) => l.item.startsWith(item));
 
 describe("npm run cost", function () {
@@ -29,6 +49,13 @@ describe("npm run cost", function () {
         expect(line(e, "Karpenter NodePool default")!.detail).to.match(/^1 × t4g\.medium spot for \d+ platform pods/);
         expect(line(e, "Application Load Balancers")).to.equal(undefined);
         expect(e.monthlyUsd).to.be.at.most(DEV_BUDGET_USD);
+    });
+
+    it("runs dev on Graviton only with images published for arm64", async () => {
+        const rendered = await renderedStack(stacks.dev);
+        const repositories = [...images(rendered.manifests.map((m) => m.object))].map((i) => i.replace(/@sha256:.*$/, "").replace(/:[^:/]+$/, ""));
+        expect([...new Set(repositories)].filter((r) => !MULTI_ARCH_REPOSITORIES.includes(r))).to.deep.equal([]);
+        expect(stacks.dev.one("aws:eks/nodeGroup:NodeGroup").inputs.amiType).to.equal("AL2023_ARM_64_STANDARD");
     });
 
     it("keeps prod on-demand system nodes, three NAT gateways, and a node per replica of what must spread", async () => {
