@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { StackGraph, buildStack } from "./support/harness";
+import { referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 import { reveal } from "./support/secrets";
 import { useStacks } from "./support/use-stacks";
 
@@ -78,5 +79,17 @@ describe("Backups (Velero)", () => {
         expect(cls.opts.dependsOn).to.include("aws:eks/addon:Addon::snapshot-controller");
         const release = g.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "velero")!;
         expect(release.opts.dependsOn).to.include("kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass::eks-prod-velero-snapshot-class");
+    });
+
+    describe("against the upstream chart", () => {
+        before(function () {
+            requireReference(this);
+        });
+
+        it("pins velero 12.1.0 and sets only values paths its values.yaml has", () => {
+            const release = stacks.prod.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "velero")!;
+            expect(release.inputs.version).to.equal(referenceYaml("charts/velero-12.1.0/Chart.yaml").version);
+            expect(unknownValuesPaths(release.inputs.values, referenceYaml("charts/velero-12.1.0/values.yaml"))).to.deep.equal([]);
+        });
     });
 });

@@ -134,17 +134,17 @@ export function estimateCost(m: CostModel): CostEstimate {
 
 /** The instance type of the pool's families whose nodes hold the pods for the least money. */
 function cheapestPacking(pool: CostModel["nodePools"][number], m: CostModel, hourly: (type: string) => number): { type: string; nodes: number; hourly: number } {
-    const prices = regionPrices(m.region).instances;
-    const candidates = Object.entries(prices)
-        .filter(([type]) => pool.families.includes(type.split(".")[0]))
-        .map(([type, price]) => ({ type, nodes: binPack(pool.pods, allocatable(price, m.daemonSets)), hourly: hourly(type) }))
-        .filter((c): c is { type: string; nodes: number; hourly: number } => c.nodes !== undefined)
-        .map((c) => ({ ...c, hourly: c.nodes * c.hourly, perNode: c.hourly }))
-        .sort((a, b) => a.hourly - b.hourly || a.nodes - b.nodes);
+    const candidates: { type: string; nodes: number; hourly: number }[] = [];
+    for (const [type, price] of Object.entries(regionPrices(m.region).instances)) {
+        if (!pool.families.includes(type.split(".")[0])) continue;
+        const nodes = binPack(pool.pods, allocatable(price, m.daemonSets));
+        if (nodes !== undefined) candidates.push({ type, nodes, hourly: hourly(type) });
+    }
     if (candidates.length === 0) {
         throw new Error(`NodePool ${pool.name}: no priced instance type of families ${pool.families.join(", ")} in ${m.region} fits its pods (add types to scripts/cost/prices.ts)`);
     }
-    return { type: candidates[0].type, nodes: candidates[0].nodes, hourly: candidates[0].perNode };
+    // Cheapest in total; at equal cost, fewer nodes.
+    return candidates.sort((a, b) => a.nodes * a.hourly - b.nodes * b.hourly || a.nodes - b.nodes)[0];
 }
 
 /** The estimate as the table `npm run cost` prints. */
