@@ -14,7 +14,7 @@ export const KUBERNETES_VERSIONS = {
  * EKS managed add-ons. Versions are resolved per cluster version with `aws.eks.getAddonVersion`
  * (the default build EKS recommends for that Kubernetes version), so they are not pinned here.
  */
-export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"] as const;
+export const MANAGED_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver", "snapshot-controller"] as const;
 export type ManagedAddonName = (typeof MANAGED_ADDONS)[number];
 
 /** A Helm chart pinned to one version. */
@@ -34,8 +34,15 @@ export const CHARTS = {
     awsLoadBalancerController: { chart: "aws-load-balancer-controller", repo: "https://aws.github.io/eks-charts", version: "3.5.0" },
     externalSecrets: { chart: "external-secrets", repo: "https://charts.external-secrets.io", version: "2.9.0" },
     argoCd: { chart: "argo-cd", repo: "https://argoproj.github.io/argo-helm", version: "10.1.1" },
+    velero: { chart: "velero", repo: "https://vmware-tanzu.github.io/helm-charts", version: "12.1.0" },
     kubePrometheusStack: { chart: "kube-prometheus-stack", repo: "https://prometheus-community.github.io/helm-charts", version: "88.5.3" },
     metricsServer: { chart: "metrics-server", repo: "https://kubernetes-sigs.github.io/metrics-server", version: "3.13.1" },
     externalDns: { chart: "external-dns", repo: "https://kubernetes-sigs.github.io/external-dns", version: "1.21.1" },
     awsForFluentBit: { chart: "aws-for-fluent-bit", repo: "https://aws.github.io/eks-charts", version: "0.2.0" },
 } as const satisfies Record<string, ChartPin>;
+
+/** Images pinned outside a chart's defaults. */
+export const IMAGES = {
+    /** Velero's AWS object-store plugin; v1.14.x pairs with Velero 1.18 (chart 12.1.0). Multi-arch. */
+    veleroPluginForAws: "velero/velero-plugin-for-aws:v1.14.2",
+} as const;

@@ -8,22 +8,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse, stringify } from "yaml";
-import { ChartPin } from "../components/versions";
-import { buildStack } from "../tests/support/harness";
-import { helmBinary, pullChart, resolveChart } from "../tests/support/helm";
+import { stringify } from "yaml";
+import { helmBinary } from "../tests/support/helm";
 import { projectRoot } from "../tests/support/paths";
-import { PROJECT, fixturesDir } from "../tests/support/stack-files";
+import { PROJECT } from "../tests/support/stack-files";
+import { buildOffline, ensureCharts, stackFileFromArgs } from "./offline-stack";
 import { K8sObject, basicScopes, plainValues, renderStack, schemaValidator } from "../tests/support/render";
 import { referenceDir } from "../tests/support/reference";
 
 const REDACTED = "<redacted>";
-
-function usage(message: string): never {
-    const stacks = fs.readdirSync(projectRoot).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter(Boolean);
-    console.error(`${message}\nusage: npm run render -- <stack> [--fixtures]\n  stacks here: ${stacks.join(", ") || "none"}\n  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file`);
-    process.exit(2);
-}
 
 /** Reproducible output: the program's `new Date()` (admin password timestamps) reads SOURCE_DATE_EPOCH. */
 function pinClock(): void {
@@ -39,28 +32,6 @@ function pinClock(): void {
         }
     }
     globalThis.Date = PinnedDate as DateConstructor;
-}
-
-/** Secure config values cannot be decrypted offline: each becomes a placeholder, still marked secret. */
-function secureKeys(stackFile: string): Record<string, string> {
-    const config = (parse(fs.readFileSync(stackFile, "utf8"))?.config ?? {}) as Record<string, unknown>;
-    return Object.fromEntries(
-        Object.entries(config)
-            .filter(([, v]) => v !== null && typeof v === "object" && "secure" in (v as object))
-            .map(([k]) => [k, `placeholder-for-${k.replace(/^.*:/, "")}-0`]),
-    );
-}
-
-/** Every chart available offline, else pulled (needs network) into the cache. */
-function ensureCharts(pins: ChartPin[]): void {
-    for (const pin of pins) {
-        try {
-            resolveChart(pin);
-        } catch {
-            console.log(`pulling ${pin.chart}@${pin.version} (not in ${referenceDir})`);
-            pullChart(pin);
-        }
-    }
 }
 
 /** Deep copy with map keys sorted, so the YAML is byte-stable. */
@@ -92,17 +63,10 @@ function write(file: string, value: unknown): void {
 }
 
 async function main(): Promise<void> {
-    const args = process.argv.slice(2);
-    const stack = args.find((a) => !a.startsWith("-"));
-    if (!stack) usage("which stack?");
-    const dir = args.includes("--fixtures") ? fixturesDir : projectRoot;
-    const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
-    if (!stackFile) usage(`no Pulumi.${stack}.yaml in ${dir}`);
-
+    const { stack, dir, stackFile } = stackFileFromArgs("render");
     pinClock();
     helmBinary();
-    const secure = secureKeys(stackFile);
-    const graph = await buildStack(stack, secure, Object.keys(secure), dir);
+    const graph = await buildOffline(stack, dir, stackFile);
     const releases = graph.ofType("kubernetes:helm.sh/v3:Release");
     ensureCharts(releases.map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: r.inputs.repositoryOpts?.repo })));
     const scopes = fs.existsSync(path.join(referenceDir, "kubernetes")) ? schemaValidator() : basicScopes();

@@ -10,6 +10,7 @@ import { ExternalSecrets } from "../components/cluster/external-secrets";
 import { Karpenter } from "../components/cluster/karpenter";
 import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
 import { MetricsServer } from "../components/cluster/metrics-server";
+import { Velero } from "../components/cluster/velero";
 import { Network } from "../components/network";
 import { Platform } from "../components/platform";
 import { ARGOCD_SCRAPE_TARGET } from "../components/platform/argocd";
@@ -62,6 +63,8 @@ export interface AddonContext {
     logsKeyArn: pulumi.Output<string>;
 }
 
+/** An add-on switched off in config: nothing to wait for, nothing to scrape. */
+
 /**
  * The cluster add-ons, one line each, in install order. Each is a child of the cluster (whose
  * provider and Pod Identity helper it uses); what it declares as `platformDependencies` the
@@ -92,6 +95,13 @@ const CLUSTER_ADDONS = {
     containerLogs: (c) =>
         c.cfg.ops.containerLogs &&
         new ContainerLogs("container-logs", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.containerLogs, logsKeyArn: c.logsKeyArn, protect: c.cfg.protect }, { parent: c.cluster }),
+    backups: (c) =>
+        c.cfg.addons.backups &&
+        new Velero(
+            "velero",
+            { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, kubernetesVersion: c.cfg.cluster.kubernetesVersion, ...c.cfg.addons.backups, protect: c.cfg.protect },
+            { parent: c.cluster },
+        ),
 } satisfies Record<string, (c: AddonContext) => ClusterAddonComponent | undefined>;
 
 export type ClusterAddons = { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };

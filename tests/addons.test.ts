@@ -91,10 +91,10 @@ describe("Cluster add-ons", () => {
             expect(tagged.map((s: any) => s.type)).to.deep.equal(["Private"]);
         });
 
-        it("builds the NodePool from config: dev t3/t3a/t2 spot, prod m5/m6i/c5 spot + on-demand", () => {
+        it("builds the NodePool from config: dev t4g/m7g/c7g (Graviton) spot, prod m5/m6i/c5 spot + on-demand", () => {
             const requirement = (g: StackGraph, key: string) =>
                 customResources(g, "NodePool")[0].inputs.spec.template.spec.requirements.find((r: any) => r.key === key).values;
-            expect(requirement(stacks.dev, "karpenter.k8s.aws/instance-family")).to.deep.equal(["t3", "t3a", "t2"]);
+            expect(requirement(stacks.dev, "karpenter.k8s.aws/instance-family")).to.deep.equal(["t4g", "m7g", "c7g"]);
             expect(requirement(stacks.dev, "karpenter.sh/capacity-type")).to.deep.equal(["spot"]);
             expect(requirement(stacks.prod, "karpenter.k8s.aws/instance-family")).to.deep.equal(["m5", "m6i", "c5"]);
             expect(requirement(stacks.prod, "karpenter.sh/capacity-type")).to.deep.equal(["spot", "on-demand"]);

@@ -52,7 +52,7 @@ describe("Cluster", () => {
         });
 
         it("ships all five control-plane log types to a log group it creates first, with the configured retention", () => {
-            for (const [g, days] of [[stacks.dev, 30], [stacks.prod, 365]] as const) {
+            for (const [g, days] of [[stacks.dev, 7], [stacks.prod, 365]] as const) {
                 expect(eks(g).inputs.enabledClusterLogTypes).to.have.members(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
                 const group = g.one("aws:cloudwatch/logGroup:LogGroup", `eks-${g.stack}-control-plane`);
                 expect(group.inputs.name).to.equal(`/aws/eks/eks-${g.stack}/cluster`);
@@ -202,15 +202,17 @@ describe("Cluster", () => {
     describe("system node group", () => {
         const nodeGroup = (g: StackGraph) => g.one("aws:eks/nodeGroup:NodeGroup");
 
-        it("is managed, AL2023, on-demand, in the private subnets", () => {
+        it("is managed, AL2023, in the private subnets: prod x86_64 on-demand, dev Graviton spot", () => {
+            expect(nodeGroup(stacks.dev).inputs).to.include({ amiType: "AL2023_ARM_64_STANDARD", capacityType: "SPOT" });
+            expect(nodeGroup(stacks.prod).inputs).to.include({ amiType: "AL2023_x86_64_STANDARD", capacityType: "ON_DEMAND" });
             for (const g of stacks.all) {
-                expect(nodeGroup(g).inputs).to.include({ amiType: "AL2023_x86_64_STANDARD", capacityType: "ON_DEMAND", clusterName: `eks-${g.stack}` });
+                expect(nodeGroup(g).inputs).to.include({ clusterName: `eks-${g.stack}` });
                 expect(nodeGroup(g).inputs.subnetIds).to.deep.equal(g.outputs.privateSubnetIds);
             }
         });
 
-        it("is sized and typed from config: 2x t3.medium in dev, 3x m6i.large in prod", () => {
-            expect(nodeGroup(stacks.dev).inputs.instanceTypes).to.deep.equal(["t3.medium"]);
+        it("is sized and typed from config: 2x t4g.medium in dev, 3x m6i.large in prod", () => {
+            expect(nodeGroup(stacks.dev).inputs.instanceTypes).to.deep.equal(["t4g.medium"]);
             expect(nodeGroup(stacks.dev).inputs.scalingConfig).to.deep.equal({ minSize: 2, desiredSize: 2, maxSize: 3 });
             expect(nodeGroup(stacks.prod).inputs.instanceTypes).to.deep.equal(["m6i.large"]);
             expect(nodeGroup(stacks.prod).inputs.scalingConfig).to.deep.equal({ minSize: 2, desiredSize: 3, maxSize: 4 });

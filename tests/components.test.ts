@@ -121,17 +121,17 @@ describe("Components built alone", () => {
     describe("Cluster", () => {
         it("picks the ARM AMI for Graviton system nodes and exposes its name both ways", async () => {
             const b = await buildComponent(() => {
-                const cluster = minimalCluster({ systemNodes: { instanceTypes: ["m7g.large", "c7g.large"], minSize: 1, desiredSize: 1, maxSize: 2 } });
+                const cluster = minimalCluster({ systemNodes: { instanceTypes: ["m7g.large", "c7g.large"], capacityType: "SPOT", minSize: 1, desiredSize: 1, maxSize: 2 } });
                 return { built: cluster.configuredName, outputs: { name: cluster.name } };
             });
-            expect(b.one("aws:eks/nodeGroup:NodeGroup").inputs.amiType).to.equal("AL2023_ARM_64_STANDARD");
+            expect(b.one("aws:eks/nodeGroup:NodeGroup").inputs).to.include({ amiType: "AL2023_ARM_64_STANDARD", capacityType: "SPOT" });
             expect(b.built).to.equal("eks-unit");
             expect(b.outputs.name).to.equal("eks-unit");
         });
 
         it("refuses system node types of two architectures, naming them, before registering the node group", async () => {
             const error = await buildComponent(() => ({
-                built: minimalCluster({ systemNodes: { instanceTypes: ["m7i.large", "m7g.large"], minSize: 1, desiredSize: 1, maxSize: 2 } }),
+                built: minimalCluster({ systemNodes: { instanceTypes: ["m7i.large", "m7g.large"], capacityType: "ON_DEMAND", minSize: 1, desiredSize: 1, maxSize: 2 } }),
             })).then(
                 () => undefined,
                 (e: Error) => e.message,

@@ -48,7 +48,7 @@ describe("Network", () => {
     });
 
     it("sends all VPC traffic to an encrypted log group with the configured retention", () => {
-        for (const [g, days] of [[stacks.dev, 30], [stacks.prod, 365]] as const) {
+        for (const [g, days] of [[stacks.dev, 7], [stacks.prod, 365]] as const) {
             const flowLog = g.one("aws:ec2/flowLog:FlowLog");
             expect(flowLog.inputs.trafficType).to.equal("ALL");
             expect(flowLog.inputs.logDestinationType).to.equal("cloud-watch-logs");

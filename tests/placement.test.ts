@@ -51,6 +51,7 @@ describe("Placement", () => {
                 const onSystem = schedulings(g).filter((s) => !onEveryNode(s) && selects(s.nodeSelector, nodeGroup.labels));
                 expect(onSystem.map((s) => s.where)).to.have.members([
                     "karpenter", "aws-load-balancer-controller", "external-secrets.global", "metrics-server", "external-dns", "coredns", "aws-ebs-csi-driver.controller",
+                    ...(stack === "prod" ? ["velero"] : []),
                 ]);
                 for (const s of onSystem) {
                     expect(s.tolerations, s.where).to.have.length(1);

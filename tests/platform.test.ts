@@ -5,7 +5,7 @@ import { StackGraph } from "./support/harness";
 import { CrdValidator } from "./support/crd";
 import { referenceChartVersion, referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 import { isSecretValue, occurrences, reveal } from "./support/secrets";
-import { CERTIFICATE_ARN, CONFIGURED_SECRETS, devWithOptionalFeatures, prodWithoutCiWithSecrets } from "./support/variants";
+import { CERTIFICATE_ARN, CONFIGURED_SECRETS, SECRET_HOLDERS, devWithOptionalFeatures, prodWithoutCiWithSecrets } from "./support/variants";
 
 const release = (g: StackGraph, releaseName: string) => g.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === releaseName)!;
 const values = (g: StackGraph, releaseName: string) => reveal(release(g, releaseName).inputs.values);
@@ -190,7 +190,8 @@ describe("Platform", () => {
         it("lets the release namespaces go with the cluster on destroy", () => {
             for (const g of stacks.all) {
                 const namespaces = g.ofType("kubernetes:core/v1:Namespace");
-                expect(namespaces.map((n) => n.inputs.metadata.name)).to.have.members(["argocd", "monitoring", "external-secrets", "external-dns", "amazon-cloudwatch"]);
+                const velero = g.stack === "prod" ? ["velero"] : [];
+                expect(namespaces.map((n) => n.inputs.metadata.name)).to.have.members(["argocd", "monitoring", "external-secrets", "external-dns", "amazon-cloudwatch", ...velero]);
                 for (const n of namespaces) expect(n.opts.deletedWith, n.name).to.equal(`aws:eks/cluster:Cluster::eks-${g.stack}`);
             }
         });
@@ -229,13 +230,11 @@ describe("Platform", () => {
         it("never puts a configured secret into any resource input in plain text", async () => {
             const secrets = CONFIGURED_SECRETS;
             const g = await prodWithoutCiWithSecrets();
-            for (const plaintext of Object.values(secrets)) {
+            for (const [key, plaintext] of Object.entries(secrets) as [keyof typeof secrets, string][]) {
                 const found = g.resources.flatMap((r) => occurrences(r.inputs, plaintext).map((o) => ({ ...o, where: `${r.type} ${r.name}` })));
                 expect(found.filter((o) => !o.secret), plaintext).to.deep.equal([]);
-                // The Grafana Secret must hold it; nothing else may.
-                expect([...new Set(found.map((o) => o.where))], plaintext).to.deep.equal(
-                    plaintext.startsWith("grafana") ? ["kubernetes:core/v1:Secret monitoring-grafana-admin"] : [],
-                );
+                // Its own Kubernetes Secret (Grafana's admin, Alertmanager's config) must hold it; nothing else may.
+                expect([...new Set(found.map((o) => o.where))], plaintext).to.deep.equal(SECRET_HOLDERS[key]);
             }
             expect(g.outputs.argocdAdminPassword).to.equal(secrets.argocdAdminPassword);
             expect(compareSync(secrets.argocdAdminPassword, reveal(release(g, "argocd").inputs.values).configs.secret.argocdServerAdminPassword)).to.equal(true);
@@ -252,9 +251,10 @@ describe("Platform", () => {
             expect(release(stacks.dev, "kube-prometheus-stack").inputs.version).to.equal(referenceChartVersion("kube-prometheus-stack"));
         });
 
-        it("sets only values paths the charts' values.yaml have (kube-prometheus-stack: two subchart keys excepted)", () => {
-            // Keys of grafana / prometheus-node-exporter subcharts, whose values files are not in the reference.
-            const SUBCHART_KEYS = ["grafana.persistence", "prometheus-node-exporter.tolerations"];
+        it("sets only values paths the charts' values.yaml have (kube-prometheus-stack: three keys excepted)", () => {
+            // Keys of grafana / prometheus-node-exporter subcharts, whose values files are not in the reference,
+            // and one the chart documents commented out (`# configSecret:`) and reads in templates/alertmanager/alertmanager.yaml.
+            const SUBCHART_KEYS = ["alertmanager.alertmanagerSpec.configSecret", "grafana.persistence", "prometheus-node-exporter.tolerations"];
             for (const g of stacks.all) {
                 // redis-ha's own keys are checked against the subchart's values.yaml.
                 const { enabled, ...redisHa } = values(g, "argocd")["redis-ha"];

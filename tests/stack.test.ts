@@ -64,16 +64,36 @@ describe("whole stack", () => {
             keep: JSON.parse(g.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy")[0].inputs.policy).rules[1].selection.countNumber,
             mutability: g.ofType("aws:ecr/repository:Repository")[0].inputs.imageTagMutability,
         });
-        expect(summary(stacks.dev)).to.deep.equal({ cidr: "10.0.0.0/16", nat: "Single", flowLogDays: 30, protect: false, keep: 10, mutability: "IMMUTABLE_WITH_EXCLUSION" });
+        expect(summary(stacks.dev)).to.deep.equal({ cidr: "10.0.0.0/16", nat: "Single", flowLogDays: 7, protect: false, keep: 10, mutability: "IMMUTABLE_WITH_EXCLUSION" });
         expect(summary(stacks.prod)).to.deep.equal({ cidr: "10.1.0.0/16", nat: "OnePerAz", flowLogDays: 365, protect: true, keep: 50, mutability: "IMMUTABLE" });
         const shape = (g: StackGraph) => g.resources.map((r) => `${r.type}::${r.name.replace(`eks-${g.stack}`, "<cluster>")}`);
         const onlyIn = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
-        // Prod names an operator role as cluster-admin; dev relies on creator bootstrap. Nothing else differs in shape.
+        // Prod names an operator role as cluster-admin (dev relies on creator bootstrap) and backs up
+        // with Velero (backupEnabled: false in dev). Nothing else differs in shape.
         expect(onlyIn(shape(stacks.dev), shape(stacks.prod))).to.deep.equal([]);
-        expect(onlyIn(shape(stacks.prod), shape(stacks.dev))).to.deep.equal([
-            "aws:eks/accessEntry:AccessEntry::admin-platform-operators",
-            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators",
-        ]);
+        const velero = [
+            "aws:eks/addon:Addon::snapshot-controller",
+            "aws:eks/podIdentityAssociation:PodIdentityAssociation::<cluster>-velero",
+            "aws:iam/policy:Policy::<cluster>-velero-backups",
+            "aws:iam/role:Role::<cluster>-velero",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment::<cluster>-velero-backups",
+            "aws:kms/alias:Alias::<cluster>-backups",
+            "aws:kms/key:Key::<cluster>-backups",
+            ...["Bucket", "BucketLifecycleConfiguration", "BucketOwnershipControls", "BucketPolicy", "BucketPublicAccessBlock", "BucketServerSideEncryptionConfiguration", "BucketVersioning"]
+                .map((t) => `aws:s3/${t[0].toLowerCase()}${t.slice(1)}:${t}::<cluster>-backups`),
+            "eks-platform:cluster:PodIdentityRole::<cluster>-velero",
+            "eks-platform:cluster:Velero::velero",
+            "eks-platform:shared:KmsKey::<cluster>-backups",
+            "kubernetes:core/v1:Namespace::<cluster>-velero",
+            "kubernetes:helm.sh/v3:Release::<cluster>-velero",
+            "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass::<cluster>-velero-snapshot-class",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy::namespace-isolation-velero-allow-metrics-velero",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy::namespace-isolation-velero-allow-same-namespace",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy::namespace-isolation-velero-default-deny-ingress",
+        ];
+        expect(onlyIn(shape(stacks.prod), shape(stacks.dev))).to.deep.equal(
+            ["aws:eks/accessEntry:AccessEntry::admin-platform-operators", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators", ...velero].sort(),
+        );
     });
 
     it("hard-codes no account id, region or AZ name in components or stacks", () => {

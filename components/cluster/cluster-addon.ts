@@ -21,6 +21,8 @@ export interface ClusterAddonSpec {
     placement: Placement;
     /** Values key the chart reads `nodeSelector`/`tolerations` from; absent means the top level. */
     placementKey?: string;
+    /** Values key of the chart's service account (`create`, `name`); absent means `serviceAccount`. */
+    serviceAccountKey?: string;
 }
 
 export interface ClusterAddonInstall extends ClusterAddonSpec {
@@ -90,5 +92,17 @@ export function clusterAddonValues(spec: ClusterAddonSpec, values: Record<string
     const placed = spec.placementKey
         ? { ...values, [spec.placementKey]: { ...(values[spec.placementKey] as Record<string, unknown> | undefined), ...placement } }
         : { ...values, ...placement };
-    return { ...placed, serviceAccount: { ...(values.serviceAccount as Record<string, unknown> | undefined), create: true, name: spec.serviceAccount.name } };
+    const [top, ...nested] = (spec.serviceAccountKey ?? "serviceAccount").split(".");
+    const account = { create: true, name: spec.serviceAccount.name };
+    const merged = nested.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), account);
+    return { ...placed, [top]: deepMerge((values[top] as Record<string, unknown> | undefined) ?? {}, merged) };
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+        const prev = out[k];
+        out[k] = prev && v && typeof prev === "object" && typeof v === "object" && !Array.isArray(v) ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+    }
+    return out;
 }

@@ -19,6 +19,8 @@ export const MANAGED_ADDON_CONFIGURATION: Record<ManagedAddonName, Record<string
     // CoreDNS runs on the tainted system nodes, which exist before any Karpenter node.
     coredns: systemNodesConfiguration(),
     "aws-ebs-csi-driver": { controller: systemNodesConfiguration() },
+    // VolumeSnapshot CRDs and their controller, for Velero's CSI snapshots; installed by the Velero add-on.
+    "snapshot-controller": undefined,
 };
 
 /** Tolerations before nodeSelector: the JSON EKS stores keeps this order, so a reorder would show as a change. */

@@ -99,7 +99,7 @@ export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, p
             nodeRoleArn: role.arn,
             subnetIds: args.subnetIds,
             amiType: systemNodeAmiType(args.nodes.instanceTypes),
-            capacityType: "ON_DEMAND",
+            capacityType: args.nodes.capacityType,
             instanceTypes: args.nodes.instanceTypes,
             scalingConfig: { minSize: args.nodes.minSize, desiredSize: args.nodes.desiredSize, maxSize: args.nodes.maxSize },
             updateConfig: { maxUnavailable: 1 },

@@ -18,6 +18,8 @@ export interface NamespaceAccess {
 export interface SystemNodesArgs {
     /** Instance types, all of one architecture (it picks the AL2023 AMI type). Config key `systemNodeInstanceTypes`. */
     instanceTypes: string[];
+    /** `ON_DEMAND`, or `SPOT` (dev only). Config key `systemNodeCapacityType`. */
+    capacityType: "ON_DEMAND" | "SPOT";
     /** Config key `systemNodeMinSize`. */
     minSize: number;
     /** Config key `systemNodeDesiredSize`. */

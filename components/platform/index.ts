@@ -4,6 +4,7 @@ import { ScrapeTarget } from "../shared/scrape-target";
 import { ARGOCD_SCRAPE_TARGET, ArgoCd } from "./argocd";
 import { GitOpsSettings } from "./argocd/gitops";
 import { Monitoring } from "./monitoring";
+import { AlertReceivers } from "./monitoring/alerting";
 
 export { GitOpsSettings };
 
@@ -18,12 +19,16 @@ export interface ArgoCdSettings {
 
 export interface MonitoringSettings {
     prometheusRetention: string;
+    /** Config key `prometheusMemoryRequest`. */
+    prometheusMemoryRequest: string;
     prometheusVolumeSize: string;
     grafanaVolumeSize: string;
     /** Configured Grafana admin password (a secret); undefined generates one. */
     grafanaAdminPassword?: pulumi.Output<string>;
     /** Host of Grafana on the shared ALB. */
     grafanaHostname: string;
+    /** Alertmanager receivers (secret config values). */
+    alerting: AlertReceivers;
 }
 
 export interface SharedIngressSettings {
@@ -80,9 +85,11 @@ export class Platform extends pulumi.ComponentResource {
                 ...common,
                 storageClass: args.cluster.defaultStorageClass,
                 prometheusRetention: args.monitoring.prometheusRetention,
+                prometheusMemoryRequest: args.monitoring.prometheusMemoryRequest,
                 prometheusVolumeSize: args.monitoring.prometheusVolumeSize,
                 grafanaVolumeSize: args.monitoring.grafanaVolumeSize,
                 grafanaAdminPassword: args.monitoring.grafanaAdminPassword,
+                alerting: args.monitoring.alerting,
                 scrapeTargets: [...args.scrapeTargets, ARGOCD_SCRAPE_TARGET],
                 ingress: shared && { ...shared, host: args.monitoring.grafanaHostname },
             },

@@ -22,5 +22,16 @@ export function readAddonsConfig(r: ConfigReader): AddonsConfig {
             replicas,
         },
         externalSecrets: { secretPrefixes: r.get("externalSecretsPrefixes"), replicas: r.get("externalSecretsReplicas") },
+        backups: readBackups(r),
     };
+}
+
+/** Velero's settings, or undefined when backups are off. */
+function readBackups(r: ConfigReader): AddonsConfig["backups"] {
+    if (!r.get("backupEnabled")) return undefined;
+    const namespaces = r.get("gitopsEnvironments");
+    if (r.ok("gitopsEnvironments") && namespaces.length === 0) {
+        r.reject("backupEnabled", true, "the daily backup covers the gitopsEnvironments namespaces, and none are listed; list them or set backupEnabled: false");
+    }
+    return { namespaces, retentionDays: r.get("backupRetentionDays") };
 }

@@ -71,6 +71,13 @@ export const duration = (value: string): Verdict => DURATION.test(value);
 export const expiry = (value: string): Verdict => value === "Never" || DURATION.test(value);
 export const prometheusDuration = (value: string): Verdict => PROM_DURATION.test(value) && !/^0+[a-z]+$/.test(value);
 export const volumeSize = (value: string): Verdict => /^[0-9]+(Gi|Ti)$/.test(value) && Number.parseInt(value, 10) > 0;
+/** A memory request Prometheus's 2Gi limit can hold and that leaves it room to start: 256Mi to 2Gi. */
+export function prometheusMemory(value: string): Verdict {
+    const m = /^([0-9]+)(Mi|Gi)$/.exec(value);
+    if (!m) return false;
+    const mebibytes = Number(m[1]) * (m[2] === "Gi" ? 1024 : 1);
+    return mebibytes >= 256 && mebibytes <= 2048;
+}
 export const gitRef = (value: string): Verdict => /^[A-Za-z0-9._/-]{1,200}$/.test(value) && !value.includes("..");
 export const gitopsPath = (value: string): Verdict => value.includes("{env}") && !value.startsWith("/") && !value.split("/").includes("..");
 

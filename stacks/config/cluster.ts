@@ -48,6 +48,12 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
         r.reject("systemNodeInstanceTypes", instanceTypes, "mixes x86_64 and arm64 types; one node group runs one AMI");
     }
 
+    const capacityType = r.get("systemNodeCapacityType");
+    // Karpenter, CoreDNS and the LBC live on these nodes: prod does not bet them on spot interruptions.
+    if (capacityType === "spot" && isProduction(environment)) {
+        r.reject("systemNodeCapacityType", capacityType, "prod's system nodes (Karpenter, CoreDNS, the LBC) must not be reclaimed at two minutes' notice");
+    }
+
     const minSize = r.get("systemNodeMinSize");
     const desiredSize = r.get("systemNodeDesiredSize");
     const maxSize = r.get("systemNodeMaxSize");
@@ -74,6 +80,7 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
         kmsBreakGlassArn: r.get("kmsBreakGlassArn") || undefined,
         systemNodes: {
             instanceTypes,
+            capacityType: capacityType === "spot" ? "SPOT" : "ON_DEMAND",
             minSize,
             desiredSize,
             maxSize,

@@ -63,6 +63,19 @@ export const APP_KEYS = {
         default: 2,
         rule: integer(1, 5),
     },
+    backupEnabled: {
+        type: "boolean",
+        description: "Velero: back up the gitopsEnvironments namespaces daily (03:00 UTC) to an encrypted S3 bucket, with EBS volume snapshots.",
+        default: true,
+        rule: BOOLEAN,
+        crossKey: "needs gitopsEnvironments",
+    },
+    backupRetentionDays: {
+        type: "integer",
+        description: "Days a Velero backup (and a replaced version of a bucket object) is kept.",
+        default: 30,
+        rule: integer(1, 3650),
+    },
     gitopsRepoUrl: {
         type: "string",
         description: "Git repository Argo CD deploys from (HTTPS or SSH URL).",
@@ -153,6 +166,12 @@ export const APP_KEYS = {
         default: "15d",
         rule: check("a positive Prometheus duration such as 7d, 30d or 12h", checks.prometheusDuration),
     },
+    prometheusMemoryRequest: {
+        type: "string",
+        description: "Memory Prometheus requests (its limit stays 2Gi); grows with series count, so small clusters need less.",
+        default: "1Gi",
+        rule: check("a size in Mi or Gi from 256Mi to 2Gi, such as 512Mi or 1Gi", checks.prometheusMemory),
+    },
     prometheusVolumeSize: {
         type: "string",
         description: "Size of Prometheus's gp3 volume.",
@@ -164,6 +183,24 @@ export const APP_KEYS = {
         description: "Size of Grafana's gp3 volume.",
         default: "10Gi",
         rule: check("a positive size in Gi or Ti, such as 10Gi", checks.volumeSize),
+    },
+    alertSlackWebhookUrl: {
+        type: "string",
+        description: "Slack incoming-webhook URL (set with --secret) for warnings, and for criticals when no PagerDuty key is set; empty sends none.",
+        default: "",
+        rule: SECRET,
+    },
+    alertPagerDutyRoutingKey: {
+        type: "string",
+        description: "PagerDuty Events API v2 routing key (set with --secret) that critical alerts page; empty: criticals go to Slack.",
+        default: "",
+        rule: SECRET,
+    },
+    alertHeartbeatUrl: {
+        type: "string",
+        description: "Dead man's switch URL (set with --secret, e.g. a healthchecks.io ping URL) the always-firing Watchdog alert calls every minute; alert on its silence there.",
+        default: "",
+        rule: SECRET,
     },
     ciRepository: {
         type: "string",

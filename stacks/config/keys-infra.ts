@@ -132,6 +132,13 @@ export const INFRA_KEYS = {
         rule: list(check("an EC2 instance type <family>.<size> such as t3.medium or m7g.xlarge", checks.instanceType), { minItems: 1, unique: true }),
         crossKey: "all x86_64 or all arm64 (Graviton)",
     },
+    systemNodeCapacityType: {
+        type: "string",
+        description: "Capacity type of the system node group: `on-demand`, or `spot` (cheaper, interruptible; for dev).",
+        default: "on-demand",
+        rule: oneOf(["on-demand", "spot"]),
+        crossKey: "on-demand in prod",
+    },
     systemNodeMinSize: {
         type: "integer",
         description: "Minimum size of the system node group.",

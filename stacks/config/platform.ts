@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACM_ARN } from "./keys";
 import { ConfigReader } from "./reader";
 import { PlatformAppsConfig } from "./types";
+import { AlertReceivers } from "../../components/platform/monitoring/alerting";
 
 /** Reads the GitOps, Argo CD, ingress and monitoring keys and checks the rules between them. */
 export function readPlatformConfig(r: ConfigReader, region: string): PlatformAppsConfig {
@@ -42,11 +43,33 @@ export function readPlatformConfig(r: ConfigReader, region: string): PlatformApp
         argocd: { highAvailability: r.get("argocdHighAvailability"), adminPassword: secret(r.get("argocdAdminPassword")), hostname: argocdHostname },
         monitoring: {
             prometheusRetention: r.get("prometheusRetention"),
+            prometheusMemoryRequest: r.get("prometheusMemoryRequest"),
             prometheusVolumeSize: r.get("prometheusVolumeSize"),
             grafanaVolumeSize: r.get("grafanaVolumeSize"),
             grafanaAdminPassword: secret(r.get("grafanaAdminPassword")),
             grafanaHostname,
+            alerting: readAlertReceivers(r),
         },
         ingress: certificateArn ? { certificateArn, scheme: r.get("ingressScheme") as "internal" | "internet-facing" } : undefined,
     };
+}
+
+/** The Alertmanager receivers: secret values, checked for their form without echoing them. */
+function readAlertReceivers(r: ConfigReader): AlertReceivers {
+    const forms = {
+        alertSlackWebhookUrl: [/^https:\/\/\S+$/, "an https:// webhook URL"],
+        alertPagerDutyRoutingKey: [/^[A-Za-z0-9]{32}$/, "a 32-character PagerDuty Events API v2 integration (routing) key"],
+        alertHeartbeatUrl: [/^https:\/\/\S+$/, "an https:// URL"],
+    } as const;
+    const read = (key: keyof typeof forms) => {
+        const value = r.get(key);
+        if (!value) return undefined;
+        const [form, text] = forms[key];
+        if (!form.test(value)) {
+            r.note(`${r.qualified(key)}: the secret value is not ${text}`);
+            return undefined;
+        }
+        return pulumi.secret(value);
+    };
+    return { slackWebhookUrl: read("alertSlackWebhookUrl"), pagerDutyRoutingKey: read("alertPagerDutyRoutingKey"), heartbeatUrl: read("alertHeartbeatUrl") };
 }

@@ -80,6 +80,12 @@ export interface AddonsConfig {
         secretPrefixes: string[];
         replicas: number;
     };
+    /** Velero; absent when `backupEnabled` is false. */
+    backups?: {
+        /** The gitopsEnvironments namespaces. */
+        namespaces: string[];
+        retentionDays: number;
+    };
 }
 
 export interface PlatformAppsConfig {

@@ -43,6 +43,13 @@ describe("cluster config", () => {
         expect(errorFor("dev", { systemNodeInstanceTypes: ["large"] })).to.include('eks-platform:systemNodeInstanceTypes: got "large"');
         expect(errorFor("dev", { systemNodeInstanceTypes: [] })).to.include("eks-platform:systemNodeInstanceTypes: got []");
     });
+    it("refuses backups with no namespaces to back up", () => {
+        expect(errorFor("dev", { backupEnabled: "true", gitopsRepoUrl: undefined, gitopsEnvironments: "[]" })).to.include("eks-platform:backupEnabled: got true (the daily backup covers the gitopsEnvironments namespaces");
+    });
+    it("puts system nodes on spot only outside prod", () => {
+        expect(errorFor("prod", { systemNodeCapacityType: "spot" })).to.include('eks-platform:systemNodeCapacityType: got "spot" (prod\'s system nodes');
+        expect(errorFor("dev", { systemNodeCapacityType: "SPOT" })).to.include('eks-platform:systemNodeCapacityType: got "SPOT"');
+    });
     it("rejects node group sizes out of order", () => {
         // One broken ordering, one line: on the size that sits between the other two.
         const msg = errorFor("dev", { systemNodeMinSize: 3, systemNodeDesiredSize: 2, systemNodeMaxSize: 3 });

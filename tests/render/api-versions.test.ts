@@ -28,7 +28,11 @@ function servedApis(): Set<string> {
 const groupOf = (o: K8sObject) => (o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "");
 const versionOf = (o: K8sObject) => o.apiVersion.split("/").pop()!;
 /** Kubernetes' own groups: the core group, dot-less groups (apps, batch, policy…) and *.k8s.io. */
-const isBuiltIn = (o: K8sObject) => !groupOf(o).includes(".") || groupOf(o).endsWith(".k8s.io");
+/**
+ * Built in: a group the API server serves some version of, or a dotless (legacy) one. A `*.k8s.io` group
+ * the swagger lacks altogether is a CRD's (snapshot.storage.k8s.io comes from the snapshot-controller add-on).
+ */
+const isBuiltIn = (o: K8sObject, served: Set<string>) => !groupOf(o).includes(".") || [...served].some((k) => k.startsWith(`${groupOf(o)}/`));
 
 /**
  * What each object breaks on the target version: a built-in API it does not serve (removed) or serves
@@ -45,7 +49,7 @@ export function apiVersionProblems(objects: K8sObject[], served: Set<string>): s
     for (const o of objects) {
         const key = `${groupOf(o)}/${versionOf(o)}/${o.kind}`;
         const what = `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-        if (isBuiltIn(o)) {
+        if (isBuiltIn(o, served)) {
             if (!served.has(key)) problems.push(`${what}: not served by Kubernetes ${TARGET} (removed)`);
             else if (/alpha|beta/.test(versionOf(o))) problems.push(`${what}: a pre-GA API (${o.apiVersion}); use the GA version`);
         } else if (deprecatedCrdVersions.has(key)) {

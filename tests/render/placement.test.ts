@@ -9,7 +9,7 @@ import { HygieneAllowance, Placement, describeObject, disruptionProblems, hygien
 
 const PLACEMENT: Placement = { systemLabel: SYSTEM_NODE_LABEL, workloadLabel: { key: NODE_ROLE_LABEL, value: "workload" }, systemTaintKey: SYSTEM_TOLERATION.key! };
 /** Releases whose pods run on the tainted system nodes: they must work before Karpenter has launched a node. */
-const SYSTEM_RELEASES = ["karpenter", "aws-load-balancer-controller", "external-secrets", "metrics-server", "external-dns"];
+const SYSTEM_RELEASES = ["karpenter", "aws-load-balancer-controller", "external-secrets", "metrics-server", "external-dns", "velero"];
 /** The only pods allowed host access, and why. */
 const HOST_ACCESS: HygieneAllowance[] = [
     {

@@ -29,6 +29,7 @@ const PINNED_DEFAULTS: Record<string, string> = {
     "kube-prometheus-stack:grafana.admin.userKey": "names the key of the grafana-admin Secret the program writes",
     "kube-prometheus-stack:grafana.admin.passwordKey": "names the key of the grafana-admin Secret the program writes",
     "external-dns:sources": "Ingress and Service host names are what external-dns publishes; a chart default change must not drop one",
+    "velero:serviceAccount.server.create": "the Pod Identity association names this account; the chart must keep creating it",
     "argocd:crds.install": "the release owns the Argo CD CRDs",
     "argocd:crds.keep": "uninstalling must not delete every Application",
     "argocd:configs.cm.exec.enabled": "no shell into pods from the UI (security)",

@@ -29,7 +29,7 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
         adminPrincipals: ["role/eks-platform-deploy-prod"],
         namespaceAccess: [],
         bootstrapCreatorAdmin: false,
-        systemNodes: { instanceTypes: ["t3.medium"], minSize: 1, desiredSize: 1, maxSize: 2 },
+        systemNodes: { instanceTypes: ["t3.medium"], capacityType: "ON_DEMAND", minSize: 1, desiredSize: 1, maxSize: 2 },
         supportType: "STANDARD",
         zonalShift: true,
         aws: COMPONENT_TEST_AWS,

@@ -34,6 +34,7 @@ const ADDON_VERSIONS: Record<string, string> = {
     "eks-pod-identity-agent": "v1.3.9-eksbuild.3",
     coredns: "v1.12.4-eksbuild.1",
     "aws-ebs-csi-driver": "v1.52.1-eksbuild.1",
+    "snapshot-controller": "v8.3.0-eksbuild.1",
 };
 const hex = (n: number, width = 17) => n.toString(16).padStart(width, "0");
 
@@ -86,6 +87,10 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 const azs = args.inputs.numberOfAvailabilityZones ?? 3;
                 const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${hex(i + 1, 16)}`);
                 return { vpcId: `vpc-${hex(++sequence)}`, publicSubnetIds: ids("a"), privateSubnetIds: ids("b"), isolatedSubnetIds: [] };
+            }
+            case "aws:s3/bucket:Bucket": {
+                const bucket = args.inputs.bucket ?? `${args.name}-${hex(++sequence, 7)}`;
+                return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com` };
             }
             case "aws:kms/key:Key":
                 return { arn: arn("kms", `key/${args.name}`), keyId: `${args.name}-key-id` };

@@ -102,6 +102,18 @@ export interface RenderedStack {
     manifests: Manifest[];
 }
 
+const templates = new Map<string, Promise<{ yaml: string; objects: K8sObject[] }>>();
+
+/**
+ * `helm template`, parsed, once per distinct release input in a process: stacks that share a release
+ * (a shipped stack file and its fixture) render and parse it once. Callers must not mutate the objects.
+ */
+function templateOnce(args: Parameters<typeof helmTemplate>[0]): Promise<{ yaml: string; objects: K8sObject[] }> {
+    const key = JSON.stringify(args);
+    if (!templates.has(key)) templates.set(key, helmTemplate(args).then((yaml) => ({ yaml, objects: parseManifests(yaml, args.namespace, () => true) })));
+    return templates.get(key)!;
+}
+
 /** Renders every release of the stack (in parallel) and joins the program's own objects. */
 export async function renderStack(graph: StackGraph, schemas: Scopes, override?: (spec: ReleaseSpec) => ReleaseSpec): Promise<RenderedStack> {
     const version = kubeVersion(graph);
@@ -110,12 +122,11 @@ export async function renderStack(graph: StackGraph, schemas: Scopes, override?:
             const spec = override ? override(original) : original;
             const chart = resolveChart({ chart: spec.chart, version: spec.version });
             const values = chart.disableConditions.reduce((v, condition) => withPath(v, condition.split("."), false), spec.values);
-            const yaml = await helmTemplate({ ...spec, values, chartDir: chart.dir, kubeVersion: version });
-            return { ...spec, yaml, missingSubcharts: chart.missingSubcharts };
+            const { yaml, objects } = await templateOnce({ ...spec, values, chartDir: chart.dir, kubeVersion: version });
+            return { ...spec, yaml, objects, missingSubcharts: chart.missingSubcharts };
         }),
     ).then((all) =>
-        all.map((r) => {
-            const objects = parseManifests(r.yaml, r.namespace, () => true);
+        all.map(({ objects, ...r }) => {
             // Charts ship CRDs the reference may not hold; their schemas validate the custom objects too.
             for (const o of objects) if (o.kind === "CustomResourceDefinition") schemas.addCrd(o);
             return { ...r, objects };

@@ -6,7 +6,21 @@ import { ACCOUNT_ID } from "./mocks";
  * by the tests that need it (a build costs about half a second).
  */
 export const CERTIFICATE_ARN = `arn:aws:acm:us-west-2:${ACCOUNT_ID}:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
-export const CONFIGURED_SECRETS = { argocdAdminPassword: "argocd-S3cret-from-config", grafanaAdminPassword: "grafana-S3cret-from-config" };
+export const CONFIGURED_SECRETS = {
+    argocdAdminPassword: "argocd-S3cret-from-config",
+    grafanaAdminPassword: "grafana-S3cret-from-config",
+    alertSlackWebhookUrl: "https://hooks.slack.com/services/T0/B0/slackS3cretFromConfig",
+    alertPagerDutyRoutingKey: "pagerdutyS3cretFromConfig0123456",
+    alertHeartbeatUrl: "https://hc-ping.com/heartbeatS3cretFromConfig",
+};
+/** The one resource allowed to hold each configured secret (as a secret), if any. */
+export const SECRET_HOLDERS: Record<keyof typeof CONFIGURED_SECRETS, string[]> = {
+    argocdAdminPassword: [],
+    grafanaAdminPassword: ["kubernetes:core/v1:Secret monitoring-grafana-admin"],
+    alertSlackWebhookUrl: ["kubernetes:core/v1:Secret monitoring-alertmanager-config"],
+    alertPagerDutyRoutingKey: ["kubernetes:core/v1:Secret monitoring-alertmanager-config"],
+    alertHeartbeatUrl: ["kubernetes:core/v1:Secret monitoring-alertmanager-config"],
+};
 
 let devWithExtras: Promise<StackGraph> | undefined;
 let prodWithoutCi: Promise<StackGraph> | undefined;

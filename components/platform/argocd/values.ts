@@ -22,7 +22,7 @@ export function argoCdValues(a: ArgoCdValuesArgs) {
     const ha = a.highAvailability;
     const replicas = ha ? 2 : 1;
     const pdb = { enabled: ha, minAvailable: 1 };
-    const resources = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { memory } });
+    const resources = (cpu: string, memory: string, memoryLimit = memory) => ({ requests: { cpu, memory }, limits: { memory: memoryLimit } });
     return {
         crds: { install: true, keep: true },
         global: {
@@ -38,9 +38,10 @@ export function argoCdValues(a: ArgoCdValuesArgs) {
             secret: { argocdServerAdminPassword: a.adminPasswordHash, argocdServerAdminPasswordMtime: a.adminPasswordSetAt },
         },
         // One replica (sharding is not configured), so a PDB could only block node drains.
-        controller: { replicas: 1, pdb: { enabled: false }, resources: resources("250m", "1Gi"), metrics: { enabled: true } },
+        // A small (non-HA) install syncs few apps: it requests half, with the same ceiling.
+        controller: { replicas: 1, pdb: { enabled: false }, resources: resources("250m", ha ? "1Gi" : "512Mi", "1Gi"), metrics: { enabled: true } },
         server: { replicas, pdb, resources: resources("100m", "256Mi"), metrics: { enabled: true }, service: { type: "ClusterIP" } },
-        repoServer: { replicas, pdb, resources: resources("100m", "512Mi"), metrics: { enabled: true } },
+        repoServer: { replicas, pdb, resources: resources("100m", ha ? "512Mi" : "256Mi", "512Mi"), metrics: { enabled: true } },
         applicationSet: { replicas, pdb, resources: resources("50m", "128Mi"), metrics: { enabled: true } },
         notifications: { resources: resources("50m", "64Mi") },
         // SSO is not configured, so Dex would be an idle attack surface.

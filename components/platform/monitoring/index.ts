@@ -6,6 +6,7 @@ import { releaseNamespace } from "../../shared/namespace";
 import { CHARTS } from "../../versions";
 import { adminPassword } from "../admin-password";
 import { AlbIngressSettings, albIngress } from "../ingress";
+import { AlertReceivers, alertmanagerConfigSecret } from "./alerting";
 import { GRAFANA_ADMIN_SECRET, MonitoringValuesArgs, monitoringValues } from "./values";
 
 export const MONITORING_NAMESPACE = "monitoring";
@@ -21,6 +22,8 @@ export interface MonitoringArgs extends Omit<MonitoringValuesArgs, "storageClass
     dependsOn: pulumi.Resource[];
     /** Configured Grafana admin password (secret), or undefined to generate one. */
     grafanaAdminPassword?: pulumi.Output<string>;
+    /** Where Alertmanager sends alerts (secret URLs and keys, written only into a Secret). */
+    alerting: AlertReceivers;
     /** Shared-ALB settings for Grafana; absent means no Ingress. */
     ingress?: AlbIngressSettings & { host: string };
 }
@@ -47,6 +50,7 @@ export class Monitoring extends pulumi.ComponentResource {
             },
             { parent: this, provider },
         );
+        const alertmanagerConfig = alertmanagerConfigSecret(`${name}-alertmanager-config`, namespace.metadata.name, args.alerting, { parent: this, provider });
 
         this.release = helmRelease(
             name,
@@ -56,13 +60,14 @@ export class Monitoring extends pulumi.ComponentResource {
                 releaseName: RELEASE_NAME,
                 values: monitoringValues({
                     prometheusRetention: args.prometheusRetention,
+                    prometheusMemoryRequest: args.prometheusMemoryRequest,
                     prometheusVolumeSize: args.prometheusVolumeSize,
                     grafanaVolumeSize: args.grafanaVolumeSize,
                     storageClassName: DEFAULT_STORAGE_CLASS,
                     scrapeTargets: args.scrapeTargets,
                 }),
             },
-            { parent: this, provider, dependsOn: [adminSecret, args.storageClass, ...args.dependsOn] },
+            { parent: this, provider, dependsOn: [adminSecret, alertmanagerConfig, args.storageClass, ...args.dependsOn] },
         );
 
         if (args.ingress) {

@@ -1,10 +1,13 @@
 import { TOLERATE_EVERY_TAINT, onWorkloadNodes } from "../../shared/placement";
 import { ScrapeTarget, podMonitors } from "./scrape";
+import { ALERTMANAGER_CONFIG_SECRET } from "./alerting";
 
 export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" } as const;
 
 export interface MonitoringValuesArgs {
     prometheusRetention: string;
+    /** Memory Prometheus requests (its limit is 2Gi). */
+    prometheusMemoryRequest: string;
     prometheusVolumeSize: string;
     grafanaVolumeSize: string;
     /** The default StorageClass the volumes use. */
@@ -22,7 +25,8 @@ const volumeClaim = (storageClassName: string, size: string) => ({
 /**
  * kube-prometheus-stack values. Paths exist in the chart's values.yaml, except two keys of its
  * subcharts (whose values files are not part of the reference): `grafana.persistence` and
- * `prometheus-node-exporter.tolerations`.
+ * `prometheus-node-exporter.tolerations`; and `alertmanagerSpec.configSecret`, which values.yaml
+ * documents commented out.
  */
 export function monitoringValues(a: MonitoringValuesArgs) {
     return {
@@ -44,9 +48,17 @@ export function monitoringValues(a: MonitoringValuesArgs) {
         kubeScheduler: { enabled: false },
         kubeControllerManager: { enabled: false },
         kubeEtcd: { enabled: false },
+        // EKS's kube-proxy add-on serves metrics on 127.0.0.1:10249 only (aws/containers-roadmap#657):
+        // the monitor would never reach it and KubeProxyDown would fire forever.
+        kubeProxy: { enabled: false },
+        // Rules for what is not scraped (above) or not there (Windows nodes) could never resolve.
+        defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false, windows: false } },
         alertmanager: {
             enabled: true,
             alertmanagerSpec: {
+                // The whole configuration comes from the program's Secret (receivers' URLs and keys are secrets).
+                useExistingSecret: true,
+                configSecret: ALERTMANAGER_CONFIG_SECRET.name,
                 nodeSelector: WORKLOAD_NODES,
                 resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
                 storage: volumeClaim(a.storageClassName, "10Gi"),
@@ -65,7 +77,7 @@ export function monitoringValues(a: MonitoringValuesArgs) {
                 retention: a.prometheusRetention,
                 storageSpec: volumeClaim(a.storageClassName, a.prometheusVolumeSize),
                 nodeSelector: WORKLOAD_NODES,
-                resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                resources: { requests: { cpu: "250m", memory: a.prometheusMemoryRequest }, limits: { memory: "2Gi" } },
                 // Pick up monitors and rules from every release, not only this one.
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelectorNilUsesHelmValues: false,

@@ -1,0 +1,161 @@
+import { ASSUMED_LOG_GB_PER_MONTH, HOURS_PER_MONTH, InstancePrice, PRICES_AS_OF, SPOT_SHARE_OF_ON_DEMAND, regionPrices } from "./prices";
+
+/** CPU in cores, memory in GiB. */
+export interface Requests {
+    cpu: number;
+    memoryGiB: number;
+}
+
+/** One pod the estimate must place, with what it requests. */
+export interface PodRequest extends Requests {
+    name: string;
+    /** Replicas that must not share a node (required pod anti-affinity or a DoNotSchedule spread on hostname) share a group. */
+    spreadGroup?: string;
+}
+
+/** What a stack runs that costs money, read from its resource graph and rendered manifests. */
+export interface CostModel {
+    region: string;
+    /** Whether the cluster's Kubernetes version bills standard or extended support. */
+    eksSupport: "standard" | "extended";
+    natGateways: number;
+    /** Public IPv4 addresses: NAT gateways' Elastic IPs, internet-facing ALBs' per-AZ addresses. */
+    publicIpv4: number;
+    /** Managed node groups: the first instance type, the desired size. */
+    nodeGroups: { name: string; instanceType: string; count: number; spot: boolean; rootGiB: number }[];
+    /** Karpenter NodePools with the pods that land on their nodes. */
+    nodePools: { name: string; families: string[]; spot: boolean; rootGiB: number; pods: PodRequest[] }[];
+    /** What DaemonSets take on every node, and how many pods they are. */
+    daemonSets: Requests & { pods: number };
+    /** Persistent volumes (gp3). */
+    volumes: { name: string; sizeGiB: number }[];
+    albs: number;
+    waf: { webAcls: number; rules: number };
+    kmsKeys: number;
+}
+
+export interface CostLine {
+    item: string;
+    detail: string;
+    monthlyUsd: number;
+}
+
+export interface CostEstimate {
+    region: string;
+    lines: CostLine[];
+    assumptions: string[];
+    monthlyUsd: number;
+}
+
+/** What a node leaves to pods: EKS's kubelet reservation (AL2023 bootstrap formula), eviction threshold and the DaemonSets. */
+export function allocatable(type: InstancePrice, daemonSets: CostModel["daemonSets"]): Requests & { pods: number } {
+    const reservedCpu = 0.06 + (type.vcpu > 1 ? 0.01 : 0) + 0.005 * Math.min(2, Math.max(0, type.vcpu - 2)) + 0.0025 * Math.max(0, type.vcpu - 4);
+    const reservedMemoryGiB = (255 + 11 * type.maxPods + 100) / 1024;
+    return {
+        cpu: type.vcpu - reservedCpu - daemonSets.cpu,
+        memoryGiB: type.memoryGiB - reservedMemoryGiB - daemonSets.memoryGiB,
+        pods: type.maxPods - daemonSets.pods,
+    };
+}
+
+/** Nodes of one type the pods need, first-fit decreasing (largest memory first); undefined when a pod fits on none. */
+export function binPack(pods: readonly PodRequest[], room: Requests & { pods: number }): number | undefined {
+    if (pods.some((p) => p.cpu > room.cpu || p.memoryGiB > room.memoryGiB) || room.pods < 1) return undefined;
+    const nodes: (Requests & { pods: number; groups: Set<string> })[] = [];
+    const fits = (n: (typeof nodes)[number], pod: PodRequest) =>
+        n.cpu >= pod.cpu && n.memoryGiB >= pod.memoryGiB && n.pods >= 1 && !(pod.spreadGroup && n.groups.has(pod.spreadGroup));
+    for (const pod of [...pods].sort((a, b) => b.memoryGiB - a.memoryGiB || b.cpu - a.cpu)) {
+        let node = nodes.find((n) => fits(n, pod));
+        if (!node) nodes.push((node = { ...room, groups: new Set() }));
+        if (pod.spreadGroup) node.groups.add(pod.spreadGroup);
+        node.cpu -= pod.cpu;
+        node.memoryGiB -= pod.memoryGiB;
+        node.pods -= 1;
+    }
+    return nodes.length;
+}
+
+const monthly = (hourly: number) => hourly * HOURS_PER_MONTH;
+const cents = (usd: number) => Math.round(usd * 100) / 100;
+
+/** Monthly list-price estimate of an idle stack (no workloads, no data transfer). */
+export function estimateCost(m: CostModel): CostEstimate {
+    const p = regionPrices(m.region);
+    const lines: CostLine[] = [];
+    const add = (item: string, detail: string, usd: number) => {
+        if (usd > 0) lines.push({ item, detail, monthlyUsd: cents(usd) });
+    };
+    const nodeHourly = (type: string, spot: boolean) => {
+        const price = p.instances[type];
+        if (!price) throw new Error(`no price for instance type ${type} in ${m.region} (add it to scripts/cost/prices.ts)`);
+        return price.hourly * (spot ? SPOT_SHARE_OF_ON_DEMAND : 1);
+    };
+
+    add("EKS control plane", `${m.eksSupport} support`, monthly(p.eksClusterHour[m.eksSupport]));
+    add("NAT gateways", `${m.natGateways} × USD ${p.natGatewayHour}/h, data processing extra`, monthly(m.natGateways * p.natGatewayHour));
+    add("Public IPv4 addresses", `${m.publicIpv4} × USD ${p.publicIpv4Hour}/h`, monthly(m.publicIpv4 * p.publicIpv4Hour));
+
+    let rootGiB = 0;
+    for (const g of m.nodeGroups) {
+        add(`Node group ${g.name}`, `${g.count} × ${g.instanceType} ${g.spot ? "spot" : "on-demand"}`, monthly(g.count * nodeHourly(g.instanceType, g.spot)));
+        rootGiB += g.count * g.rootGiB;
+    }
+    for (const pool of m.nodePools) {
+        if (pool.pods.length === 0) continue;
+        const choice = cheapestPacking(pool, m, (type) => nodeHourly(type, pool.spot));
+        const requested = pool.pods.reduce((s, x) => ({ cpu: s.cpu + x.cpu, memoryGiB: s.memoryGiB + x.memoryGiB }), { cpu: 0, memoryGiB: 0 });
+        add(
+            `Karpenter NodePool ${pool.name}`,
+            `${choice.nodes} × ${choice.type} ${pool.spot ? "spot" : "on-demand"} for ${pool.pods.length} platform pods (${requested.cpu.toFixed(2)} vCPU, ${requested.memoryGiB.toFixed(1)} GiB requested)`,
+            monthly(choice.nodes * choice.hourly),
+        );
+        rootGiB += choice.nodes * pool.rootGiB;
+    }
+    add("EBS node root volumes", `${rootGiB} GiB gp3`, rootGiB * p.ebsGp3GbMonth);
+    const volumeGiB = m.volumes.reduce((s, v) => s + v.sizeGiB, 0);
+    add("EBS persistent volumes", `${volumeGiB} GiB gp3 (${m.volumes.map((v) => `${v.name} ${v.sizeGiB}`).join(", ")})`, volumeGiB * p.ebsGp3GbMonth);
+    add("Application Load Balancers", `${m.albs} × (USD ${p.albHour}/h + 1 LCU)`, monthly(m.albs * (p.albHour + p.albLcuHour)));
+    add("WAF", `${m.waf.webAcls} web ACLs, ${m.waf.rules} rules, requests extra`, m.waf.webAcls * p.wafWebAclMonth + m.waf.rules * p.wafRuleMonth);
+    add("KMS keys", `${m.kmsKeys} customer-managed keys`, m.kmsKeys * p.kmsKeyMonth);
+    add("CloudWatch Logs ingestion", `assumed ${ASSUMED_LOG_GB_PER_MONTH} GB/month (control-plane and flow logs)`, ASSUMED_LOG_GB_PER_MONTH * p.cloudwatchLogsIngestGb);
+
+    return {
+        region: m.region,
+        lines,
+        assumptions: [
+            `list prices of ${m.region} as of ${PRICES_AS_OF}, ${HOURS_PER_MONTH} hours a month`,
+            `spot at ${Math.round(SPOT_SHARE_OF_ON_DEMAND * 100)} % of on-demand`,
+            `CloudWatch Logs: ${ASSUMED_LOG_GB_PER_MONTH} GB ingested a month; storage, data transfer, NAT data processing, S3 and snapshots not included`,
+            "Karpenter nodes only for the platform's own pods (your workloads add to them)",
+        ],
+        monthlyUsd: cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)),
+    };
+}
+
+/** The instance type of the pool's families whose nodes hold the pods for the least money. */
+function cheapestPacking(pool: CostModel["nodePools"][number], m: CostModel, hourly: (type: string) => number): { type: string; nodes: number; hourly: number } {
+    const candidates: { type: string; nodes: number; hourly: number }[] = [];
+    for (const [type, price] of Object.entries(regionPrices(m.region).instances)) {
+        if (!pool.families.includes(type.split(".")[0])) continue;
+        const nodes = binPack(pool.pods, allocatable(price, m.daemonSets));
+        if (nodes !== undefined) candidates.push({ type, nodes, hourly: hourly(type) });
+    }
+    if (candidates.length === 0) {
+        throw new Error(`NodePool ${pool.name}: no priced instance type of families ${pool.families.join(", ")} in ${m.region} fits its pods (add types to scripts/cost/prices.ts)`);
+    }
+    // Cheapest in total; at equal cost, fewer nodes.
+    return candidates.sort((a, b) => a.nodes * a.hourly - b.nodes * b.hourly || a.nodes - b.nodes)[0];
+}
+
+/** The estimate as the table `npm run cost` prints. */
+export function formatEstimate(stack: string, e: CostEstimate): string {
+    const width = Math.max(...e.lines.map((l) => l.item.length));
+    const rows = e.lines.map((l) => `  ${l.item.padEnd(width)}  ${l.monthlyUsd.toFixed(2).padStart(8)}  ${l.detail}`);
+    return [
+        `${stack} (${e.region}): about USD ${Math.round(e.monthlyUsd)}/month idle`,
+        ...rows,
+        `  ${"Total".padEnd(width)}  ${e.monthlyUsd.toFixed(2).padStart(8)}`,
+        "Assumptions:",
+        ...e.assumptions.map((a) => `  - ${a}`),
+    ].join("\n");
+}

@@ -1,0 +1,68 @@
+import { expect } from "chai";
+import { CostModel, allocatable, binPack, estimateCost } from "../scripts/cost/estimate";
+import { cpuCores, gibibytes } from "../scripts/cost/from-stack";
+import { REGION_PRICES } from "../scripts/cost/prices";
+
+/** A small hand-made stack: one NAT gateway, two on-demand t3.medium system nodes, a spot NodePool, a volume, an ALB, a WAF ACL. */
+const SMALL: CostModel = {
+    region: "us-west-2",
+    eksSupport: "standard",
+    natGateways: 1,
+    publicIpv4: 1,
+    nodeGroups: [{ name: "system", instanceType: "t3.medium", count: 2, spot: false, rootGiB: 50 }],
+    nodePools: [{ name: "default", families: ["t4g"], spot: true, rootGiB: 20, pods: [{ name: "a", cpu: 0.5, memoryGiB: 1 }, { name: "b", cpu: 0.5, memoryGiB: 1 }] }],
+    daemonSets: { cpu: 0.1, memoryGiB: 0.1, pods: 3 },
+    volumes: [{ name: "data", sizeGiB: 10 }],
+    albs: 1,
+    waf: { webAcls: 1, rules: 3 },
+    kmsKeys: 2,
+};
+
+describe("cost estimate", () => {
+    it("prices a small hand-made stack line by line from the dated table", () => {
+        const e = estimateCost(SMALL);
+        const line = (item: string) => e.lines.find((l) => l.item.startsWith(item))!.monthlyUsd;
+        expect(line("EKS control plane")).to.equal(73); // 0.10 × 730
+        expect(line("NAT gateways")).to.equal(32.85); // 0.045 × 730
+        expect(line("Public IPv4")).to.equal(3.65);
+        expect(line("Node group system")).to.equal(60.74); // 2 × 0.0416 × 730
+        // 2 GiB of pods fit one t4g.medium (4 GiB less kubelet reserve and DaemonSets): 0.0336 × 0.35 × 730.
+        expect(line("Karpenter NodePool default")).to.equal(8.58);
+        expect(e.lines.find((l) => l.item.startsWith("Karpenter"))!.detail).to.include("1 × t4g.medium spot");
+        expect(line("EBS node root volumes")).to.equal(9.6); // (2 × 50 + 20) GiB × 0.08
+        expect(line("EBS persistent volumes")).to.equal(0.8);
+        expect(line("Application Load Balancers")).to.equal(22.27); // (0.0225 + 0.008) × 730
+        expect(line("WAF")).to.equal(8);
+        expect(line("KMS keys")).to.equal(2);
+        expect(line("CloudWatch Logs")).to.equal(2.5);
+        expect(e.monthlyUsd).to.equal(Math.round(e.lines.reduce((s, l) => s + l.monthlyUsd, 0) * 100) / 100);
+        expect(e.assumptions.join("\n")).to.include("as of 2026-").and.include("spot at 35 %");
+    });
+
+    it("bills extended support six times standard and picks a bigger node when pods do not fit a small one", () => {
+        expect(estimateCost({ ...SMALL, eksSupport: "extended" }).lines[0].monthlyUsd).to.equal(438);
+        const big = estimateCost({ ...SMALL, nodePools: [{ ...SMALL.nodePools[0], pods: [{ name: "prometheus", cpu: 0.5, memoryGiB: 6 }] }] });
+        expect(big.lines.find((l) => l.item.startsWith("Karpenter"))!.detail).to.include("1 × t4g.large spot");
+    });
+
+    it("packs first-fit decreasing within allocatable room, and never two replicas of a spread group on one node", () => {
+        const room = allocatable(REGION_PRICES["us-west-2"].instances["t4g.medium"], { cpu: 0, memoryGiB: 0, pods: 0 });
+        expect(room.cpu).to.be.closeTo(1.93, 0.001);
+        expect(room.memoryGiB).to.be.closeTo(4 - (255 + 11 * 17 + 100) / 1024, 1e-9);
+        const pod = (name: string, memoryGiB: number, spreadGroup?: string) => ({ name, cpu: 0.1, memoryGiB, spreadGroup });
+        expect(binPack([pod("a", 1.5), pod("b", 1.5), pod("c", 1)], room)).to.equal(2);
+        expect(binPack([pod("r", 0.1, "redis"), pod("r", 0.1, "redis"), pod("r", 0.1, "redis")], room)).to.equal(3);
+        expect(binPack([pod("huge", 5)], room)).to.equal(undefined);
+    });
+
+    it("refuses a region without prices, and a NodePool whose families have none, naming what exists", () => {
+        expect(() => estimateCost({ ...SMALL, region: "ap-south-2" })).to.throw("no price table for ap-south-2; prices exist for us-east-1, us-west-2, eu-west-1");
+        expect(() => estimateCost({ ...SMALL, nodePools: [{ ...SMALL.nodePools[0], families: ["x2idn"] }] })).to.throw("NodePool default: no priced instance type of families x2idn");
+    });
+
+    it("reads Kubernetes quantities", () => {
+        expect([cpuCores("250m"), cpuCores("2"), cpuCores(0.5), cpuCores(undefined)]).to.deep.equal([0.25, 2, 0.5, 0]);
+        expect([gibibytes("512Mi"), gibibytes("2Gi"), gibibytes("1G")]).to.deep.equal([0.5, 2, 1e9 / 2 ** 30]);
+        expect(() => gibibytes("lots")).to.throw("not a byte quantity: lots");
+    });
+});

@@ -1,0 +1,88 @@
+import * as fs from "fs";
+import * as path from "path";
+import { expect } from "chai";
+import { costModel } from "../../scripts/cost/from-stack";
+import { CostEstimate, estimateCost } from "../../scripts/cost/estimate";
+import { stackGraph } from "../support/harness";
+import { projectRoot } from "../support/paths";
+import { requireReference } from "../support/reference";
+import { ReleaseSpec, releaseSpecs, renderStack, renderedStack, schemaValidator } from "../support/render";
+import { useStacks } from "../support/use-stacks";
+
+/** Dev's idle budget (issue 13): the estimate of the dev stack must stay at or under it. */
+const DEV_BUDGET_USD = 165;
+
+/**
+ * Image repositories whose tags the platform pins are published for linux/amd64 and linux/arm64
+ * (checked in each registry's manifest list, 2026-11). Dev runs on Graviton: a new repository
+ * must be checked and added here.
+ */
+const MULTI_ARCH_REPOSITORIES = [
+    "docker.io/busybox", "docker.io/velero/velero", "velero/velero-plugin-for-aws", "ecr-public.aws.com/docker/library/haproxy",
+    "ecr-public.aws.com/docker/library/redis", "ghcr.io/external-secrets/external-secrets", "ghcr.io/jkroepke/kube-webhook-certgen",
+    "koalaman/shellcheck", "public.ecr.aws/eks/aws-load-balancer-controller", "public.ecr.aws/karpenter/controller", "quay.io/argoproj/argocd",
+    "quay.io/prometheus-operator/prometheus-operator", "quay.io/prometheus/alertmanager", "quay.io/prometheus/prometheus", "registry.k8s.io/kubectl",
+    "registry.k8s.io/metrics-server/metrics-server", "registry.k8s.io/external-dns/external-dns", "public.ecr.aws/aws-observability/aws-for-fluent-bit",
+];
+
+function images(value: unknown, found = new Set<string>()): Set<string> {
+    if (Array.isArray(value)) value.forEach((v) => images(v, found));
+    else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) if (k === "image" && typeof v === "string") found.add(v); else images(v, found);
+    }
+    return found;
+}
+
+/** A release spec without the values that differ between two builds of one stack file. */
+const buildInvariant = (spec: ReleaseSpec) =>
+    JSON.stringify(spec, (key, value) => (key === "vpcId" || key === "argocdServerAdminPasswordMtime" ? "<per build>" : value));
+
+const line = (e: CostEstimate, item: string) => e.lines.find((l) => l.item.startsWith(item));
+
+describe("npm run cost", function () {
+    this.timeout(120_000);
+    const stacks = useStacks();
+    before(function () {
+        requireReference(this);
+    });
+
+    it("estimates the dev fixture from its graph and rendered pods: Graviton spot nodes, one small Karpenter node, within budget", async () => {
+        const e = estimateCost(costModel(stacks.dev, await renderedStack(stacks.dev)));
+        expect(line(e, "EKS control plane")!.detail).to.equal("standard support");
+        expect(line(e, "NAT gateways")!.detail).to.match(/^1 × /);
+        expect(line(e, "Node group")!.detail).to.equal("2 × t4g.medium spot");
+        expect(line(e, "Karpenter NodePool default")!.detail).to.match(/^1 × t4g\.medium spot for \d+ platform pods/);
+        expect(line(e, "Application Load Balancers")).to.equal(undefined);
+        expect(e.monthlyUsd).to.be.at.most(DEV_BUDGET_USD);
+    });
+
+    it("runs dev on Graviton only with images published for arm64", async () => {
+        const rendered = await renderedStack(stacks.dev);
+        const repositories = [...images(rendered.manifests.map((m) => m.object))].map((i) => i.replace(/@sha256:.*$/, "").replace(/:[^:/]+$/, ""));
+        expect([...new Set(repositories)].filter((r) => !MULTI_ARCH_REPOSITORIES.includes(r))).to.deep.equal([]);
+        expect(stacks.dev.one("aws:eks/nodeGroup:NodeGroup").inputs.amiType).to.equal("AL2023_ARM_64_STANDARD");
+    });
+
+    it("keeps prod on-demand system nodes, three NAT gateways, and a node per replica of what must spread", async () => {
+        const e = estimateCost(costModel(stacks.prod, await renderedStack(stacks.prod)));
+        expect(line(e, "NAT gateways")!.detail).to.match(/^3 × /);
+        expect(line(e, "Node group")!.detail).to.match(/^3 × m6i\.large on-demand$/);
+        // redis-ha's three replicas refuse to share a node.
+        expect(line(e, "Karpenter NodePool default")!.detail).to.match(/^3 × /);
+    });
+
+    it("states in the README the dev and prod totals it computes for the shipped stack files", async () => {
+        const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+        const schemas = schemaValidator();
+        for (const stack of ["dev", "prod"]) {
+            const graph = await stackGraph(stack, projectRoot);
+            // A release whose values differ from the fixture's only by what differs between any two builds
+            // (mock resource ids, the password timestamp) renders the same pods: reuse the fixture's render.
+            const fixture = releaseSpecs(await stackGraph(stack));
+            const same = (spec: ReleaseSpec) => fixture.find((f) => buildInvariant(f) === buildInvariant(spec)) ?? spec;
+            const total = Math.round(estimateCost(costModel(graph, await renderStack(graph, schemas, same))).monthlyUsd);
+            const stated = new RegExp(`\\b${stack} (?:runs )?at about USD (\\d+)/month`).exec(readme)?.[1];
+            expect(Number(stated), `README: "${stack} … at about USD N/month" (run \`npm run cost -- ${stack}\` and update it)`).to.equal(total);
+        }
+    });
+});
