@@ -20,4 +20,6 @@ export = runProgram().then((o) => ({
     grafanaAdminPassword: o.grafanaAdminPassword,
     ciDeployRoleArn: o.ciDeployRoleArn ?? null,
     ciPreviewRoleArn: o.ciPreviewRoleArn ?? null,
+    ciImagePushRoleArns: o.ciImagePushRoleArns ?? {},
+    ciImagePullRoleArns: o.ciImagePullRoleArns ?? {},
 }));

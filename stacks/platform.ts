@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CiAccess } from "../components/ci-access";
+import { boundaryArnFor, permissionsBoundaryTransformation } from "../components/ci-access/boundary";
 import { Cluster } from "../components/cluster";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
 import { ExternalSecrets } from "../components/cluster/external-secrets";
@@ -34,6 +35,10 @@ export interface PlatformOutputs {
     grafanaAdminPassword: pulumi.Output<string>;
     ciDeployRoleArn?: pulumi.Output<string>;
     ciPreviewRoleArn?: pulumi.Output<string>;
+    /** Image-push role ARN per application repository (`ciApplications`): AWS_ECR_PUSH_ROLE_ARN_<ENV> of the service template. */
+    ciImagePushRoleArns?: pulumi.Output<Record<string, string>>;
+    /** Image-pull (promotion) role ARN per application repository: AWS_ECR_PULL_ROLE_ARN_<ENV> of the service template. */
+    ciImagePullRoleArns?: pulumi.Output<Record<string, string>>;
 }
 
 /** What a cluster add-on is built from. */
@@ -84,9 +89,13 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     const provider = account.provider;
     const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
     const ctx = awsContext(cfg.region, provider);
+    // With CI access, every role the platform creates carries CI's permissions boundary: the deploy role may create no other.
+    const bounded: pulumi.ComponentResourceOptions = cfg.ci
+        ? { ...opts, transformations: [permissionsBoundaryTransformation(boundaryArnFor(ctx, cfg.environment))] }
+        : opts;
     new PolicyWaivers("policy-waivers", cfg.waivers);
 
-    const logs = logsKey("logs", { clusterName: cfg.clusterName, aws: ctx, protect: cfg.protect }, opts);
+    const logs = logsKey("logs", { clusterName: cfg.clusterName, aws: ctx, protect: cfg.protect }, bounded);
 
     const network = new Network(
         "network",
@@ -100,7 +109,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             aws: ctx,
             protect: cfg.protect,
         },
-        opts,
+        bounded,
     );
 
     const registry = new Registry(
@@ -112,7 +121,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             mutableTagFilters: cfg.registry.mutableTagFilters,
             protect: cfg.protect,
         },
-        opts,
+        bounded,
     );
 
     // Keyless CI: GitHub OIDC roles; deploy is a cluster-admin, preview may only read (no Secrets).
@@ -120,7 +129,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         cfg.ci &&
         new CiAccess(
             "ci-access",
-            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, aws: ctx },
+            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, clusterName: cfg.clusterName, aws: ctx },
             opts,
         );
 
@@ -145,7 +154,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             aws: ctx,
             protect: cfg.protect,
         },
-        opts,
+        bounded,
     );
 
     // Without this role a fresh account's first spot launch fails (ServiceLinkedRoleCreationNotPermitted).
@@ -168,12 +177,14 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             monitoring: cfg.platform.monitoring,
             ingress: cfg.platform.ingress,
         },
-        opts,
+        bounded,
     );
 
     return {
         ciDeployRoleArn: ci?.deployRoleArn,
         ciPreviewRoleArn: ci?.previewRoleArn,
+        ciImagePushRoleArns: ci?.imagePushRoleArns,
+        ciImagePullRoleArns: ci?.imagePullRoleArns,
         argocdUrl: platform.argocd.url,
         grafanaUrl: platform.monitoring.grafanaUrl,
         argocdAdminPassword: platform.argocd.adminPassword,

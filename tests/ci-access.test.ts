@@ -1,30 +1,65 @@
 import { expect } from "chai";
 import { CiAccessArgs } from "../components/ci-access";
 import { CiAccessBuild, GITHUB_PROVIDER_ARN, GithubClaims, buildCiAccess, githubTokenMayAssume } from "./support/ci-access-harness";
+import { evaluate, globMatch, tagContext } from "./support/ci-access-iam-eval";
 import { credentialJobs, presentedSubjects, resolvedWorkflow, stepsOf } from "./support/ci-access-workflows";
+import { fixturesDir, stackFileConfig } from "./support/stack-files";
+import { useStacks } from "./support/use-stacks";
+import { previewLegs } from "./support/stacks";
+import { StackGraph } from "./support/harness";
 import { ACCOUNT_ID } from "./support/mocks";
 import { PROJECT } from "./support/stack-files";
 
 const REPO = "acme-corp/eks-platform";
+const REPO_ID = "691237045";
+const STATE = "acme-pulumi-state/eks-platform";
+const APP = { repository: "acme-corp/shop", repositoryId: "803412557", ecrRepository: "shop" };
 const JENKINS_AGENT = `arn:aws:iam::${ACCOUNT_ID}:role/jenkins-agent`;
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const AUD = "sts.amazonaws.com";
 
 /** The settings proposed for the stacks: dev deploys from main, prod from the reviewed environment. */
-const DEV: Omit<CiAccessArgs, "aws"> = { repository: REPO, environment: "dev", deployBranches: ["main"], deployEnvironments: [] };
+const DEV: Omit<CiAccessArgs, "aws"> = {
+    repository: REPO,
+    repositoryId: REPO_ID,
+    stateLocation: STATE,
+    secretPrefixes: ["dev"],
+    environment: "dev",
+    clusterName: "eks-dev",
+    deployBranches: ["main"],
+    deployEnvironments: [],
+    applications: [APP],
+};
 const PROD: Omit<CiAccessArgs, "aws"> = {
     repository: REPO,
+    repositoryId: REPO_ID,
+    stateLocation: STATE,
+    secretPrefixes: ["production"],
+    previewEnvironment: "preview-production",
     environment: "prod",
+    clusterName: "eks-prod",
     deployBranches: [],
     deployEnvironments: ["production"],
     oidcProviderArn: GITHUB_PROVIDER_ARN,
     trustedRoleArns: [JENKINS_AGENT],
 };
 
+const stackFileValue = (stack: string, key: string): unknown => stackFileConfig(stack, fixturesDir)[`${PROJECT}:${key}`];
+/** A matrix job as one leg runs it: every `${{ matrix.<key> }}` replaced by the leg's value. */
+const withMatrix = (job: any, leg: Record<string, string>): any =>
+    JSON.parse(JSON.stringify(job).replace(/\$\{\{ matrix\.(\w+) \}\}/g, (_, k: string) => leg[k] ?? ""));
 const trustOf = (b: CiAccessBuild, suffix: string) => JSON.parse(b.one(ROLE, suffix).inputs.assumeRolePolicy);
 const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
-const token = (sub: string, aud = AUD): GithubClaims => ({ aud, sub });
+const DEPLOY_WORKFLOW_REF = `${REPO}/.github/workflows/pulumi-up.yml@refs/heads/main`;
+/** A token of this repository; deploy jobs run pulumi-up.yml on main. */
+const token = (sub: string, aud = AUD, extra: Partial<GithubClaims> = {}): GithubClaims => ({
+    aud,
+    sub,
+    repository_id: REPO_ID,
+    job_workflow_ref: DEPLOY_WORKFLOW_REF,
+    ...extra,
+});
 const attachedTo = (b: CiAccessBuild, suffix: string) =>
     b.ofType(ATTACHMENT).filter((a) => a.name.startsWith(`ci-${suffix}-`)).map((a) => String(a.inputs.policyArn));
 
@@ -74,37 +109,58 @@ describe("CiAccess", () => {
         expect(may(`repo:${REPO}:environment:staging`)).to.equal(false);
     });
 
-    it("gives pull requests only the preview role, and it can only read", () => {
-        for (const b of [dev, prod]) {
+    it("gives pull requests only the preview role; prod's only to jobs of the reviewed preview environment", () => {
+        for (const [b, previewSubject] of [[dev, `repo:${REPO}:pull_request`], [prod, `repo:${REPO}:environment:preview-production`]] as const) {
             const may = (sub: string) => githubTokenMayAssume(trustOf(b, "preview"), GITHUB_PROVIDER_ARN, token(sub));
-            expect(may(`repo:${REPO}:pull_request`)).to.equal(true);
-            expect(may(`repo:${REPO}:ref:refs/heads/main`)).to.equal(false);
-            expect(may(`repo:${REPO}:environment:production`)).to.equal(false);
-            expect(attachedTo(b, "preview")).to.deep.equal(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+            const others = [`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:environment:production`, `repo:${REPO}:environment:preview-production`];
+            for (const sub of others) expect(may(sub), sub).to.equal(sub === previewSubject);
+            expect(attachedTo(b, "preview"), "no managed policy (ReadOnlyAccess reads every bucket)").to.deep.equal([]);
         }
     });
 
-    it("trusts the workflows' own jobs: each job's token opens exactly the roles its workflow assumes", () => {
+    it("pins every GitHub trust to the repository's id, and the deploy trust to pulumi-up.yml on main", () => {
+        const deploy = (b: CiAccessBuild, sub: string, extra: Partial<GithubClaims>) => githubTokenMayAssume(trustOf(b, "deploy"), GITHUB_PROVIDER_ARN, token(sub, AUD, extra));
+        const main = `repo:${REPO}:ref:refs/heads/main`;
+        expect(deploy(dev, main, {})).to.equal(true);
+        expect(deploy(dev, main, { repository_id: "1" }), "a repository recreated under the same name").to.equal(false);
+        expect(deploy(dev, main, { repository_id: undefined })).to.equal(false);
+        expect(deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/preview.yml@refs/heads/main` }), "another workflow on main").to.equal(false);
+        expect(deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/pulumi-up.yml@refs/heads/feature` })).to.equal(false);
+        expect(deploy(prod, `repo:${REPO}:environment:production`, {})).to.equal(true);
+        expect(deploy(prod, `repo:${REPO}:environment:production`, { job_workflow_ref: `${REPO}/.github/workflows/evil.yml@refs/heads/main` })).to.equal(false);
+        for (const b of [dev, prod]) {
+            for (const role of b.ofType(ROLE)) {
+                const github = JSON.parse(role.inputs.assumeRolePolicy).Statement.find((st: any) => st.Sid === "GitHubActions");
+                expect(github.Condition.StringEquals["token.actions.githubusercontent.com:repository_id"], role.name).to.be.a("string");
+            }
+        }
+    });
+
+    it("trusts the workflows' own jobs: each job's token (each preview leg's) opens exactly the roles it assumes", () => {
         const builds = { dev, prod };
-        // One pull_request subject serves both preview jobs of the matrix, so it opens both read-only roles.
-        const opens: Record<string, string[]> = {
-            "deploy-dev.yml": ["deploy dev"],
-            "deploy-prod.yml": ["deploy prod"],
-            "preview.yml": ["preview dev", "preview prod"],
+        const opens: Record<string, string[][]> = {
+            "deploy-dev.yml": [["deploy dev"]],
+            "deploy-prod.yml": [["deploy prod"]],
+            // One leg per stack: dev's as a pull_request job, prod's in the reviewed preview-production environment.
+            "preview.yml": [["preview dev"], ["preview prod"]],
         };
+        const legs = previewLegs({ PROD_RUNNER_LABEL: "prod-jit" }, fixturesDir).legs;
         for (const [file, expected] of Object.entries(opens)) {
             const w = resolvedWorkflow(file);
             const jobs = credentialJobs(w);
             expect(jobs, file).to.have.length(1);
             const [[, job]] = jobs;
-            const subjects = presentedSubjects(w, job, REPO);
-            expect(subjects, file).to.have.length(1);
-            const opened = (["deploy", "preview"] as const).flatMap((kind) =>
-                (["dev", "prod"] as const)
-                    .filter((env) => githubTokenMayAssume(trustOf(builds[env], kind), GITHUB_PROVIDER_ARN, token(subjects[0])))
-                    .map((env) => `${kind} ${env}`),
-            );
-            expect(opened, `${file} (${subjects[0]})`).to.deep.equal(expected);
+            const variants = job.strategy ? legs.map((leg) => withMatrix(job, { ...leg })) : [job];
+            const workflowRef = `${REPO}/.github/workflows/${job.calls ?? file}@${file === "preview.yml" ? "refs/pull/7/merge" : "refs/heads/main"}`;
+            const opened = variants.map((leg: any) => {
+                const subjects = presentedSubjects(w, leg, REPO);
+                expect(subjects, file).to.have.length(1);
+                const claims = token(subjects[0], AUD, { job_workflow_ref: workflowRef });
+                return (["deploy", "preview"] as const).flatMap((kind) =>
+                    (["dev", "prod"] as const).filter((env) => githubTokenMayAssume(trustOf(builds[env], kind), GITHUB_PROVIDER_ARN, claims)).map((env) => `${kind} ${env}`),
+                );
+            });
+            expect(opened, file).to.deep.equal(expected);
         }
     });
 
@@ -116,64 +172,50 @@ describe("CiAccess", () => {
         }
     });
 
-    it("gives the deploy role PowerUserAccess plus its own scoped IAM policy, never administrator rights", () => {
+    it("gives the deploy role only its own two policies (IAM, services): no PowerUserAccess, no AWS-managed policy", () => {
         for (const b of [dev, prod]) {
             const policies = attachedTo(b, "deploy");
-            expect(policies).to.have.length(2);
-            expect(policies).to.include("arn:aws:iam::aws:policy/PowerUserAccess");
-            expect(policies.some((p) => /AdministratorAccess|IAMFullAccess/.test(p))).to.equal(false);
-            const own = b.one("aws:iam/policy:Policy", "deploy-iam");
-            expect(own.inputs.name).to.match(/^eks-platform-deploy-(dev|prod)-iam$/);
-            expect(policies).to.include(`arn:aws:iam::${ACCOUNT_ID}:policy/${own.inputs.name}`);
+            const own = ["deploy-iam", "deploy-services"].map((suffix) => b.one("aws:iam/policy:Policy", suffix).inputs.name);
+            expect(own).to.deep.equal([`eks-platform-deploy-${b === dev ? "dev" : "prod"}-iam`, `eks-platform-deploy-${b === dev ? "dev" : "prod"}-services`]);
+            expect(policies).to.have.members(own.map((n) => `arn:aws:iam::${ACCOUNT_ID}:policy/${n}`));
+            expect(policies.filter((p) => p.includes(":iam::aws:policy/"))).to.deep.equal([]);
         }
     });
 
     it("writes no IAM statement the security checks forbid: no `*`, no whole service, no NotAction", () => {
-        const doc = JSON.parse(dev.one("aws:iam/policy:Policy").inputs.policy);
-        for (const s of list(doc.Statement)) {
-            expect(s.NotAction, s.Sid).to.equal(undefined);
-            for (const action of list(s.Action)) {
-                expect(action, s.Sid).to.not.equal("*");
-                expect(action, s.Sid).to.not.match(/^[a-z0-9-]+:\*$/);
-            }
-        }
-    });
-
-    it("allows IAM writes only on resources tagged for its own environment, and passes roles only to the platform's services", () => {
-        for (const [b, env] of [[dev, "dev"], [prod, "prod"]] as const) {
-            const doc = JSON.parse(b.one("aws:iam/policy:Policy").inputs.policy);
-            const allows = list(doc.Statement).filter((s: any) => s.Effect === "Allow");
-            for (const s of allows) {
-                const writes = list(s.Action).filter((a: string) => !/^iam:(Get|List)/.test(a));
-                if (writes.length === 0) continue;
-                expect(s.Condition, s.Sid).to.not.equal(undefined);
-                const tags = s.Condition.StringEquals ?? {};
-                if (s.Sid === "PassRolesToPlatformServices") {
-                    expect(writes).to.deep.equal(["iam:PassRole"]);
-                    expect(tags["iam:PassedToService"]).to.have.members(["eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"]);
-                } else {
-                    const prefix = s.Sid.startsWith("Create") ? "aws:RequestTag" : "aws:ResourceTag";
-                    expect(tags, s.Sid).to.deep.equal({ [`${prefix}/project`]: PROJECT, [`${prefix}/environment`]: env });
+        for (const b of [dev, prod]) {
+            const docs = [...b.ofType("aws:iam/policy:Policy"), ...b.ofType("aws:iam/rolePolicy:RolePolicy")].map((r) => [r.name, JSON.parse(r.inputs.policy)] as const);
+            expect(docs.length).to.be.at.least(4);
+            for (const [name, doc] of docs) {
+                for (const st of list(doc.Statement)) {
+                    expect(st.NotAction, `${name} ${st.Sid}`).to.equal(undefined);
+                    for (const action of list(st.Action)) expect(action, `${name} ${st.Sid}`).to.not.match(/^\*$|^[a-z0-9-]+:\*$/);
                 }
             }
         }
     });
 
-    it("denies changing the CI roles, their policies and the GitHub provider, and attaching administrator policies", () => {
-        const doc = JSON.parse(prod.one("aws:iam/policy:Policy").inputs.policy);
-        const deny = (sid: string) => list(doc.Statement).find((s: any) => s.Sid === sid && s.Effect === "Deny");
-        const self = deny("NeverChangeCiAccess");
-        expect(self.Resource).to.include.members([
-            `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-*`,
-            `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-preview-*`,
-            `arn:aws:iam::${ACCOUNT_ID}:policy/eks-platform-deploy-*`,
-            `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`,
-        ]);
-        expect(self.Action).to.include.members(["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:CreatePolicyVersion", "iam:TagRole"]);
-        const allowed = list(doc.Statement).filter((s: any) => s.Effect === "Allow").flatMap((s: any) => list(s.Action));
-        for (const write of allowed.filter((a: string) => !/^iam:(Get|List)|^iam:PassRole$/.test(a))) expect(self.Action, write).to.include(write);
-        const admin = deny("NeverGrantAdministration");
-        expect(admin.Condition.ArnEquals["iam:PolicyARN"]).to.include("arn:aws:iam::aws:policy/AdministratorAccess");
+    it("gives each application one push role: its main branch and v* tags (or its reviewed environment), its own ECR repository", () => {
+        const push = trustOf(dev, "push-shop");
+        const may = (trust: any, sub: string, extra: Partial<GithubClaims> = {}) => githubTokenMayAssume(trust, GITHUB_PROVIDER_ARN, token(sub, AUD, { repository_id: APP.repositoryId, ...extra }));
+        expect(may(push, "repo:acme-corp/shop:ref:refs/heads/main")).to.equal(true);
+        expect(may(push, "repo:acme-corp/shop:ref:refs/tags/v1.2.3")).to.equal(true);
+        expect(may(push, "repo:acme-corp/shop:ref:refs/heads/feature")).to.equal(false);
+        expect(may(push, "repo:acme-corp/shop:pull_request")).to.equal(false);
+        expect(may(push, "repo:acme-corp/shop:ref:refs/tags/release-1")).to.equal(false);
+        expect(may(push, "repo:acme-corp/shop:ref:refs/heads/main", { repository_id: REPO_ID }), "another repository's id").to.equal(false);
+        expect(dev.one(ROLE, "push-shop").inputs.name).to.equal("eks-platform-ecr-push-dev-shop");
+        expect(dev.outputs.imagePushRoleArns).to.deep.equal({ "acme-corp/shop": `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-ecr-push-dev-shop` });
+        const policy = JSON.parse(dev.one("aws:iam/rolePolicy:RolePolicy", "push-shop").inputs.policy);
+        const repo = `arn:aws:ecr:us-west-2:${ACCOUNT_ID}:repository/shop`;
+        const can = (action: string, resource: string) => evaluate([policy], { action, resource });
+        for (const action of ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchGetImage"]) {
+            expect(can(action, repo), action).to.equal("allow");
+            expect(can(action, `arn:aws:ecr:us-west-2:${ACCOUNT_ID}:repository/other`), action).to.equal("implicit");
+        }
+        expect(can("ecr:GetAuthorizationToken", "*")).to.equal("allow");
+        expect(can("ecr:DeleteRepository", repo)).to.equal("implicit");
+        expect(can("ecr:SetRepositoryPolicy", repo)).to.equal("implicit");
     });
 
     it("trusts extra principals only as named roles, with plain AssumeRole", () => {
@@ -206,5 +248,147 @@ describe("CiAccess", () => {
             }
         }
         expect(dev.outputs.previewRoleArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-preview-dev`);
+    });
+});
+
+/** The escalation paths the review found, asked of the CI roles of every fixture stack as the stack builds them. */
+describe("CiAccess in every fixture stack: no path to administrator", () => {
+    const stacks = useStacks();
+    const arnOf = (resource: string) => `arn:aws:iam::${ACCOUNT_ID}:${resource}`;
+    const ciOf = (g: StackGraph) => {
+        const env = g.stack;
+        const doc = (type: string, name: string) => JSON.parse(g.one(type, name).inputs.policy);
+        return {
+            env,
+            other: env === "dev" ? "prod" : "dev",
+            deploy: [doc("aws:iam/policy:Policy", "ci-access-deploy-iam"), doc("aws:iam/policy:Policy", "ci-access-deploy-services")],
+            boundary: doc("aws:iam/policy:Policy", "ci-access-boundary"),
+            boundaryArn: arnOf(`policy/eks-platform-deploy-${env}-boundary`),
+            preview: [doc("aws:iam/rolePolicy:RolePolicy", "ci-access-preview-read")],
+        };
+    };
+    const owned = (environment: string) => ({ project: PROJECT, environment });
+    const each = (fn: (ci: ReturnType<typeof ciOf>, g: StackGraph) => void) => {
+        expect(stacks.all.length).to.be.at.least(2);
+        for (const g of stacks.all) fn(ciOf(g), g);
+    };
+
+    it("cannot tag another environment's (or an untagged) role, policy or instance profile as its own", () => {
+        each((ci) => {
+            for (const [action, resource] of [["iam:TagRole", "role/admin"], ["iam:TagPolicy", "policy/admin"], ["iam:TagInstanceProfile", "instance-profile/x"]]) {
+                const retag = (resourceTags: Record<string, string>) =>
+                    evaluate(ci.deploy, { action, resource: arnOf(resource), context: tagContext(resourceTags, owned(ci.env)) });
+                expect(retag(owned(ci.other)), `${ci.env}: ${action} of a ${ci.other} resource`).to.not.equal("allow");
+                expect(retag({}), `${ci.env}: ${action} of an untagged resource`).to.not.equal("allow");
+                expect(retag(owned(ci.env)), `${ci.env}: ${action} of its own resource`).to.equal("allow");
+            }
+        });
+    });
+
+    it("cannot change another environment's role's trust or policies, nor its own without the boundary", () => {
+        each((ci) => {
+            for (const action of ["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy"]) {
+                const change = (tags: Record<string, string>, boundary?: string) =>
+                    evaluate(ci.deploy, { action, resource: arnOf("role/x"), context: { ...tagContext(tags), "iam:PermissionsBoundary": boundary } });
+                expect(change(owned(ci.other), ci.boundaryArn), `${ci.env}: ${action} on a ${ci.other} role`).to.not.equal("allow");
+                expect(change(owned(ci.env)), `${ci.env}: ${action} on a role without the boundary`).to.not.equal("allow");
+                expect(change(owned(ci.env), ci.boundaryArn), `${ci.env}: ${action} on its own bounded role`).to.equal("allow");
+            }
+        });
+    });
+
+    it("creates roles only under its boundary, never removes or swaps a boundary, never strips the owner tags", () => {
+        each((ci) => {
+            const create = (boundary?: string) =>
+                evaluate(ci.deploy, { action: "iam:CreateRole", resource: arnOf("role/new"), context: { ...tagContext({}, owned(ci.env)), "iam:PermissionsBoundary": boundary } });
+            expect(create(), `${ci.env}: CreateRole without a boundary`).to.not.equal("allow");
+            expect(create(arnOf("policy/AdministratorAccess")), `${ci.env}: CreateRole with another boundary`).to.equal("deny");
+            expect(create(ci.boundaryArn), `${ci.env}: CreateRole with the boundary`).to.equal("allow");
+            const own = tagContext(owned(ci.env));
+            expect(evaluate(ci.deploy, { action: "iam:DeleteRolePermissionsBoundary", resource: arnOf("role/x"), context: own })).to.equal("deny");
+            expect(evaluate(ci.deploy, { action: "iam:PutRolePermissionsBoundary", resource: arnOf("role/x"), context: { ...own, "iam:PermissionsBoundary": arnOf("policy/other") } })).to.equal("deny");
+            expect(evaluate(ci.deploy, { action: "iam:UntagRole", resource: arnOf("role/x"), context: { ...own, "aws:TagKeys": ["environment"] } })).to.equal("deny");
+            expect(evaluate(ci.deploy, { action: "iam:CreatePolicy", resource: arnOf("policy/p"), context: tagContext({}, owned(ci.other)) })).to.not.equal("allow");
+        });
+    });
+
+    it("passes only its environment's roles, only to the platform's services", () => {
+        each((ci) => {
+            const pass = (tags: Record<string, string>, service: string) =>
+                evaluate(ci.deploy, { action: "iam:PassRole", resource: arnOf("role/any"), context: { ...tagContext(tags), "iam:PassedToService": service } });
+            expect(pass({}, "eks.amazonaws.com"), "an arbitrary role").to.not.equal("allow");
+            expect(pass(owned(ci.other), "eks.amazonaws.com"), "another environment's role").to.not.equal("allow");
+            expect(pass(owned(ci.env), "lambda.amazonaws.com"), "to another service").to.not.equal("allow");
+            expect(pass(owned(ci.env), "eks.amazonaws.com")).to.equal("allow");
+        });
+    });
+
+    it("never touches CI's own roles, policies, boundary or provider, nor attaches administrator policies", () => {
+        each((ci) => {
+            const bounded = { ...tagContext(owned(ci.env)), "iam:PermissionsBoundary": ci.boundaryArn };
+            for (const resource of [`role/eks-platform-deploy-${ci.env}`, `role/eks-platform-preview-${ci.env}`, `role/eks-platform-ecr-push-${ci.env}-myapp`]) {
+                for (const action of ["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:TagRole"]) {
+                    expect(evaluate(ci.deploy, { action, resource: arnOf(resource), context: bounded }), `${action} ${resource}`).to.equal("deny");
+                }
+            }
+            for (const action of ["iam:CreatePolicyVersion", "iam:TagPolicy"]) {
+                expect(evaluate(ci.deploy, { action, resource: ci.boundaryArn, context: tagContext(owned(ci.env), owned(ci.env)) }), action).to.equal("deny");
+            }
+            const attach = { ...bounded, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" };
+            expect(evaluate(ci.deploy, { action: "iam:AttachRolePolicy", resource: arnOf("role/x"), context: attach })).to.equal("deny");
+        });
+    });
+
+    it("can neither delete nor disable a KMS key, and changes key policies only of its own environment's keys", () => {
+        each((ci) => {
+            const key = `arn:aws:kms:us-west-2:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+            const ask = (action: string, tags: Record<string, string>) => evaluate(ci.deploy, { action, resource: key, context: tagContext(tags) });
+            for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey"]) expect(ask(action, owned(ci.env)), action).to.equal("deny");
+            expect(ask("kms:PutKeyPolicy", owned(ci.other))).to.equal("deny");
+            expect(ask("kms:PutKeyPolicy", {})).to.equal("deny");
+            expect(ask("kms:PutKeyPolicy", owned(ci.env))).to.equal("allow");
+        });
+    });
+
+    it("reads no secret outside the environment's prefixes; the preview role reads no secret and no other bucket", () => {
+        each((ci, g) => {
+            const secret = (name: string) => `arn:aws:secretsmanager:us-west-2:${ACCOUNT_ID}:secret:${name}`;
+            expect(evaluate(ci.deploy, { action: "secretsmanager:GetSecretValue", resource: secret("other-team/db-AbCdEf") })).to.equal("deny");
+            expect(evaluate(ci.preview, { action: "secretsmanager:GetSecretValue", resource: secret("other-team/db-AbCdEf") })).to.not.equal("allow");
+            const state = String(stackFileValue(g.stack, "ciStateBucket"));
+            expect(evaluate(ci.preview, { action: "s3:GetObject", resource: `arn:aws:s3:::${state}/.pulumi/stacks/eks-platform/${g.stack}.json` })).to.equal("allow");
+            expect(evaluate(ci.preview, { action: "s3:GetObject", resource: "arn:aws:s3:::someone-elses-bucket/data.csv" })).to.not.equal("allow");
+            expect(evaluate(ci.preview, { action: "s3:PutObject", resource: `arn:aws:s3:::${state}/.pulumi/stacks/eks-platform/${g.stack}.json` })).to.not.equal("allow");
+            for (const action of ["ec2:RunInstances", "eks:DeleteCluster", "iam:CreateRole", "kms:Decrypt"]) {
+                expect(evaluate(ci.preview, { action, resource: "*" }), action).to.not.equal("allow");
+            }
+        });
+    });
+
+    it("puts the boundary on every role the platform creates, and under it no role can create or empower another", () => {
+        each((ci, g) => {
+            const platformRoles = g.ofType(ROLE).filter((r) => !String(r.inputs.name ?? "").startsWith("eks-platform-"));
+            expect(platformRoles.length, g.stack).to.be.at.least(4);
+            for (const role of platformRoles) expect(role.inputs.permissionsBoundary, role.name).to.equal(ci.boundaryArn);
+            for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:CreatePolicyVersion", "iam:CreateAccessKey", "iam:PutRolePermissionsBoundary"]) {
+                expect(evaluate([ci.boundary], { action, resource: arnOf("role/x") }), `${g.stack} boundary: ${action}`).to.not.equal("allow");
+            }
+            expect(evaluate([ci.boundary], { action: "iam:PassRole", resource: arnOf("role/x"), context: { "iam:PassedToService": "lambda.amazonaws.com" } })).to.not.equal("allow");
+            for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"]) expect(evaluate([ci.boundary], { action, resource: "*" })).to.equal("deny");
+        });
+    });
+
+    it("leaves every action the platform's roles are given inside the boundary (it constrains, it does not break them)", () => {
+        each((ci, g) => {
+            const boundaryAllows = list(ci.boundary.Statement).filter((s: any) => s.Effect === "Allow").flatMap((s: any) => list(s.Action)) as string[];
+            const inside = (action: string) => boundaryAllows.some((pattern) => globMatch(pattern, action, true));
+            const roles = new Set(g.ofType(ROLE).filter((r) => r.inputs.permissionsBoundary).map((r) => r.name));
+            const docs = g.ofType("aws:iam/rolePolicy:RolePolicy").map((r) => ({ where: r.name, doc: JSON.parse(r.inputs.policy) }));
+            expect(roles.size).to.be.at.least(4);
+            const outside = docs.flatMap(({ where, doc }) =>
+                list(doc.Statement).filter((s: any) => s.Effect === "Allow").flatMap((s: any) => list(s.Action)).filter((a: string) => !inside(a)).map((a: string) => `${where}: ${a}`),
+            );
+            expect(outside.filter((o) => !o.startsWith("ci-access-")), g.stack).to.deep.equal([]);
+        });
     });
 });

@@ -68,8 +68,12 @@ describe("whole stack", () => {
         expect(summary(stacks.prod)).to.deep.equal({ cidr: "10.1.0.0/16", nat: "OnePerAz", flowLogDays: 365, protect: true, keep: 50, mutability: "IMMUTABLE" });
         const shape = (g: StackGraph) => g.resources.map((r) => `${r.type}::${r.name.replace(`eks-${g.stack}`, "<cluster>")}`);
         const onlyIn = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
-        // Prod names an operator role as cluster-admin; dev relies on creator bootstrap. Nothing else differs in shape.
-        expect(onlyIn(shape(stacks.dev), shape(stacks.prod))).to.deep.equal([]);
+        // Prod names an operator role as cluster-admin; dev relies on creator bootstrap; dev's ECR lets the
+        // application's promotion job pull (ciApplicationPullEnvironment). Nothing else differs in shape.
+        expect(onlyIn(shape(stacks.dev), shape(stacks.prod))).to.deep.equal([
+            "aws:iam/role:Role::ci-access-pull-myapp",
+            "aws:iam/rolePolicy:RolePolicy::ci-access-pull-myapp",
+        ]);
         expect(onlyIn(shape(stacks.prod), shape(stacks.dev))).to.deep.equal([
             "aws:eks/accessEntry:AccessEntry::admin-platform-operators",
             "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators",

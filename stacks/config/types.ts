@@ -88,4 +88,4 @@ export interface PlatformAppsConfig {
 }
 
 /** CiAccess arguments that come from config (the rest are the stack's environment and account). */
-export type CiConfig = Omit<CiAccessArgs, "environment" | "aws">;
+export type CiConfig = Omit<CiAccessArgs, "environment" | "aws" | "clusterName">;
