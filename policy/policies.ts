@@ -9,6 +9,7 @@ import { helmChecks } from "./helm";
 import { iamChecks } from "./iam";
 import { karpenterControllerScoping, karpenterNodeClass } from "./karpenter";
 import { kmsChecks } from "./kms";
+import { ciAccessChecks } from "./ci-access";
 import { logChecks } from "./logs";
 import { nodeGroupChecks } from "./node-groups";
 import { nodeRoleChecks } from "./node-roles";
@@ -26,6 +27,7 @@ export const securityChecks: SecurityCheck[] = [
     ...launchTemplateChecks,
     karpenterNodeClass,
     ...iamChecks,
+    ...ciAccessChecks,
     karpenterControllerScoping,
     ...externalSecretsChecks,
     ...kmsChecks,

@@ -11,6 +11,7 @@ import { securityGroupsCases } from "./security-groups";
 import { logsCases } from "./logs";
 import { tagsCases } from "./tags";
 import { helmCases } from "./helm";
+import { ciAccessCases } from "./ci-access";
 import { FixtureCase } from "../../support/policy-builders";
 
 /** Every hand-built case, by area (the areas mirror policy/). */
@@ -28,4 +29,5 @@ export const CASES_BY_AREA: Record<string, FixtureCase[]> = {
     "logs": logsCases,
     "tags": tagsCases,
     "helm": helmCases,
+    "ci-access": ciAccessCases,
 };
