@@ -7,6 +7,7 @@
 //   node .github/scripts/stacks.js --key dev DEV                                              (one stack's key)
 //   node .github/scripts/stacks.js --preview  {"include":[{"stack","key","environment","runner"},...]} (preview legs)
 //   node .github/scripts/stacks.js --skipped  one ::notice:: line per stack whose preview leg is skipped
+//   node .github/scripts/stacks.js --preview-environment prod   the stack's ciPreviewEnvironment, or "" (Jenkins)
 //
 // Preview legs (--preview, --skipped) read the repository's variables as JSON from VARS_JSON
 // (`${{ toJSON(vars) }}`): a stack whose API endpoint is private (endpointPublicAccess: false) is
@@ -81,10 +82,14 @@ if (require.main === module) {
             const { legs, skipped } = previewLegs(vars, process.env.STACKS_DIR || undefined);
             if (mode === "--preview") console.log(JSON.stringify({ include: legs }));
             else for (const s of skipped) console.log(`::notice title=preview ${s.stack} skipped::${s.reason}`);
+        } else if (mode === "--preview-environment" && names.includes(process.argv[3])) {
+            const dir = process.env.STACKS_DIR || path.join(__dirname, "..", "..");
+            const config = require("yaml").parse(fs.readFileSync(path.join(dir, `Pulumi.${process.argv[3]}.yaml`), "utf8"))?.config ?? {};
+            console.log(config[`${CONFIG}ciPreviewEnvironment`] || "");
         } else if (mode === "--key" && names.includes(process.argv[3])) console.log(stackKey(process.argv[3]));
         else if (mode === "--key") throw new Error(`no stack file Pulumi.${process.argv[3]}.yaml; stacks: ${names.join(", ")}`);
         else if (mode === undefined) console.log(JSON.stringify(names));
-        else throw new Error(`usage: stacks.js [--lines | --matrix | --preview | --skipped | --key <stack>]; got ${JSON.stringify(mode)}`);
+        else throw new Error(`usage: stacks.js [--lines | --matrix | --preview | --skipped | --preview-environment <stack> | --key <stack>]; got ${JSON.stringify(mode)}`);
     } catch (err) {
         console.error(err.message);
         process.exit(1);
