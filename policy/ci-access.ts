@@ -74,21 +74,23 @@ export const ciPassRoleScoping: SecurityCheck = {
 };
 
 const GITHUB_HOST = "token.actions.githubusercontent.com";
-/** Claims a GitHub trust must pin exactly. STS exposes `repository_id`; it does not expose `repository_owner_id`. */
-const GITHUB_PINS = ["aud", "sub", "repository_id"];
+/** Claims a GitHub trust must pin exactly, and the immutable ids of which it must pin one (STS exposes both as condition keys). */
+const GITHUB_PINS = ["aud", "sub"];
+const GITHUB_IDS = ["repository_owner_id", "repository_id"];
 
 export const ciGithubTrust: SecurityCheck = {
     name: "ci-github-trust-pins",
     checks: [CHECK],
     description:
-        "A role trusting GitHub Actions' OIDC provider pins aud, sub and the repository's immutable repository_id (a restricting condition on each of token.actions.githubusercontent.com:aud/sub/repository_id), so a repository deleted and recreated under the same name, or one of another owner, gets nothing.",
+        "A role trusting GitHub Actions' OIDC provider pins aud, sub and an immutable id, repository_owner_id or repository_id (restricting conditions on token.actions.githubusercontent.com:<claim>), so an owner or repository name taken over by someone else gets nothing.",
     appliesTo: ofTypes(ROLE),
     inspect: (r) => {
         const document = parseDocument(r.props.assumeRolePolicy);
         if (!document?.ok) return [];
         return document.statements.flatMap((s, i): Issue[] => {
             if (!isAllow(s) || !principalsOf(s.Principal).federated.some((f) => f.endsWith(`oidc-provider/${GITHUB_HOST}`))) return [];
-            const missing = GITHUB_PINS.filter((claim) => !conditionTests(s).some((t) => t.key === `${GITHUB_HOST}:${claim}` && restricts(t)));
+            const pinned = (claim: string) => conditionTests(s).some((t) => t.key === `${GITHUB_HOST}:${claim}` && restricts(t));
+            const missing = [...GITHUB_PINS.filter((claim) => !pinned(claim)), ...(GITHUB_IDS.some(pinned) ? [] : [GITHUB_IDS.join(" or ")])];
             return missing.length > 0 ? [issue(`role ${r.name} trust ${statementLabel(s, i)} trusts GitHub Actions without pinning ${missing.join(", ")}`)] : [];
         });
     },

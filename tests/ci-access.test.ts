@@ -12,6 +12,7 @@ import { PROJECT } from "./support/stack-files";
 
 const REPO = "acme-corp/eks-platform";
 const REPO_ID = "691237045";
+const OWNER_ID = "148930217";
 const STATE = "acme-pulumi-state/eks-platform";
 const APP = { repository: "acme-corp/shop", repositoryId: "803412557", ecrRepository: "shop" };
 const JENKINS_AGENT = `arn:aws:iam::${ACCOUNT_ID}:role/jenkins-agent`;
@@ -23,6 +24,7 @@ const AUD = "sts.amazonaws.com";
 const DEV: Omit<CiAccessArgs, "aws"> = {
     repository: REPO,
     repositoryId: REPO_ID,
+    repositoryOwnerId: OWNER_ID,
     stateLocation: STATE,
     secretPrefixes: ["dev"],
     environment: "dev",
@@ -34,6 +36,7 @@ const DEV: Omit<CiAccessArgs, "aws"> = {
 const PROD: Omit<CiAccessArgs, "aws"> = {
     repository: REPO,
     repositoryId: REPO_ID,
+    repositoryOwnerId: OWNER_ID,
     stateLocation: STATE,
     secretPrefixes: ["production"],
     previewEnvironment: "preview-production",
@@ -57,6 +60,7 @@ const token = (sub: string, aud = AUD, extra: Partial<GithubClaims> = {}): Githu
     aud,
     sub,
     repository_id: REPO_ID,
+    repository_owner_id: OWNER_ID,
     job_workflow_ref: DEPLOY_WORKFLOW_REF,
     ...extra,
 });
@@ -118,12 +122,13 @@ describe("CiAccess", () => {
         }
     });
 
-    it("pins every GitHub trust to the repository's id, and the deploy trust to pulumi-up.yml on main", () => {
+    it("pins every GitHub trust to the repository's id (and the platform's to its owner's), and the deploy trust to pulumi-up.yml on main", () => {
         const deploy = (b: CiAccessBuild, sub: string, extra: Partial<GithubClaims>) => githubTokenMayAssume(trustOf(b, "deploy"), GITHUB_PROVIDER_ARN, token(sub, AUD, extra));
         const main = `repo:${REPO}:ref:refs/heads/main`;
         expect(deploy(dev, main, {})).to.equal(true);
         expect(deploy(dev, main, { repository_id: "1" }), "a repository recreated under the same name").to.equal(false);
         expect(deploy(dev, main, { repository_id: undefined })).to.equal(false);
+        expect(deploy(dev, main, { repository_owner_id: "1" }), "the owner name taken over by another account").to.equal(false);
         expect(deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/preview.yml@refs/heads/main` }), "another workflow on main").to.equal(false);
         expect(deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/pulumi-up.yml@refs/heads/feature` })).to.equal(false);
         expect(deploy(prod, `repo:${REPO}:environment:production`, {})).to.equal(true);
@@ -132,6 +137,7 @@ describe("CiAccess", () => {
             for (const role of b.ofType(ROLE)) {
                 const github = JSON.parse(role.inputs.assumeRolePolicy).Statement.find((st: any) => st.Sid === "GitHubActions");
                 expect(github.Condition.StringEquals["token.actions.githubusercontent.com:repository_id"], role.name).to.be.a("string");
+                if (/deploy|preview/.test(role.name)) expect(github.Condition.StringEquals["token.actions.githubusercontent.com:repository_owner_id"], role.name).to.equal(OWNER_ID);
             }
         }
     });

@@ -25,6 +25,8 @@ export const DEPLOY_WORKFLOW = ".github/workflows/pulumi-up.yml";
 /** What a GitHub token must carry besides its subject: the repository's immutable id and, optionally, the workflow file. */
 export interface GithubPins {
     repositoryId: string;
+    /** The owner's numeric id (`repository_owner_id`); pinned when given. */
+    repositoryOwnerId?: string;
     /** Allowed `job_workflow_ref` values (`owner/repo/.github/workflows/<file>@<ref>`); absent: any workflow. */
     workflowRefs?: string[];
 }
@@ -37,7 +39,8 @@ export function deployWorkflowRefs(repository: string, branches: string[], envir
 
 /**
  * Trust for GitHub Actions: only tokens minted for AWS STS, only for the listed subjects, only from the
- * repository with this id (STS exposes GitHub's `repository_id` claim as a condition key), and with
+ * repository with this id and owner id (STS exposes GitHub's `repository_id` and `repository_owner_id`
+ * claims as condition keys), and with
  * `workflowRefs` only jobs of that workflow file at those refs. Exact subjects use StringEquals; `likeSubjects`
  * (tag patterns such as `ref:refs/tags/v*`) StringLike. Optionally also named IAM roles (never an account).
  */
@@ -50,6 +53,7 @@ export function githubTrustPolicy(
 ): PolicyDocument {
     const host = GITHUB_OIDC.host;
     const equals: Record<string, unknown> = { [`${host}:aud`]: GITHUB_OIDC.audience, [`${host}:repository_id`]: pins.repositoryId };
+    if (pins.repositoryOwnerId) equals[`${host}:repository_owner_id`] = pins.repositoryOwnerId;
     if (pins.workflowRefs) equals[`${host}:job_workflow_ref`] = pins.workflowRefs;
     const condition: Record<string, Record<string, unknown>> = {};
     if (likeSubjects.length > 0) condition.StringLike = { [`${host}:sub`]: [...subjects, ...likeSubjects] };
@@ -133,6 +137,7 @@ export function ciAccessIssues(args: CheckedArgs): CiAccessProblem[] {
     for (const e of args.deployEnvironments) if (!f.githubEnvironment.pattern.test(e)) bad("deployEnvironments", e, f.githubEnvironment.form);
     for (const r of args.trustedRoleArns ?? []) if (!f.roleArn.pattern.test(r)) bad("trustedRoleArns", r, f.roleArn.form);
     if (!f.repositoryId.pattern.test(String(args.repositoryId ?? ""))) bad("repositoryId", args.repositoryId, f.repositoryId.form);
+    if (!f.ownerId.pattern.test(String(args.repositoryOwnerId ?? ""))) bad("repositoryOwnerId", args.repositoryOwnerId, f.ownerId.form);
     if (!f.stateLocation.pattern.test(args.stateLocation ?? "")) bad("stateLocation", args.stateLocation, f.stateLocation.form);
     if (args.previewEnvironment && !f.githubEnvironment.pattern.test(args.previewEnvironment)) bad("previewEnvironment", args.previewEnvironment, f.githubEnvironment.form);
     for (const a of args.applications ?? []) {

@@ -63,7 +63,7 @@ export class CiAccess extends pulumi.ComponentResource {
         );
         this.boundaryArn = boundary.arn;
 
-        const pins = { repositoryId: args.repositoryId };
+        const pins = { repositoryId: args.repositoryId, repositoryOwnerId: args.repositoryOwnerId };
         this.deployRole = new aws.iam.Role(
             `${name}-deploy`,
             {

@@ -13,9 +13,11 @@ export interface CiAccessArgs {
     /**
      * The repository's immutable numeric id (GitHub's `repository_id` claim). Every trust pins it, so a
      * deleted-and-recreated or renamed-over repository of the same name gets nothing. (STS exposes
-     * `repository_id` as a condition key; it does not expose `repository_owner_id`.)
+     * both `repository_id` and `repository_owner_id` as condition keys of AssumeRoleWithWebIdentity.)
      */
     repositoryId: string;
+    /** The repository owner's (user or organization) numeric id, GitHub's `repository_owner_id` claim; pinned beside `repositoryId`. */
+    repositoryOwnerId: string;
     /**
      * GitHub environment the pull-request preview job of this stack runs in (required reviewers). Empty:
      * the preview role trusts every same-repository pull_request job (fine for dev, never for prod).
@@ -72,6 +74,7 @@ export const CI_ACCESS_FORMS = {
     roleArn: { pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, form: "an IAM role ARN (never an account, a root or `*`)" },
     sessionSeconds: { min: 3600, max: 43200 },
     repositoryId: { pattern: /^[1-9]\d{0,19}$/, form: "the repository's numeric id (GitHub API `id`, the OIDC claim repository_id)" },
+    ownerId: { pattern: /^[1-9]\d{0,19}$/, form: "the owner's numeric id (`gh api users/<owner> --jq .id`, the OIDC claim repository_owner_id)" },
     stateLocation: { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[\w.\/-]+)?$/, form: "an S3 bucket name, optionally followed by /<prefix>" },
     // `owner/name#id=ecr repository`: the id pins the repository, the ECR name must be one of ecrRepositories.
     application: { pattern: /^([A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100})#([1-9]\d{0,19})=([a-z0-9][a-z0-9._\/-]*)$/, form: "`<owner>/<repo>#<repository id>=<ecr repository>`" },

@@ -14,6 +14,7 @@ const ARGUMENT_KEYS: Partial<Record<keyof CiAccessArgs, ConfigKey>> = {
     trustedRoleArns: "ciTrustedRoleArns",
     deploySessionSeconds: "ciDeploySessionSeconds",
     repositoryId: "ciRepositoryId",
+    repositoryOwnerId: "ciRepositoryOwnerId",
     stateLocation: "ciStateBucket",
     previewEnvironment: "ciPreviewEnvironment",
     applications: "ciApplications",
@@ -32,6 +33,7 @@ export function readCiConfig(r: ConfigReader, environment: string, adminPrincipa
         deploySessionSeconds: r.get("ciDeploySessionSeconds"),
         oidcProviderArn: r.get("ciOidcProviderArn") || undefined,
         repositoryId: r.get("ciRepositoryId"),
+        repositoryOwnerId: r.get("ciRepositoryOwnerId"),
         stateLocation: r.get("ciStateBucket"),
         previewEnvironment: r.get("ciPreviewEnvironment") || undefined,
         secretPrefixes: r.get("externalSecretsPrefixes") ?? [],
@@ -40,7 +42,7 @@ export function readCiConfig(r: ConfigReader, environment: string, adminPrincipa
         applicationPullEnvironment: r.get("ciApplicationPullEnvironment") || undefined,
     };
     if (!repository) return undefined;
-    for (const key of ["ciRepositoryId", "ciStateBucket"] as const) {
+    for (const key of ["ciRepositoryId", "ciRepositoryOwnerId", "ciStateBucket"] as const) {
         if (r.ok(key) && !r.get(key)) r.reject(key, "", "required when ciRepository is set");
     }
     // Prod's pull-request previews wait for a reviewer: unreviewed code never holds prod credentials.

@@ -178,6 +178,13 @@ export const APP_KEYS = {
         rule: optional(pattern(CI_ACCESS_FORMS.repositoryId.pattern, CI_ACCESS_FORMS.repositoryId.form)),
         crossKey: "required when ciRepository is set",
     },
+    ciRepositoryOwnerId: {
+        type: "string",
+        description: "Numeric id of ciRepository's owner (`gh api users/<owner> --jq .id`); the deploy and preview trusts pin it (OIDC claim repository_owner_id).",
+        default: "",
+        rule: optional(pattern(CI_ACCESS_FORMS.ownerId.pattern, CI_ACCESS_FORMS.ownerId.form)),
+        crossKey: "required when ciRepository is set",
+    },
     ciStateBucket: {
         type: "string",
         description: "The S3 state backend as `bucket` or `bucket/prefix` (PULUMI_BACKEND_URL without s3://): the only objects the CI roles may touch.",

@@ -103,6 +103,7 @@ export interface GithubClaims {
     aud: string;
     sub: string;
     repository_id?: string;
+    repository_owner_id?: string;
     job_workflow_ref?: string;
 }
 

@@ -61,6 +61,7 @@ export function setCiRepository(dir: string, stack: string, repository: string):
         ciRepository: repository,
         // The repository's numeric id and the state bucket, as the quick start says; prod previews wait for a reviewer.
         ciRepositoryId: config[`${PROJECT}:ciRepositoryId`] ?? "123456789",
+        ciRepositoryOwnerId: config[`${PROJECT}:ciRepositoryOwnerId`] ?? "987654321",
         ciStateBucket: config[`${PROJECT}:ciStateBucket`] ?? "example-pulumi-state/eks-platform",
         ...(environment === "prod" && !config[`${PROJECT}:ciPreviewEnvironment`] ? { ciPreviewEnvironment: "preview-production" } : {}),
         ...(subjects ? {} : { ciDeployEnvironments: [environment] }),

@@ -63,10 +63,11 @@ export const ciAccessCases: FixtureCase[] = [
             role("sub-only", githubTrust(pins)),
             role("any-repo-id", githubTrust({ ...pins, "token.actions.githubusercontent.com:repository_id": "*" })),
             role("pinned", githubTrust({ ...pins, "token.actions.githubusercontent.com:repository_id": "691237045" })),
+            role("owner-pinned", githubTrust({ ...pins, "token.actions.githubusercontent.com:repository_owner_id": "148930217" })),
         ],
         expected: [
-            ["sub-only", 'BP ci: role sub-only trust statement "GitHubActions" trusts GitHub Actions without pinning repository_id'],
-            ["any-repo-id", 'BP ci: role any-repo-id trust statement "GitHubActions" trusts GitHub Actions without pinning repository_id'],
+            ["sub-only", 'BP ci: role sub-only trust statement "GitHubActions" trusts GitHub Actions without pinning repository_owner_id or repository_id'],
+            ["any-repo-id", 'BP ci: role any-repo-id trust statement "GitHubActions" trusts GitHub Actions without pinning repository_owner_id or repository_id'],
         ],
     },
 ];
