@@ -31,11 +31,14 @@ export function stateStatements(s: Pick<DeployScope, "aws" | "stateLocation">, w
     ];
 }
 
-/** Read-only calls a preview (and the program's preflight look-ups) make; no data-plane reads, no Secrets. */
+/**
+ * Read-only calls a preview makes, the preflight's look-ups included (instance type offerings, ECR names,
+ * EKS versions, configured roles and users, the GitHub provider, the account alias); no data-plane reads, no Secrets.
+ */
 const DESCRIBE_ACTIONS = [
     "ec2:Describe*", "eks:Describe*", "eks:List*", "iam:GetRole", "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion",
     "iam:GetInstanceProfile", "iam:GetOpenIDConnectProvider", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-    "iam:ListOpenIDConnectProviders", "iam:ListRoleTags", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+    "iam:ListOpenIDConnectProviders", "iam:ListRoleTags", "iam:ListRoles", "iam:ListUsers", "iam:ListAccountAliases", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
     "kms:ListAliases", "kms:ListResourceTags", "logs:DescribeLogGroups", "logs:ListTagsForResource", "sqs:GetQueueAttributes",
     "sqs:GetQueueUrl", "sqs:ListQueueTags", "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy",
     "ecr:ListTagsForResource", "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource",
