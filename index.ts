@@ -21,4 +21,6 @@ export = runProgram().then((o) => ({
     ciDeployRoleArn: o.ciDeployRoleArn ?? null,
     ciPreviewRoleArn: o.ciPreviewRoleArn ?? null,
     wafAclArn: o.wafAclArn ?? null,
+    ciImagePushRoleArns: o.ciImagePushRoleArns ?? {},
+    ciImagePullRoleArns: o.ciImagePullRoleArns ?? {},
 }));

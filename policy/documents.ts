@@ -108,8 +108,15 @@ export const IDENTITY_POLICY_HOLDERS = [...IDENTITY_POLICY_TYPES, "aws:iam/role:
 
 /** Every identity policy a resource holds: managed and inline policy documents, a role's `inlinePolicies`; never a trust policy. */
 export function identityDocumentsOf(type: string, props: Record<string, unknown>): { field: string; document: ParsedDocument }[] {
+    // A permissions boundary (tagged so by CiAccess) is a ceiling, not a grant: grant-scoping checks skip it.
+    if (isPermissionsBoundary(type, props)) return [];
     if (type === "aws:iam/role:Role") return documentsOf(type, props).filter((d) => d.field.startsWith("inlinePolicies"));
     return IDENTITY_POLICY_TYPES.includes(type) ? documentsOf(type, props) : [];
+}
+
+/** A managed policy CiAccess created as a permissions boundary (tag `permissions-boundary: "true"`). */
+export function isPermissionsBoundary(type: string, props: Record<string, unknown>): boolean {
+    return type === "aws:iam/policy:Policy" && (props.tags as Record<string, unknown> | undefined)?.["permissions-boundary"] === "true";
 }
 
 /** Whether an IAM wildcard pattern (`*`, `?`) matches `value`, case-insensitively (for actions and ARNs alike). */

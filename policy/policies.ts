@@ -12,6 +12,7 @@ import { karpenterControllerScoping, karpenterNodeClass } from "./karpenter";
 import { kmsChecks } from "./kms";
 import { kubernetesIsolationChecks } from "./kubernetes-isolation";
 import { kmsKeyGuard } from "./kms-guard";
+import { ciAccessChecks } from "./ci-access";
 import { logChecks } from "./logs";
 import { nodeGroupChecks } from "./node-groups";
 import { nodeRoleChecks } from "./node-roles";
@@ -31,6 +32,7 @@ export const securityChecks: SecurityCheck[] = [
     ...launchTemplateChecks,
     karpenterNodeClass,
     ...iamChecks,
+    ...ciAccessChecks,
     karpenterControllerScoping,
     ...externalSecretsChecks,
     ...dnsChecks,

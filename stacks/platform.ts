@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CiAccess } from "../components/ci-access";
+import { boundaryArnFor, permissionsBoundaryTransformation } from "../components/ci-access/boundary";
 import { Cluster } from "../components/cluster";
 import { principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
@@ -47,6 +48,10 @@ export interface PlatformOutputs {
     ciPreviewRoleArn?: pulumi.Output<string>;
     /** The shared ALB's WAF web ACL; app Ingresses joining the group carry it in `alb.ingress.kubernetes.io/wafv2-acl-arn`. */
     wafAclArn?: pulumi.Output<string>;
+    /** Image-push role ARN per application repository (`ciApplications`): AWS_ECR_PUSH_ROLE_ARN_<ENV> of the service template. */
+    ciImagePushRoleArns?: pulumi.Output<Record<string, string>>;
+    /** Image-pull (promotion) role ARN per application repository: AWS_ECR_PULL_ROLE_ARN_<ENV> of the service template. */
+    ciImagePullRoleArns?: pulumi.Output<Record<string, string>>;
 }
 
 /** What a cluster add-on is built from. */
@@ -126,6 +131,10 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     const provider = account.provider;
     const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
     const ctx = awsContext(cfg.region, provider);
+    // With CI access, every role the platform creates carries CI's permissions boundary: the deploy role may create no other.
+    const bounded: pulumi.ComponentResourceOptions = cfg.ci
+        ? { ...opts, transformations: [permissionsBoundaryTransformation(boundaryArnFor(ctx, cfg.environment))] }
+        : opts;
     new PolicyWaivers("policy-waivers", cfg.waivers);
 
     // Keyless CI: GitHub OIDC roles; deploy is a cluster-admin, preview may only read (no Secrets).
@@ -133,7 +142,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         cfg.ci &&
         new CiAccess(
             "ci-access",
-            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, aws: ctx },
+            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, clusterName: cfg.clusterName, aws: ctx },
             opts,
         );
 
@@ -146,7 +155,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         },
         { provider },
     );
-    const logs = logsKey("logs", { clusterName: cfg.clusterName, aws: ctx, administration: keyAdmins, protect: cfg.protect }, opts);
+    const logs = logsKey("logs", { clusterName: cfg.clusterName, aws: ctx, administration: keyAdmins, protect: cfg.protect }, bounded);
 
     const network = new Network(
         "network",
@@ -160,7 +169,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             aws: ctx,
             protect: cfg.protect,
         },
-        opts,
+        bounded,
     );
 
     const registry = new Registry(
@@ -172,7 +181,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             mutableTagFilters: cfg.registry.mutableTagFilters,
             protect: cfg.protect,
         },
-        opts,
+        bounded,
     );
 
     const cluster = new Cluster(
@@ -199,7 +208,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             keyAdministration: keyAdmins,
             protect: cfg.protect,
         },
-        opts,
+        bounded,
     );
 
     // Without this role a fresh account's first spot launch fails (ServiceLinkedRoleCreationNotPermitted).
@@ -229,7 +238,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             monitoring: cfg.platform.monitoring,
             ingress: ingress && { ...ingress, wafAclArn: waf?.aclArn },
         },
-        opts,
+        bounded,
     );
 
     // Default-deny ingress in the namespaces the program owns, with the allows their callers need.
@@ -249,6 +258,8 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         ciDeployRoleArn: ci?.deployRoleArn,
         ciPreviewRoleArn: ci?.previewRoleArn,
         wafAclArn: waf?.aclArn,
+        ciImagePushRoleArns: ci?.imagePushRoleArns,
+        ciImagePullRoleArns: ci?.imagePullRoleArns,
         argocdUrl: platform.argocd.url,
         grafanaUrl: platform.monitoring.grafanaUrl,
         argocdAdminPassword: platform.argocd.adminPassword,

@@ -1,30 +1,65 @@
 import { expect } from "chai";
 import { CiAccessArgs } from "../components/ci-access";
 import { CiAccessBuild, GITHUB_PROVIDER_ARN, GithubClaims, buildCiAccess, githubTokenMayAssume } from "./support/ci-access-harness";
+import { evaluate } from "./support/ci-access-iam-eval";
 import { credentialJobs, presentedSubjects, resolvedWorkflow, stepsOf } from "./support/ci-access-workflows";
+import { fixturesDir } from "./support/stack-files";
+import { previewLegs } from "./support/stacks";
 import { ACCOUNT_ID } from "./support/mocks";
-import { PROJECT } from "./support/stack-files";
 
 const REPO = "acme-corp/eks-platform";
+const REPO_ID = "691237045";
+const OWNER_ID = "148930217";
+const STATE = "acme-pulumi-state/eks-platform";
+const APP = { repository: "acme-corp/shop", repositoryId: "803412557", ecrRepository: "shop" };
 const JENKINS_AGENT = `arn:aws:iam::${ACCOUNT_ID}:role/jenkins-agent`;
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const AUD = "sts.amazonaws.com";
 
 /** The settings proposed for the stacks: dev deploys from main, prod from the reviewed environment. */
-const DEV: Omit<CiAccessArgs, "aws"> = { repository: REPO, environment: "dev", deployBranches: ["main"], deployEnvironments: [] };
+const DEV: Omit<CiAccessArgs, "aws"> = {
+    repository: REPO,
+    repositoryId: REPO_ID,
+    repositoryOwnerId: OWNER_ID,
+    stateLocation: STATE,
+    secretPrefixes: ["dev"],
+    environment: "dev",
+    clusterName: "eks-dev",
+    deployBranches: ["main"],
+    deployEnvironments: [],
+    applications: [APP],
+};
 const PROD: Omit<CiAccessArgs, "aws"> = {
     repository: REPO,
+    repositoryId: REPO_ID,
+    repositoryOwnerId: OWNER_ID,
+    stateLocation: STATE,
+    secretPrefixes: ["production"],
+    previewEnvironment: "preview-production",
     environment: "prod",
+    clusterName: "eks-prod",
     deployBranches: [],
     deployEnvironments: ["production"],
     oidcProviderArn: GITHUB_PROVIDER_ARN,
     trustedRoleArns: [JENKINS_AGENT],
 };
 
+/** A matrix job as one leg runs it: every `${{ matrix.<key> }}` replaced by the leg's value. */
+const withMatrix = (job: any, leg: Record<string, string>): any =>
+    JSON.parse(JSON.stringify(job).replace(/\$\{\{ matrix\.(\w+) \}\}/g, (_, k: string) => leg[k] ?? ""));
 const trustOf = (b: CiAccessBuild, suffix: string) => JSON.parse(b.one(ROLE, suffix).inputs.assumeRolePolicy);
 const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
-const token = (sub: string, aud = AUD): GithubClaims => ({ aud, sub });
+const DEPLOY_WORKFLOW_REF = `${REPO}/.github/workflows/pulumi-up.yml@refs/heads/main`;
+/** A token of this repository; deploy jobs run pulumi-up.yml on main. */
+const token = (sub: string, aud = AUD, extra: Partial<GithubClaims> = {}): GithubClaims => ({
+    aud,
+    sub,
+    repository_id: REPO_ID,
+    repository_owner_id: OWNER_ID,
+    job_workflow_ref: DEPLOY_WORKFLOW_REF,
+    ...extra,
+});
 const attachedTo = (b: CiAccessBuild, suffix: string) =>
     b.ofType(ATTACHMENT).filter((a) => a.name.startsWith(`ci-${suffix}-`)).map((a) => String(a.inputs.policyArn));
 
@@ -74,37 +109,60 @@ describe("CiAccess", () => {
         expect(may(`repo:${REPO}:environment:staging`)).to.equal(false);
     });
 
-    it("gives pull requests only the preview role, and it can only read", () => {
-        for (const b of [dev, prod]) {
+    it("gives pull requests only the preview role; prod's only to jobs of the reviewed preview environment", () => {
+        for (const [b, previewSubject] of [[dev, `repo:${REPO}:pull_request`], [prod, `repo:${REPO}:environment:preview-production`]] as const) {
             const may = (sub: string) => githubTokenMayAssume(trustOf(b, "preview"), GITHUB_PROVIDER_ARN, token(sub));
-            expect(may(`repo:${REPO}:pull_request`)).to.equal(true);
-            expect(may(`repo:${REPO}:ref:refs/heads/main`)).to.equal(false);
-            expect(may(`repo:${REPO}:environment:production`)).to.equal(false);
-            expect(attachedTo(b, "preview")).to.deep.equal(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+            const others = [`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:environment:production`, `repo:${REPO}:environment:preview-production`];
+            for (const sub of others) expect(may(sub), sub).to.equal(sub === previewSubject);
+            expect(attachedTo(b, "preview"), "no managed policy (ReadOnlyAccess reads every bucket)").to.deep.equal([]);
         }
     });
 
-    it("trusts the workflows' own jobs: each job's token opens exactly the roles its workflow assumes", () => {
+    it("pins every GitHub trust to the repository's id (and the platform's to its owner's), and the deploy trust to pulumi-up.yml on main", () => {
+        const deploy = (b: CiAccessBuild, sub: string, extra: Partial<GithubClaims>) => githubTokenMayAssume(trustOf(b, "deploy"), GITHUB_PROVIDER_ARN, token(sub, AUD, extra));
+        const main = `repo:${REPO}:ref:refs/heads/main`;
+        expect(deploy(dev, main, {})).to.equal(true);
+        expect(deploy(dev, main, { repository_id: "1" }), "a repository recreated under the same name").to.equal(false);
+        expect(deploy(dev, main, { repository_id: undefined })).to.equal(false);
+        expect(deploy(dev, main, { repository_owner_id: "1" }), "the owner name taken over by another account").to.equal(false);
+        expect(deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/preview.yml@refs/heads/main` }), "another workflow on main").to.equal(false);
+        expect(deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/pulumi-up.yml@refs/heads/feature` })).to.equal(false);
+        expect(deploy(prod, `repo:${REPO}:environment:production`, {})).to.equal(true);
+        expect(deploy(prod, `repo:${REPO}:environment:production`, { job_workflow_ref: `${REPO}/.github/workflows/evil.yml@refs/heads/main` })).to.equal(false);
+        for (const b of [dev, prod]) {
+            for (const role of b.ofType(ROLE)) {
+                const github = JSON.parse(role.inputs.assumeRolePolicy).Statement.find((st: any) => st.Sid === "GitHubActions");
+                expect(github.Condition.StringEquals["token.actions.githubusercontent.com:repository_id"], role.name).to.be.a("string");
+                if (/deploy|preview/.test(role.name)) expect(github.Condition.StringEquals["token.actions.githubusercontent.com:repository_owner_id"], role.name).to.equal(OWNER_ID);
+            }
+        }
+    });
+
+    it("trusts the workflows' own jobs: each job's token (each preview leg's) opens exactly the roles it assumes", () => {
         const builds = { dev, prod };
-        // One pull_request subject serves both preview jobs of the matrix, so it opens both read-only roles.
-        const opens: Record<string, string[]> = {
-            "deploy-dev.yml": ["deploy dev"],
-            "deploy-prod.yml": ["deploy prod"],
-            "preview.yml": ["preview dev", "preview prod"],
+        const opens: Record<string, string[][]> = {
+            "deploy-dev.yml": [["deploy dev"]],
+            "deploy-prod.yml": [["deploy prod"]],
+            // One leg per stack: dev's as a pull_request job, prod's in the reviewed preview-production environment.
+            "preview.yml": [["preview dev"], ["preview prod"]],
         };
+        const legs = previewLegs({ PROD_RUNNER_LABEL: "prod-jit" }, fixturesDir).legs;
         for (const [file, expected] of Object.entries(opens)) {
             const w = resolvedWorkflow(file);
             const jobs = credentialJobs(w);
             expect(jobs, file).to.have.length(1);
             const [[, job]] = jobs;
-            const subjects = presentedSubjects(w, job, REPO);
-            expect(subjects, file).to.have.length(1);
-            const opened = (["deploy", "preview"] as const).flatMap((kind) =>
-                (["dev", "prod"] as const)
-                    .filter((env) => githubTokenMayAssume(trustOf(builds[env], kind), GITHUB_PROVIDER_ARN, token(subjects[0])))
-                    .map((env) => `${kind} ${env}`),
-            );
-            expect(opened, `${file} (${subjects[0]})`).to.deep.equal(expected);
+            const variants = job.strategy ? legs.map((leg) => withMatrix(job, { ...leg })) : [job];
+            const workflowRef = `${REPO}/.github/workflows/${job.calls ?? file}@${file === "preview.yml" ? "refs/pull/7/merge" : "refs/heads/main"}`;
+            const opened = variants.map((leg: any) => {
+                const subjects = presentedSubjects(w, leg, REPO);
+                expect(subjects, file).to.have.length(1);
+                const claims = token(subjects[0], AUD, { job_workflow_ref: workflowRef });
+                return (["deploy", "preview"] as const).flatMap((kind) =>
+                    (["dev", "prod"] as const).filter((env) => githubTokenMayAssume(trustOf(builds[env], kind), GITHUB_PROVIDER_ARN, claims)).map((env) => `${kind} ${env}`),
+                );
+            });
+            expect(opened, file).to.deep.equal(expected);
         }
     });
 
@@ -116,64 +174,50 @@ describe("CiAccess", () => {
         }
     });
 
-    it("gives the deploy role PowerUserAccess plus its own scoped IAM policy, never administrator rights", () => {
+    it("gives the deploy role only its own two policies (IAM, services): no PowerUserAccess, no AWS-managed policy", () => {
         for (const b of [dev, prod]) {
             const policies = attachedTo(b, "deploy");
-            expect(policies).to.have.length(2);
-            expect(policies).to.include("arn:aws:iam::aws:policy/PowerUserAccess");
-            expect(policies.some((p) => /AdministratorAccess|IAMFullAccess/.test(p))).to.equal(false);
-            const own = b.one("aws:iam/policy:Policy", "deploy-iam");
-            expect(own.inputs.name).to.match(/^eks-platform-deploy-(dev|prod)-iam$/);
-            expect(policies).to.include(`arn:aws:iam::${ACCOUNT_ID}:policy/${own.inputs.name}`);
+            const own = ["deploy-iam", "deploy-services"].map((suffix) => b.one("aws:iam/policy:Policy", suffix).inputs.name);
+            expect(own).to.deep.equal([`eks-platform-deploy-${b === dev ? "dev" : "prod"}-iam`, `eks-platform-deploy-${b === dev ? "dev" : "prod"}-services`]);
+            expect(policies).to.have.members(own.map((n) => `arn:aws:iam::${ACCOUNT_ID}:policy/${n}`));
+            expect(policies.filter((p) => p.includes(":iam::aws:policy/"))).to.deep.equal([]);
         }
     });
 
     it("writes no IAM statement the security checks forbid: no `*`, no whole service, no NotAction", () => {
-        const doc = JSON.parse(dev.one("aws:iam/policy:Policy").inputs.policy);
-        for (const s of list(doc.Statement)) {
-            expect(s.NotAction, s.Sid).to.equal(undefined);
-            for (const action of list(s.Action)) {
-                expect(action, s.Sid).to.not.equal("*");
-                expect(action, s.Sid).to.not.match(/^[a-z0-9-]+:\*$/);
-            }
-        }
-    });
-
-    it("allows IAM writes only on resources tagged for its own environment, and passes roles only to the platform's services", () => {
-        for (const [b, env] of [[dev, "dev"], [prod, "prod"]] as const) {
-            const doc = JSON.parse(b.one("aws:iam/policy:Policy").inputs.policy);
-            const allows = list(doc.Statement).filter((s: any) => s.Effect === "Allow");
-            for (const s of allows) {
-                const writes = list(s.Action).filter((a: string) => !/^iam:(Get|List)/.test(a));
-                if (writes.length === 0) continue;
-                expect(s.Condition, s.Sid).to.not.equal(undefined);
-                const tags = s.Condition.StringEquals ?? {};
-                if (s.Sid === "PassRolesToPlatformServices") {
-                    expect(writes).to.deep.equal(["iam:PassRole"]);
-                    expect(tags["iam:PassedToService"]).to.have.members(["eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"]);
-                } else {
-                    const prefix = s.Sid.startsWith("Create") ? "aws:RequestTag" : "aws:ResourceTag";
-                    expect(tags, s.Sid).to.deep.equal({ [`${prefix}/project`]: PROJECT, [`${prefix}/environment`]: env });
+        for (const b of [dev, prod]) {
+            const docs = [...b.ofType("aws:iam/policy:Policy"), ...b.ofType("aws:iam/rolePolicy:RolePolicy")].map((r) => [r.name, JSON.parse(r.inputs.policy)] as const);
+            expect(docs.length).to.be.at.least(4);
+            for (const [name, doc] of docs) {
+                for (const st of list(doc.Statement)) {
+                    expect(st.NotAction, `${name} ${st.Sid}`).to.equal(undefined);
+                    for (const action of list(st.Action)) expect(action, `${name} ${st.Sid}`).to.not.match(/^\*$|^[a-z0-9-]+:\*$/);
                 }
             }
         }
     });
 
-    it("denies changing the CI roles, their policies and the GitHub provider, and attaching administrator policies", () => {
-        const doc = JSON.parse(prod.one("aws:iam/policy:Policy").inputs.policy);
-        const deny = (sid: string) => list(doc.Statement).find((s: any) => s.Sid === sid && s.Effect === "Deny");
-        const self = deny("NeverChangeCiAccess");
-        expect(self.Resource).to.include.members([
-            `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-*`,
-            `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-preview-*`,
-            `arn:aws:iam::${ACCOUNT_ID}:policy/eks-platform-deploy-*`,
-            `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`,
-        ]);
-        expect(self.Action).to.include.members(["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:CreatePolicyVersion", "iam:TagRole"]);
-        const allowed = list(doc.Statement).filter((s: any) => s.Effect === "Allow").flatMap((s: any) => list(s.Action));
-        for (const write of allowed.filter((a: string) => !/^iam:(Get|List)|^iam:PassRole$/.test(a))) expect(self.Action, write).to.include(write);
-        const admin = deny("NeverGrantAdministration");
-        expect(admin.Condition.ArnEquals["iam:PolicyARN"]).to.include("arn:aws:iam::aws:policy/AdministratorAccess");
+    it("gives each application one push role: its main branch and v* tags (or its reviewed environment), its own ECR repository", () => {
+        const push = trustOf(dev, "push-shop");
+        const may = (trust: any, sub: string, extra: Partial<GithubClaims> = {}) => githubTokenMayAssume(trust, GITHUB_PROVIDER_ARN, token(sub, AUD, { repository_id: APP.repositoryId, ...extra }));
+        expect(may(push, "repo:acme-corp/shop:ref:refs/heads/main")).to.equal(true);
+        expect(may(push, "repo:acme-corp/shop:ref:refs/tags/v1.2.3")).to.equal(true);
+        expect(may(push, "repo:acme-corp/shop:ref:refs/heads/feature")).to.equal(false);
+        expect(may(push, "repo:acme-corp/shop:pull_request")).to.equal(false);
+        expect(may(push, "repo:acme-corp/shop:ref:refs/tags/release-1")).to.equal(false);
+        expect(may(push, "repo:acme-corp/shop:ref:refs/heads/main", { repository_id: REPO_ID }), "another repository's id").to.equal(false);
+        expect(dev.one(ROLE, "push-shop").inputs.name).to.equal("eks-platform-ecr-push-dev-shop");
+        expect(dev.outputs.imagePushRoleArns).to.deep.equal({ "acme-corp/shop": `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-ecr-push-dev-shop` });
+        const policy = JSON.parse(dev.one("aws:iam/rolePolicy:RolePolicy", "push-shop").inputs.policy);
+        const repo = `arn:aws:ecr:us-west-2:${ACCOUNT_ID}:repository/shop`;
+        const can = (action: string, resource: string) => evaluate([policy], { action, resource });
+        for (const action of ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchGetImage"]) {
+            expect(can(action, repo), action).to.equal("allow");
+            expect(can(action, `arn:aws:ecr:us-west-2:${ACCOUNT_ID}:repository/other`), action).to.equal("implicit");
+        }
+        expect(can("ecr:GetAuthorizationToken", "*")).to.equal("allow");
+        expect(can("ecr:DeleteRepository", repo)).to.equal("implicit");
+        expect(can("ecr:SetRepositoryPolicy", repo)).to.equal("implicit");
     });
 
     it("trusts extra principals only as named roles, with plain AssumeRole", () => {
@@ -208,3 +252,4 @@ describe("CiAccess", () => {
         expect(dev.outputs.previewRoleArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-preview-dev`);
     });
 });
+

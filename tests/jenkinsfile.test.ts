@@ -22,6 +22,12 @@ describe("Jenkinsfile", () => {
         expect(previews).to.include('env["AWS_PREVIEW_ROLE_ARN_${key}"]');
         expect(previews).to.include("pulumi preview --stack \"$STACK\" --policy-pack policy");
         expect(previews).to.include("node .github/scripts/stack-region.js \"$STACK\"");
+        // A stack previewed only after review (ciPreviewEnvironment) is skipped off main, before its role or passphrase is touched.
+        const skip = previews.indexOf("env.BRANCH_NAME != 'main'");
+        expect(previews).to.include("node .github/scripts/stacks.js --preview-environment");
+        expect(skip).to.be.greaterThan(0);
+        expect(previews.indexOf("continue", skip)).to.be.lessThan(previews.indexOf("withCredentials"));
+        expect(previews.indexOf("continue", skip)).to.be.lessThan(previews.indexOf("withAWS"));
         // No stack is named in the pipeline's code: a new stack file is previewed as it is.
         expect(previews).to.not.match(/--stack (dev|prod)\b/);
     });
@@ -35,6 +41,14 @@ describe("Jenkinsfile", () => {
         expect(code.slice(up)).to.match(/^pulumi up --stack prod --policy-pack policy --yes/);
         expect(code.slice(input, stageAt("Deploy prod"))).to.match(/submitter '[\w-]+'/);
         expect(code.slice(stageAt("Approve prod"), input)).to.match(/beforeInput true/);
+    });
+
+    it("binds each stack's passphrase only inside that stack's own stage, never one for all stacks", () => {
+        expect(code).to.not.match(/credentials\('pulumi-config-passphrase'\)/);
+        const previews = code.slice(stageAt("Preview"), stageAt("Approve prod"));
+        expect(previews).to.include('withCredentials([string(credentialsId: "pulumi-config-passphrase-${stack}", variable: \'PULUMI_CONFIG_PASSPHRASE\')])');
+        expect(code.slice(0, stageAt("Preview"))).to.not.include("PULUMI_CONFIG_PASSPHRASE");
+        expect(code.slice(stageAt("Deploy prod"))).to.include("credentials('pulumi-config-passphrase-prod')");
     });
 
     it("never builds twice at once and assumes roles instead of holding keys", () => {

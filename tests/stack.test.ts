@@ -69,8 +69,12 @@ describe("whole stack", () => {
         const shape = (g: StackGraph) => g.resources.map((r) => `${r.type}::${r.name.replace(`eks-${g.stack}`, "<cluster>")}`);
         const onlyIn = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
         // Prod names an operator role as cluster-admin (dev relies on creator bootstrap) and backs up
-        // with Velero (backupEnabled: false in dev). Nothing else differs in shape.
-        expect(onlyIn(shape(stacks.dev), shape(stacks.prod))).to.deep.equal([]);
+        // with Velero (backupEnabled: false in dev); dev's ECR lets the application's promotion job pull
+        // (ciApplicationPullEnvironment). Nothing else differs in shape.
+        expect(onlyIn(shape(stacks.dev), shape(stacks.prod))).to.deep.equal([
+            "aws:iam/role:Role::ci-access-pull-myapp",
+            "aws:iam/rolePolicy:RolePolicy::ci-access-pull-myapp",
+        ]);
         const velero = [
             "aws:eks/addon:Addon::snapshot-controller",
             "aws:eks/podIdentityAssociation:PodIdentityAssociation::<cluster>-velero",

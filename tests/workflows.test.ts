@@ -22,7 +22,8 @@ import {
     workflowFiles,
 } from "./support/ci-access-workflows";
 import { projectRoot } from "./support/paths";
-import { STACKS_SCRIPT, stackNames } from "./support/stacks";
+import { PROJECT, fixturesDir, stackFileConfig } from "./support/stack-files";
+import { STACKS_SCRIPT, previewLegs, stackNames } from "./support/stacks";
 
 const PULUMI = "pulumi/actions";
 const AWS_CREDENTIALS = "aws-actions/configure-aws-credentials";
@@ -61,7 +62,7 @@ describe("GitHub workflows", () => {
         const edits: [string, string, string, RegExp][] = [
             ["preview.yml", "id-token: write", "id-token: writ", /./],
             ["pulumi-up.yml", "runs-on: ${{ inputs.runner }}", "runs-on: ${{ secrets.PULUMI_CONFIG_PASSPHRASE }}", /secrets/],
-            ["preview.yml", "vars[format('{0}_RUNNER_LABEL'", "secrets[format('{0}_RUNNER_LABEL'", /secrets/],
+            ["preview.yml", "environment: ${{ matrix.environment }}", "environment: ${{ secrets.PULUMI_CONFIG_PASSPHRASE }}", /secrets/],
             ["pulumi-up.yml", "steps.stack.outputs.key)]", "steps.stack.outputs.key]", /Unexpected symbol/],
             ["preview.yml", "format('AWS_PREVIEW_ROLE_ARN_{0}'", "formatt('AWS_PREVIEW_ROLE_ARN_{0}'", /formatt/],
         ];
@@ -81,21 +82,76 @@ describe("GitHub workflows", () => {
         expect(Object.keys(await events("pulumi-up.yml"))).to.deep.equal(["workflow_call"]);
     });
 
-    it("previews every stack file as a matrix the stack files produce, with the policy pack, commenting on the pull request", () => {
+    it("previews every stack file that can run as a matrix the stack files produce, with the policy pack, commenting on the pull request", () => {
         const lister = preview.doc.jobs.stacks;
-        expect(stepsOf(lister).find((s) => s.id === "list")?.run).to.include("node .github/scripts/stacks.js --matrix");
+        const list = stepsOf(lister).find((s) => s.id === "list");
+        expect(list?.run).to.include("node .github/scripts/stacks.js --preview").and.include("node .github/scripts/stacks.js --skipped");
+        expect(list?.env).to.deep.equal({ VARS_JSON: "${{ toJSON(vars) }}" });
         expect(lister.outputs).to.deep.equal({ matrix: "${{ steps.list.outputs.matrix }}" });
         const job = preview.doc.jobs.preview;
         expect(job.needs).to.have.members(["test", "stacks"]);
         expect(job.strategy.matrix).to.equal("${{ fromJSON(needs.stacks.outputs.matrix) }}");
-        const listed = JSON.parse(spawnSync(process.execPath, [STACKS_SCRIPT, "--matrix"], { encoding: "utf8" }).stdout);
-        expect(listed.include.map((i: any) => i.stack)).to.deep.equal(stacks);
+        expect(job["runs-on"]).to.equal("${{ matrix.runner }}");
+        expect(job.environment).to.equal("${{ matrix.environment }}");
+        // No leg at all (no stack with CI access) skips the job instead of failing on an empty matrix.
+        expect(job.if).to.include(`needs.stacks.outputs.matrix != '{"include":[]}'`);
+        const listed = (dir: string, vars: Record<string, string>) =>
+            spawnSync(process.execPath, [STACKS_SCRIPT, "--preview"], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir, VARS_JSON: JSON.stringify(vars) } });
+        const all = JSON.parse(listed(fixturesDir, { PROD_RUNNER_LABEL: "prod-jit" }).stdout);
+        expect(all.include).to.deep.equal([
+            { stack: "dev", key: "DEV", environment: "", runner: "ubuntu-latest" },
+            { stack: "prod", key: "PROD", environment: "preview-production", runner: "prod-jit" },
+        ]);
         const [step] = pulumiSteps(job);
         expect(step.with).to.include({ command: "preview", "stack-name": "${{ matrix.stack }}", policyPacks: "policy", "comment-on-pr": true });
         expect(effectivePermissions(preview, job)).to.include({ "pull-requests": "write" });
-        // A stack's own runner (private API) by convention, else a GitHub-hosted one.
-        expect(job["runs-on"]).to.equal("${{ vars[format('{0}_RUNNER_LABEL', matrix.key)] || 'ubuntu-latest' }}");
         for (const stack of stacks) expect(preview.text, `preview.yml names stack ${stack}`).to.not.match(new RegExp(`stack:\\s*${stack}\\b`));
+    });
+
+    it("skips, with a notice and without failing, a private stack whose runner variable is unset and a stack without CI access", () => {
+        const run = (dir: string, mode: string, vars: Record<string, string> = {}) =>
+            spawnSync(process.execPath, [STACKS_SCRIPT, mode], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir, VARS_JSON: JSON.stringify(vars) } });
+        const legs = run(fixturesDir, "--preview");
+        expect(legs.status).to.equal(0);
+        expect(JSON.parse(legs.stdout).include.map((l: any) => l.stack)).to.deep.equal(["dev"]);
+        const notices = run(fixturesDir, "--skipped");
+        expect(notices.status).to.equal(0);
+        expect(notices.stdout.trim().split("\n")).to.deep.equal([
+            "::notice title=preview prod skipped::stack prod has a private API endpoint and variable PROD_RUNNER_LABEL is unset: not previewed",
+        ]);
+        expect(run(fixturesDir, "--skipped", { PROD_RUNNER_LABEL: "prod-jit" }).stdout).to.equal("");
+        // The shipped stack files have no CI access yet: every leg is skipped, each with its notice.
+        expect(JSON.parse(run(projectRoot, "--preview").stdout)).to.deep.equal({ include: [] });
+        expect(run(projectRoot, "--skipped").stdout.match(/^::notice /gm)).to.have.length(stacks.length);
+    });
+
+    it("holds a protected stack's credentials and passphrase only in jobs of that stack's reviewed GitHub environments", () => {
+        // Per stack, the GitHub environments its roles trust (fixtures: prod previews in preview-production, deploys in production).
+        const protectedIn = (stack: string): string[] | undefined => {
+            const config = stackFileConfig(stack, fixturesDir);
+            const envs = [config[`${PROJECT}:ciPreviewEnvironment`], ...((config[`${PROJECT}:ciDeployEnvironments`] as string[] | undefined) ?? [])].filter(Boolean) as string[];
+            return envs.length > 0 ? envs : undefined;
+        };
+        expect(protectedIn("prod")).to.have.members(["preview-production", "production"]);
+        expect(protectedIn("dev")).to.equal(undefined);
+        const legs = previewLegs({ PROD_RUNNER_LABEL: "prod-jit" }, fixturesDir).legs;
+        let checked = 0;
+        for (const w of entry) {
+            for (const [id, job] of jobsOf(w)) {
+                const runs = job.strategy ? legs.map((leg) => JSON.parse(JSON.stringify(job).replace(/\$\{\{ matrix\.(\w+) \}\}/g, (_, k: string) => (leg as any)[k] ?? ""))) : [job];
+                for (const leg of runs) {
+                    const holds = credentialSteps(leg).length > 0 || pulumiSteps(leg).some((s) => JSON.stringify(s.env ?? {}).includes("PULUMI_CONFIG_PASSPHRASE"));
+                    if (!holds) continue;
+                    const stack = pulumiSteps(leg)[0]?.with?.["stack-name"];
+                    expect(stacks, `${w.file} ${id}`).to.include(stack);
+                    const envs = protectedIn(stack);
+                    if (!envs) continue;
+                    checked++;
+                    expect(envs, `${w.file} ${id} (${stack}) holds credentials outside a protected environment`).to.include(leg.environment);
+                }
+            }
+        }
+        expect(checked, "prod's deploy and prod's preview leg").to.equal(2);
     });
 
     it("enforces the policy pack on every pulumi command and logs in to the backend from a variable", () => {

@@ -5,6 +5,15 @@
 //   node .github/scripts/stacks.js --lines   one stack name per line                         (Jenkins)
 //   node .github/scripts/stacks.js --matrix  {"include":[{"stack":"dev","key":"DEV"},...]}   (a GitHub matrix)
 //   node .github/scripts/stacks.js --key dev DEV                                              (one stack's key)
+//   node .github/scripts/stacks.js --preview  {"include":[{"stack","key","environment","runner"},...]} (preview legs)
+//   node .github/scripts/stacks.js --skipped  one ::notice:: line per stack whose preview leg is skipped
+//   node .github/scripts/stacks.js --preview-environment prod   the stack's ciPreviewEnvironment, or "" (Jenkins)
+//
+// Preview legs (--preview, --skipped) read the repository's variables as JSON from VARS_JSON
+// (`${{ toJSON(vars) }}`): a stack whose API endpoint is private (endpointPublicAccess: false) is
+// previewed only on its own runner `<KEY>_RUNNER_LABEL`; without that variable its leg is skipped with a
+// notice, never failed. A stack without CI access (no ciRepository) is skipped the same way. A leg runs
+// in the stack's ciPreviewEnvironment (required reviewers), so its credentials wait for an approval.
 //
 // `key` is the stack name as it appears in variable names (AWS_PREVIEW_ROLE_ARN_<KEY>, <KEY>_RUNNER_LABEL):
 // upper case, `-` as `_`.
@@ -32,12 +41,35 @@ function stackNames(dir = path.join(__dirname, "..", "..")) {
     return names;
 }
 
+const CONFIG = "eks-platform:";
+
+/** The preview legs of the stacks in `dir`, and why the others are skipped. */
+function previewLegs(vars, dir = path.join(__dirname, "..", "..")) {
+    const { parse } = require("yaml");
+    const legs = [];
+    const skipped = [];
+    for (const stack of stackNames(dir)) {
+        const config = parse(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8"))?.config ?? {};
+        const key = stackKey(stack);
+        const runnerVar = `${key}_RUNNER_LABEL`;
+        const privateApi = config[`${CONFIG}endpointPublicAccess`] === false;
+        if (!config[`${CONFIG}ciRepository`]) {
+            skipped.push({ stack, reason: `stack ${stack} has no CI access (ciRepository is unset): not previewed` });
+        } else if (privateApi && !vars[runnerVar]) {
+            skipped.push({ stack, reason: `stack ${stack} has a private API endpoint and variable ${runnerVar} is unset: not previewed` });
+        } else {
+            legs.push({ stack, key, environment: config[`${CONFIG}ciPreviewEnvironment`] || "", runner: vars[runnerVar] || "ubuntu-latest" });
+        }
+    }
+    return { legs, skipped };
+}
+
 /** The stack name as used in variable names: AWS_DEPLOY_ROLE_ARN_<key>. */
 function stackKey(stack) {
     return stack.toUpperCase().replace(/-/g, "_");
 }
 
-module.exports = { stackNames, stackKey, STACK_NAME };
+module.exports = { stackNames, stackKey, previewLegs, STACK_NAME };
 
 if (require.main === module) {
     try {
@@ -45,10 +77,19 @@ if (require.main === module) {
         const mode = process.argv[2];
         if (mode === "--lines") console.log(names.join("\n"));
         else if (mode === "--matrix") console.log(JSON.stringify({ include: names.map((stack) => ({ stack, key: stackKey(stack) })) }));
-        else if (mode === "--key" && names.includes(process.argv[3])) console.log(stackKey(process.argv[3]));
+        else if (mode === "--preview" || mode === "--skipped") {
+            const vars = JSON.parse(process.env.VARS_JSON || "{}");
+            const { legs, skipped } = previewLegs(vars, process.env.STACKS_DIR || undefined);
+            if (mode === "--preview") console.log(JSON.stringify({ include: legs }));
+            else for (const s of skipped) console.log(`::notice title=preview ${s.stack} skipped::${s.reason}`);
+        } else if (mode === "--preview-environment" && names.includes(process.argv[3])) {
+            const dir = process.env.STACKS_DIR || path.join(__dirname, "..", "..");
+            const config = require("yaml").parse(fs.readFileSync(path.join(dir, `Pulumi.${process.argv[3]}.yaml`), "utf8"))?.config ?? {};
+            console.log(config[`${CONFIG}ciPreviewEnvironment`] || "");
+        } else if (mode === "--key" && names.includes(process.argv[3])) console.log(stackKey(process.argv[3]));
         else if (mode === "--key") throw new Error(`no stack file Pulumi.${process.argv[3]}.yaml; stacks: ${names.join(", ")}`);
         else if (mode === undefined) console.log(JSON.stringify(names));
-        else throw new Error(`usage: stacks.js [--lines | --matrix | --key <stack>]; got ${JSON.stringify(mode)}`);
+        else throw new Error(`usage: stacks.js [--lines | --matrix | --preview | --skipped | --preview-environment <stack> | --key <stack>]; got ${JSON.stringify(mode)}`);
     } catch (err) {
         console.error(err.message);
         process.exit(1);

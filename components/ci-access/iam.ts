@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AwsContext, arn } from "../shared/aws-context";
 import { PolicyDocument, PolicyStatement } from "../shared/iam";
-import { CI_ACCESS_FORMS, CiAccessArgs, GITHUB_OIDC, ROLE_PREFIX } from "./types";
+import { CI_ACCESS_FORMS, CiAccessArgs, GITHUB_OIDC } from "./types";
 
 /** `sub` claims of push jobs on the given branches and of jobs in the given GitHub environments. */
 export function deploySubjects(repository: string, branches: string[], environments: string[]): string[] {
@@ -12,29 +11,56 @@ export function deploySubjects(repository: string, branches: string[], environme
     ];
 }
 
-/** `sub` claim of every pull_request-triggered job of the repository (GitHub issues none to fork PRs' jobs with secrets). */
-export function previewSubjects(repository: string): string[] {
-    return [`repo:${repository}:pull_request`];
+/**
+ * `sub` claim of the preview jobs: with an environment, only jobs a reviewer let into it; without, every
+ * pull_request-triggered job of the repository (GitHub issues none to fork PRs' jobs with secrets).
+ */
+export function previewSubjects(repository: string, environment?: string): string[] {
+    return [environment ? `repo:${repository}:environment:${environment}` : `repo:${repository}:pull_request`];
+}
+
+/** The reusable workflow whose jobs run `pulumi up` (its `job_workflow_ref` is pinned in the deploy trust). */
+export const DEPLOY_WORKFLOW = ".github/workflows/pulumi-up.yml";
+
+/** What a GitHub token must carry besides its subject: the repository's immutable id and, optionally, the workflow file. */
+export interface GithubPins {
+    repositoryId: string;
+    /** The owner's numeric id (`repository_owner_id`); pinned when given. */
+    repositoryOwnerId?: string;
+    /** Allowed `job_workflow_ref` values (`owner/repo/.github/workflows/<file>@<ref>`); absent: any workflow. */
+    workflowRefs?: string[];
+}
+
+/** `job_workflow_ref` values of pulumi-up.yml on the refs that may deploy (an environment deploys from main). */
+export function deployWorkflowRefs(repository: string, branches: string[], environments: string[]): string[] {
+    const refs = [...new Set([...branches, ...(environments.length > 0 ? ["main"] : [])])];
+    return refs.map((b) => `${repository}/${DEPLOY_WORKFLOW}@refs/heads/${b}`);
 }
 
 /**
- * Trust for GitHub Actions: only tokens minted for AWS STS, only for the listed subjects; exact matches
- * (StringEquals), so no wildcard can widen the set. Optionally also named IAM roles (never an account).
+ * Trust for GitHub Actions: only tokens minted for AWS STS, only for the listed subjects, only from the
+ * repository with this id and owner id (STS exposes GitHub's `repository_id` and `repository_owner_id`
+ * claims as condition keys), and with
+ * `workflowRefs` only jobs of that workflow file at those refs. Exact subjects use StringEquals; `likeSubjects`
+ * (tag patterns such as `ref:refs/tags/v*`) StringLike. Optionally also named IAM roles (never an account).
  */
-export function githubTrustPolicy(providerArn: pulumi.Input<string>, subjects: string[], trustedRoleArns: string[] = []): PolicyDocument {
+export function githubTrustPolicy(
+    providerArn: pulumi.Input<string>,
+    subjects: string[],
+    pins: GithubPins,
+    trustedRoleArns: string[] = [],
+    likeSubjects: string[] = [],
+): PolicyDocument {
+    const host = GITHUB_OIDC.host;
+    const equals: Record<string, unknown> = { [`${host}:aud`]: GITHUB_OIDC.audience, [`${host}:repository_id`]: pins.repositoryId };
+    if (pins.repositoryOwnerId) equals[`${host}:repository_owner_id`] = pins.repositoryOwnerId;
+    if (pins.workflowRefs) equals[`${host}:job_workflow_ref`] = pins.workflowRefs;
+    const condition: Record<string, Record<string, unknown>> = {};
+    if (likeSubjects.length > 0) condition.StringLike = { [`${host}:sub`]: [...subjects, ...likeSubjects] };
+    else equals[`${host}:sub`] = subjects;
+    condition.StringEquals = equals;
     const statements: PolicyStatement[] = [
-        {
-            Sid: "GitHubActions",
-            Effect: "Allow",
-            Principal: { Federated: providerArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: {
-                    [`${GITHUB_OIDC.host}:aud`]: GITHUB_OIDC.audience,
-                    [`${GITHUB_OIDC.host}:sub`]: subjects,
-                },
-            },
-        },
+        { Sid: "GitHubActions", Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition as any },
     ];
     if (trustedRoleArns.length > 0) {
         statements.push({ Sid: "TrustedRoles", Effect: "Allow", Principal: { AWS: trustedRoleArns }, Action: "sts:AssumeRole" });
@@ -42,80 +68,46 @@ export function githubTrustPolicy(providerArn: pulumi.Input<string>, subjects: s
     return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Services this program hands roles to: EKS (cluster, node group), Pod Identity, VPC flow logs. */
-const PASSED_TO_SERVICES = ["eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"];
-
-/** AWS-managed policies no role of this program needs and none may get from CI. */
-const FORBIDDEN_MANAGED_POLICIES = ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"];
-
-const CREATE_ACTIONS = ["iam:CreateRole", "iam:CreatePolicy", "iam:CreateInstanceProfile", "iam:CreateOpenIDConnectProvider"];
-const TAG_ACTIONS = ["iam:TagRole", "iam:TagPolicy", "iam:TagInstanceProfile", "iam:TagOpenIDConnectProvider"];
-const MANAGE_ACTIONS = [
-    "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-    "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
-    "iam:UntagRole", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
-    "iam:DeletePolicy", "iam:UntagPolicy", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
-    "iam:DeleteInstanceProfile", "iam:UntagInstanceProfile", "iam:DeleteOpenIDConnectProvider",
-    "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
-    "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
-];
-/** Every IAM write the statements above allow: what the self-protection deny covers. */
-export const IAM_WRITE_ACTIONS = [...CREATE_ACTIONS, ...TAG_ACTIONS, ...MANAGE_ACTIONS];
-
 /**
- * The IAM half of the deploy role's permissions (PowerUserAccess, attached beside it, excludes IAM).
- * Writes are limited to resources carrying this stack's `project`/`environment` tags, which the AWS
- * provider's default tags put on everything the program creates, so one environment's pipeline cannot
- * change another's roles. Roles go only to the services the program passes them to. The CI roles, their
- * policies and the GitHub provider are denied outright: a workflow can never widen its own access (an
- * administrator applies changes to them). A role that may create roles and policies can still build one
- * more powerful than itself; only an IAM permissions boundary would close that, so who may assume the
- * role (main, or the reviewed `production` environment) remains the real control.
+ * Subjects of an application's image jobs: with a GitHub environment, only its (reviewed) jobs; without,
+ * pushes to main (exact) and release tags `v*` (a pattern).
  */
-export function deployIamPolicy(ctx: AwsContext, project: string, environment: string): PolicyDocument {
-    const iamArn = (resource: string) => arn(ctx, "iam", resource, { global: true });
-    const managed = [iamArn("role/*"), iamArn("policy/*"), iamArn("instance-profile/*"), iamArn("oidc-provider/*")];
-    const ciOwned = [
-        iamArn(`role/${ROLE_PREFIX.deploy}*`),
-        iamArn(`role/${ROLE_PREFIX.preview}*`),
-        iamArn(`policy/${ROLE_PREFIX.deploy}*`),
-        iamArn(`policy/${ROLE_PREFIX.preview}*`),
-        iamArn(`oidc-provider/${GITHUB_OIDC.host}`),
-    ];
-    const forbidden = FORBIDDEN_MANAGED_POLICIES.map((p) => pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/${p}`);
+export function applicationSubjects(repository: string, environment?: string): { exact: string[]; like: string[] } {
+    if (environment) return { exact: [`repo:${repository}:environment:${environment}`], like: [] };
+    return { exact: [`repo:${repository}:ref:refs/heads/main`], like: [`repo:${repository}:ref:refs/tags/v*`] };
+}
+
+/** What a promotion job may do with another stack's repository: read its images, nothing else. */
+export function imagePullPolicy(repositoryArn: pulumi.Input<string>): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "ReadIam", Effect: "Allow", Action: ["iam:Get*", "iam:List*"], Resource: "*" },
+            { Sid: "RegistryLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
             {
-                // IAM authorizes the tags sent with a create as Tag* calls, so both are allowed on tagged requests.
-                Sid: "CreateTaggedForThisEnvironment",
+                Sid: "PullFromOwnRepository",
                 Effect: "Allow",
-                Action: [...CREATE_ACTIONS, ...TAG_ACTIONS],
-                Resource: managed,
-                Condition: { StringEquals: { "aws:RequestTag/project": project, "aws:RequestTag/environment": environment } },
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:DescribeImages"],
+                Resource: repositoryArn,
             },
+        ],
+    };
+}
+
+/** What an application's release job may do: push (and read back) images of its own ECR repository only. */
+export function imagePushPolicy(repositoryArn: pulumi.Input<string>): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            // GetAuthorizationToken takes no resource: the login itself; every image call below is scoped.
+            { Sid: "RegistryLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
             {
-                Sid: "ManageTaggedForThisEnvironment",
+                Sid: "PushToOwnRepository",
                 Effect: "Allow",
-                Action: [...TAG_ACTIONS, ...MANAGE_ACTIONS],
-                Resource: managed,
-                Condition: { StringEquals: { "aws:ResourceTag/project": project, "aws:ResourceTag/environment": environment } },
-            },
-            {
-                Sid: "PassRolesToPlatformServices",
-                Effect: "Allow",
-                Action: "iam:PassRole",
-                Resource: iamArn("role/*"),
-                Condition: { StringEquals: { "iam:PassedToService": PASSED_TO_SERVICES } },
-            },
-            { Sid: "NeverChangeCiAccess", Effect: "Deny", Action: IAM_WRITE_ACTIONS, Resource: ciOwned },
-            {
-                Sid: "NeverGrantAdministration",
-                Effect: "Deny",
-                Action: ["iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy"],
-                Resource: "*",
-                Condition: { ArnEquals: { "iam:PolicyARN": forbidden } },
+                Action: [
+                    "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload",
+                    "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:DescribeImages",
+                ],
+                Resource: repositoryArn,
             },
         ],
     };
@@ -129,8 +121,10 @@ export interface CiAccessProblem {
     allowed: string;
 }
 
+type CheckedArgs = Omit<CiAccessArgs, "aws" | "oidcProviderArn" | "clusterName">;
+
 /** Every problem with the arguments, each naming the argument, its value and what is allowed. */
-export function ciAccessIssues(args: Omit<CiAccessArgs, "aws" | "oidcProviderArn">): CiAccessProblem[] {
+export function ciAccessIssues(args: CheckedArgs): CiAccessProblem[] {
     const problems: CiAccessProblem[] = [];
     const bad = (field: keyof CiAccessArgs, value: unknown, allowed: string) => problems.push({ fields: [field], value, allowed });
     const f = CI_ACCESS_FORMS;
@@ -142,6 +136,13 @@ export function ciAccessIssues(args: Omit<CiAccessArgs, "aws" | "oidcProviderArn
     for (const b of args.deployBranches) if (!f.branch.pattern.test(b)) bad("deployBranches", b, f.branch.form);
     for (const e of args.deployEnvironments) if (!f.githubEnvironment.pattern.test(e)) bad("deployEnvironments", e, f.githubEnvironment.form);
     for (const r of args.trustedRoleArns ?? []) if (!f.roleArn.pattern.test(r)) bad("trustedRoleArns", r, f.roleArn.form);
+    if (!f.repositoryId.pattern.test(String(args.repositoryId ?? ""))) bad("repositoryId", args.repositoryId, f.repositoryId.form);
+    if (!f.ownerId.pattern.test(String(args.repositoryOwnerId ?? ""))) bad("repositoryOwnerId", args.repositoryOwnerId, f.ownerId.form);
+    if (!f.stateLocation.pattern.test(args.stateLocation ?? "")) bad("stateLocation", args.stateLocation, f.stateLocation.form);
+    if (args.previewEnvironment && !f.githubEnvironment.pattern.test(args.previewEnvironment)) bad("previewEnvironment", args.previewEnvironment, f.githubEnvironment.form);
+    for (const a of args.applications ?? []) {
+        if (!f.repository.pattern.test(a.repository) || !f.repositoryId.pattern.test(a.repositoryId)) bad("applications", a, f.application.form);
+    }
     const seconds = args.deploySessionSeconds;
     const { min, max } = f.sessionSeconds;
     if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= min && seconds <= max)) {
@@ -151,6 +152,6 @@ export function ciAccessIssues(args: Omit<CiAccessArgs, "aws" | "oidcProviderArn
 }
 
 /** The problems of {@link ciAccessIssues} as lines `field: got <value>; allowed: <form>`. */
-export function ciAccessProblems(args: Omit<CiAccessArgs, "aws" | "oidcProviderArn">): string[] {
+export function ciAccessProblems(args: CheckedArgs): string[] {
     return ciAccessIssues(args).map((p) => `${p.fields.join("/")}: got ${JSON.stringify(p.value)}; allowed: ${p.allowed}`);
 }

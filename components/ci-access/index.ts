@@ -1,15 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { managedPolicyArn, policyJson } from "../shared/iam";
-import { ciAccessProblems, deployIamPolicy, deploySubjects, githubTrustPolicy, previewSubjects } from "./iam";
-import { CiAccessArgs, GITHUB_OIDC, deployRoleName, previewRoleName } from "./types";
+import { arn } from "../shared/aws-context";
+import { policyJson } from "../shared/iam";
+import { DeployScope, deployIamPolicy } from "./deploy-policy";
+import {
+    applicationSubjects, ciAccessProblems, deploySubjects, deployWorkflowRefs, githubTrustPolicy, imagePullPolicy, imagePushPolicy, previewSubjects,
+} from "./iam";
+import { BOUNDARY_TAG, boundaryPolicy, deployServicePolicy, previewReadPolicy } from "./service-policies";
+import { CiAccessArgs, GITHUB_OIDC, appRoleName, boundaryPolicyName, deployRoleName, previewRoleName } from "./types";
 
-export { CiAccessArgs, deployRoleName, previewRoleName };
+export { CiAccessArgs, deployRoleName, previewRoleName, boundaryPolicyName, appRoleName };
 
 /**
  * Keyless CI access for one environment: the GitHub OIDC provider (unless the account already has it),
- * a deploy role for `pulumi up` and a read-only preview role for pull requests, so code that is not yet
- * reviewed never holds write credentials.
+ * a deploy role for `pulumi up` (service-scoped, creating roles only under a permissions boundary), a
+ * preview role that reads descriptions and the state objects only, and one image-push role per application.
  */
 export class CiAccess extends pulumi.ComponentResource {
     readonly oidcProviderArn: pulumi.Output<string>;
@@ -17,6 +22,12 @@ export class CiAccess extends pulumi.ComponentResource {
     readonly previewRole: aws.iam.Role;
     readonly deployRoleArn: pulumi.Output<string>;
     readonly previewRoleArn: pulumi.Output<string>;
+    /** ARN of the boundary every role the deploy role creates carries. */
+    readonly boundaryArn: pulumi.Output<string>;
+    /** Image-push role ARN per application repository `owner/name` (`ciApplications`). */
+    readonly imagePushRoleArns: pulumi.Output<Record<string, string>>;
+    /** Image-pull (promotion) role ARN per application repository; empty without `applicationPullEnvironment`. */
+    readonly imagePullRoleArns: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: CiAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:ci:CiAccess", name, {}, opts);
@@ -30,54 +41,108 @@ export class CiAccess extends pulumi.ComponentResource {
             : new aws.iam.OpenIdConnectProvider(name, { url: GITHUB_OIDC.url, clientIdLists: [GITHUB_OIDC.audience] }, { parent: this }).arn;
         const trusted = args.trustedRoleArns ?? [];
 
+        // The boundary's ARN follows from its name, so the deploy policy can name it before it exists.
+        const scope: DeployScope = {
+            aws: args.aws,
+            project: pulumi.getProject(),
+            environment: args.environment,
+            boundaryArn: arn(args.aws, "iam", `policy/${boundaryPolicyName(args.environment)}`, { global: true }),
+            stateLocation: args.stateLocation,
+            secretPrefixes: args.secretPrefixes,
+            clusterName: args.clusterName,
+        };
+        const boundary = new aws.iam.Policy(
+            `${name}-boundary`,
+            {
+                name: boundaryPolicyName(args.environment),
+                description: `Permissions boundary of every role the ${args.environment} deploy role creates: no IAM escalation`,
+                policy: policyJson(boundaryPolicy(scope)),
+                tags: { ...BOUNDARY_TAG },
+            },
+            { parent: this },
+        );
+        this.boundaryArn = boundary.arn;
+
+        const pins = { repositoryId: args.repositoryId, repositoryOwnerId: args.repositoryOwnerId };
         this.deployRole = new aws.iam.Role(
             `${name}-deploy`,
             {
                 name: deployRoleName(args.environment),
                 description: `pulumi up of the ${args.environment} stack from CI (${args.repository})`,
                 assumeRolePolicy: policyJson(
-                    githubTrustPolicy(this.oidcProviderArn, deploySubjects(args.repository, args.deployBranches, args.deployEnvironments), trusted),
+                    githubTrustPolicy(
+                        this.oidcProviderArn,
+                        deploySubjects(args.repository, args.deployBranches, args.deployEnvironments),
+                        { ...pins, workflowRefs: deployWorkflowRefs(args.repository, args.deployBranches, args.deployEnvironments) },
+                        trusted,
+                    ),
                 ),
                 maxSessionDuration: args.deploySessionSeconds ?? 7200,
             },
             { parent: this },
         );
-        // PowerUserAccess covers every service the platform uses except IAM; a least-privilege list for a
-        // whole EKS platform would be long and break with each add-on. IAM comes from the scoped policy.
-        new aws.iam.RolePolicyAttachment(
-            `${name}-deploy-power-user`,
-            { role: this.deployRole.name, policyArn: managedPolicyArn(args.aws, "PowerUserAccess") },
-            { parent: this },
-        );
-        const iamPolicy = new aws.iam.Policy(
-            `${name}-deploy-iam`,
-            {
-                name: `${deployRoleName(args.environment)}-iam`,
-                description: `IAM changes the ${args.environment} deploy role may make: resources tagged for this environment only`,
-                policy: policyJson(deployIamPolicy(args.aws, pulumi.getProject(), args.environment)),
-            },
-            { parent: this },
-        );
-        new aws.iam.RolePolicyAttachment(`${name}-deploy-iam`, { role: this.deployRole.name, policyArn: iamPolicy.arn }, { parent: this });
+        // Two customer-managed policies in place of PowerUserAccess: IAM (boundary, tags, PassRole) and the services.
+        const deployPolicies: [string, string, string, aws.iam.PolicyDocument][] = [
+            ["iam", "-iam", "IAM changes the deploy role may make: this environment's resources, roles only under the boundary", deployIamPolicy(scope)],
+            ["services", "-services", "Services the platform creates, scoped to its region; no key deletion, no foreign secrets", deployServicePolicy(scope)],
+        ];
+        for (const [suffix, nameSuffix, description, document] of deployPolicies) {
+            const policy = new aws.iam.Policy(
+                `${name}-deploy-${suffix}`,
+                { name: `${deployRoleName(args.environment)}${nameSuffix}`, description: `${args.environment}: ${description}`, policy: policyJson(document) },
+                { parent: this },
+            );
+            new aws.iam.RolePolicyAttachment(`${name}-deploy-${suffix}`, { role: this.deployRole.name, policyArn: policy.arn }, { parent: this });
+        }
 
         this.previewRole = new aws.iam.Role(
             `${name}-preview`,
             {
                 name: previewRoleName(args.environment),
                 description: `pulumi preview of the ${args.environment} stack on pull requests (${args.repository})`,
-                assumeRolePolicy: policyJson(githubTrustPolicy(this.oidcProviderArn, previewSubjects(args.repository), trusted)),
+                assumeRolePolicy: policyJson(githubTrustPolicy(this.oidcProviderArn, previewSubjects(args.repository, args.previewEnvironment), pins, trusted)),
             },
             { parent: this },
         );
-        // Preview reads state (S3, no lock on a self-managed backend) and calls describe APIs; nothing more.
-        new aws.iam.RolePolicyAttachment(
-            `${name}-preview-read-only`,
-            { role: this.previewRole.name, policyArn: managedPolicyArn(args.aws, "ReadOnlyAccess") },
-            { parent: this },
-        );
+        // Preview reads state (S3, no lock on a self-managed backend) and calls describe APIs; nothing more:
+        // no ReadOnlyAccess, which reads every bucket of the account.
+        new aws.iam.RolePolicy(`${name}-preview-read`, { role: this.previewRole.name, policy: policyJson(previewReadPolicy(scope)) }, { parent: this });
+
+        const roles = { push: {} as Record<string, pulumi.Output<string>>, pull: {} as Record<string, pulumi.Output<string>> };
+        for (const app of args.applications ?? []) {
+            const repositoryArn = arn(args.aws, "ecr", `repository/${app.ecrRepository}`);
+            const kinds = [
+                { kind: "push" as const, environment: args.applicationPushEnvironment, policy: imagePushPolicy(repositoryArn) },
+                ...(args.applicationPullEnvironment ? [{ kind: "pull" as const, environment: args.applicationPullEnvironment, policy: imagePullPolicy(repositoryArn) }] : []),
+            ];
+            for (const { kind, environment, policy } of kinds) {
+                const subjects = applicationSubjects(app.repository, environment || undefined);
+                const logical = `${name}-${kind}-${app.ecrRepository.replace(/\//g, "-")}`;
+                const role = new aws.iam.Role(
+                    logical,
+                    {
+                        name: appRoleName(kind, args.environment, app.ecrRepository),
+                        description: `Image ${kind} of ${app.repository} (${environment ? `environment ${environment}` : "main, v* tags"}), ECR ${app.ecrRepository} only`,
+                        assumeRolePolicy: policyJson(githubTrustPolicy(this.oidcProviderArn, subjects.exact, { repositoryId: app.repositoryId }, [], subjects.like)),
+                    },
+                    { parent: this },
+                );
+                new aws.iam.RolePolicy(logical, { role: role.name, policy: policyJson(policy) }, { parent: this });
+                roles[kind][app.repository] = role.arn;
+            }
+        }
+        this.imagePushRoleArns = pulumi.output(roles.push);
+        this.imagePullRoleArns = pulumi.output(roles.pull);
 
         this.deployRoleArn = this.deployRole.arn;
         this.previewRoleArn = this.previewRole.arn;
-        this.registerOutputs({ oidcProviderArn: this.oidcProviderArn, deployRoleArn: this.deployRoleArn, previewRoleArn: this.previewRoleArn });
+        this.registerOutputs({
+            oidcProviderArn: this.oidcProviderArn,
+            deployRoleArn: this.deployRoleArn,
+            previewRoleArn: this.previewRoleArn,
+            boundaryArn: this.boundaryArn,
+            imagePushRoleArns: this.imagePushRoleArns,
+            imagePullRoleArns: this.imagePullRoleArns,
+        });
     }
 }

@@ -11,6 +11,32 @@ export interface CiAccessArgs {
     /** GitHub environments whose jobs may assume the deploy role, e.g. `["production"]` for prod. */
     deployEnvironments: string[];
     /**
+     * The repository's immutable numeric id (GitHub's `repository_id` claim). Every trust pins it, so a
+     * deleted-and-recreated or renamed-over repository of the same name gets nothing. (STS exposes
+     * both `repository_id` and `repository_owner_id` as condition keys of AssumeRoleWithWebIdentity.)
+     */
+    repositoryId: string;
+    /** The repository owner's (user or organization) numeric id, GitHub's `repository_owner_id` claim; pinned beside `repositoryId`. */
+    repositoryOwnerId: string;
+    /**
+     * GitHub environment the pull-request preview job of this stack runs in (required reviewers). Empty:
+     * the preview role trusts every same-repository pull_request job (fine for dev, never for prod).
+     */
+    previewEnvironment?: string;
+    /** The S3 state backend's `bucket` or `bucket/prefix`: the only S3 objects the CI roles may touch. */
+    stateLocation: string;
+    /** Secrets Manager prefixes of this environment (`externalSecretsPrefixes`): the only secrets roles it creates may read. */
+    secretPrefixes: string[];
+    /** Application repositories that may push images, each to one ECR repository of this stack. */
+    applications?: CiApplication[];
+    /**
+     * GitHub environment of the application repositories whose jobs push here (prod: `production`, the
+     * reviewed promotion job). Empty: their pushes to main and `v*` release tags (dev).
+     */
+    applicationPushEnvironment?: string;
+    /** GitHub environment of the application repositories whose jobs may pull images from here to promote them (dev: `production`); empty: no pull roles. */
+    applicationPullEnvironment?: string;
+    /**
      * ARN of the account's existing GitHub OIDC provider. An account holds one provider per URL, so when dev
      * and prod share an account, one stack creates it and the other passes its ARN here. Absent: create it.
      */
@@ -19,8 +45,20 @@ export interface CiAccessArgs {
     trustedRoleArns?: string[];
     /** Longest session of the deploy role, in seconds (3600-43200): a first `pulumi up` of a whole platform can outlast an hour. */
     deploySessionSeconds?: number;
+    /** The EKS cluster's name (`clusterName`): the deploy role creates launch templates only tagged for it. */
+    clusterName: string;
     /** Account and partition for ARNs. */
     aws: AwsContext;
+}
+
+/** One application repository and the ECR repository (full name, prefix included) its pipeline pushes to. */
+export interface CiApplication {
+    /** GitHub `owner/name`. */
+    repository: string;
+    /** Its immutable numeric id (`repository_id`). */
+    repositoryId: string;
+    /** Full name (prefix included) of the ECR repository of this stack it may push to. */
+    ecrRepository: string;
 }
 
 /**
@@ -35,6 +73,11 @@ export const CI_ACCESS_FORMS = {
     githubEnvironment: { pattern: /^[A-Za-z0-9._\/-]{1,255}$/, form: "an exact GitHub environment name" },
     roleArn: { pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, form: "an IAM role ARN (never an account, a root or `*`)" },
     sessionSeconds: { min: 3600, max: 43200 },
+    repositoryId: { pattern: /^[1-9]\d{0,19}$/, form: "the repository's numeric id (GitHub API `id`, the OIDC claim repository_id)" },
+    ownerId: { pattern: /^[1-9]\d{0,19}$/, form: "the owner's numeric id (`gh api users/<owner> --jq .id`, the OIDC claim repository_owner_id)" },
+    stateLocation: { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[\w.\/-]+)?$/, form: "an S3 bucket name, optionally followed by /<prefix>" },
+    // `owner/name#id=ecr repository`: the id pins the repository, the ECR name must be one of ecrRepositories.
+    application: { pattern: /^([A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100})#([1-9]\d{0,19})=([a-z0-9][a-z0-9._\/-]*)$/, form: "`<owner>/<repo>#<repository id>=<ecr repository>`" },
 } as const;
 
 /** The GitHub Actions OIDC issuer and the audience `aws-actions/configure-aws-credentials` asks for. */
@@ -45,7 +88,13 @@ export const GITHUB_OIDC = {
 } as const;
 
 /** Role names are fixed, not auto-named: stack config (`clusterAdminArns`) and CI variables refer to them. */
-export const ROLE_PREFIX = { deploy: "eks-platform-deploy-", preview: "eks-platform-preview-" } as const;
+export const ROLE_PREFIX = { deploy: "eks-platform-deploy-", preview: "eks-platform-preview-", app: "eks-platform-ecr-" } as const;
 
 export const deployRoleName = (environment: string): string => `${ROLE_PREFIX.deploy}${environment}`;
 export const previewRoleName = (environment: string): string => `${ROLE_PREFIX.preview}${environment}`;
+
+/** The permissions boundary CiAccess creates; the deploy role may create roles only with it. */
+export const boundaryPolicyName = (environment: string): string => `${ROLE_PREFIX.deploy}${environment}-boundary`;
+/** An application's image role: `eks-platform-ecr-<push|pull>-<env>-<ecr repository, / as ->` (64 characters at most). */
+export const appRoleName = (kind: "push" | "pull", environment: string, ecrRepository: string): string =>
+    `${ROLE_PREFIX.app}${kind}-${environment}-${ecrRepository.replace(/\//g, "-")}`.slice(0, 64);

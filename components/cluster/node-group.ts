@@ -82,6 +82,8 @@ export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, p
                     ebs: { volumeSize: ROOT_VOLUME.sizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
                 },
             ],
+            // The cluster's own tag: CI's deploy role creates and changes only launch templates carrying it.
+            tags: pulumi.output(args.clusterName).apply((cluster) => ({ [`kubernetes.io/cluster/${cluster}`]: "owned" })),
             // Provider default tags do not reach instances that the node group launches.
             tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
                 resourceType,

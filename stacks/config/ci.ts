@@ -1,4 +1,4 @@
-import { CiAccessArgs } from "../../components/ci-access/types";
+import { CI_ACCESS_FORMS, CiAccessArgs, CiApplication } from "../../components/ci-access/types";
 import { ciAccessIssues } from "../../components/ci-access/iam";
 import { deployRoleName } from "../../components/ci-access/types";
 import { ConfigKey } from "./keys";
@@ -13,6 +13,13 @@ const ARGUMENT_KEYS: Partial<Record<keyof CiAccessArgs, ConfigKey>> = {
     deployEnvironments: "ciDeployEnvironments",
     trustedRoleArns: "ciTrustedRoleArns",
     deploySessionSeconds: "ciDeploySessionSeconds",
+    repositoryId: "ciRepositoryId",
+    repositoryOwnerId: "ciRepositoryOwnerId",
+    stateLocation: "ciStateBucket",
+    previewEnvironment: "ciPreviewEnvironment",
+    applications: "ciApplications",
+    applicationPushEnvironment: "ciApplicationPushEnvironment",
+    applicationPullEnvironment: "ciApplicationPullEnvironment",
 };
 
 /** Reads the CiAccess keys; undefined when `ciRepository` is empty (no CI access in this stack). */
@@ -25,8 +32,21 @@ export function readCiConfig(r: ConfigReader, environment: string, adminPrincipa
         trustedRoleArns: r.get("ciTrustedRoleArns"),
         deploySessionSeconds: r.get("ciDeploySessionSeconds"),
         oidcProviderArn: r.get("ciOidcProviderArn") || undefined,
+        repositoryId: r.get("ciRepositoryId"),
+        repositoryOwnerId: r.get("ciRepositoryOwnerId"),
+        stateLocation: r.get("ciStateBucket"),
+        previewEnvironment: r.get("ciPreviewEnvironment") || undefined,
+        secretPrefixes: r.get("externalSecretsPrefixes") ?? [],
+        applications: readApplications(r, environment),
+        applicationPushEnvironment: r.get("ciApplicationPushEnvironment") || undefined,
+        applicationPullEnvironment: r.get("ciApplicationPullEnvironment") || undefined,
     };
     if (!repository) return undefined;
+    for (const key of ["ciRepositoryId", "ciRepositoryOwnerId", "ciStateBucket"] as const) {
+        if (r.ok(key) && !r.get(key)) r.reject(key, "", "required when ciRepository is set");
+    }
+    // Prod's pull-request previews wait for a reviewer: unreviewed code never holds prod credentials.
+    if (environment === "prod" && !ci.previewEnvironment) r.reject("ciPreviewEnvironment", "", "required in prod when ciRepository is set (a GitHub environment with required reviewers)");
 
     // The component's own checks, reported under the config keys they come from; a key that already
     // failed its own rule (built from the same forms) is not reported again.
@@ -39,4 +59,21 @@ export function readCiConfig(r: ConfigReader, environment: string, adminPrincipa
     const listed = adminPrincipals.find((p) => p === deployRole || p.endsWith(`:${deployRole}`));
     if (listed) r.reject("clusterAdminArns", listed, "CiAccess already makes its deploy role a cluster-admin; EKS allows one access entry per principal");
     return ci;
+}
+
+/** `ciApplications` entries with the ECR repository's full name; each must be one of `ecrRepositories`. */
+function readApplications(r: ConfigReader, environment: string): CiApplication[] {
+    if (!r.ok("ciApplications", "ecrRepositories", "ecrPrefixWithEnvironment")) return [];
+    const names: string[] = r.get("ecrRepositories");
+    const prefix = r.get("ecrPrefixWithEnvironment") ? `${environment}/` : "";
+    const apps: CiApplication[] = [];
+    for (const entry of r.get("ciApplications") as string[]) {
+        const [, repository, repositoryId, ecr] = CI_ACCESS_FORMS.application.pattern.exec(entry)!;
+        if (!names.includes(ecr)) {
+            r.reject("ciApplications", entry, `ECR repository "${ecr}" is not one of ecrRepositories (${names.join(", ") || "none"})`);
+            continue;
+        }
+        apps.push({ repository, repositoryId, ecrRepository: `${prefix}${ecr}` });
+    }
+    return apps;
 }

@@ -98,7 +98,7 @@ export interface PlatformAppsConfig {
 }
 
 /** CiAccess arguments that come from config (the rest are the stack's environment and account). */
-export type CiConfig = Omit<CiAccessArgs, "environment" | "aws">;
+export type CiConfig = Omit<CiAccessArgs, "environment" | "aws" | "clusterName">;
 
 export interface OpsConfig {
     /** Config key `metricsServerReplicas`. */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CiAccess, CiAccessArgs } from "../../components/ci-access";
 import { GITHUB_OIDC } from "../../components/ci-access/types";
 import { AwsContext } from "../../components/shared/aws-context";
+import { evaluate } from "./ci-access-iam-eval";
 import { serialized } from "./harness";
 import { ACCOUNT_ID, DEPLOYER_SESSION_ARN, PlatformMocks, RecordedResource } from "./mocks";
 import { PROJECT } from "./stack-files";
@@ -24,7 +25,14 @@ export interface CiAccessBuild {
     /** Every registration except the stack, with `opts.parent` as `type::name`. */
     resources: RecordedResource[];
     /** The component's outputs, resolved. */
-    outputs: { oidcProviderArn: string; deployRoleArn: string; previewRoleArn: string };
+    outputs: {
+        oidcProviderArn: string;
+        deployRoleArn: string;
+        previewRoleArn: string;
+        boundaryArn: string;
+        imagePushRoleArns: Record<string, string>;
+        imagePullRoleArns: Record<string, string>;
+    };
     ofType(type: string): RecordedResource[];
     /** The one resource of `type` whose logical name ends with `suffix`. */
     one(type: string, suffix?: string): RecordedResource;
@@ -50,7 +58,14 @@ async function buildNow(args: Omit<CiAccessArgs, "aws">, stack: string): Promise
         });
         try {
             const ci = new CiAccess("ci", { ...args, aws: TEST_AWS });
-            return { oidcProviderArn: ci.oidcProviderArn, deployRoleArn: ci.deployRoleArn, previewRoleArn: ci.previewRoleArn };
+            return {
+                oidcProviderArn: ci.oidcProviderArn,
+                deployRoleArn: ci.deployRoleArn,
+                previewRoleArn: ci.previewRoleArn,
+                boundaryArn: ci.boundaryArn,
+                imagePushRoleArns: ci.imagePushRoleArns,
+                imagePullRoleArns: ci.imagePullRoleArns,
+            };
         } catch (err) {
             failure = err;
             return {};
@@ -83,27 +98,24 @@ async function quiet(mocks: PlatformMocks): Promise<void> {
     }
 }
 
+/** The claims of a GitHub Actions token the trust policies look at (STS exposes each as `token.actions.githubusercontent.com:<claim>`). */
 export interface GithubClaims {
     aud: string;
     sub: string;
+    repository_id?: string;
+    repository_owner_id?: string;
+    job_workflow_ref?: string;
 }
 
 /**
  * Whether a role's trust policy lets a GitHub Actions token with these claims call
- * AssumeRoleWithWebIdentity through `providerArn`. Handles the StringEquals conditions CiAccess writes;
- * any other operator fails loudly rather than being ignored.
+ * AssumeRoleWithWebIdentity through `providerArn`, judged by the IAM evaluator (which throws on an
+ * operator it does not understand rather than ignoring it).
  */
 export function githubTokenMayAssume(trust: any, providerArn: string, claims: GithubClaims): boolean {
     const list = (x: unknown): unknown[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
-    return list(trust.Statement).some((s: any) => {
-        if (s.Effect !== "Allow" || !list(s.Action).includes("sts:AssumeRoleWithWebIdentity")) return false;
-        if (!list(s.Principal?.Federated).includes(providerArn)) return false;
-        return Object.entries(s.Condition ?? {}).every(([operator, tests]) => {
-            if (operator !== "StringEquals") throw new Error(`trust condition operator ${operator} is not understood by this check`);
-            return Object.entries(tests as Record<string, unknown>).every(([key, allowed]) => {
-                const claim = key.startsWith(`${GITHUB_OIDC.host}:`) ? (claims as unknown as Record<string, string>)[key.slice(GITHUB_OIDC.host.length + 1)] : undefined;
-                return claim !== undefined && list(allowed).includes(claim);
-            });
-        });
-    });
+    const federated = list(trust.Statement).filter((s: any) => list(s.Principal?.Federated).includes(providerArn));
+    const context = Object.fromEntries(Object.entries(claims).map(([k, v]) => [`${GITHUB_OIDC.host}:${k}`, v]));
+    const statements = federated.map((s: any) => ({ Effect: s.Effect, Action: s.Action, Resource: "*", Condition: s.Condition }));
+    return evaluate([{ Statement: statements }], { action: "sts:AssumeRoleWithWebIdentity", resource: "*", context }) === "allow";
 }

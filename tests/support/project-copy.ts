@@ -56,7 +56,16 @@ export function addStackPerRecipe(dir: string, stack: string, vpcCidr: string, t
 export function setCiRepository(dir: string, stack: string, repository: string): void {
     const config = stackFileConfig(stack, dir);
     const subjects = [`${PROJECT}:ciDeployBranches`, `${PROJECT}:ciDeployEnvironments`].some((k) => Array.isArray(config[k]) && (config[k] as unknown[]).length > 0);
-    editStackFile(dir, stack, { ciRepository: repository, ...(subjects ? {} : { ciDeployEnvironments: [String(config[`${PROJECT}:environment`] ?? stack)] }) });
+    const environment = String(config[`${PROJECT}:environment`] ?? stack);
+    editStackFile(dir, stack, {
+        ciRepository: repository,
+        // The repository's numeric id and the state bucket, as the quick start says; prod previews wait for a reviewer.
+        ciRepositoryId: config[`${PROJECT}:ciRepositoryId`] ?? "123456789",
+        ciRepositoryOwnerId: config[`${PROJECT}:ciRepositoryOwnerId`] ?? "987654321",
+        ciStateBucket: config[`${PROJECT}:ciStateBucket`] ?? "example-pulumi-state/eks-platform",
+        ...(environment === "prod" && !config[`${PROJECT}:ciPreviewEnvironment`] ? { ciPreviewEnvironment: "preview-production" } : {}),
+        ...(subjects ? {} : { ciDeployEnvironments: [environment] }),
+    });
 }
 
 export const removeCopy = (dir: string): void => fs.rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,19 @@
 import * as path from "path";
 import { projectRoot } from "./paths";
 
+/** One preview job of the matrix preview.yml runs: the stack, its variable key, its GitHub environment and runner. */
+export interface PreviewLeg {
+    stack: string;
+    key: string;
+    environment: string;
+    runner: string;
+}
+
 /** The module CI and Jenkins read the stack list from; the tests read the same one. */
 interface StacksModule {
     stackNames(dir?: string): string[];
     stackKey(stack: string): string;
+    previewLegs(vars: Record<string, string>, dir?: string): { legs: PreviewLeg[]; skipped: { stack: string; reason: string }[] };
     STACK_NAME: RegExp;
 }
 
@@ -21,3 +30,6 @@ export const stackNames = (dir: string = projectRoot): string[] => stacksModule.
 export const stackKey = (stack: string): string => stacksModule.stackKey(stack);
 
 export const STACK_NAME: RegExp = stacksModule.STACK_NAME;
+
+/** The preview legs of the stacks in `dir` given the repository variables, and the skipped stacks with why. */
+export const previewLegs = (vars: Record<string, string>, dir: string = projectRoot) => stacksModule.previewLegs(vars, dir);

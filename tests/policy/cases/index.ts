@@ -14,6 +14,7 @@ import { helmCases } from "./helm";
 import { kubernetesCases } from "./kubernetes";
 import { dnsCases } from "./dns";
 import { wafCases } from "./waf";
+import { ciAccessCases } from "./ci-access";
 import { FixtureCase } from "../../support/policy-builders";
 
 /** Every hand-built case, by area (the areas mirror policy/). */
@@ -34,4 +35,5 @@ export const CASES_BY_AREA: Record<string, FixtureCase[]> = {
     "kubernetes": kubernetesCases,
     "dns": dnsCases,
     "waf": wafCases,
+    "ci-access": ciAccessCases,
 };

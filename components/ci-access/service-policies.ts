@@ -1,0 +1,294 @@
+import * as pulumi from "@pulumi/pulumi";
+import { arn } from "../shared/aws-context";
+import { PolicyDocument, PolicyStatement } from "../shared/iam";
+import { DeployScope } from "./deploy-policy";
+
+/** `bucket` and `prefix` of the state location (`bucket` or `bucket/prefix`). */
+function stateParts(location: string): { bucket: string; prefix: string } {
+    const [bucket, ...rest] = location.split("/");
+    return { bucket, prefix: rest.join("/").replace(/\/+$/, "") };
+}
+
+/** Read and list the state objects; `write` adds put/delete (updates, locks, history, backups). */
+export function stateStatements(s: Pick<DeployScope, "aws" | "stateLocation">, write: boolean): PolicyStatement[] {
+    const { bucket, prefix } = stateParts(s.stateLocation);
+    const partition = s.aws.partition;
+    const objects = pulumi.interpolate`arn:${partition}:s3:::${bucket}/${prefix ? `${prefix}/` : ""}*`;
+    return [
+        {
+            Sid: "ListStateObjects",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: pulumi.interpolate`arn:${partition}:s3:::${bucket}`,
+            ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}/*`, prefix] } } } : {}),
+        },
+        {
+            Sid: write ? "ReadWriteStateObjects" : "ReadStateObjects",
+            Effect: "Allow",
+            Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : ["s3:GetObject"],
+            Resource: objects,
+        },
+    ];
+}
+
+/**
+ * Read-only calls a preview makes, the preflight's look-ups included (instance type offerings, ECR names,
+ * EKS versions, configured roles and users, the GitHub provider, the account alias); no data-plane reads, no Secrets.
+ */
+const DESCRIBE_ACTIONS = [
+    "ec2:Describe*", "eks:Describe*", "eks:List*", "iam:GetRole", "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion",
+    "iam:GetInstanceProfile", "iam:GetOpenIDConnectProvider", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+    "iam:ListOpenIDConnectProviders", "iam:ListRoleTags", "iam:ListRoles", "iam:ListUsers", "iam:ListAccountAliases", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+    "kms:ListAliases", "kms:ListResourceTags", "logs:DescribeLogGroups", "logs:ListTagsForResource", "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl", "sqs:ListQueueTags", "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy",
+    "ecr:ListTagsForResource", "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource",
+];
+
+/** The public SSM parameters of EKS-optimized AMIs (launch templates, Karpenter node classes). */
+const amiParameters = (s: Pick<DeployScope, "aws">) => arn(s.aws, "ssm", "parameter/aws/service/eks/*");
+
+/** The preview role's own policy: describe calls and the state objects; nothing else (no ReadOnlyAccess). */
+export function previewReadPolicy(s: Pick<DeployScope, "aws" | "stateLocation">): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "DescribePlatformResources", Effect: "Allow", Action: DESCRIBE_ACTIONS, Resource: "*" },
+            { Sid: "ReadEksAmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: amiParameters(s) },
+            ...stateStatements(s, false),
+        ],
+    };
+}
+
+/** The EC2 resource types of the VPC (awsx) and the cluster's security groups, endpoints and flow logs. */
+const NETWORK_RESOURCE_TYPES = [
+    "vpc", "subnet", "route-table", "internet-gateway", "egress-only-internet-gateway", "natgateway", "elastic-ip",
+    "security-group", "security-group-rule", "network-acl", "vpc-endpoint", "vpc-flow-log", "dhcp-options",
+];
+/** VPC writes: create/delete/modify of the types above; no instance, fleet, volume or launch-template action. */
+const NETWORK_ACTIONS = [
+    "ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute", "ec2:AssociateVpcCidrBlock", "ec2:DisassociateVpcCidrBlock",
+    "ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute", "ec2:AssociateSubnetCidrBlock", "ec2:DisassociateSubnetCidrBlock",
+    "ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute",
+    "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation",
+    "ec2:CreateInternetGateway", "ec2:DeleteInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
+    "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway",
+    "ec2:CreateNatGateway", "ec2:DeleteNatGateway", "ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:DisassociateAddress",
+    "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+    "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules",
+    "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+    "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAclEntry", "ec2:ReplaceNetworkAclEntry", "ec2:ReplaceNetworkAclAssociation",
+    "ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint", "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs",
+];
+
+/** Writes limited to this region (IAM and the other global services have their own statements). */
+const inRegion = (s: DeployScope) => ({ StringEquals: { "aws:RequestedRegion": s.aws.region } });
+
+/**
+ * Everything but IAM the deploy role does, per service, in place of PowerUserAccess. Derived from what the
+ * program creates: VPC (awsx), EKS cluster/node group/add-ons/access entries/Pod Identity, a launch
+ * template, flow logs, log groups, KMS keys, the interruption queue and its EventBridge rules, ECR
+ * repositories. Still broad, on purpose: EC2 writes are whole verb families (a VPC is dozens of resource
+ * types) and most actions take Resource "*" because the names are generated; every write is pinned to the
+ * stack's region. KMS key deletion and disabling are denied everywhere, key policies may change only on
+ * this environment's keys, and Secrets Manager is never read outside this environment's prefixes.
+ */
+export function deployServicePolicy(s: DeployScope): PolicyDocument {
+    const ownKey = { StringEquals: { "aws:ResourceTag/project": s.project, "aws:ResourceTag/environment": s.environment } };
+    const secretsOutside = s.secretPrefixes.map((p) => arn(s.aws, "secretsmanager", `secret:${p}/*`));
+    const statements: PolicyStatement[] = [
+        { Sid: "Describe", Effect: "Allow", Action: [...DESCRIBE_ACTIONS, "autoscaling:Describe*", "elasticloadbalancing:Describe*"], Resource: "*" },
+        {
+            // The VPC and its parts, enumerated per resource type: nothing here launches or tags nodes.
+            Sid: "Network",
+            Effect: "Allow",
+            Action: NETWORK_ACTIONS,
+            Resource: "*",
+            Condition: inRegion(s),
+        },
+        {
+            Sid: "TagNetwork",
+            Effect: "Allow",
+            Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+            Resource: NETWORK_RESOURCE_TYPES.map((t) => arn(s.aws, "ec2", `${t}/*`)),
+        },
+        {
+            // The system node group's launch template, created tagged for this cluster (as Karpenter's are).
+            Sid: "CreateClusterLaunchTemplates",
+            Effect: "Allow",
+            Action: ["ec2:CreateLaunchTemplate", "ec2:CreateTags"],
+            Resource: arn(s.aws, "ec2", "launch-template/*"),
+            Condition: { StringEquals: { [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: "owned" } },
+        },
+        {
+            Sid: "ChangeClusterLaunchTemplates",
+            Effect: "Allow",
+            Action: ["ec2:DeleteLaunchTemplate", "ec2:ModifyLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplateVersions"],
+            Resource: arn(s.aws, "ec2", "launch-template/*"),
+            Condition: { StringEquals: { [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: "owned" } },
+        },
+        {
+            Sid: "Eks",
+            Effect: "Allow",
+            Action: [
+                "eks:CreateCluster", "eks:DeleteCluster", "eks:UpdateClusterConfig", "eks:UpdateClusterVersion", "eks:AssociateEncryptionConfig",
+                "eks:CreateNodegroup", "eks:DeleteNodegroup", "eks:UpdateNodegroupConfig", "eks:UpdateNodegroupVersion",
+                "eks:CreateAddon", "eks:DeleteAddon", "eks:UpdateAddon", "eks:CreateAccessEntry", "eks:DeleteAccessEntry",
+                "eks:UpdateAccessEntry", "eks:AssociateAccessPolicy", "eks:DisassociateAccessPolicy", "eks:CreatePodIdentityAssociation",
+                "eks:DeletePodIdentityAssociation", "eks:UpdatePodIdentityAssociation", "eks:TagResource", "eks:UntagResource",
+            ],
+            Resource: "*",
+            Condition: inRegion(s),
+        },
+        {
+            Sid: "LogsEventsQueuesRepositories",
+            Effect: "Allow",
+            Action: [
+                "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey",
+                "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup",
+                "logs:CreateLogDelivery", "logs:DeleteLogDelivery",
+                "events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource",
+                "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue",
+                "ecr:CreateRepository", "ecr:DeleteRepository", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
+                "ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability",
+                "ecr:TagResource", "ecr:UntagResource",
+            ],
+            Resource: "*",
+            Condition: inRegion(s),
+        },
+        {
+            Sid: "CreateKeys",
+            Effect: "Allow",
+            Action: ["kms:CreateKey", "kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias", "kms:TagResource"],
+            Resource: "*",
+            Condition: inRegion(s),
+        },
+        {
+            // EKS envelope encryption and encrypted log groups need grants on the environment's own keys.
+            Sid: "ManageThisEnvironmentsKeys",
+            Effect: "Allow",
+            Action: ["kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:UpdateKeyDescription", "kms:UntagResource", "kms:CreateGrant"],
+            Resource: arn(s.aws, "kms", "key/*"),
+            Condition: ownKey,
+        },
+        { Sid: "ReadEksAmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: amiParameters(s) },
+        {
+            // Velero's backup bucket only (auto-named `<cluster>-backups-<suffix>`); no other bucket.
+            Sid: "BackupBucket",
+            Effect: "Allow",
+            Action: BUCKET_ACTIONS,
+            Resource: pulumi.interpolate`arn:${s.aws.partition}:s3:::${s.clusterName}-backups-*`,
+        },
+        {
+            // The shared ALB's web ACL (`<cluster>-platform-alb`) and the AWS managed rule groups it references.
+            Sid: "PlatformWebAcl",
+            Effect: "Allow",
+            Action: WAF_ACTIONS,
+            Resource: [arn(s.aws, "wafv2", `regional/webacl/${s.clusterName}-platform-alb/*`), arn(s.aws, "wafv2", "regional/managedruleset/*/*")],
+        },
+        {
+            // WAF log delivery to CloudWatch Logs writes the log group's resource policy as the caller;
+            // resource policies and deliveries take no resource ARN.
+            Sid: "WafLogDelivery",
+            Effect: "Allow",
+            Action: ["logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DeleteResourcePolicy"],
+            Resource: "*",
+        },
+        ...stateStatements(s, true),
+        { Sid: "NeverDeleteOrDisableKeys", Effect: "Deny", Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"], Resource: "*" },
+        {
+            Sid: "NeverChangeOtherEnvironmentsKeyPolicies",
+            Effect: "Deny",
+            Action: ["kms:PutKeyPolicy", "kms:CreateGrant"],
+            Resource: "*",
+            Condition: { StringNotEquals: { "aws:ResourceTag/environment": s.environment } },
+        },
+        ...(secretsOutside.length > 0
+            ? [{ Sid: "NeverReadOtherSecrets", Effect: "Deny" as const, Action: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], NotResource: secretsOutside }]
+            : [{ Sid: "NeverReadSecrets", Effect: "Deny" as const, Action: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], Resource: "*" }]),
+    ];
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** What Pulumi calls to create, read, update and delete an S3 bucket and its settings. */
+const BUCKET_ACTIONS = [
+    "s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:PutBucketTagging",
+    "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:GetBucketVersioning", "s3:PutBucketVersioning",
+    "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls", "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock",
+    "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration",
+    "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketWebsite", "s3:GetBucketLogging", "s3:GetAccelerateConfiguration",
+    "s3:GetBucketRequestPayment", "s3:GetReplicationConfiguration", "s3:GetBucketObjectLockConfiguration",
+];
+
+/** What Pulumi calls for a regional web ACL and its logging configuration. */
+const WAF_ACTIONS = [
+    "wafv2:CreateWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:TagResource",
+    "wafv2:UntagResource", "wafv2:PutLoggingConfiguration", "wafv2:GetLoggingConfiguration", "wafv2:DeleteLoggingConfiguration",
+];
+
+/**
+ * What the platform's own roles (cluster, nodes, controllers, flow logs) use, per service, from their
+ * managed policies (AmazonEKSClusterPolicy, AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy,
+ * AmazonEC2ContainerRegistryPullOnly, AmazonSSMManagedInstanceCore) and their inline policies (Karpenter,
+ * the load balancer controller, EBS CSI, External Secrets, flow logs). The boundary test checks every
+ * action of every platform role in the fixture stacks is inside it.
+ */
+const BOUNDARY_SERVICE_ACTIONS = [
+    "ec2:Describe*", "ec2:Get*", "ec2:Create*", "ec2:Delete*", "ec2:Modify*", "ec2:Attach*", "ec2:Detach*", "ec2:Associate*",
+    "ec2:Disassociate*", "ec2:Assign*", "ec2:Unassign*", "ec2:Authorize*", "ec2:Revoke*", "ec2:RunInstances", "ec2:TerminateInstances",
+    "elasticloadbalancing:Describe*", "elasticloadbalancing:Create*", "elasticloadbalancing:Delete*", "elasticloadbalancing:Modify*",
+    "elasticloadbalancing:Add*", "elasticloadbalancing:Remove*", "elasticloadbalancing:Register*", "elasticloadbalancing:Deregister*",
+    "elasticloadbalancing:Set*", "autoscaling:Describe*", "eks:Describe*", "eks:List*", "eks-auth:AssumeRoleForPodIdentity",
+    "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:BatchImportUpstreamImage",
+    "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
+    "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
+    "ssm:GetParameter", "ssm:GetParameters", "ssm:DescribeAssociation", "ssm:GetDeployablePatchSnapshotForInstance", "ssm:GetDocument",
+    "ssm:DescribeDocument", "ssm:GetManifest", "ssm:ListAssociations", "ssm:ListInstanceAssociations", "ssm:PutInventory",
+    "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus",
+    "ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel", "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
+    "route53:ChangeResourceRecordSets", "route53:ListHostedZones", "route53:ListHostedZonesByName", "route53:ListResourceRecordSets",
+    "route53:ListTagsForResource", "route53:ListTagsForResources", "route53:GetChange",
+    "acm:ListCertificates", "acm:DescribeCertificate", "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL",
+    "wafv2:DisassociateWebACL", "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL",
+    "waf-regional:DisassociateWebACL", "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection",
+    "shield:DeleteProtection", "cognito-idp:DescribeUserPoolClient", "tag:GetResources", "pricing:GetProducts",
+    "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants",
+    "kms:RevokeGrant", "secretsmanager:ListSecrets",
+];
+
+/** IAM inside the boundary: instance profiles (Karpenter), reads, service-linked roles; never a role or policy write. */
+const BOUNDARY_IAM_ACTIONS = [
+    "iam:GetInstanceProfile", "iam:ListInstanceProfiles", "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:TagInstanceProfile",
+    "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:GetRole", "iam:CreateServiceLinkedRole",
+];
+
+/**
+ * The permissions boundary of every role the deploy role creates: the ceiling of what the platform's
+ * roles can ever do, whatever policies they get. Of IAM it allows only instance profiles and passing
+ * roles to EC2, so a role created under it can never create or empower another role; it never allows
+ * key deletion or key policies, and secrets only under this environment's prefixes. It is a ceiling,
+ * not a grant, so it is tagged `permissions-boundary` and the pack's grant-scoping checks skip it.
+ */
+export function boundaryPolicy(s: DeployScope): PolicyDocument {
+    const secretsInside = s.secretPrefixes.map((p) => arn(s.aws, "secretsmanager", `secret:${p}/*`));
+    const statements: PolicyStatement[] = [
+        { Sid: "PlatformServices", Effect: "Allow", Action: BOUNDARY_SERVICE_ACTIONS, Resource: "*" },
+        { Sid: "InstanceProfilesForNodes", Effect: "Allow", Action: BOUNDARY_IAM_ACTIONS, Resource: "*" },
+        {
+            Sid: "PassNodeRolesToEc2",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: "*",
+            Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+        },
+        ...(secretsInside.length > 0
+            ? [{ Sid: "SecretsOfThisEnvironment", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsInside }]
+            : []),
+        { Sid: "NoKeyDestructionOrPolicies", Effect: "Deny", Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"], Resource: "*" },
+    ];
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The tag that marks a policy as a permissions boundary (a ceiling the pack's grant checks skip). */
+export const BOUNDARY_TAG = { "permissions-boundary": "true" } as const;

@@ -1,0 +1,138 @@
+import { expect } from "chai";
+import { evaluate, tagContext } from "./support/ci-access-iam-eval";
+import { StackGraph } from "./support/harness";
+import { ACCOUNT_ID } from "./support/mocks";
+import { useStacks } from "./support/use-stacks";
+import { devWithOptionalFeatures } from "./support/variants";
+
+interface Call {
+    action: string;
+    /** ARN of what the call acts on, from the resource as the graph has it. */
+    resource: string;
+    context?: Record<string, string | string[]>;
+}
+type Scope = { region: string; account: string; cluster: string; tags: Record<string, string> };
+const arn = (s: Scope, service: string, resource: string, global = false) => `arn:aws:${service}:${global ? "" : s.region}:${s.account}:${resource}`;
+const name = (r: { name: string; inputs: Record<string, any> }) => String(r.inputs.name ?? r.inputs.bucket ?? r.name);
+const passTo = (s: Scope, role: string, service: string): Call => ({
+    action: "iam:PassRole",
+    resource: arn(s, "iam", `role/${role}`, true),
+    context: { "iam:PassedToService": service, ...tagContext(s.tags) },
+});
+
+/**
+ * What `pulumi up` calls to create each AWS resource type the program registers (the first create;
+ * updates and deletes follow the same statements). A type missing here fails the test, so a new
+ * resource type cannot ship without the deploy role being able to create it.
+ */
+const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<string, any> }) => Call[]> = {
+    "aws:cloudwatch/eventRule:EventRule": (s, r) => [{ action: "events:PutRule", resource: arn(s, "events", `rule/${name(r)}`) }],
+    "aws:cloudwatch/eventTarget:EventTarget": (s) => [{ action: "events:PutTargets", resource: arn(s, "events", "rule/*") }],
+    "aws:cloudwatch/logGroup:LogGroup": (s, r) => [
+        { action: "logs:CreateLogGroup", resource: arn(s, "logs", `log-group:${name(r)}`) },
+        { action: "logs:PutRetentionPolicy", resource: arn(s, "logs", `log-group:${name(r)}`) },
+    ],
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (s) => [{ action: "ec2:RevokeSecurityGroupIngress", resource: arn(s, "ec2", "security-group/sg-1") }],
+    "aws:ec2/flowLog:FlowLog": (s) => [{ action: "ec2:CreateFlowLogs", resource: arn(s, "ec2", "vpc-flow-log/*") }],
+    "aws:ec2/launchTemplate:LaunchTemplate": (s) => [
+        { action: "ec2:CreateLaunchTemplate", resource: arn(s, "ec2", "launch-template/*"), context: { [`aws:RequestTag/kubernetes.io/cluster/${s.cluster}`]: "owned" } },
+    ],
+    "aws:ec2/tag:Tag": (s) => [{ action: "ec2:CreateTags", resource: arn(s, "ec2", "security-group/sg-1") }],
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (s) => [{ action: "ec2:CreateVpcEndpoint", resource: arn(s, "ec2", "vpc-endpoint/*") }],
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (s) => [{ action: "ec2:AuthorizeSecurityGroupIngress", resource: arn(s, "ec2", "security-group/sg-1") }],
+    "aws:ecr/repository:Repository": (s, r) => [{ action: "ecr:CreateRepository", resource: arn(s, "ecr", `repository/${name(r)}`) }],
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (s) => [{ action: "ecr:PutLifecyclePolicy", resource: arn(s, "ecr", "repository/x") }],
+    "aws:eks/cluster:Cluster": (s) => [{ action: "eks:CreateCluster", resource: arn(s, "eks", `cluster/${s.cluster}`) }, passTo(s, `${s.cluster}-cluster`, "eks.amazonaws.com")],
+    "aws:eks/nodeGroup:NodeGroup": (s) => [{ action: "eks:CreateNodegroup", resource: arn(s, "eks", `cluster/${s.cluster}`) }, passTo(s, `${s.cluster}-system-nodes`, "eks.amazonaws.com")],
+    "aws:eks/addon:Addon": (s) => [{ action: "eks:CreateAddon", resource: arn(s, "eks", `cluster/${s.cluster}`) }],
+    "aws:eks/accessEntry:AccessEntry": (s) => [{ action: "eks:CreateAccessEntry", resource: arn(s, "eks", `cluster/${s.cluster}`) }],
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (s) => [{ action: "eks:AssociateAccessPolicy", resource: arn(s, "eks", `access-entry/${s.cluster}/*`) }],
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": (s) => [
+        { action: "eks:CreatePodIdentityAssociation", resource: arn(s, "eks", `cluster/${s.cluster}`) },
+        passTo(s, `${s.cluster}-karpenter`, "pods.eks.amazonaws.com"),
+    ],
+    // CI authenticates through this provider and its roles, so the first `up` (an admin's) creates them;
+    // the deploy role may not change them afterwards (tests/ci-access-escalation.test.ts).
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": () => [],
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": (s) => [
+        { action: "iam:CreateServiceLinkedRole", resource: arn(s, "iam", "role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot", true), context: { "iam:AWSServiceName": "spot.amazonaws.com" } },
+    ],
+    "aws:kms/key:Key": (s) => [{ action: "kms:CreateKey", resource: "*", context: tagContext({}, s.tags) }],
+    "aws:kms/alias:Alias": (s) => [{ action: "kms:CreateAlias", resource: arn(s, "kms", "alias/x") }],
+    "aws:s3/bucket:Bucket": (s) => [{ action: "s3:CreateBucket", resource: bucketOf(s), context: tagContext({}, s.tags) }],
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (s) => [{ action: "s3:PutLifecycleConfiguration", resource: bucketOf(s) }],
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (s) => [{ action: "s3:PutBucketOwnershipControls", resource: bucketOf(s) }],
+    "aws:s3/bucketPolicy:BucketPolicy": (s) => [{ action: "s3:PutBucketPolicy", resource: bucketOf(s) }],
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (s) => [{ action: "s3:PutBucketPublicAccessBlock", resource: bucketOf(s) }],
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (s) => [{ action: "s3:PutEncryptionConfiguration", resource: bucketOf(s) }],
+    "aws:s3/bucketVersioning:BucketVersioning": (s) => [{ action: "s3:PutBucketVersioning", resource: bucketOf(s) }],
+    "aws:sqs/queue:Queue": (s, r) => [{ action: "sqs:CreateQueue", resource: arn(s, "sqs", name(r)) }],
+    "aws:sqs/queuePolicy:QueuePolicy": (s) => [{ action: "sqs:SetQueueAttributes", resource: arn(s, "sqs", s.cluster) }],
+    "aws:wafv2/webAcl:WebAcl": (s) => [
+        { action: "wafv2:CreateWebACL", resource: arn(s, "wafv2", `regional/webacl/${s.cluster}-platform-alb/1234`) },
+        { action: "wafv2:CreateWebACL", resource: arn(s, "wafv2", "regional/managedruleset/AWS/AWSManagedRulesCommonRuleSet") },
+    ],
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (s) => [
+        { action: "wafv2:PutLoggingConfiguration", resource: arn(s, "wafv2", `regional/webacl/${s.cluster}-platform-alb/1234`) },
+        // WAF writes the log group's resource policy as the caller (CloudWatch Logs vended delivery).
+        { action: "logs:CreateLogDelivery", resource: "*" },
+        { action: "logs:PutResourcePolicy", resource: "*" },
+        { action: "logs:DescribeResourcePolicies", resource: "*" },
+    ],
+    "aws:iam/role:Role": (s, r) => [
+        {
+            action: "iam:CreateRole",
+            resource: arn(s, "iam", `role/${name(r)}`, true),
+            context: { ...tagContext({}, s.tags), "iam:PermissionsBoundary": arn(s, "iam", `policy/eks-platform-deploy-${s.tags.environment}-boundary`, true) },
+        },
+    ],
+    "aws:iam/policy:Policy": (s, r) => [{ action: "iam:CreatePolicy", resource: arn(s, "iam", `policy/${name(r)}`, true), context: tagContext({}, s.tags) }],
+    "aws:iam/rolePolicy:RolePolicy": (s) => [{ action: "iam:PutRolePolicy", resource: arn(s, "iam", `role/${s.cluster}-x`, true), context: ownRole(s) }],
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (s) => [{ action: "iam:AttachRolePolicy", resource: arn(s, "iam", `role/${s.cluster}-x`, true), context: ownRole(s) }],
+};
+/** Pulumi auto-names the bucket: the logical name plus a random suffix. */
+const bucketOf = (s: Scope) => `arn:aws:s3:::${s.cluster}-backups-1a2b3c4`;
+const ownRole = (s: Scope) => ({
+    ...tagContext(s.tags),
+    "iam:PermissionsBoundary": arn(s, "iam", `policy/eks-platform-deploy-${s.tags.environment}-boundary`, true),
+    "iam:PolicyARN": arn(s, "iam", `policy/${s.cluster}-x`, true),
+});
+
+/** The CI deploy role's own policies, as the stack builds them. */
+const deployDocuments = (g: StackGraph) => ["ci-access-deploy-iam", "ci-access-deploy-services"].map((n) => JSON.parse(g.one("aws:iam/policy:Policy", n).inputs.policy));
+
+describe("CI's deploy role can create everything its stack declares", () => {
+    const stacks = useStacks();
+
+    it("every AWS resource type of every fixture stack (and the optional WAF/Ingress variant) has its create calls allowed", async () => {
+        const graphs = [...stacks.all, await devWithOptionalFeatures()];
+        const problems: string[] = [];
+        for (const g of graphs) {
+            const provider = g.one("pulumi:providers:aws").inputs;
+            const tags = (typeof provider.defaultTags === "string" ? JSON.parse(provider.defaultTags) : provider.defaultTags).tags;
+            const scope: Scope = { region: provider.region, account: ACCOUNT_ID, cluster: g.one("aws:eks/cluster:Cluster").inputs.name, tags };
+            const documents = deployDocuments(g);
+            const seen = new Set<string>();
+            for (const r of g.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
+                if (seen.has(r.type)) continue;
+                seen.add(r.type);
+                const calls = CREATE_CALLS[r.type];
+                if (!calls) {
+                    problems.push(`${g.stack}: ${r.type} has no entry in CREATE_CALLS; add the calls that create it`);
+                    continue;
+                }
+                for (const call of calls(scope, r)) {
+                    const context = { "aws:RequestedRegion": scope.region, ...tagContext({}, tags), ...call.context };
+                    const decision = evaluate(documents, { action: call.action, resource: call.resource, context });
+                    if (decision !== "allow") problems.push(`${g.stack}: ${r.type}: ${call.action} on ${call.resource} is ${decision}`);
+                }
+            }
+        }
+        expect(problems).to.deep.equal([]);
+    });
+
+    it("would notice a missing permission", () => {
+        const allowOnly = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:CreateBucket", Resource: "*" }] };
+        expect(evaluate([allowOnly], { action: "wafv2:CreateWebACL", resource: "*", context: {} })).to.equal("implicit");
+    });
+});
