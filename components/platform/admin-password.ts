@@ -9,12 +9,23 @@ export interface AdminPassword {
     bcryptHash: pulumi.Output<string>;
 }
 
+/**
+ * bcrypt is deliberately slow (~0.1 s); one (password, salt) pair is hashed once per process, so
+ * programs that build several stacks in one process (`npm run render`, the tests) pay it once.
+ */
+const hashes = new Map<string, string>();
+function bcrypt(password: string, salt: string): string {
+    const key = JSON.stringify([password, salt]);
+    if (!hashes.has(key)) hashes.set(key, hashSync(password, salt));
+    return hashes.get(key)!;
+}
+
 /** Uses `configured` when set, otherwise a generated 24-character password. */
 export function adminPassword(name: string, configured: pulumi.Output<string> | undefined, parent: pulumi.Resource): AdminPassword {
     const password = configured ?? new random.RandomPassword(name, { length: 24, special: false }, { parent }).result;
     // bcrypt's salt alphabet is [./A-Za-z0-9]; 22 alphanumerics is a valid 128-bit salt.
     const salt = new random.RandomString(`${name}-salt`, { length: 22, special: false }, { parent }).result;
-    const bcryptHash = pulumi.all([password, salt]).apply(([pw, s]) => hashSync(pw, `$2a$10$${s}`));
+    const bcryptHash = pulumi.all([password, salt]).apply(([pw, s]) => bcrypt(pw, `$2a$10$${s}`));
     return { password: pulumi.secret(password), bcryptHash: pulumi.secret(bcryptHash) };
 }
 

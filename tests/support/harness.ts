@@ -58,6 +58,10 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
     const values = configWith(stack, overrides, dir);
     const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2");
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    // The SDK captures a stack trace for every promise it tracks; under mocks nobody reads them, and
+    // formatting them is a third of a build. Test failures outside the build keep full traces.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 1;
     pulumi.runtime.setAllConfig(values, secretKeys.map((k) => (k.includes(":") ? k : `${PROJECT}:${k}`)));
 
     const options = new Map<string, RecordedOptions>();
@@ -90,7 +94,10 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
             return {};
         }
     });
-    await settle(mocks).finally(() => (console.warn = consoleWarn));
+    await settle(mocks).finally(() => {
+        console.warn = consoleWarn;
+        Error.stackTraceLimit = stackTraceLimit;
+    });
     if (failure) {
         const registered = mocks.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
         throw Object.assign(failure as Error, { registrations: registered });
