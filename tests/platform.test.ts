@@ -94,8 +94,8 @@ describe("Platform", () => {
         it("generates myapp-dev and myapp-staging on dev, synced automatically with prune, self-heal and retry", () => {
             const apps = generatedApplications(one(stacks.dev, "ApplicationSet").inputs);
             expect(apps.map((a) => [a.name, a.namespace, a.path])).to.deep.equal([
-                ["myapp-dev", "dev", "envs/dev"],
-                ["myapp-staging", "staging", "envs/staging"],
+                ["myapp-dev", "dev", "envs/dev/myapp"],
+                ["myapp-staging", "staging", "envs/staging/myapp"],
             ]);
             for (const a of apps) {
                 expect(a.syncPolicy.automated).to.deep.equal({ prune: true, selfHeal: true });
@@ -107,7 +107,7 @@ describe("Platform", () => {
 
         it("generates only myapp-production on prod, with no automated sync but CreateNamespace and ServerSideApply", () => {
             const apps = generatedApplications(one(stacks.prod, "ApplicationSet").inputs);
-            expect(apps.map((a) => [a.name, a.namespace, a.path])).to.deep.equal([["myapp-production", "production", "envs/production"]]);
+            expect(apps.map((a) => [a.name, a.namespace, a.path])).to.deep.equal([["myapp-production", "production", "envs/production/myapp"]]);
             expect(apps[0].syncPolicy).to.not.have.property("automated");
             expect(apps[0].syncPolicy.syncOptions).to.include.members(["CreateNamespace=true", "ServerSideApply=true"]);
             const source = one(stacks.prod, "ApplicationSet").inputs.spec.template.spec.source;

@@ -91,7 +91,7 @@ export const APP_KEYS = {
     gitopsPath: {
         type: "string",
         description: "Path of an application's manifests in the GitOps repo; `{env}` and `{app}` are substituted.",
-        default: "envs/{env}",
+        default: "envs/{env}/{app}",
         rule: check("a relative path containing {env} (and optionally {app}), no '..'", checks.gitopsPath),
         crossKey: "containing {app} when gitopsApps lists more than one app",
     },

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CONFIG_KEYS } from "../../stacks/config/keys";
-import { StackGraph, buildStack } from "../support/harness";
+import { StackGraph, stackGraph } from "../support/harness";
 import { projectRoot } from "../support/paths";
 import { stackFileConfig } from "../support/stack-files";
 import { CHART_DIR, GITOPS_DIR, GITOPS_PATH, environmentValues, filesUnder, gitopsEnvironmentFolders } from "../support/templates";
@@ -30,11 +30,12 @@ function hostOf(env: string): { stack: string; config: Record<string, any> } {
 }
 
 describe("GitOps repository template", () => {
-    // The fixtures still say gitopsPath envs/{env}; the template needs one folder per app and environment.
+    // The fixtures use the default gitopsPath, one folder per app and environment: the template's layout.
     let stacks: StackGraph[];
     before(async function () {
         this.timeout(60000);
-        stacks = [await buildStack("dev", { gitopsPath: GITOPS_PATH }), await buildStack("prod", { gitopsPath: GITOPS_PATH })];
+        stacks = [await stackGraph("dev"), await stackGraph("prod")];
+        for (const g of stacks) expect(stackFileConfig(g.stack)["eks-platform:gitopsPath"], g.stack).to.equal(GITOPS_PATH);
     });
 
     it("has a deployable Helm folder at the path of every Application the dev and prod ApplicationSets generate", () => {
