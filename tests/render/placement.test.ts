@@ -1,23 +1,13 @@
 import { expect } from "chai";
-import { NODE_ROLE_LABEL, SYSTEM_NODE_LABELS, SYSTEM_TOLERATION } from "../../components/shared/placement";
+import { NODE_ROLE_LABEL, SYSTEM_NODE_LABELS } from "../../components/shared/placement";
 
 const SYSTEM_NODE_LABEL = { key: NODE_ROLE_LABEL, value: SYSTEM_NODE_LABELS[NODE_ROLE_LABEL] };
 import { stackGraph } from "../support/harness";
 import { requireReference } from "../support/reference";
 import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
-import { HygieneAllowance, Placement, describeObject, disruptionProblems, hygieneProblems, placementProblems, podTemplates } from "../support/render-checks";
+import { HOST_ACCESS, PLACEMENT, SYSTEM_RELEASES } from "../support/render-expectations";
+import { describeObject, disruptionProblems, hygieneProblems, placementProblems, podTemplates } from "../support/render-checks";
 
-const PLACEMENT: Placement = { systemLabel: SYSTEM_NODE_LABEL, workloadLabel: { key: NODE_ROLE_LABEL, value: "workload" }, systemTaintKey: SYSTEM_TOLERATION.key! };
-/** Releases whose pods run on the tainted system nodes: they must work before Karpenter has launched a node. */
-const SYSTEM_RELEASES = ["karpenter", "aws-load-balancer-controller", "external-secrets", "metrics-server", "external-dns", "velero"];
-/** The only pods allowed host access, and why. */
-const HOST_ACCESS: HygieneAllowance[] = [
-    {
-        workload: "DaemonSet monitoring/kube-prometheus-stack-prometheus-node-exporter",
-        hostNetwork: true,
-        reason: "node-exporter reports the node's own network interfaces and serves on the node IP",
-    },
-];
 /** Replicas per environment as the README's configuration table and Platform section state them (0: not rendered). */
 const REPLICAS: Record<string, Record<string, number>> = {
     dev: {

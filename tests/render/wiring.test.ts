@@ -2,37 +2,11 @@ import { expect } from "chai";
 import { StackGraph, stackGraph } from "../support/harness";
 import { requireReference } from "../support/reference";
 import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
-import { OutsideTargets, monitorProblems, podIdentityProblems, rulesOnJobs } from "../support/render-checks";
-
-/** Controllers that call AWS APIs: each must run as a service account with a Pod Identity association. */
-const AWS_CALLERS = [
-    { namespace: "kube-system", name: "karpenter" },
-    { namespace: "kube-system", name: "aws-load-balancer-controller" },
-    { namespace: "external-secrets", name: "external-secrets" },
-];
-/** Associations whose service account an EKS managed add-on creates, not a chart. */
-const ADDON_SERVICE_ACCOUNTS = ["kube-system/ebs-csi-controller-sa"];
-
-/** Scrape targets that exist on EKS without being rendered here. */
-const EKS_TARGETS: OutsideTargets = {
-    pods: [
-        { namespace: "kube-system", labels: { "k8s-app": "kube-dns" }, why: "CoreDNS managed add-on" },
-        // The EKS kube-proxy add-on binds its metrics to 0.0.0.0:10249, so it is scrapeable.
-        { namespace: "kube-system", labels: { "k8s-app": "kube-proxy" }, why: "kube-proxy managed add-on" },
-    ],
-    services: [
-        { namespace: "default", labels: { component: "apiserver", provider: "kubernetes" }, ports: ["https"], why: "the API server's `kubernetes` Service" },
-        { namespace: "kube-system", labels: { "app.kubernetes.io/name": "kubelet", "k8s-app": "kubelet" }, ports: ["https-metrics", "http-metrics", "cadvisor"], why: "kubelet Service the operator maintains" },
-    ],
-};
-/** Scrape jobs of control-plane parts EKS does not expose. */
-const HIDDEN_CONTROL_PLANE_JOBS = ["kube-scheduler", "kube-controller-manager", "kube-etcd", "etcd"];
+import { monitorProblems, podIdentityProblems, rulesOnJobs } from "../support/render-checks";
+import { AWS_CALLERS, EKS_TARGETS, HIDDEN_CONTROL_PLANE_JOBS, chartAssociations } from "../support/render-expectations";
 
 const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
-const associations = (g: StackGraph) =>
-    g.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
-        .map((a) => ({ namespace: a.inputs.namespace as string, serviceAccount: a.inputs.serviceAccount as string }))
-        .filter((a) => !ADDON_SERVICE_ACCOUNTS.includes(`${a.namespace}/${a.serviceAccount}`));
+const associations = chartAssociations;
 
 describe("Rendered manifests: wiring", () => {
     for (const stack of RENDER_STACKS) {

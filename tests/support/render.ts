@@ -151,12 +151,12 @@ export function withPath(values: Record<string, unknown>, keys: string[], value:
     return { ...values, [head]: rest.length === 0 ? value : withPath(inner && typeof inner === "object" ? (inner as Record<string, unknown>) : {}, rest, value) };
 }
 
-const rendered = new Map<string, Promise<RenderedStack>>();
+const rendered = new WeakMap<StackGraph, Promise<RenderedStack>>();
 
-/** `renderStack` once per stack and test run; the render tests share it. */
+/** `renderStack` once per graph and test run (a fixture and a real stack file may share a stack name). */
 export function renderedStack(graph: StackGraph): Promise<RenderedStack> {
-    if (!rendered.has(graph.stack)) rendered.set(graph.stack, renderStack(graph, schemaValidator()));
-    return rendered.get(graph.stack)!;
+    if (!rendered.has(graph)) rendered.set(graph, renderStack(graph, schemaValidator()));
+    return rendered.get(graph)!;
 }
 
 /** The stacks the render tests cover; one list to switch to the all-stacks helper when it lands. */
