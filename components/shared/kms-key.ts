@@ -138,3 +138,18 @@ export function keyAdministration(
         breakGlassArn: args.breakGlassArn,
     };
 }
+
+/**
+ * A key's users: principals of this account whose IAM policies allow it, and only through `service`
+ * in the stack's region (e.g. Secrets Manager or S3 encrypting with the key on their behalf).
+ */
+export function useThroughServiceStatement(sid: string, ctx: AwsContext, service: string): PolicyStatement {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": `${service}.${ctx.region}.amazonaws.com`, "kms:CallerAccount": ctx.accountId } },
+    };
+}

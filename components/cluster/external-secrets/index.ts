@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
-import { PolicyStatement } from "../../shared/iam";
-import { KeyAdministration, KmsKey } from "../../shared/kms-key";
+import { KeyAdministration, KmsKey, useThroughServiceStatement } from "../../shared/kms-key";
 import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
@@ -77,7 +76,7 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
                 alias: `${clusterName}/app-secrets`,
                 aws: args.aws,
                 administration: args.keyAdministration,
-                serviceStatements: [secretsManagerUseStatement(args.aws)],
+                serviceStatements: [useThroughServiceStatement("SecretsManagerOfThisAccount", args.aws, "secretsmanager")],
                 protect: args.protect,
             },
             { parent: this },
@@ -138,17 +137,3 @@ export function clusterSecretStore(region: string, namespaces: string[]) {
     };
 }
 
-/**
- * The key's users: principals of this account whose IAM policies allow it (the operator's role to
- * read, CI or operators to write), and only through Secrets Manager in this region.
- */
-export function secretsManagerUseStatement(ctx: AwsContext): PolicyStatement {
-    return {
-        Sid: "SecretsManagerOfThisAccount",
-        Effect: "Allow",
-        Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-        Resource: "*",
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${ctx.region}.amazonaws.com`, "kms:CallerAccount": ctx.accountId } },
-    };
-}

@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
-import { PolicyStatement } from "../../shared/iam";
-import { KeyAdministration, KmsKey } from "../../shared/kms-key";
+import { KeyAdministration, KmsKey, useThroughServiceStatement } from "../../shared/kms-key";
 import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS, IMAGES } from "../../versions";
@@ -66,7 +65,7 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddonComp
                 alias: `${clusterName}/backups`,
                 aws: args.aws,
                 administration: args.keyAdministration,
-                serviceStatements: [s3UseStatement(args.aws)],
+                serviceStatements: [useThroughServiceStatement("S3OfThisAccount", args.aws, "s3")],
                 protect: args.protect,
             },
             { parent: this },
@@ -145,17 +144,3 @@ export function veleroValues(a: VeleroValuesArgs) {
     };
 }
 
-/**
- * The backup key's users: principals of this account whose IAM policies allow it (Velero's role), and
- * only through S3 in this region, which encrypts and decrypts the bucket's objects with it.
- */
-export function s3UseStatement(ctx: AwsContext): PolicyStatement {
-    return {
-        Sid: "S3OfThisAccount",
-        Effect: "Allow",
-        Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-        Resource: "*",
-        Condition: { StringEquals: { "kms:ViaService": `s3.${ctx.region}.amazonaws.com`, "kms:CallerAccount": ctx.accountId } },
-    };
-}
