@@ -1,3 +1,6 @@
+import { applicationLogGroupName } from "../components/cluster/container-logs";
+import { controlPlaneLogGroupName } from "../components/cluster/control-plane";
+import { wafLogGroupName } from "../components/platform/waf";
 import { GITHUB_OIDC } from "../components/ci-access/types";
 import { awsProvider } from "./aws-provider";
 import { isProduction } from "./config/cluster";
@@ -27,6 +30,12 @@ export function preflightInput(cfg: PlatformConfig): PreflightInput {
     ];
     return {
         project: cfg.project,
+        clusterName: cfg.clusterName,
+        fixedLogGroupNames: [
+            controlPlaneLogGroupName(cfg.clusterName),
+            ...(cfg.ops.containerLogs ? [applicationLogGroupName(cfg.clusterName)] : []),
+            ...(cfg.platform.ingress?.scheme === "internet-facing" && cfg.ops.waf.enabled ? [wafLogGroupName(cfg.clusterName)] : []),
+        ],
         environment: cfg.environment,
         region: cfg.region,
         namespace: cfg.project,

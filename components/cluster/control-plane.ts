@@ -5,6 +5,9 @@ import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam"
 import { KmsKey } from "../shared/kms-key";
 import { ClusterArgs } from "./types";
 
+/** The log group EKS writes the control-plane logs of cluster `name` to (a fixed name: EKS chooses it). */
+export const controlPlaneLogGroupName = (name: string): string => `/aws/eks/${name}/cluster`;
+
 /** All five control-plane log types (CKV_AWS_37). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -76,7 +79,7 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
     // Created before the cluster so EKS writes into it (with our retention and key) instead of making its own.
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-control-plane`,
-        { name: `/aws/eks/${name}/cluster`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
+        { name: controlPlaneLogGroupName(name), retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
         { parent, protect: args.protect },
     );
 

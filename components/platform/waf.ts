@@ -6,6 +6,8 @@ export const WAF_MANAGED_RULE_GROUPS = ["AWSManagedRulesCommonRuleSet", "AWSMana
 
 /** WAF refuses to log to a CloudWatch log group whose name lacks this prefix. */
 export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
+/** The WAF log group of the cluster's shared ALB (WAF requires the prefix). */
+export const wafLogGroupName = (clusterName: string): string => `${WAF_LOG_GROUP_PREFIX}${clusterName}`;
 
 export interface WebFirewallArgs {
     /** Names the ACL, its metrics and its log group. */
@@ -47,7 +49,7 @@ export class WebFirewall extends pulumi.ComponentResource {
         );
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${args.clusterName}-waf-logs`,
-            { name: `${WAF_LOG_GROUP_PREFIX}${args.clusterName}`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
+            { name: wafLogGroupName(args.clusterName), retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
             { parent: this, protect: args.protect },
         );
         new aws.wafv2.WebAclLoggingConfiguration(

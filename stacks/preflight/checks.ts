@@ -4,6 +4,10 @@ import { AccountFacts, Lookup, LookupRequest } from "./lookups";
 /** The slice of validated stack config the preflight reads. */
 export interface PreflightInput {
     project: string;
+    /** The EKS cluster name (`clusterName`), unique per account and region. */
+    clusterName: string;
+    /** Log groups the stack creates under fixed names. */
+    fixedLogGroupNames: string[];
     environment: string;
     region: string;
     /** Fully qualified config keys, so messages can name them. */
@@ -56,6 +60,8 @@ export function lookupRequest(input: PreflightInput): LookupRequest {
         repositoryNames: input.repositories,
         githubOidcUrl: input.ci?.oidcUrl ?? "",
         managedAddons: MANAGED_ADDONS,
+        clusterName: input.clusterName,
+        fixedLogGroupNames: input.fixedLogGroupNames,
     };
 }
 
@@ -157,6 +163,18 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
         if (tags.project === input.project && tags.environment === input.environment) continue;
         const owner = tags.environment && tags.project === input.project ? `the ${tags.environment} stack of this project` : "something outside this stack";
         got("ecrRepositories", name, `a repository of that name already exists in ${account} ${input.region}, owned by ${owner}; remove it from this list, import it (\`pulumi import aws:ecr/repository:Repository ...\`), or give the stacks different names`);
+    }
+
+    const ours = (tags: Record<string, string>) => tags.project === input.project && tags.environment === input.environment;
+    const owner = (tags: Record<string, string>) => (tags.project === input.project && tags.environment ? `the ${tags.environment} stack of this project` : "something outside this stack");
+    const cluster = read(facts.existingCluster, `list EKS clusters in ${input.region}`, "eks:ListClusters and eks:DescribeCluster");
+    if (cluster && !ours(cluster)) {
+        got("clusterName", input.clusterName, `an EKS cluster of that name already exists in ${account} ${input.region}, owned by ${owner(cluster)}; choose another clusterName`);
+    }
+    const logGroups = read(facts.existingLogGroups, `list CloudWatch log groups in ${input.region}`, "logs:DescribeLogGroups and logs:ListTagsForResource");
+    for (const [name, tags] of Object.entries(logGroups ?? {})) {
+        if (ours(tags)) continue;
+        got("clusterName", input.clusterName, `the log group ${name} this cluster needs already exists in ${account} ${input.region}, owned by ${owner(tags)} (a destroyed cluster of the same name leaves it behind); delete it, import it (\`pulumi import aws:cloudwatch/logGroup:LogGroup ...\`), or choose another clusterName`);
     }
 
     return { problems, warnings, accountId, createSpotServiceLinkedRole, reuseGithubOidcProviderArn };

@@ -26,6 +26,10 @@ export interface AccountFacts {
     ecrRepositories: Lookup<Record<string, Record<string, string>>>;
     /** EKS managed add-on → the default build EKS offers for the Kubernetes version, undefined when it offers none. */
     managedAddonVersions: Lookup<Record<string, string | undefined>>;
+    /** Tags of an EKS cluster of the configured name in the region, when one exists. */
+    existingCluster: Lookup<Record<string, string> | undefined>;
+    /** Log groups the stack creates under fixed names that already exist, with their tags. */
+    existingLogGroups: Lookup<Record<string, Record<string, string>>>;
 }
 
 /** What to look up: names come from the validated stack config. */
@@ -39,6 +43,9 @@ export interface LookupRequest {
     githubOidcUrl: string;
     /** EKS managed add-ons that need a build for `kubernetesVersion`. */
     managedAddons: readonly string[];
+    clusterName: string;
+    /** Log groups the stack creates under names it cannot vary (EKS, Container Insights and WAF choose them). */
+    fixedLogGroupNames: string[];
 }
 
 /** How IAM (NoSuchEntity) and the provider (couldn't find resource / empty result) say "there is none". */
@@ -122,7 +129,23 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
         return Object.fromEntries(found);
     });
 
-    const [id, a, r, o, v, ro, u, s, gh, ecr, av] = await Promise.all([identity, alias, regions, offerings, versions, roles, users, spot, oidc, repositories, addonVersions]);
+    // A cluster or log group of the same name (another stack, or what a destroyed cluster left) makes
+    // creation fail halfway; its tags say whether it is this stack's own.
+    const cluster = attempt(async () => {
+        const names = (await aws.eks.getClusters({}, opts)).names;
+        return names.includes(req.clusterName) ? ((await aws.eks.getCluster({ name: req.clusterName }, opts)).tags ?? {}) : undefined;
+    });
+    const logGroups = attempt(async () => {
+        const found = await Promise.all(
+            req.fixedLogGroupNames.map(async (name) => {
+                const names = (await aws.cloudwatch.getLogGroups({ logGroupNamePrefix: name }, opts)).logGroupNames ?? [];
+                return names.includes(name) ? ([[name, (await aws.cloudwatch.getLogGroup({ name }, opts)).tags ?? {}]] as const) : [];
+            }),
+        );
+        return Object.fromEntries(found.flat());
+    });
+
+    const [id, a, r, o, v, ro, u, s, gh, ecr, av, cl, lg] = await Promise.all([identity, alias, regions, offerings, versions, roles, users, spot, oidc, repositories, addonVersions, cluster, logGroups]);
     return {
         accountId: id.ok ? { ok: true, value: id.value.accountId } : id,
         callerArn: id.ok ? id.value.arn : undefined,
@@ -136,5 +159,7 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
         githubOidcProvider: gh,
         ecrRepositories: ecr,
         managedAddonVersions: av,
+        existingCluster: cl,
+        existingLogGroups: lg,
     };
 }

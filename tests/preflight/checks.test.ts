@@ -5,6 +5,8 @@ import { AccountFacts } from "../../stacks/preflight/lookups";
 const ACCOUNT = "111122223333";
 const input = (over: Partial<PreflightInput> = {}): PreflightInput => ({
     project: "eks-platform",
+    clusterName: "eks-prod",
+    fixedLogGroupNames: ["/aws/eks/eks-prod/cluster"],
     environment: "prod",
     region: "eu-west-1",
     namespace: "eks-platform",
@@ -36,6 +38,8 @@ const facts = (over: Partial<AccountFacts> = {}): AccountFacts => ({
     spotServiceLinkedRole: ok(true),
     githubOidcProvider: ok(undefined),
     ecrRepositories: ok({}),
+    existingCluster: ok(undefined),
+    existingLogGroups: ok({}),
     managedAddonVersions: ok({ "vpc-cni": "v1.20.4-eksbuild.2", coredns: "v1.12.4-eksbuild.1" }),
     ...over,
 });
@@ -157,6 +161,21 @@ describe("preflight checks (account look-ups judged against the config)", () => 
         expect(problems).to.have.length(1);
         expect(problems[0]).to.match(/^eks-platform:ecrRepositories: got "myapp"; a repository of that name already exists in 111122223333 \(acme-prod\) eu-west-1, owned by the dev stack of this project/);
         expect(evaluate(input(), facts({ ecrRepositories: ok({ myapp: { project: "eks-platform", environment: "prod" } }) })).problems).to.deep.equal([]);
+    });
+
+    it("rejects a cluster name another stack or tool holds in the account and region, and accepts its own", () => {
+        const { problems } = evaluate(input(), facts({ existingCluster: ok({ project: "other" }) }));
+        expect(problems).to.deep.equal([
+            'eks-platform:clusterName: got "eks-prod"; an EKS cluster of that name already exists in 111122223333 (acme-prod) eu-west-1, owned by something outside this stack; choose another clusterName',
+        ]);
+        expect(evaluate(input(), facts({ existingCluster: ok({ project: "eks-platform", environment: "prod" }) })).problems).to.deep.equal([]);
+    });
+
+    it("rejects a fixed-name log group a destroyed cluster left behind, and accepts the stack's own", () => {
+        const { problems } = evaluate(input(), facts({ existingLogGroups: ok({ "/aws/eks/eks-prod/cluster": {} }) }));
+        expect(problems).to.have.length(1);
+        expect(problems[0]).to.match(/^eks-platform:clusterName: got "eks-prod"; the log group \/aws\/eks\/eks-prod\/cluster this cluster needs already exists/).and.include("delete it, import it");
+        expect(evaluate(input(), facts({ existingLogGroups: ok({ "/aws/eks/eks-prod/cluster": { project: "eks-platform", environment: "prod" } }) })).problems).to.deep.equal([]);
     });
 
     it("reports a look-up it could not make, with the permission it needs, instead of guessing", () => {

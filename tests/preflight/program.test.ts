@@ -148,6 +148,15 @@ describe("the program against the target account (index.ts: config, provider, pr
             expect(error!.message).to.not.include("unrelated");
         });
 
+        it("names a log group left behind by a destroyed cluster of the same name", async () => {
+            const { error, registered } = await run("prod", {}, {
+                "aws:cloudwatch/getLogGroups:getLogGroups": (i) => ({ logGroupNames: i.logGroupNamePrefix === "/aws/eks/eks-prod/cluster" ? [i.logGroupNamePrefix] : [] }),
+                "aws:cloudwatch/getLogGroup:getLogGroup": () => ({ tags: {} }),
+            });
+            expect(error!.message).to.include('eks-platform:clusterName: got "eks-prod"; the log group /aws/eks/eks-prod/cluster this cluster needs already exists');
+            expect(registered).to.deep.equal(["pulumi:providers:aws::aws"]);
+        });
+
         it("reports a look-up it could not make instead of guessing", async () => {
             const { error } = await run("dev", {}, {
                 "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": () => {

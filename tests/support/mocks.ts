@@ -163,6 +163,10 @@ function accountLookup(token: string, inputs: Record<string, any>, region: strin
             throw invokeError("reading IAM OIDC Provider: couldn't find resource");
         case "aws:ecr/getRepositories:getRepositories":
             return { names: [], id: region };
+        case "aws:eks/getClusters:getClusters":
+            return { names: [], id: region };
+        case "aws:cloudwatch/getLogGroups:getLogGroups":
+            return { arns: [], logGroupNames: [], id: region };
         default:
             return undefined;
     }
