@@ -43,6 +43,6 @@ export const CHARTS = {
 
 /** Images pinned outside a chart's defaults. */
 export const IMAGES = {
-    /** Velero's AWS object-store plugin; v1.14.x pairs with Velero 1.18 (chart 12.1.0). Multi-arch. */
-    veleroPluginForAws: "velero/velero-plugin-for-aws:v1.14.2",
+    /** Velero's AWS object-store plugin (Docker Hub); v1.14.x pairs with Velero 1.18 (chart 12.1.0). Multi-arch. */
+    veleroPluginForAws: { repository: "velero/velero-plugin-for-aws", tag: "v1.14.2" },
 } as const;

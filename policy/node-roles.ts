@@ -58,10 +58,37 @@ function refersTo(other: PolicyResource, field: string, role: PolicyResource): b
     return orWhenUnknown(() => list(other.props[field] as string | string[] | undefined).some((v) => names.includes(v)), false);
 }
 
+/** ECR pull-through cache actions a node needs beyond the managed policies: the first pull of an image creates its repository. */
+const PULL_THROUGH_ACTIONS = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"];
+
+/** The one inline node policy allowed: only those actions, only on repositories under a named prefix (`repository/<prefix>/*`). */
+export function isPullThroughCacheGrant(policy: unknown): boolean {
+    if (typeof policy !== "string") return false;
+    let doc: { Statement?: unknown };
+    try {
+        doc = JSON.parse(policy);
+    } catch {
+        return false;
+    }
+    const statements = list(doc.Statement as object | object[] | undefined) as { Effect?: string; Action?: string | string[]; Resource?: string | string[]; NotAction?: unknown; NotResource?: unknown }[];
+    return (
+        statements.length > 0 &&
+        statements.every(
+            (s) =>
+                s.Effect === "Allow" &&
+                !s.NotAction &&
+                !s.NotResource &&
+                list(s.Action).every((a) => PULL_THROUGH_ACTIONS.includes(a)) &&
+                list(s.Resource).length > 0 &&
+                list(s.Resource).every((res) => /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9][a-z0-9._-]*\/\*$/.test(res)),
+        )
+    );
+}
+
 export const nodeRolePolicies: SecurityCheck = {
     name: "node-role-policies",
     checks: ["CIS 5.1.3"],
-    description: `Node roles (trusting only ${EC2_SERVICE}) hold only the AWS-managed ${NODE_ROLE_POLICIES.join(", ")} policies and no inline policy.`,
+    description: `Node roles (trusting only ${EC2_SERVICE}) hold only the AWS-managed ${NODE_ROLE_POLICIES.join(", ")} policies and no inline policy but the ECR pull-through cache grant (${PULL_THROUGH_ACTIONS.join(", ")} under one repository prefix).`,
     appliesTo: ofTypes(ROLE),
     inspect: (r, ctx) => {
         if (!isNodeRole(r)) return [];
@@ -77,7 +104,9 @@ export const nodeRolePolicies: SecurityCheck = {
             ...list(r.props.inlinePolicies as { name?: string; policy?: unknown }[] | undefined)
                 .filter((p) => nonEmptyString(p?.policy))
                 .map((p, i) => `inlinePolicies[${p.name ?? i}]`),
-            ...ctx.resources.filter((other) => other.type === ROLE_POLICY && refersTo(other, "role", r)).map((other) => `RolePolicy ${other.name}`),
+            ...ctx.resources
+                .filter((other) => other.type === ROLE_POLICY && refersTo(other, "role", r) && !isPullThroughCacheGrant(other.props.policy))
+                .map((other) => `RolePolicy ${other.name}`),
         ];
         for (const where of inline) issues.push({ check: "CIS 5.1.3", message: `node role ${r.name} has an inline policy (${where}); node permissions come only from the AWS-managed node policies` });
         return issues;

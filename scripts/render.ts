@@ -85,9 +85,6 @@ async function main(): Promise<void> {
     for (const r of releases) {
         write(path.join(out, "releases", `${safe(r.name)}.yaml`), plainValues(r.inputs));
     }
-    for (const r of rendered.releases.filter((r) => r.missingSubcharts.length > 0)) {
-        console.warn(`warning: ${r.releaseName}: subcharts ${r.missingSubcharts.join(", ")} are missing from the chart folder and were not rendered`);
-    }
     console.log(`${PROJECT} ${stack}: ${rendered.manifests.length} Kubernetes objects from ${rendered.releases.length} releases and the program, ${graph.resources.length} resources -> ${path.relative(process.cwd(), out) || out}`);
     process.exit(0);
 }

@@ -17,8 +17,11 @@ import { Platform } from "../components/platform";
 import { ARGOCD_SCRAPE_TARGET } from "../components/platform/argocd";
 import { ARGOCD_NAMESPACE } from "../components/platform/argocd/gitops";
 import { MONITORING_NAMESPACE } from "../components/platform/monitoring";
+import { NODE_EXPORTER_NAMESPACE } from "../components/platform/monitoring/exporters";
 import { WebFirewall } from "../components/platform/waf";
 import { Registry } from "../components/registry";
+import { DockerHubCache } from "../components/registry/pull-through-cache";
+import { DockerHubMirror } from "../components/shared/image-mirror";
 import { AwsContext } from "../components/shared/aws-context";
 import { KeyAdministration, keyAdministration } from "../components/shared/kms-key";
 import { logsKey } from "../components/shared/logs-key";
@@ -66,12 +69,32 @@ export interface AddonContext {
     launchPrerequisites: pulumi.Resource[];
     /** The stack's KMS key for CloudWatch log groups. */
     logsKeyArn: pulumi.Output<string>;
+    /** The Load Balancer Controller's release: every release that creates a Service waits for its webhook. */
+    serviceAdmission: pulumi.Resource[];
+    /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
+    dockerHub: DockerHubMirror;
 }
 
-/** An add-on switched off in config: nothing to wait for, nothing to scrape. */
+/**
+ * The Load Balancer Controller, first: its webhook mutates every Service, so each other add-on's
+ * release (they all create Services) waits for it, and it runs on the system nodes without Karpenter.
+ */
+function buildLoadBalancerController(c: Omit<AddonContext, "serviceAdmission">): LoadBalancerController {
+    return new LoadBalancerController(
+        "aws-load-balancer-controller",
+        {
+            cluster: c.cluster,
+            region: c.cfg.region,
+            vpcId: c.network.vpcId,
+            replicas: 2,
+            internetFacingNamespaces: c.cfg.platform.ingress?.scheme === "internet-facing" ? [ARGOCD_NAMESPACE, MONITORING_NAMESPACE] : [],
+        },
+        { parent: c.cluster },
+    );
+}
 
 /**
- * The cluster add-ons, one line each, in install order. Each is a child of the cluster (whose
+ * The other cluster add-ons, one line each, in install order. Each is a child of the cluster (whose
  * provider and Pod Identity helper it uses); what it declares as `platformDependencies` the
  * Platform's releases wait for, its `scrapeTargets` Prometheus scrapes. An entry whose config
  * switch is off builds nothing (undefined).
@@ -79,41 +102,33 @@ export interface AddonContext {
 const CLUSTER_ADDONS = {
     karpenter: (c) => new Karpenter(
             "karpenter",
-            { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites },
+            { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites, imageCachePrefix: c.dockerHub.prefix, serviceAdmission: c.serviceAdmission },
             { parent: c.cluster },
         ),
-    loadBalancerController: (c) =>
-        new LoadBalancerController(
-            "aws-load-balancer-controller",
-            {
-                cluster: c.cluster,
-                region: c.cfg.region,
-                vpcId: c.network.vpcId,
-                replicas: 2,
-                internetFacingNamespaces: c.cfg.platform.ingress?.scheme === "internet-facing" ? [ARGOCD_NAMESPACE, MONITORING_NAMESPACE] : [],
-            },
-            { parent: c.cluster },
-        ),
-    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, storeNamespaces: c.cfg.platform.gitops?.environments ?? [], ...c.cfg.addons.externalSecrets, protect: c.cfg.protect }, { parent: c.cluster }),
-    metricsServer: (c) => new MetricsServer("metrics-server", { cluster: c.cluster, ...c.cfg.ops.metricsServer }, { parent: c.cluster }),
-    externalDns: (c) => c.cfg.ops.externalDns && new ExternalDns("external-dns", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.externalDns }, { parent: c.cluster }),
+    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, storeNamespaces: c.cfg.platform.gitops?.environments ?? [], ...c.cfg.addons.externalSecrets, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
+    metricsServer: (c) => new MetricsServer("metrics-server", { cluster: c.cluster, ...c.cfg.ops.metricsServer, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
+    externalDns: (c) => c.cfg.ops.externalDns && new ExternalDns("external-dns", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.externalDns, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
     containerLogs: (c) =>
         c.cfg.ops.containerLogs &&
-        new ContainerLogs("container-logs", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.containerLogs, logsKeyArn: c.logsKeyArn, protect: c.cfg.protect }, { parent: c.cluster }),
+        new ContainerLogs("container-logs", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.containerLogs, logsKeyArn: c.logsKeyArn, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
     backups: (c) =>
         c.cfg.addons.backups &&
         new Velero(
             "velero",
-            { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, kubernetesVersion: c.cfg.cluster.kubernetesVersion, ...c.cfg.addons.backups, protect: c.cfg.protect },
+            { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, kubernetesVersion: c.cfg.cluster.kubernetesVersion, ...c.cfg.addons.backups, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission, dockerHub: c.dockerHub },
             { parent: c.cluster },
         ),
 } satisfies Record<string, (c: AddonContext) => ClusterAddonComponent | undefined>;
 
-export type ClusterAddons = { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };
+export type ClusterAddons = { loadBalancerController: LoadBalancerController } & { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };
 
-/** Builds every entry of the add-on list, in order. */
-export function buildClusterAddons(c: AddonContext): ClusterAddons {
-    return Object.fromEntries(Object.entries(CLUSTER_ADDONS).map(([key, build]) => [key, build(c)])) as ClusterAddons;
+/** Builds the Load Balancer Controller, then every entry of the add-on list in order, each waiting for its webhook. */
+export function buildClusterAddons(c: Omit<AddonContext, "serviceAdmission">): ClusterAddons {
+    const loadBalancerController = buildLoadBalancerController(c);
+    const context: AddonContext = { ...c, serviceAdmission: [loadBalancerController.release] };
+    const rest = Object.fromEntries(Object.entries(CLUSTER_ADDONS).map(([key, build]) => [key, build(context)]));
+    // Karpenter first, as before: the order of scrape targets and namespaces follows this object's.
+    return { karpenter: rest.karpenter, loadBalancerController, ...rest } as ClusterAddons;
 }
 
 /** The target account as the program found it: its provider, and what the preflight decided. */
@@ -123,7 +138,7 @@ export interface TargetAccount {
      * including the children of the awsx components, which inherit it.
      */
     provider: aws.Provider;
-    preflight: Pick<PreflightResult, "createSpotServiceLinkedRole" | "reuseGithubOidcProviderArn">;
+    preflight: Pick<PreflightResult, "createSpotServiceLinkedRole" | "reuseGithubOidcProviderArn" | "dockerHubCredentialsArn">;
 }
 
 /** Wires the components of one stack together: Network → Registry → Cluster (+ add-ons) → Platform. */
@@ -172,6 +187,13 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         bounded,
     );
 
+    // Docker Hub images come through the account's own registry, authenticated: no anonymous pull limits.
+    const dockerHubCache = new DockerHubCache(
+        "docker-hub-cache",
+        { environment: cfg.environment, credentialArn: requiredFact(account.preflight.dockerHubCredentialsArn, "dockerHubCredentialsArn"), aws: ctx },
+        opts,
+    );
+
     const registry = new Registry(
         "registry",
         {
@@ -202,6 +224,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             viewerRoles: ci ? [{ label: "ci-preview", roleArn: ci.previewRoleArn }] : [],
             bootstrapCreatorAdmin: cfg.cluster.bootstrapCreatorAdmin,
             systemNodes: cfg.cluster.systemNodes,
+            imageCachePrefix: dockerHubCache.mirror.prefix,
             supportType: cfg.ops.lifecycle.supportType,
             zonalShift: cfg.ops.lifecycle.zonalShift,
             aws: ctx,
@@ -217,7 +240,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         ? [new aws.iam.ServiceLinkedRole("ec2-spot", { awsServiceName: "spot.amazonaws.com" }, { provider, retainOnDelete: true })]
         : [];
 
-    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, keyAdministration: keyAdmins, launchPrerequisites: spotRole, logsKeyArn: logs.arn });
+    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, keyAdministration: keyAdmins, launchPrerequisites: spotRole, logsKeyArn: logs.arn, dockerHub: dockerHubCache.mirror });
     const allAddons: ClusterAddonComponent[] = (Object.values(addons) as (ClusterAddonComponent | undefined)[]).filter((a): a is ClusterAddonComponent => a !== undefined);
 
     // WAF in front of an internet-facing shared ALB; an internal one is reachable only from the VPC.
@@ -237,6 +260,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             argocd: cfg.platform.argocd,
             monitoring: cfg.platform.monitoring,
             ingress: ingress && { ...ingress, wafAclArn: waf?.aclArn },
+            dockerHub: dockerHubCache.mirror,
         },
         bounded,
     );
@@ -246,7 +270,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     new NamespaceIsolation(
         "namespace-isolation",
         {
-            namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, ...allAddons.flatMap((a) => a.ownNamespaces)],
+            namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE, ...allAddons.flatMap((a) => a.ownNamespaces)],
             vpcCidr: cfg.network.vpcCidr,
             fromVpc: [...WEBHOOK_BACKENDS, ...(cfg.platform.ingress ? ALB_BACKENDS : [])],
             fromPrometheus: scrapeBackends(scrapeTargets),
@@ -276,6 +300,12 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         privateSubnetIds: network.privateSubnetIds,
         repositoryUrls: registry.repositoryUrls,
     };
+}
+
+/** A fact the preflight guarantees once it passed (it stops the program otherwise). */
+function requiredFact<T>(value: T | undefined, name: string): T {
+    if (value === undefined) throw new Error(`the preflight passed without ${name}; it must stop the program when that look-up fails`);
+    return value;
 }
 
 function awsContext(region: string, provider: aws.Provider): AwsContext {

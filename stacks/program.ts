@@ -4,7 +4,9 @@ import { wafLogGroupName } from "../components/platform/waf";
 import { GITHUB_OIDC } from "../components/ci-access/types";
 import { awsProvider } from "./aws-provider";
 import { isProduction } from "./config/cluster";
+import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config/load";
+import { configWarnings } from "./config/warnings";
 import { PlatformConfig } from "./config/types";
 import { PlatformOutputs, buildPlatform } from "./platform";
 import { PreflightInput, preflight } from "./preflight";
@@ -16,6 +18,7 @@ import { PreflightInput, preflight } from "./preflight";
  */
 export async function runProgram(projectDir: string = process.cwd()): Promise<PlatformOutputs> {
     const cfg = loadConfig(projectDir);
+    for (const warning of configWarnings(cfg)) pulumi.log.warn(warning);
     const provider = awsProvider(cfg.region, cfg.tags, cfg.awsAccount);
     const checked = await preflight(preflightInput(cfg), provider);
     return buildPlatform(cfg, { provider, preflight: checked });
@@ -49,5 +52,6 @@ export function preflightInput(cfg: PlatformConfig): PreflightInput {
         ci: cfg.ci ? { oidcUrl: GITHUB_OIDC.url, oidcProviderArn: typeof cfg.ci.oidcProviderArn === "string" ? cfg.ci.oidcProviderArn : undefined } : undefined,
         allowedAccountIds: cfg.awsAccount.allowedAccountIds,
         production: isProduction(cfg.environment) || cfg.protect,
+        dockerHubCredentialsSecret: cfg.registry.dockerHubCredentialsSecret,
     };
 }

@@ -41,6 +41,7 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
     "aws:ec2/vpcEndpoint:VpcEndpoint": (s) => [{ action: "ec2:CreateVpcEndpoint", resource: arn(s, "ec2", "vpc-endpoint/*") }],
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (s) => [{ action: "ec2:AuthorizeSecurityGroupIngress", resource: arn(s, "ec2", "security-group/sg-1") }],
     "aws:ecr/repository:Repository": (s, r) => [{ action: "ecr:CreateRepository", resource: arn(s, "ecr", `repository/${name(r)}`) }],
+    "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": () => [{ action: "ecr:CreatePullThroughCacheRule", resource: "*" }],
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": (s) => [{ action: "ecr:PutLifecyclePolicy", resource: arn(s, "ecr", "repository/x") }],
     "aws:eks/cluster:Cluster": (s) => [{ action: "eks:CreateCluster", resource: arn(s, "eks", `cluster/${s.cluster}`) }, passTo(s, `${s.cluster}-cluster`, "eks.amazonaws.com")],
     "aws:eks/nodeGroup:NodeGroup": (s) => [{ action: "eks:CreateNodegroup", resource: arn(s, "eks", `cluster/${s.cluster}`) }, passTo(s, `${s.cluster}-system-nodes`, "eks.amazonaws.com")],

@@ -60,7 +60,9 @@ describe("Backups (Velero)", () => {
         expect(v.configuration.backupStorageLocation[0].bucket).to.match(/^eks-prod-backups-/);
         expect(v.credentials).to.deep.equal({ useSecret: false });
         expect(v.snapshotsEnabled).to.equal(false);
-        expect(v.initContainers[0].image).to.match(/^velero\/velero-plugin-for-aws:v1\.14\.\d+$/);
+        // Docker Hub images come through the stack's pull-through cache.
+        expect(v.initContainers[0].image).to.match(/^111122223333\.dkr\.ecr\.us-west-2\.amazonaws\.com\/docker-hub-prod\/velero\/velero-plugin-for-aws:v1\.14\.\d+$/);
+        expect(v.image.repository).to.equal("111122223333.dkr.ecr.us-west-2.amazonaws.com/docker-hub-prod/velero/velero");
         expect(v.serviceAccount.server).to.deep.equal({ create: true, name: "velero-server" });
         const week = await buildStack("prod", { backupRetentionDays: "7" });
         expect(veleroValues(week).schedules.daily.template.ttl).to.equal("168h0m0s");

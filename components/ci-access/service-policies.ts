@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dockerHubCachePrefix } from "../registry/pull-through-cache";
 import { arn } from "../shared/aws-context";
 import { PolicyDocument, PolicyStatement } from "../shared/iam";
 import { DeployScope } from "./deploy-policy";
@@ -41,8 +42,11 @@ const DESCRIBE_ACTIONS = [
     "iam:ListOpenIDConnectProviders", "iam:ListRoleTags", "iam:ListRoles", "iam:ListUsers", "iam:ListAccountAliases", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
     "kms:ListAliases", "kms:ListResourceTags", "logs:DescribeLogGroups", "logs:ListTagsForResource", "sqs:GetQueueAttributes",
     "sqs:GetQueueUrl", "sqs:ListQueueTags", "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy",
-    "ecr:ListTagsForResource", "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource",
+    "ecr:ListTagsForResource", "ecr:DescribePullThroughCacheRules", "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource",
 ];
+
+/** The pull-through cache's Docker Hub credentials: the preflight checks the secret exists (never reads it). */
+const dockerHubCredentials = (s: Pick<DeployScope, "aws">) => arn(s.aws, "secretsmanager", "secret:ecr-pullthroughcache/*");
 
 /** The public SSM parameters of EKS-optimized AMIs (launch templates, Karpenter node classes). */
 const amiParameters = (s: Pick<DeployScope, "aws">) => arn(s.aws, "ssm", "parameter/aws/service/eks/*");
@@ -54,6 +58,7 @@ export function previewReadPolicy(s: Pick<DeployScope, "aws" | "stateLocation">)
         Statement: [
             { Sid: "DescribePlatformResources", Effect: "Allow", Action: DESCRIBE_ACTIONS, Resource: "*" },
             { Sid: "ReadEksAmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: amiParameters(s) },
+            { Sid: "FindDockerHubCredentials", Effect: "Allow", Action: "secretsmanager:DescribeSecret", Resource: dockerHubCredentials(s) },
             ...stateStatements(s, false),
         ],
     };
@@ -155,6 +160,15 @@ export function deployServicePolicy(s: DeployScope): PolicyDocument {
             Resource: "*",
             Condition: inRegion(s),
         },
+        {
+            // The Docker Hub pull-through cache rule (a registry setting: these actions take no resource ARN).
+            Sid: "DockerHubPullThroughCache",
+            Effect: "Allow",
+            Action: ["ecr:CreatePullThroughCacheRule", "ecr:DeletePullThroughCacheRule", "ecr:UpdatePullThroughCacheRule", "ecr:DescribePullThroughCacheRules"],
+            Resource: "*",
+            Condition: inRegion(s),
+        },
+        { Sid: "FindDockerHubCredentials", Effect: "Allow", Action: "secretsmanager:DescribeSecret", Resource: dockerHubCredentials(s) },
         {
             Sid: "CreateKeys",
             Effect: "Allow",
@@ -281,6 +295,13 @@ export function boundaryPolicy(s: DeployScope): PolicyDocument {
             Action: "iam:PassRole",
             Resource: "*",
             Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+        },
+        {
+            // Nodes' first pull of a Docker Hub image creates its repository under this environment's cache prefix.
+            Sid: "PullThroughCacheRepositories",
+            Effect: "Allow",
+            Action: "ecr:CreateRepository",
+            Resource: arn(s.aws, "ecr", `repository/${dockerHubCachePrefix(s.environment)}/*`),
         },
         ...(secretsInside.length > 0
             ? [{ Sid: "SecretsOfThisEnvironment", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsInside }]

@@ -19,8 +19,9 @@ export const MANAGED_ADDON_CONFIGURATION: Record<ManagedAddonName, Record<string
     // CoreDNS runs on the tainted system nodes, which exist before any Karpenter node.
     coredns: systemNodesConfiguration(),
     "aws-ebs-csi-driver": { controller: systemNodesConfiguration() },
-    // VolumeSnapshot CRDs and their controller, for Velero's CSI snapshots; installed by the Velero add-on.
-    "snapshot-controller": undefined,
+    // VolumeSnapshot CRDs and their controller, for Velero's CSI snapshots; installed by the Velero add-on,
+    // on the system nodes like the other controllers EKS manages.
+    "snapshot-controller": systemNodesConfiguration(),
 };
 
 /** Tolerations before nodeSelector: the JSON EKS stores keeps this order, so a reorder would show as a change. */

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
 import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
 import { SYSTEM_NODE_LABELS, SYSTEM_TAINT } from "../shared/placement";
+import { pullThroughPolicy } from "../registry/pull-through-cache";
 import { familyArchitecture } from "./karpenter/families";
 import { SystemNodesArgs } from "./types";
 
@@ -43,18 +44,23 @@ export function systemNodeAmiType(instanceTypes: readonly string[]): "AL2023_x86
     return architectures[0] === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
 }
 
-/** EC2 role for nodes with exactly the given managed policies. */
+/**
+ * EC2 role for nodes with exactly the given managed policies, plus pulling through the stack's Docker
+ * Hub cache (whose repository prefix is `imageCachePrefix`).
+ */
 export function createNodeRole(
     name: string,
     description: string,
     policies: string[],
     ctx: AwsContext,
+    imageCachePrefix: string,
     parent: pulumi.Resource,
 ): aws.iam.Role {
     const role = new aws.iam.Role(name, { description, assumeRolePolicy: policyJson(serviceTrustPolicy("ec2.amazonaws.com")) }, { parent });
     for (const policy of policies) {
         new aws.iam.RolePolicyAttachment(`${name}-${policy}`, { role: role.name, policyArn: managedPolicyArn(ctx, policy) }, { parent });
     }
+    new aws.iam.RolePolicy(`${name}-image-cache`, { role: role.name, policy: policyJson(pullThroughPolicy(ctx, imageCachePrefix)) }, { parent });
     return role;
 }
 
@@ -63,13 +69,15 @@ export interface SystemNodeGroupArgs {
     subnetIds: pulumi.Input<string[]>;
     nodes: SystemNodesArgs;
     aws: AwsContext;
+    /** Repository prefix of the stack's Docker Hub pull-through cache, which the nodes pull through. */
+    imageCachePrefix: string;
     /** Add-ons that must exist before nodes can become Ready (CNI, kube-proxy, Pod Identity agent). */
     dependsOn: pulumi.Resource[];
 }
 
 /** The small managed node group, tainted for system add-ons, that Karpenter and CoreDNS run on. */
 export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, parent: pulumi.Resource): aws.eks.NodeGroup {
-    const role = createNodeRole(`${name}-node`, `Nodes of the ${name} managed node group`, NODE_POLICIES, args.aws, parent);
+    const role = createNodeRole(`${name}-node`, `Nodes of the ${name} managed node group`, NODE_POLICIES, args.aws, args.imageCachePrefix, parent);
 
     const launchTemplate = new aws.ec2.LaunchTemplate(
         name,

@@ -66,6 +66,8 @@ export interface ClusterArgs {
     bootstrapCreatorAdmin: boolean;
     /** The tainted system node group. Config keys `systemNodeInstanceTypes`, `systemNode{Min,Desired,Max}Size`. */
     systemNodes: SystemNodesArgs;
+    /** Repository prefix of the stack's Docker Hub pull-through cache; the system nodes pull through it. */
+    imageCachePrefix: string;
     /** Account facts for ARNs and trust conditions. */
     aws: AwsContext;
     /** Administrators of the cluster's secrets key. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster";
+import { DockerHubMirror } from "../shared/image-mirror";
 import { ScrapeTarget } from "../shared/scrape-target";
 import { ARGOCD_SCRAPE_TARGET, ArgoCd } from "./argocd";
 import { GitOpsSettings } from "./argocd/gitops";
@@ -23,6 +24,10 @@ export interface MonitoringSettings {
     prometheusMemoryRequest: string;
     prometheusVolumeSize: string;
     grafanaVolumeSize: string;
+    /** Config key `prometheusReplicas` (its default depends on the environment). */
+    prometheusReplicas: number;
+    /** Config key `alertmanagerReplicas` (its default depends on the environment). */
+    alertmanagerReplicas: number;
     /** Configured Grafana admin password (a secret); undefined generates one. */
     grafanaAdminPassword?: pulumi.Output<string>;
     /** Host of Grafana on the shared ALB. */
@@ -53,6 +58,8 @@ export interface PlatformArgs {
     monitoring: MonitoringSettings;
     /** Shared ALB; absent means no Ingress at all. */
     ingress?: SharedIngressSettings;
+    /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
+    dockerHub: DockerHubMirror;
 }
 
 /**
@@ -88,6 +95,9 @@ export class Platform extends pulumi.ComponentResource {
                 prometheusMemoryRequest: args.monitoring.prometheusMemoryRequest,
                 prometheusVolumeSize: args.monitoring.prometheusVolumeSize,
                 grafanaVolumeSize: args.monitoring.grafanaVolumeSize,
+                prometheusReplicas: args.monitoring.prometheusReplicas,
+                alertmanagerReplicas: args.monitoring.alertmanagerReplicas,
+                dockerHub: args.dockerHub,
                 grafanaAdminPassword: args.monitoring.grafanaAdminPassword,
                 alerting: args.monitoring.alerting,
                 scrapeTargets: [...args.scrapeTargets, ARGOCD_SCRAPE_TARGET],

@@ -14,7 +14,8 @@ export const DEFAULT_POD_SECURITY: PodSecurityLevel = "restricted";
  */
 export const NAMESPACE_POD_SECURITY: Record<string, PodSecurityLevel> = {
     // node-exporter reads the node itself: host network, host PID and hostPath mounts of /proc, /sys and /.
-    monitoring: "privileged",
+    // It runs alone there, so `monitoring` (Prometheus, Alertmanager, Grafana) stays restricted.
+    "node-exporter": "privileged",
     // Fluent Bit tails the node's container logs through hostPath mounts of /var/log and /var/lib/docker/containers.
     "amazon-cloudwatch": "privileged",
 };

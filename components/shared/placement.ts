@@ -41,9 +41,26 @@ export function onSystemNodes(extraSelector: Record<string, string> = {}): Place
     return { nodeSelector: { ...extraSelector, ...SYSTEM_NODE_LABELS }, tolerations: [SYSTEM_TOLERATION] };
 }
 
-/** Applications and the heavier platform services: Karpenter nodes, never the system nodes. */
-export function onWorkloadNodes(): Placement {
-    return { nodeSelector: { ...WORKLOAD_NODE_LABELS } };
+/** Karpenter's label for a node's capacity type (`spot` or `on-demand`). */
+export const CAPACITY_TYPE_LABEL = "karpenter.sh/capacity-type";
+
+/** Pod annotation that keeps Karpenter from voluntarily disrupting (consolidating, drifting) the pod's node. */
+export const DO_NOT_DISRUPT = { "karpenter.sh/do-not-disrupt": "true" } as const;
+
+/** Zone label every node carries; spreading over it keeps one AZ's loss from taking all replicas. */
+export const ZONE_LABEL = "topology.kubernetes.io/zone";
+
+/**
+ * Applications and the heavier platform services: Karpenter nodes, never the system nodes. `onDemand`:
+ * only on-demand capacity (replicated platform services that must not lose members to spot reclaims).
+ */
+export function onWorkloadNodes(opts: { onDemand?: boolean } = {}): Placement {
+    return { nodeSelector: { ...WORKLOAD_NODE_LABELS, ...(opts.onDemand ? { [CAPACITY_TYPE_LABEL]: "on-demand" } : {}) } };
+}
+
+/** At most one replica more in any zone than in another; pods that cannot keep that wait for a node. */
+export function zoneSpread(labelSelector?: Record<string, string>) {
+    return [{ maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: "DoNotSchedule", ...(labelSelector ? { labelSelector: { matchLabels: labelSelector } } : {}) }];
 }
 
 /** Per-node agents (exporters, log shippers) that must run on every node, tainted or not. */

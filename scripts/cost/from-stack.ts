@@ -11,9 +11,6 @@ import { EKS_STANDARD_SUPPORT_FROM } from "./prices";
  */
 export const MANAGED_DAEMONSETS: Requests & { pods: number } = { cpu: 0.155, memoryGiB: 0.12, pods: 4 };
 
-/** Pods of subcharts missing from the offline chart folders: an allowance each, when the values enable them. */
-export const MISSING_SUBCHART_POD: Requests = { cpu: 0.1, memoryGiB: 0.125 };
-const SUBCHART_DEPLOYMENTS: Record<string, string> = { grafana: "grafana", "kube-state-metrics": "kubeStateMetrics" };
 
 /** Kubernetes CPU quantity in cores. */
 export function cpuCores(q: unknown): number {
@@ -108,11 +105,6 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
     }));
 
     const pods = platformPods(manifests);
-    const missing = rendered.releases.flatMap((r) =>
-        r.missingSubcharts
-            .filter((s) => SUBCHART_DEPLOYMENTS[s] && (r.values as any)[SUBCHART_DEPLOYMENTS[s]]?.enabled !== false)
-            .map((s) => ({ name: `${r.releaseName}/${s}`, ...MISSING_SUBCHART_POD, workload: true })),
-    );
     const nodeClasses = graph.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").map((c) => plainValues(c.inputs));
     const nodePools = graph.ofType("kubernetes:karpenter.sh/v1:NodePool").map((r, i) => {
         const pool = plainValues(r.inputs);
@@ -124,7 +116,7 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
             spot: requirement("karpenter.sh/capacity-type").includes("spot"),
             rootGiB: gibibytes(nodeClass?.spec.blockDeviceMappings?.[0]?.ebs?.volumeSize ?? "20Gi"),
             // Every platform pod off the system nodes goes to the first pool.
-            pods: i === 0 ? [...pods, ...missing].filter((p) => p.workload).map(({ workload, ...p }) => p) : [],
+            pods: i === 0 ? pods.filter((p) => p.workload).map(({ workload, ...p }) => p) : [],
         };
     });
 

@@ -6,6 +6,26 @@ const RETENTION = oneOf(CLOUDWATCH_RETENTION_DAYS, "a CloudWatch retention perio
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export const OPS_KEYS = {
+    prometheusReplicas: {
+        type: "integer",
+        description: "Prometheus replicas; 0 takes the environment's default (2 in production, 1 elsewhere). More than one spreads them over zones on on-demand nodes Karpenter does not consolidate, with a PDB.",
+        default: 0,
+        rule: integer(0, 3),
+        crossKey: "more than one needs on-demand in karpenterCapacityTypes",
+    },
+    alertmanagerReplicas: {
+        type: "integer",
+        description: "Alertmanager replicas, clustered; 0 takes the environment's default (3 in production, 1 elsewhere). More than one spreads them like Prometheus.",
+        default: 0,
+        rule: integer(0, 5),
+        crossKey: "more than one needs on-demand in karpenterCapacityTypes",
+    },
+    dockerHubCredentialsSecret: {
+        type: "string",
+        description: "Secrets Manager secret (its name starts with ecr-pullthroughcache/) holding Docker Hub `username` and `accessToken`: the stack's ECR pull-through cache pulls Docker Hub images (Grafana, busybox, Velero) with it.",
+        default: "ecr-pullthroughcache/docker-hub",
+        rule: pattern(/^ecr-pullthroughcache\/[A-Za-z0-9/_+=.@-]{1,480}$/, "a secret name starting with ecr-pullthroughcache/"),
+    },
     metricsServerReplicas: {
         type: "integer",
         description: "metrics-server replicas (HorizontalPodAutoscalers and `kubectl top` read it); 2 or more adds a PDB allowing one disruption.",

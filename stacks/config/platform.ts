@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ACM_ARN } from "./keys";
+import { isProduction } from "./cluster";
 import { ConfigReader } from "./reader";
 import { PlatformAppsConfig } from "./types";
 import { AlertReceivers } from "../../components/platform/monitoring/alerting";
 
 /** Reads the GitOps, Argo CD, ingress and monitoring keys and checks the rules between them. */
-export function readPlatformConfig(r: ConfigReader, region: string): PlatformAppsConfig {
+export function readPlatformConfig(r: ConfigReader, region: string, environment: string): PlatformAppsConfig {
     const repoUrl = r.get("gitopsRepoUrl");
     const apps = r.get("gitopsApps");
     const environments = r.get("gitopsEnvironments");
@@ -35,6 +36,10 @@ export function readPlatformConfig(r: ConfigReader, region: string): PlatformApp
         if (certificateArn && !host) r.reject(key, host, "ingressCertificateArn is set, so the Ingress needs a host name");
     }
 
+    const production = isProduction(environment);
+    const prometheusReplicas = replicas(r, "prometheusReplicas", production ? 2 : 1);
+    const alertmanagerReplicas = replicas(r, "alertmanagerReplicas", production ? 3 : 1);
+
     const secret = (value: string) => (value ? pulumi.secret(value) : undefined);
     return {
         gitops: repoUrl
@@ -46,12 +51,28 @@ export function readPlatformConfig(r: ConfigReader, region: string): PlatformApp
             prometheusMemoryRequest: r.get("prometheusMemoryRequest"),
             prometheusVolumeSize: r.get("prometheusVolumeSize"),
             grafanaVolumeSize: r.get("grafanaVolumeSize"),
+            prometheusReplicas,
+            alertmanagerReplicas,
             grafanaAdminPassword: secret(r.get("grafanaAdminPassword")),
             grafanaHostname,
             alerting: readAlertReceivers(r),
         },
         ingress: certificateArn ? { certificateArn, scheme: r.get("ingressScheme") as "internal" | "internet-facing" } : undefined,
     };
+}
+
+/**
+ * A replica count whose 0 means the environment's default. Replicated monitoring runs on on-demand nodes
+ * only, so the NodePool must offer them or its pods would never schedule.
+ */
+function replicas(r: ConfigReader, key: "prometheusReplicas" | "alertmanagerReplicas", environmentDefault: number): number {
+    const configured = r.get(key);
+    const count = configured === 0 ? environmentDefault : configured;
+    const capacityTypes = r.get("karpenterCapacityTypes");
+    if (count > 1 && r.ok(key, "karpenterCapacityTypes") && !capacityTypes.includes("on-demand")) {
+        r.reject(key, configured, `${count} replicas run on on-demand nodes, but karpenterCapacityTypes is ${JSON.stringify(capacityTypes)}; add on-demand there, or set ${key}: 1`);
+    }
+    return count;
 }
 
 /** The Alertmanager receivers: secret values, checked for their form without echoing them. */

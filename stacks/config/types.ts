@@ -52,6 +52,8 @@ export interface RegistryConfig {
     repositories: string[];
     keepTaggedImages: number;
     mutableTagFilters: string[];
+    /** Secrets Manager secret with the Docker Hub credentials of the pull-through cache. Config key `dockerHubCredentialsSecret`. */
+    dockerHubCredentialsSecret: string;
 }
 
 export interface ClusterConfig {

@@ -48,7 +48,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     const waivers = readWaivers(r);
     const cluster = readClusterConfig(r, environment, waivers);
     const addons = readAddonsConfig(r);
-    const platform = readPlatformConfig(r, region ?? "");
+    const platform = readPlatformConfig(r, region ?? "", environment);
     const ops = readOpsConfig(r, environment);
     const ci = readCiConfig(r, environment, cluster.adminPrincipals);
     const aws = readAwsAccountSettings(ctx.values);
@@ -78,7 +78,13 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         waivers,
         awsAccount: aws.settings,
         network: { vpcCidr, azCount: r.get("azCount"), natStrategy: r.get("natStrategy") as NatStrategy, flowLogRetentionDays: r.get("flowLogRetentionDays") },
-        registry: { namePrefix, repositories: r.get("ecrRepositories"), keepTaggedImages: r.get("ecrKeepTaggedImages"), mutableTagFilters: r.get("ecrMutableTags") },
+        registry: {
+            namePrefix,
+            repositories: r.get("ecrRepositories"),
+            keepTaggedImages: r.get("ecrKeepTaggedImages"),
+            mutableTagFilters: r.get("ecrMutableTags"),
+            dockerHubCredentialsSecret: r.get("dockerHubCredentialsSecret"),
+        },
     };
 }
 

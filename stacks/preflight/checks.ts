@@ -28,6 +28,8 @@ export interface PreflightInput {
     allowedAccountIds: string[];
     /** Production stacks warn when no account is pinned. */
     production: boolean;
+    /** Secrets Manager secret with the pull-through cache's Docker Hub credentials. */
+    dockerHubCredentialsSecret: string;
 }
 
 export interface PreflightResult {
@@ -39,6 +41,8 @@ export interface PreflightResult {
     createSpotServiceLinkedRole: boolean;
     /** A GitHub OIDC provider this stack did not create: CI access reuses it instead of creating a duplicate. */
     reuseGithubOidcProviderArn?: string;
+    /** ARN of the Docker Hub credentials secret (the pull-through cache rule needs the full ARN). */
+    dockerHubCredentialsArn?: string;
 }
 
 const PRINCIPAL = /^(?:arn:aws[a-z-]*:iam::(\d{12}):)?(role|user)\/(?:[^/]+\/)*([^/]+)$/;
@@ -62,6 +66,7 @@ export function lookupRequest(input: PreflightInput): LookupRequest {
         managedAddons: MANAGED_ADDONS,
         clusterName: input.clusterName,
         fixedLogGroupNames: input.fixedLogGroupNames,
+        dockerHubCredentialsSecret: input.dockerHubCredentialsSecret,
     };
 }
 
@@ -177,5 +182,16 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
         got("clusterName", input.clusterName, `the log group ${name} this cluster needs already exists in ${account} ${input.region}, owned by ${owner(tags)} (a destroyed cluster of the same name leaves it behind); delete it, import it (\`pulumi import aws:cloudwatch/logGroup:LogGroup ...\`), or choose another clusterName`);
     }
 
-    return { problems, warnings, accountId, createSpotServiceLinkedRole, reuseGithubOidcProviderArn };
+    // ECR accepts a Docker Hub cache rule only with credentials; without them every Docker Hub image would fail to pull.
+    const dockerHub = read(facts.dockerHubCredentials, `look up the Secrets Manager secret ${input.dockerHubCredentialsSecret}`, "secretsmanager:DescribeSecret");
+    const dockerHubCredentialsArn = dockerHub ?? undefined;
+    if (dockerHub === null) {
+        got(
+            "dockerHubCredentialsSecret",
+            input.dockerHubCredentialsSecret,
+            `no such secret in ${account} ${input.region}; the ECR pull-through cache pulls Docker Hub images (Grafana, busybox, Velero) with it. Create it with a Docker Hub access token: \`aws secretsmanager create-secret --region ${input.region} --name ${input.dockerHubCredentialsSecret} --secret-string '{"username":"<user>","accessToken":"<token>"}'\` (README, Before your first up)`,
+        );
+    }
+
+    return { problems, warnings, accountId, createSpotServiceLinkedRole, reuseGithubOidcProviderArn, dockerHubCredentialsArn };
 }

@@ -30,6 +30,8 @@ export interface AccountFacts {
     existingCluster: Lookup<Record<string, string> | undefined>;
     /** Log groups the stack creates under fixed names that already exist, with their tags. */
     existingLogGroups: Lookup<Record<string, Record<string, string>>>;
+    /** ARN of the Docker Hub credentials secret; null when there is no such secret. */
+    dockerHubCredentials: Lookup<string | null>;
 }
 
 /** What to look up: names come from the validated stack config. */
@@ -46,6 +48,8 @@ export interface LookupRequest {
     clusterName: string;
     /** Log groups the stack creates under names it cannot vary (EKS, Container Insights and WAF choose them). */
     fixedLogGroupNames: string[];
+    /** Secrets Manager secret the ECR pull-through cache reads Docker Hub credentials from. */
+    dockerHubCredentialsSecret: string;
 }
 
 /** How IAM (NoSuchEntity) and the provider (couldn't find resource / empty result) say "there is none". */
@@ -145,7 +149,16 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
         return Object.fromEntries(found.flat());
     });
 
-    const [id, a, r, o, v, ro, u, s, gh, ecr, av, cl, lg] = await Promise.all([identity, alias, regions, offerings, versions, roles, users, spot, oidc, repositories, addonVersions, cluster, logGroups]);
+    const dockerHub = attempt(async () => {
+        try {
+            return (await aws.secretsmanager.getSecret({ name: req.dockerHubCredentialsSecret }, opts)).arn;
+        } catch (err) {
+            if (NOT_FOUND.test(firstLine(err))) return null;
+            throw err;
+        }
+    });
+
+    const [id, a, r, o, v, ro, u, s, gh, ecr, av, cl, lg, dh] = await Promise.all([identity, alias, regions, offerings, versions, roles, users, spot, oidc, repositories, addonVersions, cluster, logGroups, dockerHub]);
     return {
         accountId: id.ok ? { ok: true, value: id.value.accountId } : id,
         callerArn: id.ok ? id.value.arn : undefined,
@@ -161,5 +174,6 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
         managedAddonVersions: av,
         existingCluster: cl,
         existingLogGroups: lg,
+        dockerHubCredentials: dh,
     };
 }

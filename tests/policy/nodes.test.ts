@@ -16,5 +16,18 @@ describe("policy pack: node groups, node roles and launch templates", () => {
                 ["eks-dev-system-node", `CIS 5.1.3: node role eks-dev-system-node has arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser attached (RolePolicyAttachment ${attachmentName}); a node role may hold only ${NODE_POLICY_LIST}`],
             ]);
         });
+
+        it("node-role-policies lets the pull-through cache grant through, and nothing wider in its place", async () => {
+            const dev = await stackGraph("dev");
+            expect(reported(await runPolicy(policy("node-role-policies"), graphResources(dev)))).to.deep.equal([]);
+            const grant = "eks-dev-karpenter-nodes-image-cache";
+            const widened = (document: object) =>
+                editInputs("aws:iam/rolePolicy:RolePolicy", grant, (inputs) => ({ ...inputs, policy: JSON.stringify(document) }));
+            const statement = { Effect: "Allow", Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"], Resource: "arn:aws:ecr:us-west-2:111122223333:repository/docker-hub-dev/*" };
+            for (const wider of [{ ...statement, Resource: "*" }, { ...statement, Action: ["ecr:*"] }, { ...statement, Action: ["ecr:CreateRepository", "iam:PassRole"] }]) {
+                const found = reported(await runPolicy(policy("node-role-policies"), graphResources(dev, widened({ Version: "2012-10-17", Statement: [wider] }))));
+                expect(found.map(([, m]) => m).join(), JSON.stringify(wider)).to.include(`has an inline policy (RolePolicy ${grant})`);
+            }
+        });
     });
 });

@@ -20,6 +20,7 @@ const input = (over: Partial<PreflightInput> = {}): PreflightInput => ({
     ci: { oidcUrl: "https://token.actions.githubusercontent.com" },
     allowedAccountIds: [ACCOUNT],
     production: true,
+    dockerHubCredentialsSecret: "ecr-pullthroughcache/docker-hub",
     ...over,
 });
 const ok = <T>(value: T) => ({ ok: true as const, value });
@@ -41,6 +42,7 @@ const facts = (over: Partial<AccountFacts> = {}): AccountFacts => ({
     existingCluster: ok(undefined),
     existingLogGroups: ok({}),
     managedAddonVersions: ok({ "vpc-cni": "v1.20.4-eksbuild.2", coredns: "v1.12.4-eksbuild.1" }),
+    dockerHubCredentials: ok(`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:ecr-pullthroughcache/docker-hub-AbCdEf`),
     ...over,
 });
 
@@ -48,6 +50,14 @@ describe("preflight checks (account look-ups judged against the config)", () => 
     it("passes a ready account with no problems, no warnings and nothing to create", () => {
         const result = evaluate(input(), facts());
         expect(result).to.deep.include({ problems: [], warnings: [], createSpotServiceLinkedRole: false, reuseGithubOidcProviderArn: undefined });
+    });
+
+    it("hands the Docker Hub credentials' ARN to the cache rule, and stops, naming the key and how to create the secret, when it is missing", () => {
+        expect(evaluate(input(), facts()).dockerHubCredentialsArn).to.match(/secret:ecr-pullthroughcache\/docker-hub-AbCdEf$/);
+        const missing = evaluate(input(), facts({ dockerHubCredentials: ok(null) }));
+        expect(missing.problems).to.have.length(1);
+        expect(missing.problems[0]).to.match(/^eks-platform:dockerHubCredentialsSecret: got "ecr-pullthroughcache\/docker-hub"; no such secret in .* eu-west-1/).and.include("aws secretsmanager create-secret --region eu-west-1");
+        expect(evaluate(input(), facts({ dockerHubCredentials: failed("AccessDeniedException") })).problems.join()).to.include("secretsmanager:DescribeSecret");
     });
 
     it("asks only for this account's role and user names, taken from every configured principal", () => {

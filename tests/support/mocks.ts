@@ -135,7 +135,8 @@ export const MOCK_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35"];
 /**
  * The preflight's read-only look-ups in an account that is ready for the stack: the region is
  * enabled, every asked-for role and user exists, every type and family is offered in three zones,
- * the Spot service-linked role exists, no GitHub OIDC provider and no ECR repository exist yet.
+ * the Spot service-linked role exists, no GitHub OIDC provider and no ECR repository exist yet, the
+ * Docker Hub credentials secret does.
  */
 function accountLookup(token: string, inputs: Record<string, any>, region: string): Record<string, any> | undefined {
     const names = (regex: string | undefined) => (regex ? regex.replace(/^\^\(|\)\$$/g, "").split("|").map((n) => n.replace(/\\(.)/g, "$1")) : []);
@@ -167,6 +168,11 @@ function accountLookup(token: string, inputs: Record<string, any>, region: strin
             return { names: [], id: region };
         case "aws:cloudwatch/getLogGroups:getLogGroups":
             return { arns: [], logGroupNames: [], id: region };
+        // The Docker Hub credentials of the pull-through cache exist (README, Before your first up).
+        case "aws:secretsmanager/getSecret:getSecret": {
+            const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${inputs.name}-AbCdEf`;
+            return { arn, name: inputs.name, id: arn };
+        }
         default:
             return undefined;
     }

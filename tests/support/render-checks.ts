@@ -117,8 +117,12 @@ export function monitorProblems(objects: K8sObject[], outside: OutsideTargets = 
         } else {
             const matching = services.filter((s) => inNamespaces(m, s.namespace) && selects(m.spec.selector, s.labels));
             if (matching.length === 0) problems.push(`${describeObject(m)} selects no Service`);
+            // As Prometheus does: a selected Service without the named port contributes no target; only a
+            // port that no selected Service has means the endpoint scrapes nothing.
+            for (const e of endpoints.filter((e) => e.port && !matching.some((s) => s.ports.includes(e.port)))) {
+                problems.push(`${describeObject(m)}: no selected Service (${matching.map((s) => s.what).join(", ")}) has a port named ${e.port}`);
+            }
             for (const s of matching) {
-                for (const e of endpoints.filter((e) => e.port && !s.ports.includes(e.port))) problems.push(`${describeObject(m)}: ${s.what} has no port named ${e.port}`);
                 if (s.selector && !pods.some((p) => p.namespace === s.namespace && selects(s.selector, p.labels))) {
                     problems.push(`${describeObject(m)}: ${s.what} selects no pods, on EKS its target cannot exist`);
                 }
@@ -181,7 +185,11 @@ export function placementProblems(objects: K8sObject[], p: Placement, systemWork
 /** Every PDB must allow at least one eviction; every multi-replica workload needs a PDB. */
 export function disruptionProblems(objects: K8sObject[]): string[] {
     const problems: string[] = [];
-    const templates = podTemplates(objects);
+    // The operator's Prometheus and Alertmanager pods count like a workload's (their PDBs come from the chart).
+    const operated = objects
+        .filter((o) => o.kind === "Prometheus" || o.kind === "Alertmanager")
+        .map((o, i) => ({ owner: o, namespace: o.metadata.namespace!, labels: operatorPods([o])[0].labels, spec: {}, replicas: o.spec.replicas ?? 1 }) as PodTemplate);
+    const templates = [...podTemplates(objects), ...operated];
     const pdbs = objects.filter((o) => o.kind === "PodDisruptionBudget");
     for (const pdb of pdbs) {
         const covered = templates.filter((t) => t.namespace === pdb.metadata.namespace && selects(pdb.spec.selector, t.labels));
@@ -232,6 +240,43 @@ export function hygieneProblems(objects: K8sObject[], allowed: HygieneAllowance[
     return problems;
 }
 
+/** Registries that limit anonymous pulls per source address (every node shares the NAT's): Docker Hub. */
+const RATE_LIMITED = /^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//;
+/** The stack's ECR pull-through cache of Docker Hub: `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub-<env>/…`. */
+export const DOCKER_HUB_CACHE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/docker-hub-[a-z0-9-]+\//;
+
+/** `helm test` pods: rendered by `helm template`, never created by the program. */
+const isHelmTest = (o: K8sObject) => /\btest\b|test-success/.test(String(o.metadata.annotations?.["helm.sh/hook"] ?? ""));
+
+/** An image reference with its implicit registry spelled out (`busybox:1` → `docker.io/library/busybox:1`). */
+export function fullImage(image: string): string {
+    const first = image.split("/")[0];
+    if (image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")) return image;
+    return `docker.io/${image.includes("/") ? image : `library/${image}`}`;
+}
+
+/** Every container image of every workload and pod, with the object it is in (helm test pods left out). */
+export function containerImages(objects: K8sObject[]): { what: string; image: string }[] {
+    const pods = objects.filter((o) => o.kind === "Pod" && !isHelmTest(o)).map((o) => ({ what: describeObject(o), spec: o.spec }));
+    return [...podTemplates(objects).map((t) => ({ what: describeObject(t.owner), spec: t.spec })), ...pods].flatMap(({ what, spec }) =>
+        [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c: any) => ({ what: `${what}: container ${c.name}`, image: fullImage(String(c.image ?? "")) })),
+    );
+}
+
+/** Images pulled straight from a rate-limited registry instead of through the stack's cache. */
+export function rateLimitedImageProblems(objects: K8sObject[]): string[] {
+    return containerImages(objects)
+        .filter((i) => RATE_LIMITED.test(i.image))
+        .map((i) => `${i.what} pulls ${i.image} from Docker Hub directly; pull it through the stack's ECR cache (components/shared/image-mirror.ts)`);
+}
+
+/** Long-running containers (not Jobs) without a memory limit: one leak takes the node's memory from everyone. */
+export function memoryLimitProblems(objects: K8sObject[]): string[] {
+    return podTemplates(objects)
+        .filter((t) => !["Job", "CronJob"].includes(t.owner.kind))
+        .flatMap((t) => [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])].filter((c: any) => !c.resources?.limits?.memory).map((c: any) => `${describeObject(t.owner)}: container ${c.name} has no memory limit`));
+}
+
 /** Leaf paths of a values tree (lists count as leaves). */
 export function leafPaths(values: unknown, prefix: string[] = []): string[][] {
     if (values && typeof values === "object" && !Array.isArray(values) && Object.keys(values).length > 0) {
@@ -248,4 +293,22 @@ export function withoutPath(values: Record<string, unknown>, keys: string[]): Re
         return others;
     }
     return { ...values, [head]: withoutPath(values[head] as Record<string, unknown>, rest) };
+}
+
+const READS = ["get", "list", "watch", "*"];
+
+/** `namespace/name` of every service account a ClusterRoleBinding lets read Secrets in every namespace. */
+export function clusterWideSecretReaders(objects: K8sObject[]): string[] {
+    const readsSecrets = (role: K8sObject | undefined) =>
+        (role?.rules ?? []).some(
+            (r: any) =>
+                (r.apiGroups ?? []).some((g: string) => g === "" || g === "*") &&
+                (r.resources ?? []).some((res: string) => res === "secrets" || res === "*") &&
+                (r.verbs ?? []).some((v: string) => READS.includes(v)),
+        );
+    const clusterRoles = new Map(objects.filter((o) => o.kind === "ClusterRole").map((o) => [o.metadata.name, o]));
+    const readers = objects
+        .filter((b) => b.kind === "ClusterRoleBinding" && b.roleRef?.kind === "ClusterRole" && readsSecrets(clusterRoles.get(b.roleRef.name)))
+        .flatMap((b) => (b.subjects ?? []).filter((s: any) => s.kind === "ServiceAccount").map((s: any) => `${s.namespace}/${s.name}`));
+    return [...new Set(readers)].sort();
 }

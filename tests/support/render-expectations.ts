@@ -13,7 +13,7 @@ export const SYSTEM_RELEASES = ["karpenter", "aws-load-balancer-controller", "ex
 /** The only pods allowed host access, and why. */
 export const HOST_ACCESS: HygieneAllowance[] = [
     {
-        workload: "DaemonSet monitoring/kube-prometheus-stack-prometheus-node-exporter",
+        workload: "DaemonSet node-exporter/kube-prometheus-stack-prometheus-node-exporter",
         hostNetwork: true,
         reason: "node-exporter reports the node's own network interfaces and serves on the node IP",
     },

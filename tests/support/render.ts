@@ -97,7 +97,7 @@ export function withoutNulls(value: unknown): unknown {
 
 export interface RenderedStack {
     stack: string;
-    releases: (ReleaseSpec & { manifests: K8sObject[]; missingSubcharts: string[]; /** `helm template` output as is. */ yaml: string })[];
+    releases: (ReleaseSpec & { manifests: K8sObject[]; /** `helm template` output as is. */ yaml: string })[];
     /** Everything: rendered and program-owned. */
     manifests: Manifest[];
 }
@@ -121,9 +121,8 @@ export async function renderStack(graph: StackGraph, schemas: Scopes, override?:
         releaseSpecs(graph).map(async (original) => {
             const spec = override ? override(original) : original;
             const chart = resolveChart({ chart: spec.chart, version: spec.version });
-            const values = chart.disableConditions.reduce((v, condition) => withPath(v, condition.split("."), false), spec.values);
-            const { yaml, objects } = await templateOnce({ ...spec, values, chartDir: chart.dir, kubeVersion: version });
-            return { ...spec, yaml, objects, missingSubcharts: chart.missingSubcharts };
+            const { yaml, objects } = await templateOnce({ ...spec, chartDir: chart.dir, kubeVersion: version });
+            return { ...spec, yaml, objects };
         }),
     ).then((all) =>
         all.map(({ objects, ...r }) => {

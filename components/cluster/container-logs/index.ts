@@ -33,6 +33,8 @@ export interface ContainerLogsArgs {
     logsKeyArn: pulumi.Input<string>;
     /** Keep the log group on destroy. Config key `protectResources`. */
     protect: boolean;
+    /** The Load Balancer Controller's release: its webhook mutates every Service, so the chart's Services wait for it. */
+    serviceAdmission: pulumi.Resource[];
 }
 
 /**
@@ -59,7 +61,7 @@ export class ContainerLogs extends pulumi.ComponentResource implements ClusterAd
             ...CONTAINER_LOGS_ADDON,
             permissions: { policies: { "write-container-logs": containerLogsPolicy(args.aws, groupName) } },
             values: containerLogsValues(args.aws.region, groupName),
-            dependsOn: [this.logGroup],
+            dependsOn: [this.logGroup, ...args.serviceAdmission],
         }).release;
         this.registerOutputs({ logGroupName: this.logGroup.name });
     }

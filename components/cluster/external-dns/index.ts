@@ -38,6 +38,8 @@ export interface ExternalDnsArgs {
     domains: string[];
     /** `upsert-only` never deletes a record (prod); `sync` also removes records of deleted Ingresses (dev). */
     policy: "sync" | "upsert-only";
+    /** The Load Balancer Controller's release: its webhook mutates every Service, so the chart's Services wait for it. */
+    serviceAdmission: pulumi.Resource[];
 }
 
 /**
@@ -56,6 +58,7 @@ export class ExternalDns extends pulumi.ComponentResource implements ClusterAddo
             ...EXTERNAL_DNS_ADDON,
             permissions: { policies: { "route53-records": externalDnsPolicy(args.aws.partition, args.zoneIds) } },
             values: externalDnsValues({ ...args, clusterName: args.cluster.configuredName, region: args.aws.region }),
+            dependsOn: args.serviceAdmission,
         }).release;
         this.registerOutputs({});
     }

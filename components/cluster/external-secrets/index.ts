@@ -49,6 +49,8 @@ export interface ExternalSecretsArgs {
     keyAdministration: KeyAdministration;
     /** Protect the secrets key. Config key `protectResources`. */
     protect: boolean;
+    /** The Load Balancer Controller's release: its webhook mutates every Service, so the chart's Services wait for it. */
+    serviceAdmission: pulumi.Resource[];
 }
 
 /**
@@ -97,6 +99,7 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
                 },
             },
             values: externalSecretsValues(args.replicas),
+            dependsOn: args.serviceAdmission,
         }).release;
         this.store = new k8s.apiextensions.CustomResource(
             `${clusterName}-cluster-secret-store`,

@@ -58,6 +58,10 @@ export interface KarpenterArgs {
     replicas: number;
     /** Tags for the instances, volumes and ENIs Karpenter launches (the stack's tags). */
     tags: Record<string, string>;
+    /** Repository prefix of the stack's Docker Hub pull-through cache; the nodes pull through it. */
+    imageCachePrefix: string;
+    /** The Load Balancer Controller's release: its webhook mutates every Service, so the chart's Services wait for it. */
+    serviceAdmission: pulumi.Resource[];
     /** Account-level resources the first launch needs (the EC2 Spot service-linked role); the NodePool waits for them. */
     launchPrerequisites?: pulumi.Resource[];
 }
@@ -84,7 +88,7 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddonC
         const clusterName = args.cluster.configuredName;
         const prefix = `${clusterName}-karpenter`;
 
-        this.nodeRole = createNodeRole(`${prefix}-nodes`, `Nodes Karpenter launches for ${clusterName}`, KARPENTER_NODE_POLICIES, args.aws, this);
+        this.nodeRole = createNodeRole(`${prefix}-nodes`, `Nodes Karpenter launches for ${clusterName}`, KARPENTER_NODE_POLICIES, args.aws, args.imageCachePrefix, this);
         const nodeAccess = new aws.eks.AccessEntry(
             `${prefix}-nodes`,
             { clusterName: args.cluster.name, principalArn: this.nodeRole.arn, type: "EC2_LINUX" },
@@ -113,7 +117,7 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddonC
             },
             skipCrds: true,
             values: karpenterValues({ clusterName, replicas: args.replicas }, this.queueName),
-            dependsOn: [crds, nodeAccess, ...interruption.resources],
+            dependsOn: [crds, nodeAccess, ...interruption.resources, ...args.serviceAdmission],
         }).release;
 
         const nodeClass = new k8s.apiextensions.CustomResource(

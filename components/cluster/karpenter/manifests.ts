@@ -29,6 +29,9 @@ export interface NodeClassSettings {
     tags: Record<string, string>;
 }
 
+/** Pods per node with VPC CNI prefix delegation (EKS's max-pods calculator for nodes under 30 vCPUs). */
+export const PREFIX_DELEGATION_MAX_PODS = 110;
+
 /** karpenter.k8s.aws/v1 EC2NodeClass: discovery by tag, IMDSv2 hop 1, encrypted gp3 root. */
 export function ec2NodeClass(s: NodeClassSettings) {
     const discovery = [{ tags: { "karpenter.sh/discovery": s.clusterName } }];
@@ -54,6 +57,10 @@ export function ec2NodeClass(s: NodeClassSettings) {
                     ebs: { volumeSize: `${ROOT_VOLUME.sizeGiB}Gi`, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
                 },
             ],
+            // The VPC CNI runs with prefix delegation (managed-addons.ts): each ENI slot holds a /28, so a node
+            // fits far more pods than Karpenter's ENI-based default assumes. 110 is what EKS itself sets for
+            // prefix-delegation nodes under 30 vCPUs, and the Kubernetes per-node guidance.
+            kubelet: { maxPods: PREFIX_DELEGATION_MAX_PODS },
             tags: s.tags,
         },
     };

@@ -88,6 +88,11 @@ export function loadBalancerControllerValues(args: { clusterName: string; region
         replicaCount: args.replicas,
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
         podDisruptionBudget: { maxUnavailable: 1 },
+        // The webhook defaults every Service's load-balancer fields; failing closed would refuse every Service
+        // in the cluster (platform charts, Argo CD syncs) whenever both controller pods are away
+        // (kubernetes-sigs/aws-load-balancer-controller#4140). Fail open: a Service admitted without it keeps
+        // the API defaults, and the controller reconciles LoadBalancer Services once it is back.
+        serviceMutatorWebhookConfig: { failurePolicy: "Ignore" },
         ...internalIngressClassValues(),
     };
 }

@@ -21,6 +21,8 @@ export interface MetricsServerArgs {
     cluster: Cluster;
     /** Replicas; two or more get a PDB allowing one disruption, spread over system nodes. Config key `metricsServerReplicas`. */
     replicas: number;
+    /** The Load Balancer Controller's release: its webhook mutates every Service, so the chart's Services wait for it. */
+    serviceAdmission: pulumi.Resource[];
 }
 
 /**
@@ -44,7 +46,7 @@ export class MetricsServer extends pulumi.ComponentResource implements ClusterAd
                 releaseName: METRICS_SERVER_ADDON.name,
                 values: clusterAddonValues(METRICS_SERVER_ADDON, metricsServerValues(args.replicas)),
             },
-            { parent: this, provider: args.cluster.provider },
+            { parent: this, provider: args.cluster.provider, dependsOn: args.serviceAdmission },
         );
         this.registerOutputs({});
     }

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
 import { KeyAdministration, KmsKey, useThroughServiceStatement } from "../../shared/kms-key";
+import { DockerHubMirror, dockerHubImageRef } from "../../shared/image-mirror";
 import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS, IMAGES } from "../../versions";
@@ -41,6 +42,10 @@ export interface VeleroArgs {
     keyAdministration: KeyAdministration;
     /** Protect the bucket and its key. Config key `protectResources`. */
     protect: boolean;
+    /** The Load Balancer Controller's release: its webhook mutates every Service, so the chart's Services wait for it. */
+    serviceAdmission: pulumi.Resource[];
+    /** Where Velero's images (Docker Hub) are pulled from. */
+    dockerHub: DockerHubMirror;
 }
 
 /**
@@ -73,7 +78,12 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddonComp
         const bucket = backupBucket(`${clusterName}-backups`, { keyArn: key.arn, noncurrentVersionDays: args.retentionDays, protect: args.protect }, this);
         this.bucketName = bucket.bucket;
 
-        const snapshotController = createManagedAddon("snapshot-controller", { cluster: args.cluster.eksCluster, kubernetesVersion: args.kubernetesVersion }, this);
+        // Its controller runs on the system nodes, so (like CoreDNS) the add-on turns ACTIVE only once they exist.
+        const snapshotController = createManagedAddon(
+            "snapshot-controller",
+            { cluster: args.cluster.eksCluster, kubernetesVersion: args.kubernetesVersion, dependsOn: [args.cluster.systemNodeGroup] },
+            this,
+        );
         const snapshotClass = new k8s.apiextensions.CustomResource(
             `${clusterName}-velero-snapshot-class`,
             {
@@ -90,8 +100,8 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddonComp
         this.release = installClusterAddon(this, args.cluster, {
             ...VELERO_ADDON,
             permissions: { policies: { backups: veleroPolicy(bucket.arn, key.arn, args.aws.region) } },
-            values: veleroValues({ bucket: bucket.bucket, region: args.aws.region, namespaces: args.namespaces, retentionDays: args.retentionDays }),
-            dependsOn: [snapshotClass],
+            values: veleroValues({ bucket: bucket.bucket, region: args.aws.region, namespaces: args.namespaces, retentionDays: args.retentionDays, dockerHub: args.dockerHub }),
+            dependsOn: [snapshotClass, ...args.serviceAdmission, ...args.dockerHub.dependencies],
         }).release;
         this.registerOutputs({ bucketName: this.bucketName });
     }
@@ -99,6 +109,8 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddonComp
 
 export interface VeleroValuesArgs {
     bucket: pulumi.Input<string>;
+    /** Velero and its AWS plugin are published on Docker Hub only: pulled through the stack's cache. */
+    dockerHub: DockerHubMirror;
     region: string;
     namespaces: string[];
     retentionDays: number;
@@ -112,7 +124,7 @@ export function veleroValues(a: VeleroValuesArgs) {
         initContainers: [
             {
                 name: "velero-plugin-for-aws",
-                image: IMAGES.veleroPluginForAws,
+                image: dockerHubImageRef(a.dockerHub, IMAGES.veleroPluginForAws.repository, IMAGES.veleroPluginForAws.tag),
                 imagePullPolicy: "IfNotPresent",
                 volumeMounts: [{ mountPath: "/target", name: "plugins" }],
                 resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } },
@@ -123,6 +135,7 @@ export function veleroValues(a: VeleroValuesArgs) {
         // named, which runAsNonRoot cannot verify), no privilege escalation, no capabilities, read-only root.
         podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
         containerSecurityContext: RESTRICTED_CONTAINER,
+        image: { repository: pulumi.interpolate`${a.dockerHub.registry}/${a.dockerHub.prefix}/velero/velero` },
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
         upgradeJobResources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
         // Pod Identity provides the credentials: no access keys in a Secret.

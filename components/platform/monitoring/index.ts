@@ -7,18 +7,19 @@ import { CHARTS } from "../../versions";
 import { adminPassword } from "../admin-password";
 import { AlbIngressSettings, albIngress } from "../ingress";
 import { AlertReceivers, alertmanagerConfigSecret } from "./alerting";
-import { GRAFANA_ADMIN_SECRET, MonitoringValuesArgs, monitoringValues } from "./values";
+import { GRAFANA_ADMIN_SECRET, GRAFANA_SIDECAR_ROLE, MonitoringValuesArgs, NODE_EXPORTER_NAMESPACE, monitoringValues } from "./values";
 
 export const MONITORING_NAMESPACE = "monitoring";
 const RELEASE_NAME = "kube-prometheus-stack";
 
-export interface MonitoringArgs extends Omit<MonitoringValuesArgs, "storageClassName"> {
+export interface MonitoringArgs extends Omit<MonitoringValuesArgs, "storageClassName" | "namespace"> {
     /** Provider of the cluster. */
     provider: k8s.Provider;
     /** The EKS cluster: the namespace goes with it on destroy. */
     cluster: pulumi.Resource;
     /** The default StorageClass (volumes need it), and what else must run first. */
     storageClass: k8s.storage.v1.StorageClass;
+    /** What the release waits for: nodes, the Load Balancer Controller, the pull-through cache rule. */
     dependsOn: pulumi.Resource[];
     /** Configured Grafana admin password (secret), or undefined to generate one. */
     grafanaAdminPassword?: pulumi.Output<string>;
@@ -38,6 +39,15 @@ export class Monitoring extends pulumi.ComponentResource {
         super("eks-platform:platform:Monitoring", name, {}, opts);
         const provider = args.provider;
         const namespace = releaseNamespace(name, MONITORING_NAMESPACE, { provider, cluster: args.cluster, parent: this });
+        const nodeExporterNamespace = releaseNamespace(`${name}-node-exporter`, NODE_EXPORTER_NAMESPACE, { provider, cluster: args.cluster, parent: this });
+        const sidecarRole = new k8s.rbac.v1.Role(
+            `${name}-grafana-sidecar`,
+            {
+                metadata: { name: GRAFANA_SIDECAR_ROLE, namespace: namespace.metadata.name },
+                rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }],
+            },
+            { parent: this, provider },
+        );
         const password = adminPassword(`${name}-grafana-admin`, args.grafanaAdminPassword, this);
         this.grafanaAdminPassword = password.password;
         // The chart reads the admin from this Secret; the password never appears in Helm values.
@@ -64,10 +74,14 @@ export class Monitoring extends pulumi.ComponentResource {
                     prometheusVolumeSize: args.prometheusVolumeSize,
                     grafanaVolumeSize: args.grafanaVolumeSize,
                     storageClassName: DEFAULT_STORAGE_CLASS,
+                    prometheusReplicas: args.prometheusReplicas,
+                    alertmanagerReplicas: args.alertmanagerReplicas,
                     scrapeTargets: args.scrapeTargets,
+                    namespace: MONITORING_NAMESPACE,
+                    dockerHub: args.dockerHub,
                 }),
             },
-            { parent: this, provider, dependsOn: [adminSecret, alertmanagerConfig, args.storageClass, ...args.dependsOn] },
+            { parent: this, provider, dependsOn: [adminSecret, alertmanagerConfig, sidecarRole, nodeExporterNamespace, args.storageClass, ...args.dockerHub.dependencies, ...args.dependsOn] },
         );
 
         if (args.ingress) {

@@ -1,0 +1,134 @@
+import { expect } from "chai";
+import { StackGraph, stackGraph } from "../support/harness";
+import { projectRoot } from "../support/paths";
+import { requireReference } from "../support/reference";
+import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
+import { clusterWideSecretReaders, memoryLimitProblems, podTemplates, rateLimitedImageProblems } from "../support/render-checks";
+import { stackNames } from "../support/stacks";
+import { PROJECT, stackFileConfig } from "../support/stack-files";
+import { CAPACITY_TYPE_LABEL, DO_NOT_DISRUPT, ZONE_LABEL } from "../../components/shared/placement";
+import { PREFIX_DELEGATION_MAX_PODS } from "../../components/cluster/karpenter/manifests";
+import { mebibytes } from "../../components/shared/quantity";
+
+/**
+ * Controllers that must read Secrets in every namespace, and why; no other workload may (Grafana, the UI
+ * that may face the internet, reads ConfigMaps of its own namespace only).
+ */
+const CLUSTER_SECRET_READERS: Record<string, string> = {
+    "external-secrets/external-secrets": "writes the synced Secrets into the application namespaces",
+    "argocd/argocd-application-controller": "applies whatever the GitOps repository holds, Secrets included",
+    "argocd/argocd-server": "shows and diffs the applications' live objects",
+    "monitoring/kube-prometheus-stack-operator": "writes Prometheus' and Alertmanager's generated configuration Secrets",
+    "velero/velero-server": "backs up the application namespaces' Secrets",
+};
+
+const objects = (r: RenderedStack): K8sObject[] => r.manifests.map((m) => m.object);
+const byKind = (r: RenderedStack, kind: string) => objects(r).filter((o) => o.kind === kind);
+const release = (g: StackGraph, name: string) => g.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === name)!;
+const envOf = (container: any) => Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value]));
+
+/** Every fixture and every real stack file: what the monitoring issue fixed holds whatever the values. */
+const CASES = [...RENDER_STACKS.map((stack) => ({ label: `fixture ${stack}`, stack, dir: undefined as string | undefined })), ...stackNames(projectRoot).map((stack) => ({ label: `Pulumi.${stack}.yaml`, stack, dir: projectRoot }))];
+
+describe("Rendered manifests: monitoring and first-up safety", () => {
+    for (const c of CASES) {
+        describe(c.label, () => {
+            let graph: StackGraph;
+            let rendered: RenderedStack;
+            const config = (key: string) => stackFileConfig(c.stack, c.dir)[`${PROJECT}:${key}`];
+            before(async function () {
+                requireReference(this);
+                this.timeout(180_000);
+                graph = await stackGraph(c.stack, c.dir);
+                rendered = await renderedStack(graph);
+            });
+
+            it("lets only the named controllers read Secrets cluster-wide; Grafana's sidecars read ConfigMaps of monitoring, with the token mounted only in them", () => {
+                const readers = clusterWideSecretReaders(objects(rendered));
+                expect(readers.filter((r) => !CLUSTER_SECRET_READERS[r])).to.deep.equal([]);
+                const grafana = byKind(rendered, "StatefulSet").find((s) => s.metadata.name === "kube-prometheus-stack-grafana")!;
+                const pod = grafana.spec.template.spec;
+                expect(pod.automountServiceAccountToken).to.equal(false);
+                for (const sidecar of pod.containers.filter((x: any) => x.name.startsWith("grafana-sc-"))) {
+                    expect(envOf(sidecar), sidecar.name).to.include({ RESOURCE: "configmap", NAMESPACE: "monitoring" });
+                    expect(sidecar.volumeMounts.map((m: any) => m.mountPath), sidecar.name).to.include("/var/run/secrets/kubernetes.io/serviceaccount");
+                }
+                const main = pod.containers.find((x: any) => x.name === "grafana");
+                expect(main.volumeMounts.map((m: any) => m.mountPath)).to.not.include("/var/run/secrets/kubernetes.io/serviceaccount");
+                const role = byKind(rendered, "RoleBinding").find((b) => b.metadata.name === "kube-prometheus-stack-grafana")!;
+                const granted = objects(rendered).find((o) => o.kind === "Role" && o.metadata.name === role.roleRef.name && o.metadata.namespace === "monitoring")!;
+                expect(granted.rules).to.deep.equal([{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }]);
+                expect(byKind(rendered, "ClusterRoleBinding").map((b) => b.metadata.name)).to.not.include("kube-prometheus-stack-grafana-clusterrolebinding");
+            });
+
+            it("pulls no image from Docker Hub except through the stack's cache, and caps every long-running container's memory", () => {
+                expect(rateLimitedImageProblems(objects(rendered))).to.deep.equal([]);
+                expect(memoryLimitProblems(objects(rendered))).to.deep.equal([]);
+                expect(graph.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").map((r) => r.inputs)).to.deep.equal([
+                    { ecrRepositoryPrefix: `docker-hub-${config("environment")}`, upstreamRegistryUrl: "registry-1.docker.io", credentialArn: graph.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule")[0].inputs.credentialArn },
+                ]);
+            });
+
+            it("runs node-exporter alone in a privileged namespace, the rest of monitoring at restricted", () => {
+                const namespaces = Object.fromEntries(objects(rendered).filter((o) => o.kind === "Namespace").map((n) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]]));
+                expect(namespaces).to.include({ monitoring: "restricted", "node-exporter": "privileged" });
+                expect(podTemplates(objects(rendered)).filter((t) => t.namespace === "node-exporter").map((t) => t.owner.metadata.name)).to.deep.equal(["kube-prometheus-stack-prometheus-node-exporter"]);
+            });
+
+            it("spreads replicated Prometheus and Alertmanager over zones on on-demand nodes Karpenter leaves alone, each with a PDB", () => {
+                for (const kind of ["Prometheus", "Alertmanager"]) {
+                    const cr = byKind(rendered, kind)[0];
+                    const replicas = cr.spec.replicas ?? 1;
+                    const pdb = byKind(rendered, "PodDisruptionBudget").find((p) => p.metadata.name === cr.metadata.name);
+                    if (replicas > 1) {
+                        expect(cr.spec.nodeSelector, kind).to.include({ [CAPACITY_TYPE_LABEL]: "on-demand" });
+                        expect(cr.spec.topologySpreadConstraints?.[0], kind).to.include({ topologyKey: ZONE_LABEL, maxSkew: 1, whenUnsatisfiable: "DoNotSchedule" });
+                        expect(cr.spec.podMetadata?.annotations, kind).to.include(DO_NOT_DISRUPT);
+                        expect(pdb?.spec.minAvailable, kind).to.equal(replicas - 1);
+                    } else {
+                        expect(cr.spec.nodeSelector, kind).to.not.have.property(CAPACITY_TYPE_LABEL);
+                    }
+                }
+                const production = ["prod", "production"].includes(String(config("environment")));
+                const configured = (key: string) => Number(config(key) ?? 0);
+                expect(byKind(rendered, "Prometheus")[0].spec.replicas).to.equal(configured("prometheusReplicas") || (production ? 2 : 1));
+                expect(byKind(rendered, "Alertmanager")[0].spec.replicas).to.equal(configured("alertmanagerReplicas") || (production ? 3 : 1));
+            });
+
+            it("derives Prometheus' memory limit from its request and keeps retentionSize below its volume", () => {
+                const spec = byKind(rendered, "Prometheus")[0].spec;
+                expect(mebibytes(spec.resources.limits.memory)).to.equal(2 * mebibytes(spec.resources.requests.memory));
+                const volume = mebibytes(spec.storage.volumeClaimTemplate.spec.resources.requests.storage);
+                const m = /^(\d+)(GiB|MiB)$/.exec(spec.retentionSize)!;
+                expect(Number(m[1]) * (m[2] === "GiB" ? 1024 : 1)).to.be.within(volume * 0.5, volume * 0.9);
+            });
+
+            it("spreads HA Argo CD's server, repo server and redis-ha over zones", () => {
+                const ha = (release(graph, "argocd").inputs.values["redis-ha"] ?? {}).enabled === true;
+                const spread = (name: string) => (objects(rendered).find((o) => o.metadata.name === name && ["Deployment", "StatefulSet"].includes(o.kind))?.spec.template.spec.topologySpreadConstraints ?? []).map((t: any) => t.topologyKey);
+                for (const name of ["argocd-server", "argocd-repo-server", "argocd-redis-ha-server"]) {
+                    if (ha) expect(spread(name), name).to.include(ZONE_LABEL);
+                }
+            });
+
+            it("admits Services when the Load Balancer Controller is away, and installs every Service-creating release after it", () => {
+                const webhook = byKind(rendered, "MutatingWebhookConfiguration").flatMap((w) => w.webhooks).find((w: any) => w.name === "mservice.elbv2.k8s.aws");
+                expect(webhook.failurePolicy).to.equal("Ignore");
+                const lbc = release(graph, "aws-load-balancer-controller");
+                for (const r of rendered.releases.filter((r) => r.releaseName !== "aws-load-balancer-controller" && r.manifests.some((o) => o.kind === "Service"))) {
+                    const dependsOn = graph.ofType("kubernetes:helm.sh/v3:Release").find((x) => x.name === r.resourceName)!.opts.dependsOn as string[];
+                    expect(dependsOn, r.releaseName).to.include(`kubernetes:helm.sh/v3:Release::${lbc.name}`);
+                }
+            });
+
+            it("sizes Karpenter nodes for prefix delegation, and places snapshot-controller on the system nodes after them", () => {
+                expect(byKind(rendered, "EC2NodeClass")[0].spec.kubelet.maxPods).to.equal(PREFIX_DELEGATION_MAX_PODS);
+                const snapshot = graph.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "snapshot-controller");
+                if (snapshot) {
+                    expect(JSON.parse(snapshot.inputs.configurationValues).nodeSelector).to.deep.equal({ "eks-platform/node-role": "system" });
+                    expect((snapshot.opts.dependsOn as string[]).some((d) => d.includes("aws:eks/nodeGroup:NodeGroup"))).to.equal(true);
+                }
+            });
+        });
+    }
+});
