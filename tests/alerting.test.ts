@@ -44,6 +44,16 @@ describe("Alerting", () => {
         expect(byName.heartbeat.webhook_configs[0].url).to.equal(CONFIGURED_SECRETS.alertHeartbeatUrl);
     });
 
+    it("warns on every run of a production stack that sets no receiver, naming the three keys; not once one is set, nor for dev", async () => {
+        const alertWarnings = (g: StackGraph) => g.warnings.filter((w) => w.includes("no alert reaches anyone"));
+        const [warning] = alertWarnings(stacks.prod);
+        expect(warning, "the prod fixture sets no receiver").to.be.a("string");
+        for (const key of ["alertSlackWebhookUrl", "alertPagerDutyRoutingKey", "alertHeartbeatUrl"]) expect(warning).to.include(`${PROJECT}:${key}`);
+        expect(warning).to.include("null receiver");
+        expect(alertWarnings(await prodWithoutCiWithSecrets())).to.deep.equal([]);
+        expect(alertWarnings(stacks.dev)).to.deep.equal([]);
+    });
+
     it("lets a firing critical mute the warnings and infos of the same alert and namespace", async () => {
         const { config } = renderedConfig(await prodWithoutCiWithSecrets());
         expect(config.inhibit_rules).to.deep.include({ source_matchers: ['severity = "critical"'], target_matchers: ['severity =~ "warning|info"'], equal: ["namespace", "alertname"] });

@@ -51,7 +51,8 @@ describe("Placement", () => {
                 const onSystem = schedulings(g).filter((s) => !onEveryNode(s) && selects(s.nodeSelector, nodeGroup.labels));
                 expect(onSystem.map((s) => s.where)).to.have.members([
                     "karpenter", "aws-load-balancer-controller", "external-secrets.global", "metrics-server", "external-dns", "coredns", "aws-ebs-csi-driver.controller",
-                    ...(stack === "prod" ? ["velero"] : []),
+                    // Velero (with the snapshot-controller add-on it needs) is on in prod only.
+                    ...(stack === "prod" ? ["velero", "snapshot-controller"] : []),
                 ]);
                 for (const s of onSystem) {
                     expect(s.tolerations, s.where).to.have.length(1);

@@ -9,6 +9,7 @@ import { PROJECT, stackFileConfig } from "../support/stack-files";
 import { CAPACITY_TYPE_LABEL, DO_NOT_DISRUPT, ZONE_LABEL } from "../../components/shared/placement";
 import { PREFIX_DELEGATION_MAX_PODS } from "../../components/cluster/karpenter/manifests";
 import { mebibytes } from "../../components/shared/quantity";
+import { CONFIG_KEYS } from "../../stacks/config/keys";
 
 /**
  * Controllers that must read Secrets in every namespace, and why; no other workload may (Grafana, the UI
@@ -16,6 +17,7 @@ import { mebibytes } from "../../components/shared/quantity";
  */
 const CLUSTER_SECRET_READERS: Record<string, string> = {
     "external-secrets/external-secrets": "writes the synced Secrets into the application namespaces",
+    "external-secrets/external-secrets-cert-controller": "keeps the webhook's certificate Secret current (the chart grants it cluster-wide)",
     "argocd/argocd-application-controller": "applies whatever the GitOps repository holds, Secrets included",
     "argocd/argocd-server": "shows and diffs the applications' live objects",
     "monitoring/kube-prometheus-stack-operator": "writes Prometheus' and Alertmanager's generated configuration Secrets",
@@ -89,6 +91,8 @@ describe("Rendered manifests: monitoring and first-up safety", () => {
                         expect(cr.spec.nodeSelector, kind).to.not.have.property(CAPACITY_TYPE_LABEL);
                     }
                 }
+                const grafanaPdb = byKind(rendered, "PodDisruptionBudget").find((p) => p.metadata.name === "kube-prometheus-stack-grafana");
+                expect(grafanaPdb !== undefined, "Grafana has a PDB exactly when monitoring is replicated").to.equal((byKind(rendered, "Prometheus")[0].spec.replicas ?? 1) > 1);
                 const production = ["prod", "production"].includes(String(config("environment")));
                 const configured = (key: string) => Number(config(key) ?? 0);
                 expect(byKind(rendered, "Prometheus")[0].spec.replicas).to.equal(configured("prometheusReplicas") || (production ? 2 : 1));
@@ -104,10 +108,12 @@ describe("Rendered manifests: monitoring and first-up safety", () => {
             });
 
             it("spreads HA Argo CD's server, repo server and redis-ha over zones", () => {
-                const ha = (release(graph, "argocd").inputs.values["redis-ha"] ?? {}).enabled === true;
-                const spread = (name: string) => (objects(rendered).find((o) => o.metadata.name === name && ["Deployment", "StatefulSet"].includes(o.kind))?.spec.template.spec.topologySpreadConstraints ?? []).map((t: any) => t.topologyKey);
-                for (const name of ["argocd-server", "argocd-repo-server", "argocd-redis-ha-server"]) {
-                    if (ha) expect(spread(name), name).to.include(ZONE_LABEL);
+                const ha = String(config("argocdHighAvailability") ?? CONFIG_KEYS.argocdHighAvailability.default) === "true";
+                const workload = (name: string) => objects(rendered).find((o) => o.metadata.name === name && ["Deployment", "StatefulSet"].includes(o.kind));
+                const zoneSpread = (name: string) => (workload(name)?.spec.template.spec.topologySpreadConstraints ?? []).filter((t: any) => t.topologyKey === ZONE_LABEL);
+                expect(workload("argocd-redis-ha-server") !== undefined, "redis-ha renders exactly when Argo CD is HA").to.equal(ha);
+                for (const name of ha ? ["argocd-server", "argocd-repo-server", "argocd-redis-ha-server", "argocd-redis-ha-haproxy"] : []) {
+                    expect(zoneSpread(name).map((t: any) => [t.maxSkew, t.whenUnsatisfiable]), name).to.deep.equal([[1, "DoNotSchedule"]]);
                 }
             });
 

@@ -34,10 +34,7 @@ describe("Rendered manifests of every real stack file", () => {
                 expect(rendered.releases).to.not.be.empty;
                 for (const r of rendered.releases) expect(r.manifests, r.releaseName).to.not.be.empty;
                 const schemas = schemaValidator();
-                const problems = rendered.manifests
-                    // The snapshot-controller add-on's CRD is not in the reference (tests/velero.test.ts checks it field by field).
-                    .filter((m) => m.object.kind !== "VolumeSnapshotClass")
-                    .flatMap((m) => schemas.errors(m.object).map((e) => `${m.source}: ${label(m.object)}: ${e}`));
+                const problems = rendered.manifests.flatMap((m) => schemas.errors(m.object).map((e) => `${m.source}: ${label(m.object)}: ${e}`));
                 expect(problems).to.deep.equal([]);
             });
 

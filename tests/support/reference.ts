@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse, parseAllDocuments } from "yaml";
+import { parse } from "yaml";
 import { projectRoot } from "./paths";
+import { loadYamlStream } from "./yaml-stream";
 
 /** Upstream files (charts, CRDs, IAM policies) that sit beside the repo in CI, not in a user's clone. */
 export const referenceDir = path.resolve(projectRoot, "..", "shared", "reference");
@@ -34,7 +35,7 @@ const parsedDocuments = new Map<string, unknown[]>();
 
 /** All YAML documents of a reference file; parsed once (the CRDs run to megabytes). */
 export function referenceYamlDocuments<T = any>(relative: string): T[] {
-    if (!parsedDocuments.has(relative)) parsedDocuments.set(relative, parseAllDocuments(referenceText(relative)).map((d) => d.toJS()));
+    if (!parsedDocuments.has(relative)) parsedDocuments.set(relative, loadYamlStream(referenceText(relative)));
     return parsedDocuments.get(relative) as T[];
 }
 
@@ -66,4 +67,16 @@ export function unknownValuesPaths(values: unknown, reference: unknown, prefix =
 /** `version` of a reference Chart.yaml. */
 export function referenceChartVersion(chartDir: string): string {
     return String(referenceYaml<{ version: string }>(`${chartDir}/Chart.yaml`).version);
+}
+
+/**
+ * Whether a chart documents a values path only as a comment (`# key:` in its values.yaml) and a template
+ * really reads it (`.Values.<path>`): keys like grafana's `rbac.useExistingRole` exist nowhere else.
+ */
+export function documentedCommentedOut(chartDir: string, valuesPath: string): boolean {
+    const leaf = valuesPath.split(".").pop()!;
+    if (!new RegExp(`^\\s*#\\s*${leaf}:`, "m").test(referenceText(`${chartDir}/values.yaml`))) return false;
+    const read = new RegExp(`\\.Values\\.${valuesPath.replace(/\./g, "\\.")}\\b`);
+    const templates = path.join(referenceDir, chartDir, "templates");
+    return fs.readdirSync(templates, { recursive: true, encoding: "utf8" }).some((f) => /\.(ya?ml|tpl)$/.test(f) && read.test(fs.readFileSync(path.join(templates, f), "utf8")));
 }

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from "yaml";
+import { loadYamlStream } from "./yaml-stream";
 import type { StackGraph } from "./harness";
 import { helmTemplate, resolveChart } from "./helm";
 import type { RecordedResource } from "./mocks";
@@ -71,12 +71,12 @@ export function programObjects(graph: StackGraph): K8sObject[] {
 
 /** YAML stream from `helm template` as objects, empty documents and nulls dropped. */
 export function parseManifests(yaml: string, namespace: string, clusterScoped: (o: K8sObject) => boolean): K8sObject[] {
-    return parseAllDocuments(yaml)
-        .map((d) => d.toJS() as K8sObject | null)
+    return (loadYamlStream(yaml) as Array<K8sObject | null>)
         .filter((o): o is K8sObject => !!o && typeof o === "object" && !!o.kind)
         // `kind: List` is kubectl's envelope, not an object: the API server sees its items.
         .flatMap((o) => (o.apiVersion === "v1" && o.kind === "List" ? ((o.items ?? []) as K8sObject[]) : [o]))
-        .map((o) => ({ ...(withoutNulls(o) as K8sObject), metadata: (withoutNulls(o) as K8sObject).metadata ?? {} }) as K8sObject)
+        .map((o) => withoutNulls(o) as K8sObject)
+        .map((o) => ({ ...o, metadata: o.metadata ?? {} }) as K8sObject)
         .map((o) => (clusterScoped(o) || o.metadata.namespace ? o : { ...o, metadata: { ...o.metadata, namespace } }));
 }
 

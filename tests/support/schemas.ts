@@ -1,7 +1,7 @@
 import { Validator } from "@cfworker/json-schema";
 import * as fs from "fs";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
+import { loadYamlStream } from "./yaml-stream";
 import { referenceDir } from "./reference";
 import type { K8sObject } from "./render";
 
@@ -127,8 +127,7 @@ export function schemaValidator(): SchemaValidator {
     if (sharedValidator) return sharedValidator;
     const v = new SchemaValidator(JSON.parse(fs.readFileSync(path.join(referenceDir, "kubernetes", "swagger-1.35.json"), "utf8")));
     for (const file of referenceCrdFiles()) {
-        for (const d of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
-            const o = d.toJS();
+        for (const o of loadYamlStream(fs.readFileSync(file, "utf8")) as any[]) {
             if (o?.kind === "CustomResourceDefinition" && !JSON.stringify(o).includes("{{")) v.addCrd(o);
         }
     }

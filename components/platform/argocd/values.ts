@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { onWorkloadNodes } from "../../shared/placement";
+import { ZONE_LABEL, onWorkloadNodes, zoneSpread } from "../../shared/placement";
 
 export interface ArgoCdValuesArgs {
     /** HA-sized (prod) or single replicas (dev). */
@@ -22,6 +22,8 @@ export function argoCdValues(a: ArgoCdValuesArgs) {
     const ha = a.highAvailability;
     const replicas = ha ? 2 : 1;
     const pdb = { enabled: ha, minAvailable: 1 };
+    // The chart fills in each component's own labelSelector; one zone's loss leaves a replica elsewhere.
+    const topologySpreadConstraints = ha ? zoneSpread() : [];
     const resources = (cpu: string, memory: string, memoryLimit = memory) => ({ requests: { cpu, memory }, limits: { memory: memoryLimit } });
     return {
         crds: { install: true, keep: true },
@@ -40,10 +42,11 @@ export function argoCdValues(a: ArgoCdValuesArgs) {
         // One replica (sharding is not configured), so a PDB could only block node drains.
         // A small (non-HA) install syncs few apps: it requests half, with the same ceiling.
         controller: { replicas: 1, pdb: { enabled: false }, resources: resources("250m", ha ? "1Gi" : "512Mi", "1Gi"), metrics: { enabled: true } },
-        server: { replicas, pdb, resources: resources("100m", "256Mi"), metrics: { enabled: true }, service: { type: "ClusterIP" } },
-        repoServer: { replicas, pdb, resources: resources("100m", ha ? "512Mi" : "256Mi", "512Mi"), metrics: { enabled: true } },
-        applicationSet: { replicas, pdb, resources: resources("50m", "128Mi"), metrics: { enabled: true } },
-        notifications: { resources: resources("50m", "64Mi") },
+        server: { replicas, pdb, topologySpreadConstraints, resources: resources("100m", "256Mi"), metrics: { enabled: true }, service: { type: "ClusterIP" } },
+        repoServer: { replicas, pdb, topologySpreadConstraints, resources: resources("100m", ha ? "512Mi" : "256Mi", "512Mi"), metrics: { enabled: true } },
+        applicationSet: { replicas, pdb, topologySpreadConstraints, resources: resources("50m", "128Mi"), metrics: { enabled: true } },
+        // No notification service is configured, and with cluster roles the controller lists every Secret in the cluster.
+        notifications: { enabled: false },
         // SSO is not configured, so Dex would be an idle attack surface.
         dex: { enabled: false },
         // Single-node Redis; the chart leaves it out by itself when redis-ha is on.
@@ -59,6 +62,8 @@ function redisHa(resources: (cpu: string, memory: string) => object) {
         enabled: true,
         nodeSelector: WORKLOAD_NODES,
         podDisruptionBudget: { maxUnavailable: 1 },
+        // Hard: a Sentinel quorum (and the HAProxies in front) must never sit in a single zone.
+        topologySpreadConstraints: { enabled: true, maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: "DoNotSchedule" },
         init: { resources: resources("10m", "32Mi") },
         redis: { resources: resources("50m", "128Mi") },
         sentinel: { resources: resources("10m", "32Mi") },
