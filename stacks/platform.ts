@@ -157,7 +157,14 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         cfg.ci &&
         new CiAccess(
             "ci-access",
-            { ...cfg.ci, oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn, environment: cfg.environment, clusterName: cfg.clusterName, aws: ctx },
+            {
+                ...cfg.ci,
+                oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn,
+                environment: cfg.environment,
+                clusterName: cfg.clusterName,
+                accessPrincipals: [...cfg.cluster.adminPrincipals, ...cfg.cluster.namespaceAccess.map((a) => a.principal)].map((p) => principalArn(ctx, p)),
+                aws: ctx,
+            },
             opts,
         );
 
@@ -186,6 +193,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         },
         bounded,
     );
+    if (ci) ci.allowDefaultSecurityGroupOf(network.vpcId);
 
     // Docker Hub images come through the account's own registry, authenticated: no anonymous pull limits.
     const dockerHubCache = new DockerHubCache(

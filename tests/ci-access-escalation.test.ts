@@ -7,6 +7,7 @@ import { StackGraph } from "./support/harness";
 import { ACCOUNT_ID } from "./support/mocks";
 import { PROJECT, configWith, fixturesDir, stackFileConfig } from "./support/stack-files";
 import { useStacks } from "./support/use-stacks";
+import { deployPolicyDocuments } from "./support/deploy-documents";
 
 const ROLE = "aws:iam/role:Role";
 const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
@@ -22,7 +23,7 @@ describe("CiAccess in every fixture stack: no path to administrator", () => {
         return {
             env,
             other: env === "dev" ? "prod" : "dev",
-            deploy: [doc("aws:iam/policy:Policy", "ci-access-deploy-iam"), doc("aws:iam/policy:Policy", "ci-access-deploy-services")],
+            deploy: deployPolicyDocuments(g),
             boundary: doc("aws:iam/policy:Policy", "ci-access-boundary"),
             boundaryArn: arnOf(`policy/eks-platform-deploy-${env}-boundary`),
             preview: [doc("aws:iam/rolePolicy:RolePolicy", "ci-access-preview-read")],
@@ -103,11 +104,14 @@ describe("CiAccess in every fixture stack: no path to administrator", () => {
     it("can neither delete nor disable a KMS key, and changes key policies only of its own environment's keys", () => {
         each((ci) => {
             const key = `arn:aws:kms:us-west-2:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-            const ask = (action: string, tags: Record<string, string>) => evaluate(ci.deploy, { action, resource: key, context: tagContext(tags) });
+            const ask = (action: string, tags: Record<string, string>, bypass = "false") =>
+                evaluate(ci.deploy, { action, resource: key, context: { ...tagContext(tags), "kms:BypassPolicyLockoutSafetyCheck": bypass } });
             for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey"]) expect(ask(action, owned(ci.env)), action).to.equal("deny");
             expect(ask("kms:PutKeyPolicy", owned(ci.other))).to.equal("deny");
             expect(ask("kms:PutKeyPolicy", {})).to.equal("deny");
             expect(ask("kms:PutKeyPolicy", owned(ci.env))).to.equal("allow");
+            // Skipping the lockout-safety check would let a deployer lock everyone else out of its own key.
+            expect(ask("kms:PutKeyPolicy", owned(ci.env), "true")).to.equal("deny");
         });
     });
 

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { MANAGED_POLICY_MAX_CHARS } from "../components/shared/iam";
+import { deployPolicyName } from "./support/deploy-documents";
 import { CiAccessArgs } from "../components/ci-access";
 import { CiAccessBuild, GITHUB_PROVIDER_ARN, GithubClaims, buildCiAccess, githubTokenMayAssume } from "./support/ci-access-harness";
 import { evaluate } from "./support/ci-access-iam-eval";
@@ -174,13 +176,18 @@ describe("CiAccess", () => {
         }
     });
 
-    it("gives the deploy role only its own two policies (IAM, services): no PowerUserAccess, no AWS-managed policy", () => {
+    it("gives the deploy role only its own policies (IAM, services, in parts under IAM's size limit): no PowerUserAccess, no AWS-managed policy", () => {
         for (const b of [dev, prod]) {
+            const env = b === dev ? "dev" : "prod";
             const policies = attachedTo(b, "deploy");
-            const own = ["deploy-iam", "deploy-services"].map((suffix) => b.one("aws:iam/policy:Policy", suffix).inputs.name);
-            expect(own).to.deep.equal([`eks-platform-deploy-${b === dev ? "dev" : "prod"}-iam`, `eks-platform-deploy-${b === dev ? "dev" : "prod"}-services`]);
-            expect(policies).to.have.members(own.map((n) => `arn:aws:iam::${ACCOUNT_ID}:policy/${n}`));
+            const own = b.ofType("aws:iam/policy:Policy").filter((p) => deployPolicyName("ci").test(p.name));
+            expect(own.map((p) => p.inputs.name)).to.include.members([`eks-platform-deploy-${env}-iam`, `eks-platform-deploy-${env}-services`]);
+            for (const p of own) expect(p.inputs.name).to.match(new RegExp(`^eks-platform-deploy-${env}-(iam|services)(-\\d+)?$`));
+            expect(policies).to.have.members(own.map((p) => `arn:aws:iam::${ACCOUNT_ID}:policy/${p.inputs.name}`));
             expect(policies.filter((p) => p.includes(":iam::aws:policy/"))).to.deep.equal([]);
+            // IAM refuses a managed policy over 6,144 characters (whitespace not counted), and a role over ten of them.
+            for (const p of own) expect(JSON.stringify(JSON.parse(p.inputs.policy)).length, p.inputs.name).to.be.at.most(MANAGED_POLICY_MAX_CHARS);
+            expect(policies.length).to.be.at.most(10);
         }
     });
 

@@ -1,17 +1,20 @@
 import { expect } from "chai";
-import { evaluate, tagContext } from "./support/ci-access-iam-eval";
+import { decide, tagContext } from "./support/iam-engine";
 import { StackGraph } from "./support/harness";
 import { ACCOUNT_ID } from "./support/mocks";
 import { useStacks } from "./support/use-stacks";
 import { devWithOptionalFeatures } from "./support/variants";
+import { deployPolicyDocuments } from "./support/deploy-documents";
 
 interface Call {
     action: string;
     /** ARN of what the call acts on, from the resource as the graph has it. */
     resource: string;
     context?: Record<string, string | string[]>;
+    /** The resource's own policy where AWS requires one to allow too (a KMS key's key policy). */
+    resourcePolicy?: unknown;
 }
-type Scope = { region: string; account: string; cluster: string; tags: Record<string, string> };
+type Scope = { region: string; account: string; cluster: string; tags: Record<string, string>; vpcId: string };
 const arn = (s: Scope, service: string, resource: string, global = false) => `arn:aws:${service}:${global ? "" : s.region}:${s.account}:${resource}`;
 const name = (r: { name: string; inputs: Record<string, any> }) => String(r.inputs.name ?? r.inputs.bucket ?? r.name);
 const passTo = (s: Scope, role: string, service: string): Call => ({
@@ -25,29 +28,44 @@ const passTo = (s: Scope, role: string, service: string): Call => ({
  * updates and deletes follow the same statements). A type missing here fails the test, so a new
  * resource type cannot ship without the deploy role being able to create it.
  */
-const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<string, any> }) => Call[]> = {
+const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<string, any> }, g: StackGraph) => Call[]> = {
     "aws:cloudwatch/eventRule:EventRule": (s, r) => [{ action: "events:PutRule", resource: arn(s, "events", `rule/${name(r)}`) }],
-    "aws:cloudwatch/eventTarget:EventTarget": (s) => [{ action: "events:PutTargets", resource: arn(s, "events", "rule/*") }],
+    "aws:cloudwatch/eventTarget:EventTarget": (s) => [{ action: "events:PutTargets", resource: arn(s, "events", "rule/x"), context: existing(s) }],
     "aws:cloudwatch/logGroup:LogGroup": (s, r) => [
         { action: "logs:CreateLogGroup", resource: arn(s, "logs", `log-group:${name(r)}`) },
-        { action: "logs:PutRetentionPolicy", resource: arn(s, "logs", `log-group:${name(r)}`) },
+        { action: "logs:PutRetentionPolicy", resource: arn(s, "logs", `log-group:${name(r)}`), context: existing(s) },
     ],
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (s) => [{ action: "ec2:RevokeSecurityGroupIngress", resource: arn(s, "ec2", "security-group/sg-1") }],
+    // Created untagged with the VPC: adopted only inside this stack's VPC.
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (s) => [
+        { action: "ec2:RevokeSecurityGroupIngress", resource: arn(s, "ec2", "security-group/sg-1"), context: { "ec2:Vpc": arn(s, "ec2", `vpc/${s.vpcId}`) } },
+        { action: "ec2:CreateTags", resource: arn(s, "ec2", "security-group/sg-1"), context: { "ec2:Vpc": arn(s, "ec2", `vpc/${s.vpcId}`) } },
+    ],
     "aws:ec2/flowLog:FlowLog": (s) => [{ action: "ec2:CreateFlowLogs", resource: arn(s, "ec2", "vpc-flow-log/*") }],
     "aws:ec2/launchTemplate:LaunchTemplate": (s) => [
         { action: "ec2:CreateLaunchTemplate", resource: arn(s, "ec2", "launch-template/*"), context: { [`aws:RequestTag/kubernetes.io/cluster/${s.cluster}`]: "owned" } },
     ],
-    "aws:ec2/tag:Tag": (s) => [{ action: "ec2:CreateTags", resource: arn(s, "ec2", "security-group/sg-1") }],
+    // The discovery tag on the cluster security group EKS created (tagged with the cluster's name only).
+    "aws:ec2/tag:Tag": (s) => [{ action: "ec2:CreateTags", resource: arn(s, "ec2", "security-group/sg-1"), context: { "aws:ResourceTag/aws:eks:cluster-name": s.cluster } }],
     "aws:ec2/vpcEndpoint:VpcEndpoint": (s) => [{ action: "ec2:CreateVpcEndpoint", resource: arn(s, "ec2", "vpc-endpoint/*") }],
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (s) => [{ action: "ec2:AuthorizeSecurityGroupIngress", resource: arn(s, "ec2", "security-group/sg-1") }],
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (s) => [
+        { action: "ec2:AuthorizeSecurityGroupIngress", resource: arn(s, "ec2", "security-group/sg-1"), context: { "aws:ResourceTag/aws:eks:cluster-name": s.cluster } },
+    ],
     "aws:ecr/repository:Repository": (s, r) => [{ action: "ecr:CreateRepository", resource: arn(s, "ecr", `repository/${name(r)}`) }],
     "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": () => [{ action: "ecr:CreatePullThroughCacheRule", resource: "*" }],
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (s) => [{ action: "ecr:PutLifecyclePolicy", resource: arn(s, "ecr", "repository/x") }],
-    "aws:eks/cluster:Cluster": (s) => [{ action: "eks:CreateCluster", resource: arn(s, "eks", `cluster/${s.cluster}`) }, passTo(s, `${s.cluster}-cluster`, "eks.amazonaws.com")],
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (s) => [{ action: "ecr:PutLifecyclePolicy", resource: arn(s, "ecr", "repository/x"), context: existing(s) }],
+    "aws:eks/cluster:Cluster": (s) => [{ action: "eks:CreateCluster", resource: "*" }, passTo(s, `${s.cluster}-cluster`, "eks.amazonaws.com")],
     "aws:eks/nodeGroup:NodeGroup": (s) => [{ action: "eks:CreateNodegroup", resource: arn(s, "eks", `cluster/${s.cluster}`) }, passTo(s, `${s.cluster}-system-nodes`, "eks.amazonaws.com")],
     "aws:eks/addon:Addon": (s) => [{ action: "eks:CreateAddon", resource: arn(s, "eks", `cluster/${s.cluster}`) }],
-    "aws:eks/accessEntry:AccessEntry": (s) => [{ action: "eks:CreateAccessEntry", resource: arn(s, "eks", `cluster/${s.cluster}`) }],
-    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (s) => [{ action: "eks:AssociateAccessPolicy", resource: arn(s, "eks", `access-entry/${s.cluster}/*`) }],
+    "aws:eks/accessEntry:AccessEntry": (s, r) => [
+        { action: "eks:CreateAccessEntry", resource: arn(s, "eks", `cluster/${s.cluster}`), context: { "eks:principalArn": principal(s, r.inputs.principalArn) } },
+    ],
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (s, r) => [
+        {
+            action: "eks:AssociateAccessPolicy",
+            resource: arn(s, "eks", `access-entry/${s.cluster}/role/${s.account}/x/1`),
+            context: { "eks:principalArn": principal(s, r.inputs.principalArn), "eks:policyArn": r.inputs.policyArn, "eks:accessScope": r.inputs.accessScope?.type ?? "cluster" },
+        },
+    ],
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": (s) => [
         { action: "eks:CreatePodIdentityAssociation", resource: arn(s, "eks", `cluster/${s.cluster}`) },
         passTo(s, `${s.cluster}-karpenter`, "pods.eks.amazonaws.com"),
@@ -59,7 +77,11 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
         { action: "iam:CreateServiceLinkedRole", resource: arn(s, "iam", "role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot", true), context: { "iam:AWSServiceName": "spot.amazonaws.com" } },
     ],
     "aws:kms/key:Key": (s) => [{ action: "kms:CreateKey", resource: "*", context: tagContext({}, s.tags) }],
-    "aws:kms/alias:Alias": (s) => [{ action: "kms:CreateAlias", resource: arn(s, "kms", "alias/x") }],
+    "aws:kms/alias:Alias": (s, r, g) => [
+        { action: "kms:CreateAlias", resource: arn(s, "kms", String(r.inputs.name)) },
+        // KMS asks the key's own policy as well: the stack's key policies leave key administration to IAM.
+        { action: "kms:CreateAlias", resource: arn(s, "kms", "key/1234"), context: existing(s), resourcePolicy: keyPolicy(g) },
+    ],
     "aws:s3/bucket:Bucket": (s) => [{ action: "s3:CreateBucket", resource: bucketOf(s), context: tagContext({}, s.tags) }],
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (s) => [{ action: "s3:PutLifecycleConfiguration", resource: bucketOf(s) }],
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (s) => [{ action: "s3:PutBucketOwnershipControls", resource: bucketOf(s) }],
@@ -68,7 +90,7 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (s) => [{ action: "s3:PutEncryptionConfiguration", resource: bucketOf(s) }],
     "aws:s3/bucketVersioning:BucketVersioning": (s) => [{ action: "s3:PutBucketVersioning", resource: bucketOf(s) }],
     "aws:sqs/queue:Queue": (s, r) => [{ action: "sqs:CreateQueue", resource: arn(s, "sqs", name(r)) }],
-    "aws:sqs/queuePolicy:QueuePolicy": (s) => [{ action: "sqs:SetQueueAttributes", resource: arn(s, "sqs", s.cluster) }],
+    "aws:sqs/queuePolicy:QueuePolicy": (s) => [{ action: "sqs:SetQueueAttributes", resource: arn(s, "sqs", s.cluster), context: existing(s) }],
     "aws:wafv2/webAcl:WebAcl": (s) => [
         { action: "wafv2:CreateWebACL", resource: arn(s, "wafv2", `regional/webacl/${s.cluster}-platform-alb/1234`) },
         { action: "wafv2:CreateWebACL", resource: arn(s, "wafv2", "regional/managedruleset/AWS/AWSManagedRulesCommonRuleSet") },
@@ -91,6 +113,14 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
     "aws:iam/rolePolicy:RolePolicy": (s) => [{ action: "iam:PutRolePolicy", resource: arn(s, "iam", `role/${s.cluster}-x`, true), context: ownRole(s) }],
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (s) => [{ action: "iam:AttachRolePolicy", resource: arn(s, "iam", `role/${s.cluster}-x`, true), context: ownRole(s) }],
 };
+const keyPolicy = (g: StackGraph) => {
+    const policy = g.ofType("aws:kms/key:Key")[0].inputs.policy;
+    return typeof policy === "string" ? JSON.parse(policy) : policy;
+};
+/** A call on a resource the stack already created: it carries the provider's default tags. */
+const existing = (s: Scope) => tagContext(s.tags);
+/** An access entry's principal; an auto-named role (the mocks leave out Pulumi's random suffix) gets one, as in AWS. */
+const principal = (s: Scope, value: unknown) => (/karpenter-nodes$/.test(String(value)) ? `${value}-1a2b3c4` : String(value));
 /** Pulumi auto-names the bucket: the logical name plus a random suffix. */
 const bucketOf = (s: Scope) => `arn:aws:s3:::${s.cluster}-backups-1a2b3c4`;
 const ownRole = (s: Scope) => ({
@@ -100,7 +130,10 @@ const ownRole = (s: Scope) => ({
 });
 
 /** The CI deploy role's own policies, as the stack builds them. */
-const deployDocuments = (g: StackGraph) => ["ci-access-deploy-iam", "ci-access-deploy-services"].map((n) => JSON.parse(g.one("aws:iam/policy:Policy", n).inputs.policy));
+export const deployDocuments = (g: StackGraph) => [
+    ...deployPolicyDocuments(g),
+    JSON.parse(g.one("aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg").inputs.policy),
+];
 
 describe("CI's deploy role can create everything its stack declares", () => {
     const stacks = useStacks();
@@ -111,7 +144,8 @@ describe("CI's deploy role can create everything its stack declares", () => {
         for (const g of graphs) {
             const provider = g.one("pulumi:providers:aws").inputs;
             const tags = (typeof provider.defaultTags === "string" ? JSON.parse(provider.defaultTags) : provider.defaultTags).tags;
-            const scope: Scope = { region: provider.region, account: ACCOUNT_ID, cluster: g.one("aws:eks/cluster:Cluster").inputs.name, tags };
+            const vpcId = String(g.one("aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg").inputs.policy.match(/vpc\/([^"]+)"/)[1]);
+            const scope: Scope = { region: provider.region, account: ACCOUNT_ID, cluster: g.one("aws:eks/cluster:Cluster").inputs.name, tags, vpcId };
             const documents = deployDocuments(g);
             const seen = new Set<string>();
             for (const r of g.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
@@ -122,9 +156,9 @@ describe("CI's deploy role can create everything its stack declares", () => {
                     problems.push(`${g.stack}: ${r.type} has no entry in CREATE_CALLS; add the calls that create it`);
                     continue;
                 }
-                for (const call of calls(scope, r)) {
+                for (const call of calls(scope, r, g)) {
                     const context = { "aws:RequestedRegion": scope.region, ...tagContext({}, tags), ...call.context };
-                    const decision = evaluate(documents, { action: call.action, resource: call.resource, context });
+                    const decision = await decide({ identity: documents, resourcePolicy: call.resourcePolicy }, { action: call.action, resource: call.resource, context });
                     if (decision !== "allow") problems.push(`${g.stack}: ${r.type}: ${call.action} on ${call.resource} is ${decision}`);
                 }
             }
@@ -132,8 +166,8 @@ describe("CI's deploy role can create everything its stack declares", () => {
         expect(problems).to.deep.equal([]);
     });
 
-    it("would notice a missing permission", () => {
+    it("would notice a missing permission", async () => {
         const allowOnly = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:CreateBucket", Resource: "*" }] };
-        expect(evaluate([allowOnly], { action: "wafv2:CreateWebACL", resource: "*", context: {} })).to.equal("implicit");
+        expect(await decide({ identity: [allowOnly] }, { action: "wafv2:CreateWebACL", resource: "*", context: {} })).to.equal("implicit");
     });
 });

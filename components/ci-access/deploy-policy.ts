@@ -16,8 +16,12 @@ export interface DeployScope {
     stateLocation: string;
     /** Secrets Manager prefixes the environment's workloads read (`externalSecretsPrefixes`). */
     secretPrefixes: string[];
-    /** The EKS cluster's name: launch templates are created only tagged `kubernetes.io/cluster/<name>: owned`. */
+    /** The EKS cluster's name: its ARN, its children's, its aliases and launch templates are what the deploy role may touch. */
     clusterName: string;
+    /** Pulumi stack name: the state objects under `.pulumi/<kind>/<project>/<stack>` are the only ones CI may use. */
+    stack: string;
+    /** ARNs the stack config gives cluster access (`clusterAdminArns`, namespace access, CI's roles): the only access-entry principals. */
+    accessPrincipals: pulumi.Input<string>[];
 }
 
 /** Services this program hands roles to: EKS (cluster, node group), Pod Identity, VPC flow logs. */

@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arn } from "../shared/aws-context";
-import { policyJson } from "../shared/iam";
+import { PolicyStatement, policyJson, splitPolicyDocument } from "../shared/iam";
 import { DeployScope, deployIamPolicy } from "./deploy-policy";
 import {
     applicationSubjects, ciAccessProblems, deploySubjects, deployWorkflowRefs, githubTrustPolicy, imagePullPolicy, imagePushPolicy, previewSubjects,
 } from "./iam";
+import { defaultSecurityGroupStatements } from "./scoped-statements";
 import { BOUNDARY_TAG, boundaryPolicy, deployServicePolicy, previewReadPolicy } from "./service-policies";
 import { CiAccessArgs, GITHUB_OIDC, appRoleName, boundaryPolicyName, deployRoleName, previewRoleName } from "./types";
 
@@ -29,6 +30,9 @@ export class CiAccess extends pulumi.ComponentResource {
     /** Image-pull (promotion) role ARN per application repository; empty without `applicationPullEnvironment`. */
     readonly imagePullRoleArns: pulumi.Output<Record<string, string>>;
 
+    private readonly scope: DeployScope;
+    private readonly logicalName: string;
+
     constructor(name: string, args: CiAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:ci:CiAccess", name, {}, opts);
         const problems = ciAccessProblems(args);
@@ -50,7 +54,14 @@ export class CiAccess extends pulumi.ComponentResource {
             stateLocation: args.stateLocation,
             secretPrefixes: args.secretPrefixes,
             clusterName: args.clusterName,
+            stack: pulumi.getStack(),
+            accessPrincipals: [
+                ...(args.accessPrincipals ?? []),
+                ...[deployRoleName(args.environment), previewRoleName(args.environment)].map((r) => arn(args.aws, "iam", `role/${r}`, { global: true })),
+            ],
         };
+        this.scope = scope;
+        this.logicalName = name;
         const boundary = new aws.iam.Policy(
             `${name}-boundary`,
             {
@@ -87,12 +98,16 @@ export class CiAccess extends pulumi.ComponentResource {
             ["services", "-services", "Services the platform creates, scoped to its region; no key deletion, no foreign secrets", deployServicePolicy(scope)],
         ];
         for (const [suffix, nameSuffix, description, document] of deployPolicies) {
-            const policy = new aws.iam.Policy(
-                `${name}-deploy-${suffix}`,
-                { name: `${deployRoleName(args.environment)}${nameSuffix}`, description: `${args.environment}: ${description}`, policy: policyJson(document) },
-                { parent: this },
-            );
-            new aws.iam.RolePolicyAttachment(`${name}-deploy-${suffix}`, { role: this.deployRole.name, policyArn: policy.arn }, { parent: this });
+            // Each part under IAM's 6,144-character limit: `-services`, `-services-2`, …
+            splitPolicyDocument(document as { Statement: PolicyStatement[] }).forEach((part, i) => {
+                const n = i === 0 ? "" : `-${i + 1}`;
+                const policy = new aws.iam.Policy(
+                    `${name}-deploy-${suffix}${n}`,
+                    { name: `${deployRoleName(args.environment)}${nameSuffix}${n}`, description: `${args.environment}: ${description}${n ? ` (part ${i + 1})` : ""}`, policy: policyJson(part) },
+                    { parent: this },
+                );
+                new aws.iam.RolePolicyAttachment(`${name}-deploy-${suffix}${n}`, { role: this.deployRole.name, policyArn: policy.arn }, { parent: this });
+            });
         }
 
         this.previewRole = new aws.iam.Role(
@@ -144,5 +159,11 @@ export class CiAccess extends pulumi.ComponentResource {
             imagePushRoleArns: this.imagePushRoleArns,
             imagePullRoleArns: this.imagePullRoleArns,
         });
+    }
+
+    /** Lets the deploy role adopt the default security group of this stack's VPC (created untagged with it), and no other. */
+    allowDefaultSecurityGroupOf(vpcId: pulumi.Input<string>): void {
+        const policy = { Version: "2012-10-17" as const, Statement: defaultSecurityGroupStatements(this.scope, vpcId) };
+        new aws.iam.RolePolicy(`${this.logicalName}-deploy-default-sg`, { role: this.deployRole.name, policy: policyJson(policy) }, { parent: this });
     }
 }

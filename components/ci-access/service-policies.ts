@@ -3,6 +3,7 @@ import { dockerHubCachePrefix } from "../registry/pull-through-cache";
 import { arn } from "../shared/aws-context";
 import { PolicyDocument, PolicyStatement } from "../shared/iam";
 import { DeployScope } from "./deploy-policy";
+import { nodeRolePattern, ownerTags, scopedServiceStatements } from "./scoped-statements";
 
 /** `bucket` and `prefix` of the state location (`bucket` or `bucket/prefix`). */
 function stateParts(location: string): { bucket: string; prefix: string } {
@@ -10,24 +11,34 @@ function stateParts(location: string): { bucket: string; prefix: string } {
     return { bucket, prefix: rest.join("/").replace(/\/+$/, "") };
 }
 
-/** Read and list the state objects; `write` adds put/delete (updates, locks, history, backups). */
-export function stateStatements(s: Pick<DeployScope, "aws" | "stateLocation">, write: boolean): PolicyStatement[] {
+/**
+ * The state objects of this stack only (checkpoint, history, backups, locks) under the backend prefix; the
+ * backend's `meta.yaml` read-only. Another stack's state is neither listed, read nor written.
+ */
+export function stateStatements(s: Pick<DeployScope, "aws" | "stateLocation" | "project" | "stack">, write: boolean): PolicyStatement[] {
     const { bucket, prefix } = stateParts(s.stateLocation);
-    const partition = s.aws.partition;
-    const objects = pulumi.interpolate`arn:${partition}:s3:::${bucket}/${prefix ? `${prefix}/` : ""}*`;
+    const root = `${prefix ? `${prefix}/` : ""}.pulumi`;
+    const own = [
+        `${root}/stacks/${s.project}/${s.stack}.json*`,
+        `${root}/history/${s.project}/${s.stack}/*`,
+        `${root}/backups/${s.project}/${s.stack}/*`,
+        `${root}/locks/${s.project}/${s.stack}/*`,
+    ];
+    const objects = (keys: string[]) => keys.map((k) => pulumi.interpolate`arn:${s.aws.partition}:s3:::${bucket}/${k}`);
     return [
         {
             Sid: "ListStateObjects",
             Effect: "Allow",
             Action: "s3:ListBucket",
-            Resource: pulumi.interpolate`arn:${partition}:s3:::${bucket}`,
-            ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}/*`, prefix] } } } : {}),
+            Resource: pulumi.interpolate`arn:${s.aws.partition}:s3:::${bucket}`,
+            Condition: { StringLike: { "s3:prefix": [...own, `${root}/meta.yaml`, `${root}/stacks/${s.project}/${s.stack}`] } },
         },
+        { Sid: "ReadBackendVersion", Effect: "Allow", Action: "s3:GetObject", Resource: objects([`${root}/meta.yaml`]) },
         {
-            Sid: write ? "ReadWriteStateObjects" : "ReadStateObjects",
+            Sid: write ? "ReadWriteThisStacksState" : "ReadThisStacksState",
             Effect: "Allow",
             Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : ["s3:GetObject"],
-            Resource: objects,
+            Resource: objects(own),
         },
     ];
 }
@@ -52,7 +63,7 @@ const dockerHubCredentials = (s: Pick<DeployScope, "aws">) => arn(s.aws, "secret
 const amiParameters = (s: Pick<DeployScope, "aws">) => arn(s.aws, "ssm", "parameter/aws/service/eks/*");
 
 /** The preview role's own policy: describe calls and the state objects; nothing else (no ReadOnlyAccess). */
-export function previewReadPolicy(s: Pick<DeployScope, "aws" | "stateLocation">): PolicyDocument {
+export function previewReadPolicy(s: Pick<DeployScope, "aws" | "stateLocation" | "project" | "stack">): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -64,30 +75,6 @@ export function previewReadPolicy(s: Pick<DeployScope, "aws" | "stateLocation">)
     };
 }
 
-/** The EC2 resource types of the VPC (awsx) and the cluster's security groups, endpoints and flow logs. */
-const NETWORK_RESOURCE_TYPES = [
-    "vpc", "subnet", "route-table", "internet-gateway", "egress-only-internet-gateway", "natgateway", "elastic-ip",
-    "security-group", "security-group-rule", "network-acl", "vpc-endpoint", "vpc-flow-log", "dhcp-options",
-];
-/** VPC writes: create/delete/modify of the types above; no instance, fleet, volume or launch-template action. */
-const NETWORK_ACTIONS = [
-    "ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute", "ec2:AssociateVpcCidrBlock", "ec2:DisassociateVpcCidrBlock",
-    "ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute", "ec2:AssociateSubnetCidrBlock", "ec2:DisassociateSubnetCidrBlock",
-    "ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute",
-    "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation",
-    "ec2:CreateInternetGateway", "ec2:DeleteInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
-    "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway",
-    "ec2:CreateNatGateway", "ec2:DeleteNatGateway", "ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:DisassociateAddress",
-    "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-    "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules",
-    "ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-    "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAclEntry", "ec2:ReplaceNetworkAclEntry", "ec2:ReplaceNetworkAclAssociation",
-    "ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint", "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs",
-];
-
-/** Writes limited to this region (IAM and the other global services have their own statements). */
-const inRegion = (s: DeployScope) => ({ StringEquals: { "aws:RequestedRegion": s.aws.region } });
-
 /**
  * Everything but IAM the deploy role does, per service, in place of PowerUserAccess. Derived from what the
  * program creates: VPC (awsx), EKS cluster/node group/add-ons/access entries/Pod Identity, a launch
@@ -98,92 +85,19 @@ const inRegion = (s: DeployScope) => ({ StringEquals: { "aws:RequestedRegion": s
  * this environment's keys, and Secrets Manager is never read outside this environment's prefixes.
  */
 export function deployServicePolicy(s: DeployScope): PolicyDocument {
-    const ownKey = { StringEquals: { "aws:ResourceTag/project": s.project, "aws:ResourceTag/environment": s.environment } };
     const secretsOutside = s.secretPrefixes.map((p) => arn(s.aws, "secretsmanager", `secret:${p}/*`));
     const statements: PolicyStatement[] = [
         { Sid: "Describe", Effect: "Allow", Action: [...DESCRIBE_ACTIONS, "autoscaling:Describe*", "elasticloadbalancing:Describe*"], Resource: "*" },
+        ...scopedServiceStatements(s),
         {
-            // The VPC and its parts, enumerated per resource type: nothing here launches or tags nodes.
-            Sid: "Network",
-            Effect: "Allow",
-            Action: NETWORK_ACTIONS,
-            Resource: "*",
-            Condition: inRegion(s),
-        },
-        {
-            Sid: "TagNetwork",
-            Effect: "Allow",
-            Action: ["ec2:CreateTags", "ec2:DeleteTags"],
-            Resource: NETWORK_RESOURCE_TYPES.map((t) => arn(s.aws, "ec2", `${t}/*`)),
-        },
-        {
-            // The system node group's launch template, created tagged for this cluster (as Karpenter's are).
-            Sid: "CreateClusterLaunchTemplates",
-            Effect: "Allow",
-            Action: ["ec2:CreateLaunchTemplate", "ec2:CreateTags"],
-            Resource: arn(s.aws, "ec2", "launch-template/*"),
-            Condition: { StringEquals: { [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: "owned" } },
-        },
-        {
-            Sid: "ChangeClusterLaunchTemplates",
-            Effect: "Allow",
-            Action: ["ec2:DeleteLaunchTemplate", "ec2:ModifyLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplateVersions"],
-            Resource: arn(s.aws, "ec2", "launch-template/*"),
-            Condition: { StringEquals: { [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: "owned" } },
-        },
-        {
-            Sid: "Eks",
-            Effect: "Allow",
-            Action: [
-                "eks:CreateCluster", "eks:DeleteCluster", "eks:UpdateClusterConfig", "eks:UpdateClusterVersion", "eks:AssociateEncryptionConfig",
-                "eks:CreateNodegroup", "eks:DeleteNodegroup", "eks:UpdateNodegroupConfig", "eks:UpdateNodegroupVersion",
-                "eks:CreateAddon", "eks:DeleteAddon", "eks:UpdateAddon", "eks:CreateAccessEntry", "eks:DeleteAccessEntry",
-                "eks:UpdateAccessEntry", "eks:AssociateAccessPolicy", "eks:DisassociateAccessPolicy", "eks:CreatePodIdentityAssociation",
-                "eks:DeletePodIdentityAssociation", "eks:UpdatePodIdentityAssociation", "eks:TagResource", "eks:UntagResource",
-            ],
-            Resource: "*",
-            Condition: inRegion(s),
-        },
-        {
-            Sid: "LogsEventsQueuesRepositories",
-            Effect: "Allow",
-            Action: [
-                "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey",
-                "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup",
-                "logs:CreateLogDelivery", "logs:DeleteLogDelivery",
-                "events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource",
-                "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue",
-                "ecr:CreateRepository", "ecr:DeleteRepository", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
-                "ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability",
-                "ecr:TagResource", "ecr:UntagResource",
-            ],
-            Resource: "*",
-            Condition: inRegion(s),
-        },
-        {
-            // The Docker Hub pull-through cache rule (a registry setting: these actions take no resource ARN).
+            // The Docker Hub pull-through cache rule: a registry setting, no resource ARN or tag (UNSCOPABLE_ACTIONS).
             Sid: "DockerHubPullThroughCache",
             Effect: "Allow",
             Action: ["ecr:CreatePullThroughCacheRule", "ecr:DeletePullThroughCacheRule", "ecr:UpdatePullThroughCacheRule", "ecr:DescribePullThroughCacheRules"],
             Resource: "*",
-            Condition: inRegion(s),
+            Condition: { StringEquals: { "aws:RequestedRegion": s.aws.region } },
         },
         { Sid: "FindDockerHubCredentials", Effect: "Allow", Action: "secretsmanager:DescribeSecret", Resource: dockerHubCredentials(s) },
-        {
-            Sid: "CreateKeys",
-            Effect: "Allow",
-            Action: ["kms:CreateKey", "kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias", "kms:TagResource"],
-            Resource: "*",
-            Condition: inRegion(s),
-        },
-        {
-            // EKS envelope encryption and encrypted log groups need grants on the environment's own keys.
-            Sid: "ManageThisEnvironmentsKeys",
-            Effect: "Allow",
-            Action: ["kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:UpdateKeyDescription", "kms:UntagResource", "kms:CreateGrant"],
-            Resource: arn(s.aws, "kms", "key/*"),
-            Condition: ownKey,
-        },
         { Sid: "ReadEksAmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: amiParameters(s) },
         {
             // Velero's backup bucket only (auto-named `<cluster>-backups-<suffix>`); no other bucket.
@@ -204,7 +118,7 @@ export function deployServicePolicy(s: DeployScope): PolicyDocument {
             // resource policies and deliveries take no resource ARN.
             Sid: "WafLogDelivery",
             Effect: "Allow",
-            Action: ["logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DeleteResourcePolicy"],
+            Action: ["logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DeleteResourcePolicy", "logs:CreateLogDelivery", "logs:DeleteLogDelivery"],
             Resource: "*",
         },
         ...stateStatements(s, true),
@@ -271,11 +185,8 @@ const BOUNDARY_SERVICE_ACTIONS = [
     "kms:RevokeGrant", "secretsmanager:ListSecrets",
 ];
 
-/** IAM inside the boundary: instance profiles (Karpenter), reads, service-linked roles; never a role or policy write. */
-const BOUNDARY_IAM_ACTIONS = [
-    "iam:GetInstanceProfile", "iam:ListInstanceProfiles", "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:TagInstanceProfile",
-    "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:GetRole", "iam:CreateServiceLinkedRole",
-];
+/** IAM reads inside the boundary (Karpenter's instance-profile look-ups) and service-linked roles; never a role or policy write. */
+const BOUNDARY_IAM_READS = ["iam:GetInstanceProfile", "iam:ListInstanceProfiles", "iam:GetRole", "iam:CreateServiceLinkedRole"];
 
 /**
  * The permissions boundary of every role the deploy role creates: the ceiling of what the platform's
@@ -286,15 +197,32 @@ const BOUNDARY_IAM_ACTIONS = [
  */
 export function boundaryPolicy(s: DeployScope): PolicyDocument {
     const secretsInside = s.secretPrefixes.map((p) => arn(s.aws, "secretsmanager", `secret:${p}/*`));
+    const profiles = arn(s.aws, "iam", "instance-profile/*", { global: true });
     const statements: PolicyStatement[] = [
         { Sid: "PlatformServices", Effect: "Allow", Action: BOUNDARY_SERVICE_ACTIONS, Resource: "*" },
-        { Sid: "InstanceProfilesForNodes", Effect: "Allow", Action: BOUNDARY_IAM_ACTIONS, Resource: "*" },
+        { Sid: "ReadRolesAndProfiles", Effect: "Allow", Action: BOUNDARY_IAM_READS, Resource: "*" },
         {
-            Sid: "PassNodeRolesToEc2",
+            // As Karpenter's upstream policy: instance profiles created tagged for this cluster, changed only when they are.
+            Sid: "CreateInstanceProfilesOfThisCluster",
+            Effect: "Allow",
+            Action: ["iam:CreateInstanceProfile", "iam:TagInstanceProfile"],
+            Resource: profiles,
+            Condition: { StringEquals: { [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:RequestTag", s) } },
+        },
+        {
+            Sid: "InstanceProfilesOfThisCluster",
+            Effect: "Allow",
+            Action: ["iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile"],
+            Resource: profiles,
+            Condition: { StringEquals: { [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:ResourceTag", s) } },
+        },
+        {
+            // Only this cluster's Karpenter node role, never another role that trusts EC2.
+            Sid: "PassThisClustersNodeRoleToEc2",
             Effect: "Allow",
             Action: "iam:PassRole",
-            Resource: "*",
-            Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+            Resource: nodeRolePattern(s),
+            Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com", ...ownerTags("aws:ResourceTag", s) } },
         },
         {
             // Nodes' first pull of a Docker Hub image creates its repository under this environment's cache prefix.

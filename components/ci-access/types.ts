@@ -45,6 +45,11 @@ export interface CiAccessArgs {
     trustedRoleArns?: string[];
     /** Longest session of the deploy role, in seconds (3600-43200): a first `pulumi up` of a whole platform can outlast an hour. */
     deploySessionSeconds?: number;
+    /**
+     * Principals the stack config gives cluster access (`clusterAdminArns`, `clusterNamespaceAccess`), as ARNs:
+     * with CI's own roles and the cluster's Karpenter node role, the only ones the deploy role may create access entries for.
+     */
+    accessPrincipals?: pulumi.Input<string>[];
     /** The EKS cluster's name (`clusterName`): the deploy role creates launch templates only tagged for it. */
     clusterName: string;
     /** Account and partition for ARNs. */

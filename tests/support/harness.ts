@@ -56,7 +56,8 @@ export function buildStack(stack: string, overrides: Record<string, unknown> = {
 
 async function buildNow(stack: string, overrides: Record<string, unknown>, secretKeys: string[], dir: string): Promise<StackGraph> {
     const values = configWith(stack, overrides, dir);
-    const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2");
+    const pinned = values["aws:allowedAccountIds"] ? [].concat(JSON.parse(values["aws:allowedAccountIds"])).map(String) : [];
+    const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2", pinned[0]);
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
     // The SDK captures a stack trace for every promise it tracks; under mocks nobody reads them, and
     // formatting them is a third of a build. Test failures outside the build keep full traces.

@@ -42,7 +42,8 @@ const hex = (n: number, width = 17) => n.toString(16).padStart(width, "0");
 export class PlatformMocks implements pulumi.runtime.Mocks {
     readonly registrations: Omit<RecordedResource, "opts">[] = [];
 
-    constructor(private readonly region: string) {}
+    /** `accountId`: the account the credentials belong to (a stack file pinning `aws:allowedAccountIds` gets its first). */
+    constructor(private readonly region: string, private readonly accountId: string = ACCOUNT_ID) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         this.registrations.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true });
@@ -53,7 +54,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId: ACCOUNT_ID, arn: DEPLOYER_SESSION_ARN, userId: "AROAEXAMPLE:ci", id: ACCOUNT_ID };
+                return { accountId: this.accountId, arn: DEPLOYER_SESSION_ARN.replace(ACCOUNT_ID, this.accountId), userId: "AROAEXAMPLE:ci", id: this.accountId };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             case "aws:index/getRegion:getRegion":
@@ -81,7 +82,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
     private state(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
         const name = args.inputs.name ?? args.name;
-        const arn = (service: string, resource: string) => `arn:aws:${service}:${this.region}:${ACCOUNT_ID}:${resource}`;
+        const arn = (service: string, resource: string) => `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
         switch (args.type) {
             case "awsx:ec2:Vpc": {
                 const azs = args.inputs.numberOfAvailabilityZones ?? 3;
@@ -97,9 +98,9 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:cloudwatch/logGroup:LogGroup":
                 return { arn: arn("logs", `log-group:${args.inputs.name ?? args.inputs.namePrefix + args.name}`), name: args.inputs.name ?? `${args.inputs.namePrefix}${args.name}` };
             case "aws:iam/role:Role":
-                return { arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}`, name };
+                return { arn: `arn:aws:iam::${this.accountId}:role/${name}`, name };
             case "aws:iam/policy:Policy":
-                return { arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${name}`, name };
+                return { arn: `arn:aws:iam::${this.accountId}:policy/${name}`, name };
             case "aws:eks/cluster:Cluster":
                 return {
                     arn: arn("eks", `cluster/${name}`),
@@ -122,7 +123,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:wafv2/webAcl:WebAcl":
                 return { arn: arn("wafv2", `regional/webacl/${name}/${hex(++sequence, 8)}-0000-4000-8000-000000000000`), name };
             case "aws:ecr/repository:Repository":
-                return { arn: arn("ecr", `repository/${name}`), repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${this.region}.amazonaws.com/${name}`, name };
+                return { arn: arn("ecr", `repository/${name}`), repositoryUrl: `${this.accountId}.dkr.ecr.${this.region}.amazonaws.com/${name}`, name };
             default:
                 return { arn: arn(args.type.split(":")[1].split("/")[0], name), name };
         }

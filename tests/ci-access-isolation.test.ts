@@ -1,0 +1,143 @@
+import { expect } from "chai";
+import { UNSCOPABLE_ACTIONS } from "../components/ci-access/scoped-statements";
+import { Caller, World, crossings } from "./support/ci-access-corpus";
+import { StackGraph, buildStack } from "./support/harness";
+import { PROJECT, fixturesDir } from "./support/stack-files";
+import { useStacks } from "./support/use-stacks";
+import { deployPolicyDocuments } from "./support/deploy-documents";
+
+/** What the corpus needs of one stack's CI: its policies and the names its own resources carry. */
+interface CiOf {
+    stack: string;
+    environment: string;
+    account: string;
+    cluster: string;
+    deploy: any[];
+    preview: any[];
+    boundary: any;
+    boundaryArn: string;
+    deployRoleArn: string;
+    stateBucket: string;
+    stateKeys: string[];
+}
+
+const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+const statement = (docs: any[], sid: string) => {
+    const found = docs.flatMap((d) => list(d.Statement)).find((s: any) => s.Sid === sid);
+    if (!found) throw new Error(`no statement ${sid}`);
+    return found;
+};
+
+export function ciOf(g: StackGraph): CiOf {
+    const doc = (type: string, name: string) => JSON.parse(g.one(type, name).inputs.policy);
+    const deploy = [
+        ...deployPolicyDocuments(g),
+        doc("aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg"),
+    ];
+    const boundaryArn: string = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["iam:PermissionsBoundary"];
+    const account = boundaryArn.split(":")[4];
+    const environment = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["aws:RequestTag/environment"];
+    const cluster = list(statement(deploy, "ThisEnvironmentsCluster").Resource)[0].split("cluster/")[1];
+    const state = list(statement(deploy, "ReadWriteThisStacksState").Resource).map((r: string) => r.split(":::")[1]);
+    return {
+        stack: g.stack,
+        environment,
+        account,
+        cluster,
+        deploy,
+        preview: [doc("aws:iam/rolePolicy:RolePolicy", "ci-access-preview-read")],
+        boundary: doc("aws:iam/policy:Policy", "ci-access-boundary"),
+        boundaryArn,
+        deployRoleArn: `arn:aws:iam::${account}:role/eks-platform-deploy-${environment}`,
+        stateBucket: state[0].split("/")[0],
+        stateKeys: state.map((k: string) => k.slice(k.indexOf("/") + 1).replace(/\*/g, "x")),
+    };
+}
+
+/** The other environment as seen from `own`: its ARNs, its owner tags, its state objects, its principals. */
+export function otherEnvironment(own: CiOf, other: CiOf, region: string): World {
+    const tags = { project: PROJECT, environment: other.environment, [`kubernetes.io/cluster/${other.cluster}`]: "owned" };
+    return {
+        label: `${other.stack} (${other.account === own.account ? "same account" : "its own account"})`,
+        partition: "aws",
+        region,
+        accountId: other.account,
+        names: [other.cluster, `${other.cluster}-karpenter-nodes-x`, `${other.cluster}-backups-x`],
+        s3: { bucket: other.stateBucket, keys: other.stateKeys },
+        context: {
+            ...Object.fromEntries(Object.entries(tags).flatMap(([k, v]) => [[`aws:ResourceTag/${k}`, v], [`aws:RequestTag/${k}`, v]])),
+            "aws:TagKeys": Object.keys(tags),
+            "aws:RequestedRegion": region,
+            "iam:PermissionsBoundary": other.boundaryArn,
+            "eks:principalArn": other.deployRoleArn,
+            "eks:policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            "kms:BypassPolicyLockoutSafetyCheck": "false",
+            "ec2:CreateAction": "CreateVpc",
+            "s3:prefix": other.stateKeys[0],
+        },
+        choices: { "iam:PassRole": { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } },
+    };
+}
+
+/** Resources outside the platform: no owner tags, foreign names, an outsider as access-entry principal. */
+export function outside(own: CiOf, region: string): World {
+    return {
+        label: "untagged resources outside the platform",
+        partition: "aws",
+        region,
+        accountId: own.account,
+        names: ["outside"],
+        s3: { bucket: own.stateBucket, keys: ["outside/data.json"] },
+        context: { "aws:RequestedRegion": region, "eks:principalArn": "arn:aws:iam::999988887777:role/outsider", "kms:BypassPolicyLockoutSafetyCheck": "false", "s3:prefix": "outside" },
+        choices: { "iam:PassRole": { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com"] } },
+    };
+}
+
+/** The callers of one stack: its deploy and preview roles, and any role its deploy role creates (allow-all under the boundary). */
+export function callersOf(ci: CiOf): Caller[] {
+    const role = (name: string) => `arn:aws:iam::${ci.account}:role/${name}`;
+    return [
+        { label: `${ci.stack} deploy`, principal: ci.deployRoleArn, policies: { identity: ci.deploy } },
+        { label: `${ci.stack} preview`, principal: role(`eks-platform-preview-${ci.environment}`), policies: { identity: ci.preview } },
+        {
+            label: `${ci.stack} role created under the boundary`,
+            principal: role(`${ci.cluster}-created`),
+            policies: { identity: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }], boundary: ci.boundary },
+            // Where the boundary is the line: IAM (roles passed to EC2, instance profiles), keys, secrets, parameters.
+            // Its EC2/ELB/SSM-agent families follow the upstream controller and node policies, which act on "*".
+            asks: (a) => /^(iam|kms|secretsmanager):|^ssm:\w*Parameter/.test(a),
+        },
+    ];
+}
+
+const exempt = (action: string) => action in UNSCOPABLE_ACTIONS;
+
+async function assertIsolated(stacks: StackGraph[], region = "us-west-2"): Promise<number> {
+    const cis = stacks.map(ciOf);
+    let asked = 0;
+    for (const own of cis) {
+        const worlds = [...cis.filter((c) => c !== own).map((o) => otherEnvironment(own, o, region)), outside(own, region)];
+        const result = await crossings(callersOf(own), worlds, exempt);
+        asked += result.asked;
+        const lines = result.crossed.map((c) => `${c.caller} → ${c.world}: ${c.action} on ${c.resources.slice(0, 2).join(", ")}`);
+        expect(lines, `allowed across environments:\n  ${lines.join("\n  ")}`).to.deep.equal([]);
+    }
+    return asked;
+}
+
+describe("CI isolation, asked of a real IAM engine with a generated corpus", function () {
+    this.timeout(300000);
+    const stacks = useStacks();
+
+    it("shared account: no CI role of one fixture stack may change another's resources or anything outside the platform", async () => {
+        expect(stacks.all.length).to.be.at.least(2);
+        expect(await assertIsolated(stacks.all)).to.be.greaterThan(500);
+    });
+
+    it("separate accounts (stack files pinning different aws:allowedAccountIds): the same holds", async () => {
+        const accounts: Record<string, string> = { dev: "111122223333", prod: "444455556666" };
+        const graphs = await Promise.all(stacks.all.map((g) => buildStack(g.stack, { "aws:allowedAccountIds": [accounts[g.stack] ?? "777788889999"] }, [], fixturesDir)));
+        expect(new Set(graphs.map((g) => ciOf(g).account)).size).to.equal(graphs.length);
+        await assertIsolated(graphs);
+    });
+});

@@ -1,0 +1,116 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import * as path from "path";
+import { ACCOUNT_ID } from "./mocks";
+
+/**
+ * For every request the engine works out which of an action's resource types an ARN is, by intersecting
+ * the ARN with each type's pattern from the reference data: a pure function of (ARN, patterns) and most
+ * of a request's cost. Memoised where it is defined (@cloud-copilot/iam-utils' resourceTypes module, which
+ * its package index and the engine look up on every call), so a corpus of thousands of requests takes
+ * seconds. The decision logic is untouched.
+ */
+function memoiseResourceTypeMatching(): void {
+    const file = path.join(path.dirname(require.resolve("@cloud-copilot/iam-utils")), "resourceTypes.js");
+    const utils = require(file) as { mostSpecificMatchingResourceTypePatterns: (resource: string, patterns: string[]) => string[]; memoised?: boolean };
+    if (utils.memoised) return;
+    const match = utils.mostSpecificMatchingResourceTypePatterns;
+    if (typeof match !== "function") throw new Error(`@cloud-copilot/iam-utils changed: ${file} has no mostSpecificMatchingResourceTypePatterns`);
+    const cache = new Map<string, string[]>();
+    utils.mostSpecificMatchingResourceTypePatterns = (resource, patterns) => {
+        const key = `${resource}\n${patterns.join("\n")}`;
+        if (!cache.has(key)) cache.set(key, match(resource, patterns));
+        return [...cache.get(key)!];
+    };
+    utils.memoised = true;
+}
+memoiseResourceTypeMatching();
+
+/**
+ * IAM decisions by a real policy engine (`@cloud-copilot/iam-simulate`): identity policies, a
+ * permissions boundary and a resource policy, explicit denies first, every condition operator AWS has.
+ * A request the engine cannot judge (bad action, ARN or policy) throws instead of counting as denied.
+ */
+export type Decision = "allow" | "deny" | "implicit";
+
+export interface Request {
+    action: string;
+    /** Resource ARN, or `*` for actions that take none. */
+    resource: string;
+    /** Condition keys of the request: single values or lists (for multivalued keys such as aws:TagKeys). */
+    context?: Record<string, string | string[] | undefined>;
+    /** The caller (default: a session of a role in the test account). */
+    principal?: string;
+    /** Account that owns the resource (default: the caller's). */
+    resourceAccount?: string;
+}
+
+export interface Policies {
+    /** Identity policies attached to the caller. */
+    identity: any[];
+    /** Its permissions boundary, if any. */
+    boundary?: any;
+    /** The resource's own policy (key policy, trust policy), if any. */
+    resourcePolicy?: any;
+}
+
+const RESULT: Record<string, Decision> = { Allowed: "allow", ExplicitlyDenied: "deny", ImplicitlyDenied: "implicit" };
+
+const asList = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+/**
+ * The policy with only the statements that can apply to `action` (those whose Action matches it, and any
+ * NotAction statement): the others cannot change the decision, and the engine parses far less per request.
+ * Undefined when no statement is left.
+ */
+function relevantTo(policy: any, action: string): any | undefined {
+    const statements = asList(policy?.Statement).filter((st: any) => st.NotAction !== undefined || asList(st.Action).some((a: string) => globMatch(a, action, true)));
+    return statements.length > 0 ? { ...policy, Statement: statements } : undefined;
+}
+
+export async function decide(policies: Policies, r: Request): Promise<Decision> {
+    const identity = policies.identity.map((p) => relevantTo(p, r.action)).filter((p) => p !== undefined);
+    const boundary = policies.boundary ? relevantTo(policies.boundary, r.action) : undefined;
+    // Without a resource policy nothing else can allow: no matching identity statement, or a boundary that
+    // names nothing of the action, is an implicit deny, as the engine would say.
+    if (!policies.resourcePolicy && (identity.length === 0 || (policies.boundary && !boundary))) return "implicit";
+    return decideWith({ identity, boundary: policies.boundary ? (boundary ?? { Version: "2012-10-17", Statement: [] }) : undefined, resourcePolicy: policies.resourcePolicy }, r);
+}
+
+async function decideWith(policies: Policies, r: Request): Promise<Decision> {
+    const principal = r.principal ?? `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-test-caller`;
+    const account = r.resourceAccount ?? principal.split(":")[4] ?? ACCOUNT_ID;
+    const context = Object.fromEntries(Object.entries(r.context ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string | string[]>;
+    const response = await runSimulation(
+        {
+            request: { principal, action: r.action, resource: { resource: r.resource, accountId: account }, contextVariables: context },
+            identityPolicies: policies.identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
+            permissionBoundaryPolicies: policies.boundary ? [{ name: "boundary", policy: policies.boundary }] : undefined,
+            resourcePolicy: policies.resourcePolicy,
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+        } as any,
+        {},
+    );
+    if (response.resultType === "error") throw new Error(`IAM engine cannot judge ${r.action} on ${r.resource}: ${JSON.stringify(response.errors)}`);
+    const decision = RESULT[response.overallResult as string];
+    if (!decision) throw new Error(`IAM engine: unexpected result ${response.overallResult} for ${r.action} on ${r.resource}`);
+    return decision;
+}
+
+/** Tag context for a resource already tagged `tags`, with a request carrying `requestTags`. */
+export function tagContext(resourceTags: Record<string, string>, requestTags: Record<string, string> = {}): Record<string, string | string[]> {
+    const context: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(resourceTags)) context[`aws:ResourceTag/${k}`] = v;
+    for (const [k, v] of Object.entries(requestTags)) context[`aws:RequestTag/${k}`] = v;
+    if (Object.keys(requestTags).length > 0) context["aws:TagKeys"] = Object.keys(requestTags);
+    return context;
+}
+
+const globs = new Map<string, RegExp>();
+
+/** IAM glob: `*` any run, `?` one character; case-sensitive unless `ci`. */
+export function globMatch(pattern: string, value: string, ci = false): boolean {
+    const key = `${ci ? "i" : "s"}${pattern}`;
+    if (!globs.has(key)) globs.set(key, new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, ci ? "i" : ""));
+    return globs.get(key)!.test(value);
+}
