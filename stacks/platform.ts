@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CiAccess } from "../components/ci-access";
 import { boundaryArnFor, permissionsBoundaryTransformation } from "../components/ci-access/boundary";
 import { Cluster } from "../components/cluster";
-import { principalArn } from "../components/cluster/access";
+import { configuredAccessGrants, principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
 import { ContainerLogs } from "../components/cluster/container-logs";
 import { ExternalDns } from "../components/cluster/external-dns";
@@ -162,7 +162,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
                 oidcProviderArn: cfg.ci.oidcProviderArn ?? account.preflight.reuseGithubOidcProviderArn,
                 environment: cfg.environment,
                 clusterName: cfg.clusterName,
-                accessPrincipals: [...cfg.cluster.adminPrincipals, ...cfg.cluster.namespaceAccess.map((a) => a.principal)].map((p) => principalArn(ctx, p)),
+                accessGrants: configuredAccessGrants(ctx, cfg.cluster.adminPrincipals, cfg.cluster.namespaceAccess),
                 aws: ctx,
             },
             opts,

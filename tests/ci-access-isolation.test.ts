@@ -4,55 +4,10 @@ import { Caller, World, crossings } from "./support/ci-access-corpus";
 import { StackGraph, buildStack } from "./support/harness";
 import { PROJECT, fixturesDir } from "./support/stack-files";
 import { useStacks } from "./support/use-stacks";
-import { deployPolicyDocuments } from "./support/deploy-documents";
+import { CiOf, ciOf } from "./support/ci-of";
 
-/** What the corpus needs of one stack's CI: its policies and the names its own resources carry. */
-interface CiOf {
-    stack: string;
-    environment: string;
-    account: string;
-    cluster: string;
-    deploy: any[];
-    preview: any[];
-    boundary: any;
-    boundaryArn: string;
-    deployRoleArn: string;
-    stateBucket: string;
-    stateKeys: string[];
-}
-
-const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
-const statement = (docs: any[], sid: string) => {
-    const found = docs.flatMap((d) => list(d.Statement)).find((s: any) => s.Sid === sid);
-    if (!found) throw new Error(`no statement ${sid}`);
-    return found;
-};
-
-export function ciOf(g: StackGraph): CiOf {
-    const doc = (type: string, name: string) => JSON.parse(g.one(type, name).inputs.policy);
-    const deploy = [
-        ...deployPolicyDocuments(g),
-        doc("aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg"),
-    ];
-    const boundaryArn: string = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["iam:PermissionsBoundary"];
-    const account = boundaryArn.split(":")[4];
-    const environment = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["aws:RequestTag/environment"];
-    const cluster = list(statement(deploy, "ThisEnvironmentsCluster").Resource)[0].split("cluster/")[1];
-    const state = list(statement(deploy, "ReadWriteThisStacksState").Resource).map((r: string) => r.split(":::")[1]);
-    return {
-        stack: g.stack,
-        environment,
-        account,
-        cluster,
-        deploy,
-        preview: [doc("aws:iam/rolePolicy:RolePolicy", "ci-access-preview-read")],
-        boundary: doc("aws:iam/policy:Policy", "ci-access-boundary"),
-        boundaryArn,
-        deployRoleArn: `arn:aws:iam::${account}:role/eks-platform-deploy-${environment}`,
-        stateBucket: state[0].split("/")[0],
-        stateKeys: state.map((k: string) => k.slice(k.indexOf("/") + 1).replace(/\*/g, "x")),
-    };
-}
+/** Actions that set tags: the ones that could claim a resource for the caller's environment. */
+const TAGGING = /^[a-z0-9-]+:(Create)?Tags?\w*$|:TagResource$/;
 
 /** The other environment as seen from `own`: its ARNs, its owner tags, its state objects, its principals. */
 export function otherEnvironment(own: CiOf, other: CiOf, region: string): World {
@@ -75,7 +30,13 @@ export function otherEnvironment(own: CiOf, other: CiOf, region: string): World 
             "ec2:CreateAction": "CreateVpc",
             "s3:prefix": other.stateKeys[0],
         },
-        choices: { "iam:PassRole": { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } },
+        choices: (action) => ({
+            ...(action === "iam:PassRole" ? { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } : {}),
+            // A tag call may also claim the other environment's resource with the caller's own values.
+            ...(TAGGING.test(action)
+                ? { "aws:RequestTag/environment": [other.environment, own.environment], [`aws:RequestTag/kubernetes.io/cluster/${own.cluster}`]: ["", "owned"], "ec2:CreateAction": [""] }
+                : {}),
+        }),
     };
 }
 
@@ -89,7 +50,11 @@ export function outside(own: CiOf, region: string): World {
         names: ["outside"],
         s3: { bucket: own.stateBucket, keys: ["outside/data.json"] },
         context: { "aws:RequestedRegion": region, "eks:principalArn": "arn:aws:iam::999988887777:role/outsider", "kms:BypassPolicyLockoutSafetyCheck": "false", "s3:prefix": "outside" },
-        choices: { "iam:PassRole": { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com"] } },
+        choices: (action) => ({
+            ...(action === "iam:PassRole" ? { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com"] } : {}),
+            // Claiming an outside resource: a tag call carrying the caller's own owner tags.
+            ...(TAGGING.test(action) ? { "aws:RequestTag/project": [PROJECT], "aws:RequestTag/environment": [own.environment], "aws:TagKeys": ["project", "environment"] } : {}),
+        }),
     };
 }
 

@@ -43,6 +43,8 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
     "aws:ec2/flowLog:FlowLog": (s) => [{ action: "ec2:CreateFlowLogs", resource: arn(s, "ec2", "vpc-flow-log/*") }],
     "aws:ec2/launchTemplate:LaunchTemplate": (s) => [
         { action: "ec2:CreateLaunchTemplate", resource: arn(s, "ec2", "launch-template/*"), context: { [`aws:RequestTag/kubernetes.io/cluster/${s.cluster}`]: "owned" } },
+        // Its tags, sent with the create (TagSpecifications), are authorized as CreateTags with ec2:CreateAction.
+        { action: "ec2:CreateTags", resource: arn(s, "ec2", "launch-template/lt-1"), context: { ...tagContext({}, { ...s.tags, [`kubernetes.io/cluster/${s.cluster}`]: "owned" }), "ec2:CreateAction": "CreateLaunchTemplate" } },
     ],
     // The discovery tag on the cluster security group EKS created (tagged with the cluster's name only).
     "aws:ec2/tag:Tag": (s) => [{ action: "ec2:CreateTags", resource: arn(s, "ec2", "security-group/sg-1"), context: { "aws:ResourceTag/aws:eks:cluster-name": s.cluster } }],
@@ -63,7 +65,9 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
         {
             action: "eks:AssociateAccessPolicy",
             resource: arn(s, "eks", `access-entry/${s.cluster}/role/${s.account}/x/1`),
-            context: { "eks:principalArn": principal(s, r.inputs.principalArn), "eks:policyArn": r.inputs.policyArn, "eks:accessScope": r.inputs.accessScope?.type ?? "cluster" },
+            context: { "eks:principalArn": principal(s, r.inputs.principalArn), "eks:policyArn": r.inputs.policyArn, "eks:accessScope": r.inputs.accessScope?.type ?? "cluster",
+                ...(r.inputs.accessScope?.namespaces ? { "eks:namespaces": r.inputs.accessScope.namespaces } : {}),
+            },
         },
     ],
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": (s) => [
@@ -135,6 +139,8 @@ export const deployDocuments = (g: StackGraph) => [
     JSON.parse(g.one("aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg").inputs.policy),
 ];
 
+const EACH_INSTANCE = new Set(["aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"]);
+
 describe("CI's deploy role can create everything its stack declares", () => {
     const stacks = useStacks();
 
@@ -149,7 +155,8 @@ describe("CI's deploy role can create everything its stack declares", () => {
             const documents = deployDocuments(g);
             const seen = new Set<string>();
             for (const r of g.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
-                if (seen.has(r.type)) continue;
+                // One of each type, but every access entry and association: each is allowed by its own grant.
+                if (seen.has(r.type) && !EACH_INSTANCE.has(r.type)) continue;
                 seen.add(r.type);
                 const calls = CREATE_CALLS[r.type];
                 if (!calls) {

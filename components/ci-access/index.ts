@@ -55,9 +55,10 @@ export class CiAccess extends pulumi.ComponentResource {
             secretPrefixes: args.secretPrefixes,
             clusterName: args.clusterName,
             stack: pulumi.getStack(),
-            accessPrincipals: [
-                ...(args.accessPrincipals ?? []),
-                ...[deployRoleName(args.environment), previewRoleName(args.environment)].map((r) => arn(args.aws, "iam", `role/${r}`, { global: true })),
+            accessGrants: [
+                ...(args.accessGrants ?? []),
+                { principalArn: arn(args.aws, "iam", `role/${deployRoleName(args.environment)}`, { global: true }), policy: "AmazonEKSClusterAdminPolicy" },
+                { principalArn: arn(args.aws, "iam", `role/${previewRoleName(args.environment)}`, { global: true }), policy: "AmazonEKSViewPolicy" },
             ],
         };
         this.scope = scope;

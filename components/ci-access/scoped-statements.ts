@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arn } from "../shared/aws-context";
 import { PolicyStatement } from "../shared/iam";
 import { DeployScope } from "./deploy-policy";
+import { AccessGrant } from "./types";
 
 /** The tags that say whose a resource is: the provider's default tags put both on everything the stack creates. */
 export const ownerTags = (prefix: "aws:RequestTag" | "aws:ResourceTag", s: Pick<DeployScope, "project" | "environment">) => ({
@@ -132,9 +133,26 @@ export function scopedServiceStatements(s: DeployScope): PolicyStatement[] {
             // The system node group's launch template, created tagged for this environment and cluster (as Karpenter's are).
             Sid: "CreateClusterLaunchTemplates",
             Effect: "Allow",
-            Action: ["ec2:CreateLaunchTemplate", "ec2:CreateTags"],
+            Action: "ec2:CreateLaunchTemplate",
             Resource: ec2(["launch-template"]),
             Condition: { StringEquals: { ...ownerTags("aws:RequestTag", s), [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: "owned" } },
+        },
+        {
+            // Tags only with the create itself (ec2:CreateAction), or on a template already this cluster's: never another's.
+            Sid: "TagClusterLaunchTemplates",
+            Effect: "Allow",
+            Action: "ec2:CreateTags",
+            Resource: ec2(["launch-template"]),
+            Condition: {
+                StringEquals: { ...ownerTags("aws:RequestTag", s), [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", "ec2:CreateAction": "CreateLaunchTemplate" },
+            },
+        },
+        {
+            Sid: "RetagClusterLaunchTemplates",
+            Effect: "Allow",
+            Action: "ec2:CreateTags",
+            Resource: ec2(["launch-template"]),
+            Condition: { StringEquals: { ...ownerTags("aws:RequestTag", s), ...ownerTags("aws:ResourceTag", s), [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: "owned" } },
         },
         {
             Sid: "ChangeClusterLaunchTemplates",
@@ -150,10 +168,11 @@ export function scopedServiceStatements(s: DeployScope): PolicyStatement[] {
             // Only the principals the stack config names, CI's own roles and this cluster's Karpenter node role.
             Sid: "AccessEntriesForConfiguredPrincipals",
             Effect: "Allow",
-            Action: [...ACCESS_ENTRY_ACTIONS, ...ACCESS_POLICY_ACTIONS],
+            Action: ACCESS_ENTRY_ACTIONS,
             Resource: accessEntries,
-            Condition: { ArnEquals: { "eks:principalArn": s.accessPrincipals } },
+            Condition: { ArnEquals: { "eks:principalArn": s.accessGrants.map((g) => g.principalArn) } },
         },
+        ...accessPolicyStatements(s),
         {
             Sid: "AccessEntryForThisClustersNodeRole",
             Effect: "Allow",
@@ -209,6 +228,36 @@ export function scopedServiceStatements(s: DeployScope): PolicyStatement[] {
             Condition: { Bool: { "kms:BypassPolicyLockoutSafetyCheck": "true" } },
         },
     ];
+}
+
+/**
+ * Each configured principal's access policy, only with the scope the config gives it: cluster-wide, or its
+ * namespaces and no others (grants with the same policy and scope share a statement).
+ */
+function accessPolicyStatements(s: Pick<DeployScope, "aws" | "clusterName" | "accessGrants">): PolicyStatement[] {
+    const groups = new Map<string, AccessGrant[]>();
+    for (const g of s.accessGrants) {
+        const key = `${g.policy}|${(g.namespaces ?? []).slice().sort().join(",")}`;
+        groups.set(key, [...(groups.get(key) ?? []), g]);
+    }
+    return [...groups.values()].map((grants, i) => {
+        const { policy, namespaces } = grants[0];
+        const scope: Record<string, Record<string, unknown>> = {
+            ArnEquals: {
+                "eks:principalArn": grants.map((g) => g.principalArn),
+                "eks:policyArn": pulumi.interpolate`arn:${s.aws.partition}:eks::aws:cluster-access-policy/${policy}`,
+            },
+            StringEquals: { "eks:accessScope": namespaces ? "namespace" : "cluster" },
+        };
+        if (namespaces) scope["ForAllValues:StringEquals"] = { "eks:namespaces": namespaces };
+        return {
+            Sid: `${policy.replace(/^AmazonEKS|Policy$/g, "")}Access${namespaces ? "InNamespaces" : "ToCluster"}${i + 1}`,
+            Effect: "Allow" as const,
+            Action: ACCESS_POLICY_ACTIONS,
+            Resource: arn(s.aws, "eks", `access-entry/${s.clusterName}/*`),
+            Condition: scope,
+        };
+    });
 }
 
 /**

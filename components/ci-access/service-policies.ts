@@ -22,7 +22,8 @@ export function stateStatements(s: Pick<DeployScope, "aws" | "stateLocation" | "
         `${root}/stacks/${s.project}/${s.stack}.json*`,
         `${root}/history/${s.project}/${s.stack}/*`,
         `${root}/backups/${s.project}/${s.stack}/*`,
-        `${root}/locks/${s.project}/${s.stack}/*`,
+        // The self-managed backend keeps locks under the fully qualified name `organization/<project>/<stack>`.
+        `${root}/locks/organization/${s.project}/${s.stack}/*`,
     ];
     const objects = (keys: string[]) => keys.map((k) => pulumi.interpolate`arn:${s.aws.partition}:s3:::${bucket}/${k}`);
     return [
@@ -77,12 +78,10 @@ export function previewReadPolicy(s: Pick<DeployScope, "aws" | "stateLocation" |
 
 /**
  * Everything but IAM the deploy role does, per service, in place of PowerUserAccess. Derived from what the
- * program creates: VPC (awsx), EKS cluster/node group/add-ons/access entries/Pod Identity, a launch
- * template, flow logs, log groups, KMS keys, the interruption queue and its EventBridge rules, ECR
- * repositories. Still broad, on purpose: EC2 writes are whole verb families (a VPC is dozens of resource
- * types) and most actions take Resource "*" because the names are generated; every write is pinned to the
- * stack's region. KMS key deletion and disabling are denied everywhere, key policies may change only on
- * this environment's keys, and Secrets Manager is never read outside this environment's prefixes.
+ * program creates (VPC, EKS, logs, KMS, the interruption queue and rules, ECR, the backup bucket, the web
+ * ACL); every write is scoped to this environment (scopedServiceStatements), the few AWS cannot scope are
+ * named in UNSCOPABLE_ACTIONS. KMS key deletion and disabling are denied everywhere, and Secrets Manager is
+ * never read outside this environment's prefixes.
  */
 export function deployServicePolicy(s: DeployScope): PolicyDocument {
     const secretsOutside = s.secretPrefixes.map((p) => arn(s.aws, "secretsmanager", `secret:${p}/*`));
@@ -205,16 +204,29 @@ export function boundaryPolicy(s: DeployScope): PolicyDocument {
             // As Karpenter's upstream policy: instance profiles created tagged for this cluster, changed only when they are.
             Sid: "CreateInstanceProfilesOfThisCluster",
             Effect: "Allow",
-            Action: ["iam:CreateInstanceProfile", "iam:TagInstanceProfile"],
+            // The tags sent with the create are authorized as TagInstanceProfile on the new profile: the statement below.
+            Action: "iam:CreateInstanceProfile",
             Resource: profiles,
             Condition: { StringEquals: { [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:RequestTag", s) } },
         },
         {
             Sid: "InstanceProfilesOfThisCluster",
             Effect: "Allow",
-            Action: ["iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile"],
+            Action: ["iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile"],
             Resource: profiles,
             Condition: { StringEquals: { [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:ResourceTag", s) } },
+        },
+        {
+            Sid: "TagInstanceProfilesOfThisCluster",
+            Effect: "Allow",
+            Action: "iam:TagInstanceProfile",
+            Resource: profiles,
+            Condition: {
+                StringEquals: {
+                    [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:ResourceTag", s),
+                    [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:RequestTag", s),
+                },
+            },
         },
         {
             // Only this cluster's Karpenter node role, never another role that trusts EC2.

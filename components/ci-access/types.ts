@@ -46,14 +46,25 @@ export interface CiAccessArgs {
     /** Longest session of the deploy role, in seconds (3600-43200): a first `pulumi up` of a whole platform can outlast an hour. */
     deploySessionSeconds?: number;
     /**
-     * Principals the stack config gives cluster access (`clusterAdminArns`, `clusterNamespaceAccess`), as ARNs:
-     * with CI's own roles and the cluster's Karpenter node role, the only ones the deploy role may create access entries for.
+     * The cluster access the stack config gives (`clusterAdminArns`, `clusterNamespaceAccess`): with CI's own
+     * roles and the cluster's Karpenter node role, the only access entries the deploy role may create, each
+     * only with its access policy and scope.
      */
-    accessPrincipals?: pulumi.Input<string>[];
+    accessGrants?: AccessGrant[];
     /** The EKS cluster's name (`clusterName`): the deploy role creates launch templates only tagged for it. */
     clusterName: string;
     /** Account and partition for ARNs. */
     aws: AwsContext;
+}
+
+/** One principal's cluster access: the access policy and the scope it is associated with. */
+export interface AccessGrant {
+    /** IAM role or user ARN. */
+    principalArn: pulumi.Input<string>;
+    /** EKS access policy name, e.g. `AmazonEKSClusterAdminPolicy`. */
+    policy: string;
+    /** Namespaces the policy is limited to; absent: the whole cluster. */
+    namespaces?: string[];
 }
 
 /** One application repository and the ECR repository (full name, prefix included) its pipeline pushes to. */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
 import { AccessLevel, NamespaceAccess } from "./types";
 
-const ACCESS_POLICIES: Record<AccessLevel | "admin", string> = {
+export const ACCESS_POLICIES: Record<AccessLevel | "admin", string> = {
     admin: "AmazonEKSClusterAdminPolicy",
     edit: "AmazonEKSEditPolicy",
     view: "AmazonEKSViewPolicy",
@@ -19,6 +19,14 @@ export function principalArn(ctx: AwsContext, principal: string): pulumi.Output<
 /** A stable, readable logical name for a principal: its last path segment. */
 function principalLabel(principal: string): string {
     return principal.split("/").pop()!.replace(/[^A-Za-z0-9-]/g, "-").toLowerCase();
+}
+
+/** The access policy and scope each configured principal gets: what CI's deploy role may associate, and nothing else. */
+export function configuredAccessGrants(ctx: AwsContext, adminPrincipals: string[], namespaceAccess: NamespaceAccess[]) {
+    return [
+        ...adminPrincipals.map((p) => ({ principalArn: principalArn(ctx, p), policy: ACCESS_POLICIES.admin })),
+        ...namespaceAccess.map((a) => ({ principalArn: principalArn(ctx, a.principal), policy: ACCESS_POLICIES[a.level], namespaces: a.namespaces })),
+    ];
 }
 
 /** A role this program creates itself (e.g. CI's), granted access by ARN. */

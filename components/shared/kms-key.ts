@@ -77,23 +77,26 @@ export class KmsKey extends pulumi.ComponentResource {
 /**
  * The key policy: administration for the account's IAM policies and the named administrators,
  * use for the service statements only, and explicit denies (which beat every allow) on the guarded
- * actions for all but break-glass. The deployers keep `PutKeyPolicy` so updates apply; they keep
- * `ScheduleKeyDeletion`/`DisableKey` only on unprotected (dev) keys, so `pulumi destroy` works there.
+ * actions for all but break-glass. The deployers keep `PutKeyPolicy` so updates apply, never with the
+ * lockout-safety check bypassed; they keep `ScheduleKeyDeletion`/`DisableKey` only on unprotected (dev)
+ * keys, so `pulumi destroy` works there. A protected key without a break-glass role gets the guard
+ * without a condition: nobody deletes or disables it until a deployer's `pulumi up` changes the policy.
  */
 export function keyPolicy(args: Pick<KmsKeyArgs, "aws" | "administration" | "serviceStatements" | "protect">): aws.iam.PolicyDocument {
     const admin = args.administration;
     const breakGlass = admin.breakGlassArn ? [admin.breakGlassArn] : [];
     const administrators = pulumi.all([...admin.administrators, ...admin.deployers]).apply((arns) => [...new Set(arns)].sort());
-    const deployers = pulumi.all(admin.deployers).apply((arns) => [...new Set(arns)].sort());
-    const exempt = (extra: pulumi.Input<string[]>) =>
-        pulumi.all([extra]).apply(([arns]) => [...new Set([...breakGlass, ...arns])].sort());
-    const guard = (sid: string, actions: string[], exempted: pulumi.Output<string[]>): PolicyStatement => ({
+    const exempt = (extra: pulumi.Input<string>[]) => pulumi.all(extra).apply((arns) => [...new Set([...breakGlass, ...arns])].sort());
+    // A guard with nobody exempt denies everyone, unconditionally: an empty `ArnNotEquals` list has no documented meaning.
+    const guard = (sid: string, actions: string[], exempted: pulumi.Input<string>[], condition: Record<string, Record<string, unknown>> = {}): PolicyStatement => ({
         Sid: sid,
         Effect: "Deny",
         Principal: { AWS: "*" },
         Action: actions,
         Resource: "*",
-        Condition: { ArnNotEquals: { "aws:PrincipalArn": exempted } },
+        ...(exempted.length + breakGlass.length > 0 || Object.keys(condition).length > 0
+            ? { Condition: { ...condition, ...(exempted.length + breakGlass.length > 0 ? { ArnNotEquals: { "aws:PrincipalArn": exempt(exempted) } } : {}) } }
+            : {}),
     });
     return {
         Version: "2012-10-17",
@@ -116,8 +119,10 @@ export function keyPolicy(args: Pick<KmsKeyArgs, "aws" | "administration" | "ser
                 Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
             ...args.serviceStatements,
-            guard("OnlyBreakGlassDeletesOrDisables", ["kms:ScheduleKeyDeletion", "kms:DisableKey"], exempt(args.protect ? [] : deployers)),
-            guard("OnlyBreakGlassAndDeployersChangePolicy", ["kms:PutKeyPolicy"], exempt(deployers)),
+            guard("OnlyBreakGlassDeletesOrDisables", ["kms:ScheduleKeyDeletion", "kms:DisableKey"], args.protect ? [] : admin.deployers),
+            guard("OnlyBreakGlassAndDeployersChangePolicy", ["kms:PutKeyPolicy"], admin.deployers),
+            // Skipping KMS's lockout-safety check could leave a key nobody can administer: break-glass alone may.
+            guard("OnlyBreakGlassSkipsLockoutCheck", ["kms:PutKeyPolicy"], [], { Bool: { "kms:BypassPolicyLockoutSafetyCheck": "true" } }),
         ],
     };
 }

@@ -22,8 +22,8 @@ export interface World {
     s3: { bucket: string; keys: string[] };
     /** Condition keys the request carries (foreign tags, boundary, principal of an access entry...). */
     context: Record<string, string | string[]>;
-    /** Per action, further values of one key the caller chooses (e.g. the service a role is passed to). */
-    choices?: Record<string, Record<string, string[]>>;
+    /** Per action, further values of keys the caller chooses (e.g. the service a role is passed to, the tags it sends). */
+    choices?: (action: string) => Record<string, string[]>;
 }
 
 /** A principal whose rights are asked: its identity policies and, for a created role, the boundary. */
@@ -82,8 +82,9 @@ async function requestsOf(action: string, world: World, principal: string): Prom
 
 function contextsFor(action: string, world: World): Record<string, string | string[]>[] {
     let contexts = [world.context];
-    for (const [key, values] of Object.entries(world.choices?.[action] ?? {})) {
-        contexts = contexts.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+    for (const [key, values] of Object.entries(world.choices?.(action) ?? {})) {
+        // An empty value leaves the key out: e.g. ec2:CreateAction, which only a create carries.
+        contexts = contexts.flatMap((c) => values.map((v) => (v === "" ? Object.fromEntries(Object.entries(c).filter(([k]) => k !== key)) : { ...c, [key]: v })));
     }
     return contexts;
 }

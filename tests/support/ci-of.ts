@@ -1,0 +1,52 @@
+import { StackGraph } from "./harness";
+import { deployPolicyDocuments } from "./deploy-documents";
+
+/** What the corpus needs of one stack's CI: its policies and the names its own resources carry. */
+export interface CiOf {
+    stack: string;
+    environment: string;
+    account: string;
+    cluster: string;
+    deploy: any[];
+    preview: any[];
+    boundary: any;
+    boundaryArn: string;
+    deployRoleArn: string;
+    stateBucket: string;
+    stateKeys: string[];
+}
+
+const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+const statement = (docs: any[], sid: string) => {
+    const found = docs.flatMap((d) => list(d.Statement)).find((s: any) => s.Sid === sid);
+    if (!found) throw new Error(`no statement ${sid}`);
+    return found;
+};
+
+/** One stack's CI as the stack builds it: its roles' policies, its boundary, the names of its own resources. */
+export function ciOf(g: StackGraph): CiOf {
+    const doc = (type: string, name: string) => JSON.parse(g.one(type, name).inputs.policy);
+    const deploy = [
+        ...deployPolicyDocuments(g),
+        doc("aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg"),
+    ];
+    const boundaryArn: string = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["iam:PermissionsBoundary"];
+    const account = boundaryArn.split(":")[4];
+    const environment = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["aws:RequestTag/environment"];
+    const cluster = list(statement(deploy, "ThisEnvironmentsCluster").Resource)[0].split("cluster/")[1];
+    const state = list(statement(deploy, "ReadWriteThisStacksState").Resource).map((r: string) => r.split(":::")[1]);
+    return {
+        stack: g.stack,
+        environment,
+        account,
+        cluster,
+        deploy,
+        preview: [doc("aws:iam/rolePolicy:RolePolicy", "ci-access-preview-read")],
+        boundary: doc("aws:iam/policy:Policy", "ci-access-boundary"),
+        boundaryArn,
+        deployRoleArn: `arn:aws:iam::${account}:role/eks-platform-deploy-${environment}`,
+        stateBucket: state[0].split("/")[0],
+        stateKeys: state.map((k: string) => k.slice(k.indexOf("/") + 1).replace(/\*/g, "x")),
+    };
+}
+
