@@ -180,9 +180,11 @@ const BOUNDARY_SERVICE_ACTIONS = [
     "wafv2:DisassociateWebACL", "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL",
     "waf-regional:DisassociateWebACL", "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection",
     "shield:DeleteProtection", "cognito-idp:DescribeUserPoolClient", "tag:GetResources", "pricing:GetProducts",
-    "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants",
-    "kms:RevokeGrant", "secretsmanager:ListSecrets",
+    "secretsmanager:ListSecrets",
 ];
+
+/** Key use by the platform's roles (EKS secrets, External Secrets, Velero): on this environment's keys only. */
+const BOUNDARY_KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"];
 
 /** IAM reads inside the boundary (Karpenter's instance-profile look-ups) and service-linked roles; never a role or policy write. */
 const BOUNDARY_IAM_READS = ["iam:GetInstanceProfile", "iam:ListInstanceProfiles", "iam:GetRole", "iam:CreateServiceLinkedRole"];
@@ -200,6 +202,13 @@ export function boundaryPolicy(s: DeployScope): PolicyDocument {
     const statements: PolicyStatement[] = [
         { Sid: "PlatformServices", Effect: "Allow", Action: BOUNDARY_SERVICE_ACTIONS, Resource: "*" },
         { Sid: "ReadRolesAndProfiles", Effect: "Allow", Action: BOUNDARY_IAM_READS, Resource: "*" },
+        {
+            Sid: "KeysOfThisEnvironment",
+            Effect: "Allow",
+            Action: BOUNDARY_KEY_ACTIONS,
+            Resource: arn(s.aws, "kms", "key/*"),
+            Condition: { StringEquals: ownerTags("aws:ResourceTag", s) },
+        },
         {
             // As Karpenter's upstream policy: instance profiles created tagged for this cluster, changed only when they are.
             Sid: "CreateInstanceProfilesOfThisCluster",

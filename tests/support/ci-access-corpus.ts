@@ -60,8 +60,14 @@ function arnsIn(template: string, world: World): string[] {
     if (base.startsWith(`arn:${world.partition}:s3:::\${BucketName}`)) {
         return [world.s3.bucket, ...world.names].map((n) => base.replace("${BucketName}", n).replace(/\$\{[A-Za-z0-9]+\}/g, n));
     }
-    return world.names.map((n) => base.replace(/\$\{[A-Za-z0-9]+\}/g, n));
+    // IAM scopes by role and profile names (a cluster's node role), so every name is asked there; elsewhere the
+    // platform's statements scope by owner tags or by the cluster's name, which the first name (the cluster's) is.
+    const names = NAME_SCOPED.test(base) ? world.names : world.names.slice(0, 1);
+    return names.map((n) => base.replace(/\$\{[A-Za-z0-9]+\}/g, n));
 }
+
+/** ARNs whose statements are scoped by name patterns beyond the cluster's own name. */
+const NAME_SCOPED = /^arn:[^:]+:iam:/;
 
 /** The requests of one action in a world, grouped per resource type (required ones marked). */
 async function requestsOf(action: string, world: World, principal: string): Promise<{ type: string; required: boolean; requests: Request[] }[]> {
@@ -89,6 +95,16 @@ function contextsFor(action: string, world: World): Record<string, string | stri
     return contexts;
 }
 
+/**
+ * KMS authorizes a key only if its key policy lets the account's IAM policies decide: the AWS default key
+ * policy (the account root may do everything), so the corpus asks what the caller's own policies allow.
+ */
+function keyPolicyOf(resource: string): unknown {
+    const key = /^arn:([^:]+):kms:[^:]*:(\d{12}):key\//.exec(resource);
+    if (!key) return undefined;
+    return { Version: "2012-10-17", Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:${key[1]}:iam::${key[2]}:root` }, Action: "kms:*", Resource: "*" }] };
+}
+
 /** One request the engine allowed that crosses into the world, for the failure message. */
 export interface Crossing {
     caller: string;
@@ -113,7 +129,7 @@ export async function crossings(callers: Caller[], worlds: World[], exempt: (act
         const key = JSON.stringify(r);
         // An ARN no resource of that type can have (a bucket name with a slash) is no request at all.
         if (!memo.has(key)) asked++;
-        if (!memo.has(key)) memo.set(key, decide(c.policies, r).catch((e) => (/no\.resource\.types/.test(String(e)) ? "implicit" : Promise.reject(e))));
+        if (!memo.has(key)) memo.set(key, decide({ ...c.policies, resourcePolicy: keyPolicyOf(r.resource) }, r).catch((e) => (/no\.resource\.types/.test(String(e)) ? "implicit" : Promise.reject(e))));
         return memo.get(key)!;
     };
     const crossed: Crossing[] = [];

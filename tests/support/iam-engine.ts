@@ -18,7 +18,9 @@ function memoiseResourceTypeMatching(): void {
     if (typeof match !== "function") throw new Error(`@cloud-copilot/iam-utils changed: ${file} has no mostSpecificMatchingResourceTypePatterns`);
     const cache = new Map<string, string[]>();
     utils.mostSpecificMatchingResourceTypePatterns = (resource, patterns) => {
-        const key = `${resource}\n${patterns.join("\n")}`;
+        // Which types match does not depend on which 12-digit account the ARN names (every type's account
+        // segment is `${Account}`, empty, or a literal such as `aws` no 12-digit account matches).
+        const key = `${resource.replace(/^(arn:[^:]*:[^:]*:[^:]*:)\d{12}:/, "$1<account>:")}\n${patterns.join("\n")}`;
         if (!cache.has(key)) cache.set(key, match(resource, patterns));
         return [...cache.get(key)!];
     };
