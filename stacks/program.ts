@@ -30,6 +30,7 @@ export function preflightInput(cfg: PlatformConfig): PreflightInput {
         ...cfg.cluster.adminPrincipals.map((principal) => ({ key: "clusterAdminArns", principal })),
         ...cfg.cluster.namespaceAccess.map((a) => ({ key: "namespaceAccess", principal: a.principal })),
         ...(cfg.ci?.trustedRoleArns ?? []).map((principal) => ({ key: "ciTrustedRoleArns", principal })),
+        ...(cfg.ci?.prodAgentRoleArns ?? []).map((principal) => ({ key: "ciProdAgentRoleArns", principal })),
     ];
     return {
         project: cfg.project,

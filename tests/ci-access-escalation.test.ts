@@ -190,8 +190,8 @@ describe("CI access config: pins, state location, reviewed previews, application
 
     it("refuses an application entry that is malformed or names an ECR repository the stack does not create", () => {
         expect(errorFor("dev", { ciApplications: ["octo-platform/myapp=myapp"] })).to.include('eks-platform:ciApplications: got "octo-platform/myapp=myapp"; allowed:');
-        expect(errorFor("dev", { ciApplications: ["octo-platform/myapp#803412557=other"] })).to.include(
-            'eks-platform:ciApplications: got "octo-platform/myapp#803412557=other" (ECR repository "other" is not one of ecrRepositories (myapp, platform/tools))',
+        expect(errorFor("dev", { ciApplications: ["octo-platform/myapp#148930217/803412557=other"] })).to.include(
+            'eks-platform:ciApplications: got "octo-platform/myapp#148930217/803412557=other" (ECR repository "other" is not one of ecrRepositories (myapp, platform/tools))',
         );
     });
 });

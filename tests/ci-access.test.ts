@@ -2,8 +2,9 @@ import { expect } from "chai";
 import { MANAGED_POLICY_MAX_CHARS } from "../components/shared/iam";
 import { deployPolicyName } from "./support/deploy-documents";
 import { CiAccessArgs } from "../components/ci-access";
-import { CiAccessBuild, GITHUB_PROVIDER_ARN, GithubClaims, buildCiAccess, githubTokenMayAssume } from "./support/ci-access-harness";
-import { evaluate } from "./support/ci-access-iam-eval";
+import { CiAccessBuild, GITHUB_PROVIDER_ARN, buildCiAccess } from "./support/ci-access-harness";
+import { decide } from "./support/iam-engine";
+import { GithubClaims, githubTokenMayAssume } from "./support/github-trust";
 import { credentialJobs, presentedSubjects, resolvedWorkflow, stepsOf } from "./support/ci-access-workflows";
 import { fixturesDir } from "./support/stack-files";
 import { previewLegs } from "./support/stacks";
@@ -13,8 +14,9 @@ const REPO = "acme-corp/eks-platform";
 const REPO_ID = "691237045";
 const OWNER_ID = "148930217";
 const STATE = "acme-pulumi-state/eks-platform";
-const APP = { repository: "acme-corp/shop", repositoryId: "803412557", ecrRepository: "shop" };
+const APP = { repository: "acme-corp/shop", repositoryId: "803412557", repositoryOwnerId: OWNER_ID, ecrRepository: "shop" };
 const JENKINS_AGENT = `arn:aws:iam::${ACCOUNT_ID}:role/jenkins-agent`;
+const JENKINS_PROD_AGENT = `arn:aws:iam::${ACCOUNT_ID}:role/jenkins-prod-agent`;
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const AUD = "sts.amazonaws.com";
@@ -44,24 +46,31 @@ const PROD: Omit<CiAccessArgs, "aws"> = {
     deployBranches: [],
     deployEnvironments: ["production"],
     oidcProviderArn: GITHUB_PROVIDER_ARN,
-    trustedRoleArns: [JENKINS_AGENT],
+    prodAgentRoleArns: [JENKINS_PROD_AGENT],
 };
 
 /** A matrix job as one leg runs it: every `${{ matrix.<key> }}` replaced by the leg's value. */
 const withMatrix = (job: any, leg: Record<string, string>): any =>
     JSON.parse(JSON.stringify(job).replace(/\$\{\{ matrix\.(\w+) \}\}/g, (_, k: string) => leg[k] ?? ""));
 const trustOf = (b: CiAccessBuild, suffix: string) => JSON.parse(b.one(ROLE, suffix).inputs.assumeRolePolicy);
+/** Whether a GitHub token may assume the role ending `suffix`, as the IAM engine decides on its trust. */
+const mayAssume = (b: CiAccessBuild, suffix: string, claims: GithubClaims) =>
+    githubTokenMayAssume(trustOf(b, suffix), `arn:aws:iam::${ACCOUNT_ID}:role/${b.one(ROLE, suffix).inputs.name}`, GITHUB_PROVIDER_ARN, claims);
 const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 const DEPLOY_WORKFLOW_REF = `${REPO}/.github/workflows/pulumi-up.yml@refs/heads/main`;
+const PREVIEW_WORKFLOW_REF = `${REPO}/.github/workflows/preview.yml@refs/pull/7/merge`;
 /** A token of this repository; deploy jobs run pulumi-up.yml on main. */
 const token = (sub: string, aud = AUD, extra: Partial<GithubClaims> = {}): GithubClaims => ({
     aud,
     sub,
+    ref: "refs/heads/main",
     repository_id: REPO_ID,
     repository_owner_id: OWNER_ID,
     job_workflow_ref: DEPLOY_WORKFLOW_REF,
     ...extra,
 });
+/** A token of preview.yml's job on pull request 7. */
+const previewToken = (sub: string): GithubClaims => token(sub, AUD, { ref: "refs/pull/7/merge", job_workflow_ref: PREVIEW_WORKFLOW_REF });
 const attachedTo = (b: CiAccessBuild, suffix: string) =>
     b.ofType(ATTACHMENT).filter((a) => a.name.startsWith(`ci-${suffix}-`)).map((a) => String(a.inputs.policyArn));
 
@@ -92,55 +101,56 @@ describe("CiAccess", () => {
         expect(prod.outputs.deployRoleArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-deploy-prod`);
     });
 
-    it("lets only pushes to main assume dev's deploy role", () => {
-        const trust = trustOf(dev, "deploy");
-        const may = (claims: GithubClaims) => githubTokenMayAssume(trust, GITHUB_PROVIDER_ARN, claims);
-        expect(may(token(`repo:${REPO}:ref:refs/heads/main`))).to.equal(true);
-        expect(may(token(`repo:${REPO}:pull_request`))).to.equal(false);
-        expect(may(token(`repo:${REPO}:ref:refs/heads/feature`))).to.equal(false);
-        expect(may(token(`repo:${REPO}:environment:production`))).to.equal(false);
-        expect(may(token("repo:someone-else/eks-platform:ref:refs/heads/main"))).to.equal(false);
-        expect(may(token(`repo:${REPO}:ref:refs/heads/main`, "https://github.com/acme-corp"))).to.equal(false);
+    it("lets only pushes to main assume dev's deploy role", async () => {
+        const may = (claims: GithubClaims) => mayAssume(dev, "deploy", claims);
+        expect(await may(token(`repo:${REPO}:ref:refs/heads/main`))).to.equal(true);
+        expect(await may(previewToken(`repo:${REPO}:pull_request`))).to.equal(false);
+        expect(await may(token(`repo:${REPO}:ref:refs/heads/feature`))).to.equal(false);
+        expect(await may(token(`repo:${REPO}:environment:production`))).to.equal(false);
+        expect(await may(token("repo:someone-else/eks-platform:ref:refs/heads/main"))).to.equal(false);
+        expect(await may(token(`repo:${REPO}:ref:refs/heads/main`, "https://github.com/acme-corp"))).to.equal(false);
     });
 
-    it("lets only jobs of the production environment assume prod's deploy role", () => {
-        const may = (sub: string) => githubTokenMayAssume(trustOf(prod, "deploy"), GITHUB_PROVIDER_ARN, token(sub));
-        expect(may(`repo:${REPO}:environment:production`)).to.equal(true);
-        expect(may(`repo:${REPO}:ref:refs/heads/main`)).to.equal(false);
-        expect(may(`repo:${REPO}:pull_request`)).to.equal(false);
-        expect(may(`repo:${REPO}:environment:staging`)).to.equal(false);
+    it("lets only jobs of the production environment assume prod's deploy role", async () => {
+        const may = (sub: string) => mayAssume(prod, "deploy", token(sub));
+        expect(await may(`repo:${REPO}:environment:production`)).to.equal(true);
+        expect(await may(`repo:${REPO}:ref:refs/heads/main`)).to.equal(false);
+        expect(await may(`repo:${REPO}:pull_request`)).to.equal(false);
+        expect(await may(`repo:${REPO}:environment:staging`)).to.equal(false);
     });
 
-    it("gives pull requests only the preview role; prod's only to jobs of the reviewed preview environment", () => {
+    it("gives pull requests only the preview role; prod's only to jobs of the reviewed preview environment", async () => {
         for (const [b, previewSubject] of [[dev, `repo:${REPO}:pull_request`], [prod, `repo:${REPO}:environment:preview-production`]] as const) {
-            const may = (sub: string) => githubTokenMayAssume(trustOf(b, "preview"), GITHUB_PROVIDER_ARN, token(sub));
             const others = [`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:environment:production`, `repo:${REPO}:environment:preview-production`];
-            for (const sub of others) expect(may(sub), sub).to.equal(sub === previewSubject);
+            for (const sub of others) expect(await mayAssume(b, "preview", previewToken(sub)), sub).to.equal(sub === previewSubject);
             expect(attachedTo(b, "preview"), "no managed policy (ReadOnlyAccess reads every bucket)").to.deep.equal([]);
         }
     });
 
-    it("pins every GitHub trust to the repository's id (and the platform's to its owner's), and the deploy trust to pulumi-up.yml on main", () => {
-        const deploy = (b: CiAccessBuild, sub: string, extra: Partial<GithubClaims>) => githubTokenMayAssume(trustOf(b, "deploy"), GITHUB_PROVIDER_ARN, token(sub, AUD, extra));
+    it("pins every GitHub trust to the repository's and its owner's ids, and the deploy trust to pulumi-up.yml on main", async () => {
+        const deploy = (b: CiAccessBuild, sub: string, extra: Partial<GithubClaims>) => mayAssume(b, "deploy", token(sub, AUD, extra));
         const main = `repo:${REPO}:ref:refs/heads/main`;
-        expect(deploy(dev, main, {})).to.equal(true);
-        expect(deploy(dev, main, { repository_id: "1" }), "a repository recreated under the same name").to.equal(false);
-        expect(deploy(dev, main, { repository_id: undefined })).to.equal(false);
-        expect(deploy(dev, main, { repository_owner_id: "1" }), "the owner name taken over by another account").to.equal(false);
-        expect(deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/preview.yml@refs/heads/main` }), "another workflow on main").to.equal(false);
-        expect(deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/pulumi-up.yml@refs/heads/feature` })).to.equal(false);
-        expect(deploy(prod, `repo:${REPO}:environment:production`, {})).to.equal(true);
-        expect(deploy(prod, `repo:${REPO}:environment:production`, { job_workflow_ref: `${REPO}/.github/workflows/evil.yml@refs/heads/main` })).to.equal(false);
+        expect(await deploy(dev, main, {})).to.equal(true);
+        expect(await deploy(dev, main, { repository_id: "1" }), "a repository recreated under the same name").to.equal(false);
+        expect(await deploy(dev, main, { repository_id: undefined })).to.equal(false);
+        expect(await deploy(dev, main, { repository_owner_id: "1" }), "the owner name taken over by another account").to.equal(false);
+        expect(await deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/preview.yml@refs/heads/main` }), "another workflow on main").to.equal(false);
+        expect(await deploy(dev, main, { job_workflow_ref: `${REPO}/.github/workflows/pulumi-up.yml@refs/heads/feature` })).to.equal(false);
+        expect(await deploy(prod, `repo:${REPO}:environment:production`, {})).to.equal(true);
+        expect(await deploy(prod, `repo:${REPO}:environment:production`, { job_workflow_ref: `${REPO}/.github/workflows/evil.yml@refs/heads/main` })).to.equal(false);
         for (const b of [dev, prod]) {
             for (const role of b.ofType(ROLE)) {
-                const github = JSON.parse(role.inputs.assumeRolePolicy).Statement.find((st: any) => st.Sid === "GitHubActions");
-                expect(github.Condition.StringEquals["token.actions.githubusercontent.com:repository_id"], role.name).to.be.a("string");
-                if (/deploy|preview/.test(role.name)) expect(github.Condition.StringEquals["token.actions.githubusercontent.com:repository_owner_id"], role.name).to.equal(OWNER_ID);
+                const github = JSON.parse(role.inputs.assumeRolePolicy).Statement.filter((st: any) => st.Principal.Federated);
+                expect(github, role.name).to.not.deep.equal([]);
+                for (const st of github) {
+                    expect(st.Condition.StringEquals["token.actions.githubusercontent.com:repository_id"], `${role.name} ${st.Sid}`).to.be.a("string");
+                    expect(st.Condition.StringEquals["token.actions.githubusercontent.com:repository_owner_id"], `${role.name} ${st.Sid}`).to.equal(OWNER_ID);
+                }
             }
         }
     });
 
-    it("trusts the workflows' own jobs: each job's token (each preview leg's) opens exactly the roles it assumes", () => {
+    it("trusts the workflows' own jobs: each job's token (each preview leg's) opens exactly the roles it assumes", async () => {
         const builds = { dev, prod };
         const opens: Record<string, string[][]> = {
             "deploy-dev.yml": [["deploy dev"]],
@@ -155,15 +165,19 @@ describe("CiAccess", () => {
             expect(jobs, file).to.have.length(1);
             const [[, job]] = jobs;
             const variants = job.strategy ? legs.map((leg) => withMatrix(job, { ...leg })) : [job];
-            const workflowRef = `${REPO}/.github/workflows/${job.calls ?? file}@${file === "preview.yml" ? "refs/pull/7/merge" : "refs/heads/main"}`;
-            const opened = variants.map((leg: any) => {
+            const ref = file === "preview.yml" ? "refs/pull/7/merge" : "refs/heads/main";
+            const workflowRef = `${REPO}/.github/workflows/${job.calls ?? file}@${ref}`;
+            const opened: string[][] = [];
+            for (const leg of variants) {
                 const subjects = presentedSubjects(w, leg, REPO);
                 expect(subjects, file).to.have.length(1);
-                const claims = token(subjects[0], AUD, { job_workflow_ref: workflowRef });
-                return (["deploy", "preview"] as const).flatMap((kind) =>
-                    (["dev", "prod"] as const).filter((env) => githubTokenMayAssume(trustOf(builds[env], kind), GITHUB_PROVIDER_ARN, claims)).map((env) => `${kind} ${env}`),
-                );
-            });
+                const claims = token(subjects[0], AUD, { ref, job_workflow_ref: workflowRef });
+                const roles: string[] = [];
+                for (const kind of ["deploy", "preview"] as const) {
+                    for (const env of ["dev", "prod"] as const) if (await mayAssume(builds[env], kind, claims)) roles.push(`${kind} ${env}`);
+                }
+                opened.push(roles);
+            }
             expect(opened, file).to.deep.equal(expected);
         }
     });
@@ -204,40 +218,49 @@ describe("CiAccess", () => {
         }
     });
 
-    it("gives each application one push role: its main branch and v* tags (or its reviewed environment), its own ECR repository", () => {
-        const push = trustOf(dev, "push-shop");
-        const may = (trust: any, sub: string, extra: Partial<GithubClaims> = {}) => githubTokenMayAssume(trust, GITHUB_PROVIDER_ARN, token(sub, AUD, { repository_id: APP.repositoryId, ...extra }));
-        expect(may(push, "repo:acme-corp/shop:ref:refs/heads/main")).to.equal(true);
-        expect(may(push, "repo:acme-corp/shop:ref:refs/tags/v1.2.3")).to.equal(true);
-        expect(may(push, "repo:acme-corp/shop:ref:refs/heads/feature")).to.equal(false);
-        expect(may(push, "repo:acme-corp/shop:pull_request")).to.equal(false);
-        expect(may(push, "repo:acme-corp/shop:ref:refs/tags/release-1")).to.equal(false);
-        expect(may(push, "repo:acme-corp/shop:ref:refs/heads/main", { repository_id: REPO_ID }), "another repository's id").to.equal(false);
+    it("gives each application one push role: release.yml on its main branch and v* tags (or its reviewed environment), its own ECR repository", async () => {
+        const may = async (ref: string, extra: Partial<GithubClaims> = {}) =>
+            mayAssume(dev, "push-shop", token(`repo:acme-corp/shop:ref:${ref}`, AUD, { ref, repository_id: APP.repositoryId, job_workflow_ref: `acme-corp/shop/.github/workflows/release.yml@${ref}`, ...extra }));
+        expect(await may("refs/heads/main")).to.equal(true);
+        expect(await may("refs/tags/v1.2.3")).to.equal(true);
+        expect(await may("refs/heads/feature")).to.equal(false);
+        expect(await may("refs/tags/release-1")).to.equal(false);
+        expect(await may("refs/heads/main", { sub: "repo:acme-corp/shop:pull_request" })).to.equal(false);
+        expect(await may("refs/heads/main", { repository_id: REPO_ID }), "another repository's id").to.equal(false);
         expect(dev.one(ROLE, "push-shop").inputs.name).to.equal("eks-platform-ecr-push-dev-shop");
         expect(dev.outputs.imagePushRoleArns).to.deep.equal({ "acme-corp/shop": `arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-ecr-push-dev-shop` });
         const policy = JSON.parse(dev.one("aws:iam/rolePolicy:RolePolicy", "push-shop").inputs.policy);
         const repo = `arn:aws:ecr:us-west-2:${ACCOUNT_ID}:repository/shop`;
-        const can = (action: string, resource: string) => evaluate([policy], { action, resource });
+        const can = (action: string, resource: string) => decide({ identity: [policy] }, { action, resource });
         for (const action of ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchGetImage"]) {
-            expect(can(action, repo), action).to.equal("allow");
-            expect(can(action, `arn:aws:ecr:us-west-2:${ACCOUNT_ID}:repository/other`), action).to.equal("implicit");
+            expect(await can(action, repo), action).to.equal("allow");
+            expect(await can(action, `arn:aws:ecr:us-west-2:${ACCOUNT_ID}:repository/other`), action).to.equal("implicit");
         }
-        expect(can("ecr:GetAuthorizationToken", "*")).to.equal("allow");
-        expect(can("ecr:DeleteRepository", repo)).to.equal("implicit");
-        expect(can("ecr:SetRepositoryPolicy", repo)).to.equal("implicit");
+        expect(await can("ecr:GetAuthorizationToken", "*")).to.equal("allow");
+        expect(await can("ecr:DeleteRepository", repo)).to.equal("implicit");
+        expect(await can("ecr:SetRepositoryPolicy", repo)).to.equal("implicit");
     });
 
-    it("trusts extra principals only as named roles, with plain AssumeRole", () => {
-        const statement = trustOf(prod, "deploy").Statement.find((s: any) => s.Sid === "TrustedRoles");
-        expect(statement).to.deep.equal({ Sid: "TrustedRoles", Effect: "Allow", Principal: { AWS: [JENKINS_AGENT] }, Action: "sts:AssumeRole" });
-        expect(trustOf(dev, "deploy").Statement.map((s: any) => s.Sid)).to.deep.equal(["GitHubActions"]);
+    it("trusts extra principals only as named roles, with plain AssumeRole: a reviewed stack only its main-only agent", () => {
+        for (const suffix of ["deploy", "preview"]) {
+            const statement = trustOf(prod, suffix).Statement.find((s: any) => s.Sid === "TrustedRoles");
+            expect(statement, suffix).to.deep.equal({ Sid: "TrustedRoles", Effect: "Allow", Principal: { AWS: [JENKINS_PROD_AGENT] }, Action: "sts:AssumeRole" });
+        }
+        expect(trustOf(dev, "deploy").Statement.map((s: any) => s.Sid)).to.deep.equal(["GitHubDeployBranches"]);
     });
 
-    it("refuses accounts, roots and wildcards as trusted principals", async () => {
+    it("refuses accounts, roots and wildcards as trusted principals, and a branch agent's role in a reviewed stack", async () => {
         for (const principal of [ACCOUNT_ID, `arn:aws:iam::${ACCOUNT_ID}:root`, "*", `arn:aws:iam::${ACCOUNT_ID}:user/ci`]) {
-            const failure = await buildCiAccess({ ...PROD, trustedRoleArns: [principal] }, "prod").then(() => undefined, (e: Error) => e.message);
-            expect(failure, principal).to.include("trustedRoleArns").and.include(JSON.stringify(principal));
+            const cases: [Omit<CiAccessArgs, "aws">, string][] = [[{ ...DEV, trustedRoleArns: [principal] }, "trustedRoleArns"], [{ ...PROD, prodAgentRoleArns: [principal] }, "prodAgentRoleArns"]];
+            for (const [args, key] of cases) {
+                const failure = await buildCiAccess(args, args.environment).then(() => undefined, (e: Error) => e.message);
+                expect(failure, principal).to.include(key).and.include(JSON.stringify(principal));
+            }
         }
+        const branchAgent = await buildCiAccess({ ...PROD, trustedRoleArns: [JENKINS_AGENT] }, "prod").then(() => undefined, (e: Error) => e.message);
+        expect(branchAgent).to.include(`trustedRoleArns: got ${JSON.stringify([JENKINS_AGENT])}; allowed: empty where previewEnvironment is set`);
+        const misplaced = await buildCiAccess({ ...DEV, prodAgentRoleArns: [JENKINS_PROD_AGENT] }, "dev").then(() => undefined, (e: Error) => e.message);
+        expect(misplaced).to.include("prodAgentRoleArns").and.include("empty where previewEnvironment is not set");
     });
 
     it("refuses bad arguments with one message naming each", async () => {

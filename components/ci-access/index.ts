@@ -3,11 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { arn } from "../shared/aws-context";
 import { PolicyStatement, policyJson, splitPolicyDocument } from "../shared/iam";
 import { DeployScope, deployIamPolicy } from "./deploy-policy";
-import {
-    applicationSubjects, ciAccessProblems, deploySubjects, deployWorkflowRefs, githubTrustPolicy, imagePullPolicy, imagePushPolicy, previewSubjects,
-} from "./iam";
+import { ciAccessProblems, imagePullPolicy, imagePushPolicy } from "./iam";
 import { defaultSecurityGroupStatements } from "./scoped-statements";
 import { BOUNDARY_TAG, boundaryPolicy, deployServicePolicy, previewReadPolicy } from "./service-policies";
+import { applicationGrants, deployGrants, githubTrustPolicy, previewGrants } from "./trust";
 import { CiAccessArgs, GITHUB_OIDC, appRoleName, boundaryPolicyName, deployRoleName, previewRoleName } from "./types";
 
 export { CiAccessArgs, deployRoleName, previewRoleName, boundaryPolicyName, appRoleName };
@@ -43,7 +42,8 @@ export class CiAccess extends pulumi.ComponentResource {
         this.oidcProviderArn = args.oidcProviderArn
             ? pulumi.output(args.oidcProviderArn)
             : new aws.iam.OpenIdConnectProvider(name, { url: GITHUB_OIDC.url, clientIdLists: [GITHUB_OIDC.audience] }, { parent: this }).arn;
-        const trusted = args.trustedRoleArns ?? [];
+        // A reviewed stack trusts only the agent that builds main alone; the others, their (branch-building) agents.
+        const trusted = (args.previewEnvironment ? args.prodAgentRoleArns : args.trustedRoleArns) ?? [];
 
         // The boundary's ARN follows from its name, so the deploy policy can name it before it exists.
         const scope: DeployScope = {
@@ -82,12 +82,7 @@ export class CiAccess extends pulumi.ComponentResource {
                 name: deployRoleName(args.environment),
                 description: `pulumi up of the ${args.environment} stack from CI (${args.repository})`,
                 assumeRolePolicy: policyJson(
-                    githubTrustPolicy(
-                        this.oidcProviderArn,
-                        deploySubjects(args.repository, args.deployBranches, args.deployEnvironments),
-                        { ...pins, workflowRefs: deployWorkflowRefs(args.repository, args.deployBranches, args.deployEnvironments) },
-                        trusted,
-                    ),
+                    githubTrustPolicy(this.oidcProviderArn, pins, deployGrants(args.repository, args.deployBranches, args.deployEnvironments), trusted),
                 ),
                 maxSessionDuration: args.deploySessionSeconds ?? 7200,
             },
@@ -116,7 +111,7 @@ export class CiAccess extends pulumi.ComponentResource {
             {
                 name: previewRoleName(args.environment),
                 description: `pulumi preview of the ${args.environment} stack on pull requests (${args.repository})`,
-                assumeRolePolicy: policyJson(githubTrustPolicy(this.oidcProviderArn, previewSubjects(args.repository, args.previewEnvironment), pins, trusted)),
+                assumeRolePolicy: policyJson(githubTrustPolicy(this.oidcProviderArn, pins, previewGrants(args.repository, args.previewEnvironment), trusted)),
             },
             { parent: this },
         );
@@ -132,14 +127,15 @@ export class CiAccess extends pulumi.ComponentResource {
                 ...(args.applicationPullEnvironment ? [{ kind: "pull" as const, environment: args.applicationPullEnvironment, policy: imagePullPolicy(repositoryArn) }] : []),
             ];
             for (const { kind, environment, policy } of kinds) {
-                const subjects = applicationSubjects(app.repository, environment || undefined);
                 const logical = `${name}-${kind}-${app.ecrRepository.replace(/\//g, "-")}`;
                 const role = new aws.iam.Role(
                     logical,
                     {
                         name: appRoleName(kind, args.environment, app.ecrRepository),
-                        description: `Image ${kind} of ${app.repository} (${environment ? `environment ${environment}` : "main, v* tags"}), ECR ${app.ecrRepository} only`,
-                        assumeRolePolicy: policyJson(githubTrustPolicy(this.oidcProviderArn, subjects.exact, { repositoryId: app.repositoryId }, [], subjects.like)),
+                        description: `Image ${kind} of ${app.repository} (${environment ? `environment ${environment}` : "release.yml on main, v* tags"}), ECR ${app.ecrRepository} only`,
+                        assumeRolePolicy: policyJson(
+                            githubTrustPolicy(this.oidcProviderArn, { repositoryId: app.repositoryId, repositoryOwnerId: app.repositoryOwnerId }, applicationGrants(app.repository, environment || undefined)),
+                        ),
                     },
                     { parent: this },
                 );

@@ -41,8 +41,16 @@ export interface CiAccessArgs {
      * and prod share an account, one stack creates it and the other passes its ARN here. Absent: create it.
      */
     oidcProviderArn?: pulumi.Input<string>;
-    /** IAM role ARNs outside GitHub (e.g. a Jenkins agent's instance role) that may assume both roles with `sts:AssumeRole`. */
+    /**
+     * IAM role ARNs outside GitHub (e.g. a Jenkins agent's instance role) that may assume both roles with
+     * `sts:AssumeRole`. Only without `previewEnvironment`: such an agent builds branches and pull requests.
+     */
     trustedRoleArns?: string[];
+    /**
+     * With `previewEnvironment` (a reviewed, prod-like stack), the only IAM roles outside GitHub the deploy and
+     * preview roles trust: the instance role of a Jenkins agent that builds this job's `main` alone.
+     */
+    prodAgentRoleArns?: string[];
     /** Longest session of the deploy role, in seconds (3600-43200): a first `pulumi up` of a whole platform can outlast an hour. */
     deploySessionSeconds?: number;
     /**
@@ -73,6 +81,8 @@ export interface CiApplication {
     repository: string;
     /** Its immutable numeric id (`repository_id`). */
     repositoryId: string;
+    /** Its owner's immutable numeric id (`repository_owner_id`). */
+    repositoryOwnerId: string;
     /** Full name (prefix included) of the ECR repository of this stack it may push to. */
     ecrRepository: string;
 }
@@ -92,8 +102,11 @@ export const CI_ACCESS_FORMS = {
     repositoryId: { pattern: /^[1-9]\d{0,19}$/, form: "the repository's numeric id (GitHub API `id`, the OIDC claim repository_id)" },
     ownerId: { pattern: /^[1-9]\d{0,19}$/, form: "the owner's numeric id (`gh api users/<owner> --jq .id`, the OIDC claim repository_owner_id)" },
     stateLocation: { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[\w.\/-]+)?$/, form: "an S3 bucket name, optionally followed by /<prefix>" },
-    // `owner/name#id=ecr repository`: the id pins the repository, the ECR name must be one of ecrRepositories.
-    application: { pattern: /^([A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100})#([1-9]\d{0,19})=([a-z0-9][a-z0-9._\/-]*)$/, form: "`<owner>/<repo>#<repository id>=<ecr repository>`" },
+    // `owner/name#owner id/repository id=ecr repository`: the ids pin owner and repository, the ECR name must be one of ecrRepositories.
+    application: {
+        pattern: /^([A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100})#([1-9]\d{0,19})\/([1-9]\d{0,19})=([a-z0-9][a-z0-9._\/-]*)$/,
+        form: "`<owner>/<repo>#<owner id>/<repository id>=<ecr repository>` (ids: `gh api repos/<owner>/<repo> --jq '.owner.id, .id'`)",
+    },
 } as const;
 
 /** The GitHub Actions OIDC issuer and the audience `aws-actions/configure-aws-credentials` asks for. */

@@ -12,6 +12,7 @@ const ARGUMENT_KEYS: Partial<Record<keyof CiAccessArgs, ConfigKey>> = {
     deployBranches: "ciDeployBranches",
     deployEnvironments: "ciDeployEnvironments",
     trustedRoleArns: "ciTrustedRoleArns",
+    prodAgentRoleArns: "ciProdAgentRoleArns",
     deploySessionSeconds: "ciDeploySessionSeconds",
     repositoryId: "ciRepositoryId",
     repositoryOwnerId: "ciRepositoryOwnerId",
@@ -30,6 +31,7 @@ export function readCiConfig(r: ConfigReader, environment: string, adminPrincipa
         deployBranches: r.get("ciDeployBranches"),
         deployEnvironments: r.get("ciDeployEnvironments"),
         trustedRoleArns: r.get("ciTrustedRoleArns"),
+        prodAgentRoleArns: r.get("ciProdAgentRoleArns"),
         deploySessionSeconds: r.get("ciDeploySessionSeconds"),
         oidcProviderArn: r.get("ciOidcProviderArn") || undefined,
         repositoryId: r.get("ciRepositoryId"),
@@ -47,6 +49,17 @@ export function readCiConfig(r: ConfigReader, environment: string, adminPrincipa
     }
     // Prod's pull-request previews wait for a reviewer: unreviewed code never holds prod credentials.
     if (environment === "prod" && !ci.previewEnvironment) r.reject("ciPreviewEnvironment", "", "required in prod when ciRepository is set (a GitHub environment with required reviewers)");
+    // Jenkins: a reviewed stack's roles are reachable only from an agent that never builds a branch or pull request.
+    if (r.ok("ciPreviewEnvironment", "ciTrustedRoleArns") && ci.previewEnvironment && ci.trustedRoleArns.length > 0) {
+        r.reject(
+            "ciTrustedRoleArns",
+            ci.trustedRoleArns,
+            `empty in a stack with ciPreviewEnvironment (${ci.previewEnvironment}): an agent that builds branches and pull requests would reach its roles before any review; list the instance role of a Jenkins agent that builds main alone in ciProdAgentRoleArns`,
+        );
+    }
+    if (r.ok("ciPreviewEnvironment", "ciProdAgentRoleArns") && !ci.previewEnvironment && ci.prodAgentRoleArns.length > 0) {
+        r.reject("ciProdAgentRoleArns", ci.prodAgentRoleArns, "only in a stack with ciPreviewEnvironment (reviewed previews); list this stack's agent roles in ciTrustedRoleArns");
+    }
 
     // The component's own checks, reported under the config keys they come from; a key that already
     // failed its own rule (built from the same forms) is not reported again.
@@ -68,12 +81,12 @@ function readApplications(r: ConfigReader, environment: string): CiApplication[]
     const prefix = r.get("ecrPrefixWithEnvironment") ? `${environment}/` : "";
     const apps: CiApplication[] = [];
     for (const entry of r.get("ciApplications") as string[]) {
-        const [, repository, repositoryId, ecr] = CI_ACCESS_FORMS.application.pattern.exec(entry)!;
+        const [, repository, repositoryOwnerId, repositoryId, ecr] = CI_ACCESS_FORMS.application.pattern.exec(entry)!;
         if (!names.includes(ecr)) {
             r.reject("ciApplications", entry, `ECR repository "${ecr}" is not one of ecrRepositories (${names.join(", ") || "none"})`);
             continue;
         }
-        apps.push({ repository, repositoryId, ecrRepository: `${prefix}${ecr}` });
+        apps.push({ repository, repositoryId, repositoryOwnerId, ecrRepository: `${prefix}${ecr}` });
     }
     return apps;
 }

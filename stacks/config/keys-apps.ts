@@ -238,7 +238,7 @@ export const APP_KEYS = {
     },
     ciApplications: {
         type: "array",
-        description: "Application repositories whose release jobs (main, v* tags) may push images, each to one ECR repository: `<owner>/<repo>#<repository id>=<ecr repository>`.",
+        description: "Application repositories whose release jobs (release.yml on main and v* tags) may push images, each to one ECR repository: `<owner>/<repo>#<owner id>/<repository id>=<ecr repository>`.",
         default: [],
         rule: list(pattern(CI_ACCESS_FORMS.application.pattern, CI_ACCESS_FORMS.application.form), { unique: true }),
         crossKey: "each ECR repository one of ecrRepositories; needs ciRepository",
@@ -277,9 +277,17 @@ export const APP_KEYS = {
     },
     ciTrustedRoleArns: {
         type: "array",
-        description: "Other IAM roles (e.g. a Jenkins agent's) that may assume the CI roles.",
+        description: "Other IAM roles (e.g. the instance role of a Jenkins agent that builds branches) that may assume the CI roles of a stack without ciPreviewEnvironment.",
         default: [],
         rule: list(pattern(CI_ACCESS_FORMS.roleArn.pattern, CI_ACCESS_FORMS.roleArn.form), { unique: true }),
+        crossKey: "empty when ciPreviewEnvironment is set",
+    },
+    ciProdAgentRoleArns: {
+        type: "array",
+        description: "In a stack with ciPreviewEnvironment, the only IAM roles besides GitHub's jobs its deploy and preview roles trust: the instance role of a Jenkins agent that builds main alone (label eks-platform-prod).",
+        default: [],
+        rule: list(pattern(CI_ACCESS_FORMS.roleArn.pattern, CI_ACCESS_FORMS.roleArn.form), { unique: true }),
+        crossKey: "only when ciPreviewEnvironment is set",
     },
     ciDeploySessionSeconds: {
         type: "integer",

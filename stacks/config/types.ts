@@ -36,6 +36,15 @@ export interface PlatformConfig {
     waivers: Record<string, string>;
     /** The `aws:` account settings (profile, allowed accounts, roles to assume) for the explicit provider. */
     awsAccount: AwsAccountSettings;
+    /** Other stack files pinning one of this stack's accounts (`aws:allowedAccountIds`) in its region; empty in the one-account-per-environment layout. */
+    sharedAccountWith: SharedAccount[];
+}
+
+/** Another stack file that certainly targets this stack's account and region. */
+export interface SharedAccount {
+    stack: string;
+    /** The accounts both files pin. */
+    accounts: string[];
 }
 
 

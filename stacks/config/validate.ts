@@ -1,7 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import { overlaps, parseIpv4Cidr } from "./cidr";
 import { readAwsAccountSettings } from "../aws-provider";
-import { StackRegistry, registryCollisions } from "./registry-collisions";
+import { StackRegistry, registryCollisions, stacksSharingAccount } from "./registry-collisions";
 import { readAddonsConfig } from "./addons";
 import { WAIVER } from "./checks";
 import { readCiConfig } from "./ci";
@@ -77,6 +77,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         ci,
         waivers,
         awsAccount: aws.settings,
+        sharedAccountWith: stacksSharingAccount({ region, allowedAccountIds: aws.settings.allowedAccountIds }, ctx.otherStackRegistries ?? {}),
         network: { vpcCidr, azCount: r.get("azCount"), natStrategy: r.get("natStrategy") as NatStrategy, flowLogRetentionDays: r.get("flowLogRetentionDays") },
         registry: {
             namePrefix,

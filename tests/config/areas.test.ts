@@ -148,6 +148,21 @@ describe("CI access config", () => {
     it("rejects a malformed OIDC provider ARN", () => {
         expect(errorFor("prod", { ciOidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/gitlab.com" })).to.include('eks-platform:ciOidcProviderArn: got "arn:aws:iam::111122223333:oidc-provider/gitlab.com"');
     });
+    it("refuses a branch-building agent's role in a stack whose previews wait for review, naming the key for a main-only agent", () => {
+        const agent = "arn:aws:iam::111122223333:role/jenkins-agent";
+        expect(errorFor("prod", { ciTrustedRoleArns: [agent] })).to.include(
+            `eks-platform:ciTrustedRoleArns: got ["${agent}"] (empty in a stack with ciPreviewEnvironment (preview-production): an agent that builds branches and pull requests would reach its roles before any review; ` +
+                "list the instance role of a Jenkins agent that builds main alone in ciProdAgentRoleArns); allowed: a list of unique items, each an IAM role ARN",
+        );
+        expect(errorFor("dev", { ciProdAgentRoleArns: [agent] })).to.include(`eks-platform:ciProdAgentRoleArns: got ["${agent}"] (only in a stack with ciPreviewEnvironment`);
+        expect(errorFor("prod", { ciProdAgentRoleArns: ["111122223333"] })).to.include('eks-platform:ciProdAgentRoleArns: got "111122223333"; allowed: a list of unique items, each an IAM role ARN (never an account, a root or `*`)');
+        expect(() => validateConfig({ project: PROJECT, stack: "prod", values: configWith("prod", { ciProdAgentRoleArns: [agent] }), otherStackCidrs: {} })).to.not.throw();
+    });
+    it("refuses an application entry without its owner's id, naming the form with both ids", () => {
+        expect(errorFor("dev", { ciApplications: ["octo-platform/myapp#803412557=myapp"] })).to.include(
+            'eks-platform:ciApplications: got "octo-platform/myapp#803412557=myapp"; allowed: a list of unique items, each `<owner>/<repo>#<owner id>/<repository id>=<ecr repository>`',
+        );
+    });
 });
 
 describe("cluster name", () => {

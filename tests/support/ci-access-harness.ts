@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { CiAccess, CiAccessArgs } from "../../components/ci-access";
 import { GITHUB_OIDC } from "../../components/ci-access/types";
 import { AwsContext } from "../../components/shared/aws-context";
-import { evaluate } from "./ci-access-iam-eval";
 import { serialized } from "./harness";
 import { ACCOUNT_ID, DEPLOYER_SESSION_ARN, PlatformMocks, RecordedResource } from "./mocks";
 import { PROJECT } from "./stack-files";
@@ -96,26 +95,4 @@ async function quiet(mocks: PlatformMocks): Promise<void> {
         still = mocks.registrations.length === last ? still + 1 : 0;
         last = mocks.registrations.length;
     }
-}
-
-/** The claims of a GitHub Actions token the trust policies look at (STS exposes each as `token.actions.githubusercontent.com:<claim>`). */
-export interface GithubClaims {
-    aud: string;
-    sub: string;
-    repository_id?: string;
-    repository_owner_id?: string;
-    job_workflow_ref?: string;
-}
-
-/**
- * Whether a role's trust policy lets a GitHub Actions token with these claims call
- * AssumeRoleWithWebIdentity through `providerArn`, judged by the IAM evaluator (which throws on an
- * operator it does not understand rather than ignoring it).
- */
-export function githubTokenMayAssume(trust: any, providerArn: string, claims: GithubClaims): boolean {
-    const list = (x: unknown): unknown[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
-    const federated = list(trust.Statement).filter((s: any) => list(s.Principal?.Federated).includes(providerArn));
-    const context = Object.fromEntries(Object.entries(claims).map(([k, v]) => [`${GITHUB_OIDC.host}:${k}`, v]));
-    const statements = federated.map((s: any) => ({ Effect: s.Effect, Action: s.Action, Resource: "*", Condition: s.Condition }));
-    return evaluate([{ Statement: statements }], { action: "sts:AssumeRoleWithWebIdentity", resource: "*", context }) === "allow";
 }
