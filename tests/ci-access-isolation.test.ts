@@ -2,7 +2,9 @@ import { expect } from "chai";
 import { UNSCOPABLE_ACTIONS } from "../components/ci-access/scoped-statements";
 import { Caller, World, crossings } from "./support/ci-access-corpus";
 import { StackGraph, buildStack } from "./support/harness";
-import { PROJECT, fixturesDir } from "./support/stack-files";
+import { projectRoot } from "./support/paths";
+import { PROJECT, fixturesDir, stackFileConfig } from "./support/stack-files";
+import { stackNames } from "./support/stacks";
 import { useStacks } from "./support/use-stacks";
 import { CiOf, ciOf } from "./support/ci-of";
 
@@ -77,11 +79,11 @@ export function callersOf(ci: CiOf): Caller[] {
 
 const exempt = (action: string) => action in UNSCOPABLE_ACTIONS;
 
-async function assertIsolated(stacks: StackGraph[], region = "us-west-2"): Promise<number> {
+async function assertIsolated(stacks: StackGraph[]): Promise<number> {
     const cis = stacks.map(ciOf);
     let asked = 0;
     for (const own of cis) {
-        const worlds = [...cis.filter((c) => c !== own).map((o) => otherEnvironment(own, o, region)), outside(own, region)];
+        const worlds = [...cis.filter((c) => c !== own).map((o) => otherEnvironment(own, o, o.region)), outside(own, own.region)];
         const result = await crossings(callersOf(own), worlds, exempt);
         asked += result.asked;
         const lines = result.crossed.map((c) => `${c.caller} → ${c.world}: ${c.action} on ${c.resources.slice(0, 2).join(", ")}`);
@@ -105,4 +107,36 @@ describe("CI isolation, asked of a real IAM engine with a generated corpus", fun
         expect(new Set(graphs.map((g) => ciOf(g).account)).size).to.equal(graphs.length);
         await assertIsolated(graphs);
     });
+
+    it("would notice an action added to a CI role before it is scoped", async () => {
+        const [own, other] = [ciOf(stacks.dev), ciOf(stacks.prod)];
+        const added = { Version: "2012-10-17", Statement: [{ Sid: "Added", Effect: "Allow", Action: ["ec2:DeleteVolume", "ssm:PutParameter"], Resource: "*" }] };
+        const result = await crossings([{ label: "dev deploy", principal: own.deployRoleArn, policies: { identity: [added] } }], [otherEnvironment(own, other, other.region)], exempt);
+        expect(result.crossed.map((c) => c.action)).to.deep.equal(["ec2:DeleteVolume", "ssm:PutParameter"]);
+    });
+
+    it("the shipped stack files, with their own names, regions and accounts (CI settings filled in where a file has none)", async () => {
+        const names = stackNames(projectRoot);
+        expect(names.length, "stack files").to.be.at.least(2);
+        const graphs = [];
+        for (const stack of names) graphs.push(await buildStack(stack, ciSettingsFor(stack), [], projectRoot));
+        await assertIsolated(graphs);
+    });
 });
+
+/**
+ * A stack file's CI settings, or example ones where it has none (the shipped files leave CI commented out):
+ * the corpus then runs on the file's own cluster names, region, account pin and prefixes.
+ */
+function ciSettingsFor(stack: string): Record<string, unknown> {
+    const file = stackFileConfig(stack, projectRoot);
+    if (file[`${PROJECT}:ciRepository`]) return {};
+    const prod = String(file[`${PROJECT}:environment`] ?? stack) === "prod";
+    return {
+        ciRepository: "octo-platform/eks-platform",
+        ciRepositoryId: "123456789",
+        ciRepositoryOwnerId: "987654321",
+        ciStateBucket: "octo-platform-pulumi-state/eks-platform",
+        ...(prod ? { ciDeployEnvironments: ["production"], ciPreviewEnvironment: "preview-production" } : { ciDeployBranches: ["main"] }),
+    };
+}

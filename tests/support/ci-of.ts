@@ -5,6 +5,8 @@ import { deployPolicyDocuments } from "./deploy-documents";
 export interface CiOf {
     stack: string;
     environment: string;
+    /** The stack's region (its provider's). */
+    region: string;
     account: string;
     cluster: string;
     deploy: any[];
@@ -38,6 +40,7 @@ export function ciOf(g: StackGraph): CiOf {
     return {
         stack: g.stack,
         environment,
+        region: String(g.one("pulumi:providers:aws").inputs.region),
         account,
         cluster,
         deploy,
