@@ -115,12 +115,19 @@ describe("CI isolation, asked of a real IAM engine with a generated corpus", fun
         expect(result.crossed.map((c) => c.action)).to.deep.equal(["ec2:DeleteVolume", "ssm:PutParameter"]);
     });
 
-    it("the shipped stack files, with their own names, regions and accounts (CI settings filled in where a file has none)", async () => {
+    it("the shipped stack files, with their own names, regions and accounts, shared and separate (CI settings filled in where a file has none)", async () => {
         const names = stackNames(projectRoot);
         expect(names.length, "stack files").to.be.at.least(2);
         const graphs = [];
         for (const stack of names) graphs.push(await buildStack(stack, ciSettingsFor(stack), [], projectRoot));
         await assertIsolated(graphs);
+        // And each in an account of its own, as the README recommends.
+        const separate = [];
+        for (const [i, stack] of names.entries()) {
+            separate.push(await buildStack(stack, { ...ciSettingsFor(stack), "aws:allowedAccountIds": [String(210987654321 + i)] }, [], projectRoot));
+        }
+        expect(new Set(separate.map((g) => ciOf(g).account)).size).to.equal(names.length);
+        await assertIsolated(separate);
     });
 });
 
