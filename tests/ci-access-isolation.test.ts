@@ -1,8 +1,10 @@
 import { expect } from "chai";
+import { BOUNDARY_UNSCOPABLE } from "../components/ci-access/boundary-actions";
 import { UNSCOPABLE_ACTIONS } from "../components/ci-access/scoped-statements";
 import { Caller, World, crossings } from "./support/ci-access-corpus";
 import { StackGraph, buildStack } from "./support/harness";
-import { PROJECT, fixturesDir } from "./support/stack-files";
+import { platformNames, platformTags, taggedContext } from "./support/platform-tags";
+import { PROJECT, fixturesDir, stackFileConfig } from "./support/stack-files";
 import { useStacks } from "./support/use-stacks";
 import { deployPolicyDocuments } from "./support/deploy-documents";
 
@@ -16,6 +18,10 @@ interface CiOf {
     preview: any[];
     boundary: any;
     boundaryArn: string;
+    nodeBoundary: any;
+    /** Secrets Manager prefixes and Route 53 zones of the stack (`externalSecretsPrefixes`, `externalDnsZoneIds`). */
+    secretPrefixes: string[];
+    zoneIds: string[];
     deployRoleArn: string;
     stateBucket: string;
     stateKeys: string[];
@@ -34,7 +40,9 @@ export function ciOf(g: StackGraph): CiOf {
         ...deployPolicyDocuments(g),
         doc("aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg"),
     ];
-    const boundaryArn: string = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["iam:PermissionsBoundary"];
+    const boundaryArns: string[] = list(statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["iam:PermissionsBoundary"]);
+    const boundaryArn = boundaryArns.find((b) => b.endsWith("-boundary") && !b.endsWith("-node-boundary"))!;
+    const config = stackFileConfig(g.stack, fixturesDir);
     const account = boundaryArn.split(":")[4];
     const environment = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["aws:RequestTag/environment"];
     const cluster = list(statement(deploy, "ThisEnvironmentsCluster").Resource)[0].split("cluster/")[1];
@@ -48,36 +56,60 @@ export function ciOf(g: StackGraph): CiOf {
         preview: [doc("aws:iam/rolePolicy:RolePolicy", "ci-access-preview-read")],
         boundary: doc("aws:iam/policy:Policy", "ci-access-boundary"),
         boundaryArn,
+        nodeBoundary: doc("aws:iam/policy:Policy", "ci-access-node-boundary"),
+        secretPrefixes: list(config[`${PROJECT}:externalSecretsPrefixes`]),
+        zoneIds: list(config[`${PROJECT}:externalDnsZoneIds`]),
         deployRoleArn: `arn:aws:iam::${account}:role/eks-platform-deploy-${environment}`,
         stateBucket: state[0].split("/")[0],
         stateKeys: state.map((k: string) => k.slice(k.indexOf("/") + 1).replace(/\*/g, "x")),
     };
 }
 
-/** The other environment as seen from `own`: its ARNs, its owner tags, its state objects, its principals. */
+/**
+ * The other environment as seen from `own`: its ARNs and names (cluster, node role, bucket, web ACL, ALB,
+ * secrets under its prefixes, its DNS zones, a parameter of its own), every tag its resources carry
+ * (owner tags and the controllers' own, with its values), its state objects, its principals.
+ */
 export function otherEnvironment(own: CiOf, other: CiOf, region: string): World {
-    const tags = { project: PROJECT, environment: other.environment, [`kubernetes.io/cluster/${other.cluster}`]: "owned" };
+    const names = platformNames({ environment: other.environment, cluster: other.cluster, region });
     return {
         label: `${other.stack} (${other.account === own.account ? "same account" : "its own account"})`,
         partition: "aws",
         region,
         accountId: other.account,
-        names: [other.cluster, `${other.cluster}-karpenter-nodes-x`, `${other.cluster}-backups-x`],
+        // The cluster's name for every service; the other names only where such a resource lives.
+        names: names.slice(0, 1),
+        namesByService: {
+            iam: [names[1]],
+            s3: [names[2]],
+            wafv2: [names[3]],
+            elasticloadbalancing: [names[4]],
+            secretsmanager: other.secretPrefixes.map((p) => `${p}/db-password-AbCdEf`),
+            route53: other.zoneIds,
+            ssm: [`${other.environment}/secret`],
+        },
         s3: { bucket: other.stateBucket, keys: other.stateKeys },
         context: {
-            ...Object.fromEntries(Object.entries(tags).flatMap(([k, v]) => [[`aws:ResourceTag/${k}`, v], [`aws:RequestTag/${k}`, v]])),
-            "aws:TagKeys": Object.keys(tags),
+            ...taggedContext(platformTags({ environment: other.environment, cluster: other.cluster, region })),
+            "ec2:Owner": other.account,
             "aws:RequestedRegion": region,
             "iam:PermissionsBoundary": other.boundaryArn,
             "eks:principalArn": other.deployRoleArn,
             "eks:policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
             "kms:BypassPolicyLockoutSafetyCheck": "false",
+            // A create's implicit tagging (the deploy role's network creates, the boundaries' launches and load balancers).
             "ec2:CreateAction": "CreateVpc",
+            "elasticloadbalancing:CreateAction": "CreateLoadBalancer",
             "s3:prefix": other.stateKeys[0],
         },
-        choices: { "iam:PassRole": { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } },
+        choices: CHOICES,
     };
 }
+
+/** Values a caller chooses for one key of a request: the service a role is passed to. */
+const CHOICES: World["choices"] = {
+    "iam:PassRole": { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] },
+};
 
 /** Resources outside the platform: no owner tags, foreign names, an outsider as access-entry principal. */
 export function outside(own: CiOf, region: string): World {
@@ -88,25 +120,29 @@ export function outside(own: CiOf, region: string): World {
         accountId: own.account,
         names: ["outside"],
         s3: { bucket: own.stateBucket, keys: ["outside/data.json"] },
-        context: { "aws:RequestedRegion": region, "eks:principalArn": "arn:aws:iam::999988887777:role/outsider", "kms:BypassPolicyLockoutSafetyCheck": "false", "s3:prefix": "outside" },
-        choices: { "iam:PassRole": { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com"] } },
+        context: {
+            "aws:RequestedRegion": region, "eks:principalArn": "arn:aws:iam::999988887777:role/outsider", "kms:BypassPolicyLockoutSafetyCheck": "false", "s3:prefix": "outside",
+            "ec2:Owner": own.account,
+        },
+        choices: CHOICES,
     };
 }
 
-/** The callers of one stack: its deploy and preview roles, and any role its deploy role creates (allow-all under the boundary). */
+const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+/**
+ * The callers of one stack: its deploy and preview roles, and any role its deploy role creates, under
+ * either boundary (allow-all within it). Every mutating action a boundary allows is asked, but those AWS
+ * offers no scope for (BOUNDARY_UNSCOPABLE, each with its reason).
+ */
 export function callersOf(ci: CiOf): Caller[] {
     const role = (name: string) => `arn:aws:iam::${ci.account}:role/${name}`;
+    const scoped = (a: string) => !(a in BOUNDARY_UNSCOPABLE);
     return [
         { label: `${ci.stack} deploy`, principal: ci.deployRoleArn, policies: { identity: ci.deploy } },
         { label: `${ci.stack} preview`, principal: role(`eks-platform-preview-${ci.environment}`), policies: { identity: ci.preview } },
-        {
-            label: `${ci.stack} role created under the boundary`,
-            principal: role(`${ci.cluster}-created`),
-            policies: { identity: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }], boundary: ci.boundary },
-            // Where the boundary is the line: IAM (roles passed to EC2, instance profiles), keys, secrets, parameters.
-            // Its EC2/ELB/SSM-agent families follow the upstream controller and node policies, which act on "*".
-            asks: (a) => /^(iam|kms|secretsmanager):|^ssm:\w*Parameter/.test(a),
-        },
+        { label: `${ci.stack} role created under the boundary`, principal: role(`${ci.cluster}-created`), policies: { identity: [ALLOW_ALL], boundary: ci.boundary }, asks: scoped },
+        { label: `${ci.stack} instance role created under the node boundary`, principal: role(`${ci.cluster}-created-node`), policies: { identity: [ALLOW_ALL], boundary: ci.nodeBoundary }, asks: scoped },
     ];
 }
 

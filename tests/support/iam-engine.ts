@@ -63,6 +63,22 @@ const asList = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ?
  * Undefined when no statement is left.
  */
 function relevantTo(policy: any, action: string): any | undefined {
+    // A pure function of the (unchanging) policy object and the action: memoised, as the corpus asks each action many times.
+    if (!policy || typeof policy !== "object") return relevantNow(policy, action);
+    if (!relevant.has(policy)) relevant.set(policy, new Map());
+    const byAction = relevant.get(policy)!;
+    if (!byAction.has(action)) byAction.set(action, relevantNow(policy, action));
+    return byAction.get(action);
+}
+const relevant = new WeakMap<object, Map<string, any>>();
+const texts = new WeakMap<object, string>();
+const lowerText = (doc: any): string => {
+    if (typeof doc !== "object") return JSON.stringify(doc).toLowerCase();
+    if (!texts.has(doc)) texts.set(doc, JSON.stringify(doc).toLowerCase());
+    return texts.get(doc)!;
+};
+
+function relevantNow(policy: any, action: string): any | undefined {
     const statements = asList(policy?.Statement).filter((st: any) => st.NotAction !== undefined || asList(st.Action).some((a: string) => globMatch(a, action, true)));
     return statements.length > 0 ? { ...policy, Statement: statements } : undefined;
 }
@@ -73,7 +89,19 @@ export async function decide(policies: Policies, r: Request): Promise<Decision> 
     // Without a resource policy nothing else can allow: no matching identity statement, or a boundary that
     // names nothing of the action, is an implicit deny, as the engine would say.
     if (!policies.resourcePolicy && (identity.length === 0 || (policies.boundary && !boundary))) return "implicit";
-    return decideWith({ identity, boundary: policies.boundary ? (boundary ?? { Version: "2012-10-17", Statement: [] }) : undefined, resourcePolicy: policies.resourcePolicy }, r);
+    const scoped = { identity, boundary: policies.boundary ? (boundary ?? { Version: "2012-10-17", Statement: [] }) : undefined, resourcePolicy: policies.resourcePolicy };
+    return decideWith(scoped, { ...r, context: referencedContext(r.context, [...identity, scoped.boundary, scoped.resourcePolicy]) });
+}
+
+/**
+ * The request's context keys that the policies name (in a condition, or as a `${...}` variable): no other
+ * key can change a decision, and the engine checks every key it is given, so a request carrying many tags
+ * (every tag a resource has) costs no more than one carrying the few the policies ask about.
+ */
+function referencedContext(context: Request["context"], docs: any[]): Request["context"] {
+    if (!context) return context;
+    const text = docs.filter((d) => d !== undefined).map(lowerText).join("\n");
+    return Object.fromEntries(Object.entries(context).filter(([key]) => text.includes(`"${key.toLowerCase()}"`) || text.includes(`\${${key.toLowerCase()}}`)));
 }
 
 async function decideWith(policies: Policies, r: Request): Promise<Decision> {
