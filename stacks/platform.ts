@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CiAccess } from "../components/ci-access";
-import { boundaryArnFor, permissionsBoundaryTransformation } from "../components/ci-access/boundary";
+import { boundaryArnFor, nodeBoundaryArnFor, permissionsBoundaryTransformation } from "../components/ci-access/boundary";
 import { Cluster } from "../components/cluster";
 import { configuredAccessGrants, principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
@@ -148,7 +148,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     const ctx = awsContext(cfg.region, provider);
     // With CI access, every role the platform creates carries CI's permissions boundary: the deploy role may create no other.
     const bounded: pulumi.ComponentResourceOptions = cfg.ci
-        ? { ...opts, transformations: [permissionsBoundaryTransformation(boundaryArnFor(ctx, cfg.environment))] }
+        ? { ...opts, transformations: [permissionsBoundaryTransformation({ workloads: boundaryArnFor(ctx, cfg.environment), nodes: nodeBoundaryArnFor(ctx, cfg.environment) })] }
         : opts;
     new PolicyWaivers("policy-waivers", cfg.waivers);
 
@@ -163,6 +163,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
                 environment: cfg.environment,
                 clusterName: cfg.clusterName,
                 accessGrants: configuredAccessGrants(ctx, cfg.cluster.adminPrincipals, cfg.cluster.namespaceAccess),
+                hostedZoneIds: cfg.ops.externalDns?.zoneIds ?? [],
                 aws: ctx,
             },
             opts,
@@ -233,6 +234,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             bootstrapCreatorAdmin: cfg.cluster.bootstrapCreatorAdmin,
             systemNodes: cfg.cluster.systemNodes,
             imageCachePrefix: dockerHubCache.mirror.prefix,
+            ownerTags: { project: cfg.tags.project, environment: cfg.tags.environment },
             supportType: cfg.ops.lifecycle.supportType,
             zonalShift: cfg.ops.lifecycle.zonalShift,
             aws: ctx,

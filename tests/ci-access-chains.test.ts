@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ciOf } from "./support/ci-of";
 import { StackGraph, buildStack } from "./support/harness";
-import { Decision, Request, decide, tagContext } from "./support/iam-engine";
+import { Decision, Request, decide, globMatch, tagContext } from "./support/iam-engine";
 import { ACCOUNT_ID } from "./support/mocks";
 import { PROJECT, fixturesDir } from "./support/stack-files";
 import { useStacks } from "./support/use-stacks";
@@ -165,6 +165,20 @@ describe("CI isolation: the review's chains, step by step", function () {
                     const request = { action: "iam:PassRole", resource: arn("iam", `role/${role}`, true), context: { ...tagContext(owned(own.environment)), "iam:PassedToService": service } };
                     expect(await asDeploy(own, request), `${own.stack}: PassRole ${role} to ${service}`).to.equal("deny");
                 }
+            }
+        }
+    });
+
+    it("lets the deploy and preview roles read AWS's public EKS AMI parameters (ARNs without an account), and no parameter of the account", async () => {
+        for (const { own } of pairs()) {
+            const name = "parameter/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id";
+            const accountParameter = arn("ssm", `parameter/${own.environment}/database-password`);
+            for (const [role, ask] of [["deploy", asDeploy], ["preview", asPreview]] as const) {
+                // AWS names public parameters without an account, a form the engine cannot parse: its pattern must match both.
+                const patterns = (role === "deploy" ? own.deploy : own.preview).flatMap((d: any) => [d.Statement].flat()).filter((st: any) => st.Sid === "ReadEksAmiParameters").flatMap((st: any) => [st.Resource].flat());
+                expect(patterns.some((p: string) => globMatch(p, `arn:aws:ssm:${REGION}::${name}`)), `${own.stack} ${role}: ${patterns.join(", ")}`).to.equal(true);
+                expect(await ask(own, { action: "ssm:GetParameter", resource: arn("ssm", name) }), `${own.stack} ${role}: public AMI parameter`).to.equal("allow");
+                expect(await ask(own, { action: "ssm:GetParameter", resource: accountParameter }), `${own.stack} ${role}: the account's parameter`).to.not.equal("allow");
             }
         }
     });

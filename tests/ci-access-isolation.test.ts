@@ -1,39 +1,60 @@
 import { expect } from "chai";
+import { BOUNDARY_UNSCOPABLE } from "../components/ci-access/boundary-actions";
 import { UNSCOPABLE_ACTIONS } from "../components/ci-access/scoped-statements";
 import { Caller, World, crossings } from "./support/ci-access-corpus";
+import { CiOf, ciOf } from "./support/ci-of";
 import { StackGraph, buildStack } from "./support/harness";
 import { projectRoot } from "./support/paths";
+import { platformNames, platformTags, taggedContext } from "./support/platform-tags";
 import { PROJECT, fixturesDir, stackFileConfig } from "./support/stack-files";
 import { stackNames } from "./support/stacks";
 import { useStacks } from "./support/use-stacks";
-import { CiOf, ciOf } from "./support/ci-of";
 
 /** Actions that set tags: the ones that could claim a resource for the caller's environment. */
 const TAGGING = /^[a-z0-9-]+:(Create)?Tags?\w*$|:TagResource$/;
 
-/** The other environment as seen from `own`: its ARNs, its owner tags, its state objects, its principals. */
+/** The service a role is passed to, for every PassRole request. */
+const passedTo = (action: string, services: string[]): Record<string, string[]> => (action === "iam:PassRole" ? { "iam:PassedToService": services } : {});
+
+/**
+ * The other environment as seen from `own`: its ARNs and names (cluster, node role, bucket, web ACL, ALB,
+ * secrets under its prefixes, its DNS zones, a parameter of its own), every tag its resources carry
+ * (owner tags and the controllers' own, with its values), its state objects, its principals.
+ */
 export function otherEnvironment(own: CiOf, other: CiOf, region: string): World {
-    const tags = { project: PROJECT, environment: other.environment, [`kubernetes.io/cluster/${other.cluster}`]: "owned" };
+    const names = platformNames({ environment: other.environment, cluster: other.cluster, region });
     return {
         label: `${other.stack} (${other.account === own.account ? "same account" : "its own account"})`,
         partition: "aws",
         region,
         accountId: other.account,
-        names: [other.cluster, `${other.cluster}-karpenter-nodes-x`, `${other.cluster}-backups-x`],
+        // The cluster's name for every service; the other names only where such a resource lives.
+        names: names.slice(0, 1),
+        namesByService: {
+            iam: [names[1]],
+            s3: [names[2]],
+            wafv2: [names[3]],
+            elasticloadbalancing: [names[4]],
+            secretsmanager: other.secretPrefixes.map((p) => `${p}/db-password-AbCdEf`),
+            route53: other.zoneIds,
+            ssm: [`${other.environment}/secret`],
+        },
         s3: { bucket: other.stateBucket, keys: other.stateKeys },
         context: {
-            ...Object.fromEntries(Object.entries(tags).flatMap(([k, v]) => [[`aws:ResourceTag/${k}`, v], [`aws:RequestTag/${k}`, v]])),
-            "aws:TagKeys": Object.keys(tags),
+            ...taggedContext(platformTags({ environment: other.environment, cluster: other.cluster, region })),
+            "ec2:Owner": other.account,
             "aws:RequestedRegion": region,
             "iam:PermissionsBoundary": other.boundaryArn,
             "eks:principalArn": other.deployRoleArn,
             "eks:policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
             "kms:BypassPolicyLockoutSafetyCheck": "false",
+            // A create's implicit tagging (the deploy role's network creates, the boundaries' launches and load balancers).
             "ec2:CreateAction": "CreateVpc",
+            "elasticloadbalancing:CreateAction": "CreateLoadBalancer",
             "s3:prefix": other.stateKeys[0],
         },
-        choices: (action) => ({
-            ...(action === "iam:PassRole" ? { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } : {}),
+        choices: (action): Record<string, string[]> => ({
+            ...passedTo(action, ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"]),
             // A tag call may also claim the other environment's resource with the caller's own values.
             ...(TAGGING.test(action)
                 ? { "aws:RequestTag/environment": [other.environment, own.environment], [`aws:RequestTag/kubernetes.io/cluster/${own.cluster}`]: ["", "owned"], "ec2:CreateAction": [""] }
@@ -51,29 +72,33 @@ export function outside(own: CiOf, region: string): World {
         accountId: own.account,
         names: ["outside"],
         s3: { bucket: own.stateBucket, keys: ["outside/data.json"] },
-        context: { "aws:RequestedRegion": region, "eks:principalArn": "arn:aws:iam::999988887777:role/outsider", "kms:BypassPolicyLockoutSafetyCheck": "false", "s3:prefix": "outside" },
-        choices: (action) => ({
-            ...(action === "iam:PassRole" ? { "iam:PassedToService": ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com"] } : {}),
+        context: {
+            "aws:RequestedRegion": region, "eks:principalArn": "arn:aws:iam::999988887777:role/outsider", "kms:BypassPolicyLockoutSafetyCheck": "false", "s3:prefix": "outside",
+            "ec2:Owner": own.account,
+        },
+        choices: (action): Record<string, string[]> => ({
+            ...passedTo(action, ["ec2.amazonaws.com", "eks.amazonaws.com", "pods.eks.amazonaws.com"]),
             // Claiming an outside resource: a tag call carrying the caller's own owner tags.
             ...(TAGGING.test(action) ? { "aws:RequestTag/project": [PROJECT], "aws:RequestTag/environment": [own.environment], "aws:TagKeys": ["project", "environment"] } : {}),
         }),
     };
 }
 
-/** The callers of one stack: its deploy and preview roles, and any role its deploy role creates (allow-all under the boundary). */
+const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+/**
+ * The callers of one stack: its deploy and preview roles, and any role its deploy role creates, under
+ * either boundary (allow-all within it). Every mutating action a boundary allows is asked, but those AWS
+ * offers no scope for (BOUNDARY_UNSCOPABLE, each with its reason).
+ */
 export function callersOf(ci: CiOf): Caller[] {
     const role = (name: string) => `arn:aws:iam::${ci.account}:role/${name}`;
+    const scoped = (a: string) => !(a in BOUNDARY_UNSCOPABLE);
     return [
         { label: `${ci.stack} deploy`, principal: ci.deployRoleArn, policies: { identity: ci.deploy } },
         { label: `${ci.stack} preview`, principal: role(`eks-platform-preview-${ci.environment}`), policies: { identity: ci.preview } },
-        {
-            label: `${ci.stack} role created under the boundary`,
-            principal: role(`${ci.cluster}-created`),
-            policies: { identity: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }], boundary: ci.boundary },
-            // Where the boundary is the line: IAM (roles passed to EC2, instance profiles), keys, secrets, parameters.
-            // Its EC2/ELB/SSM-agent families follow the upstream controller and node policies, which act on "*".
-            asks: (a) => /^(iam|kms|secretsmanager):|^ssm:\w*Parameter/.test(a),
-        },
+        { label: `${ci.stack} role created under the boundary`, principal: role(`${ci.cluster}-created`), policies: { identity: [ALLOW_ALL], boundary: ci.boundary }, asks: scoped },
+        { label: `${ci.stack} instance role created under the node boundary`, principal: role(`${ci.cluster}-created-node`), policies: { identity: [ALLOW_ALL], boundary: ci.nodeBoundary }, asks: scoped },
     ];
 }
 

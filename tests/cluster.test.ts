@@ -81,7 +81,7 @@ describe("Cluster", () => {
 
         it("tags the node security group for Karpenter discovery", () => {
             for (const g of stacks.all) {
-                const tag = g.one("aws:ec2/tag:Tag");
+                const tag = g.one("aws:ec2/tag:Tag", `eks-${g.stack}-karpenter-discovery`);
                 expect(tag.inputs).to.include({ key: "karpenter.sh/discovery", value: `eks-${g.stack}` });
                 expect(tag.inputs.resourceId).to.equal(g.outputs.nodeSecurityGroupId).and.match(/^sg-/);
             }

@@ -80,7 +80,7 @@ describe("Components built alone", () => {
                 const owner = new pulumi.ComponentResource("test:index:ExampleOperator", "example-operator", {}, { parent: cluster });
                 const installed = installClusterAddon(owner, cluster, {
                     ...spec,
-                    permissions: { managedPolicies: ["AmazonSSMReadOnlyAccess"] },
+                    permissions: { managedPolicies: ["AmazonSSMManagedInstanceCore"] },
                     values: { replicaCount: 2, global: { podLabels: { team: "platform" } }, serviceAccount: { annotations: { a: "b" } } },
                 });
                 return { built: installed };
@@ -101,7 +101,7 @@ describe("Components built alone", () => {
             const association = b.one(ASSOCIATION, "eks-unit-example-operator");
             expect(association.inputs).to.include({ namespace: "example", serviceAccount: "example-controller" });
             expect(release.inputs.values.serviceAccount).to.deep.equal({ annotations: { a: "b" }, create: true, name: "example-controller" });
-            const attachment = b.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "eks-unit-example-operator-AmazonSSMReadOnlyAccess");
+            const attachment = b.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "eks-unit-example-operator-AmazonSSMManagedInstanceCore");
             expect(release.opts.dependsOn).to.include(b.key(association)).and.include(b.key(attachment));
         });
 

@@ -10,8 +10,10 @@ export interface DeployScope {
     project: string;
     /** The stack's environment: the `environment` tag. */
     environment: string;
-    /** ARN of the permissions boundary every role the deploy role creates must carry. */
+    /** ARN of the permissions boundary every role the deploy role creates must carry (EC2 instance roles: `nodeBoundaryArn`). */
     boundaryArn: pulumi.Input<string>;
+    /** ARN of the node boundary, the other one a role the deploy role creates may carry. */
+    nodeBoundaryArn: pulumi.Input<string>;
     /** State objects: `bucket` or `bucket/prefix` of the S3 backend. */
     stateLocation: string;
     /** Secrets Manager prefixes the environment's workloads read (`externalSecretsPrefixes`). */
@@ -85,7 +87,7 @@ export function deployIamPolicy(s: DeployScope): PolicyDocument {
             Effect: "Allow",
             Action: "iam:CreateRole",
             Resource: role,
-            Condition: { StringEquals: { "iam:PermissionsBoundary": s.boundaryArn, ...tagged("aws:RequestTag", s) } },
+            Condition: { StringEquals: { "iam:PermissionsBoundary": [s.boundaryArn, s.nodeBoundaryArn], ...tagged("aws:RequestTag", s) } },
         },
         {
             Sid: "CreateTaggedForThisEnvironment",
@@ -115,7 +117,7 @@ export function deployIamPolicy(s: DeployScope): PolicyDocument {
             Effect: "Allow",
             Action: [...ROLE_POWER_ACTIONS, "iam:PutRolePermissionsBoundary"],
             Resource: role,
-            Condition: { StringEquals: { "iam:PermissionsBoundary": s.boundaryArn, ...tagged("aws:ResourceTag", s) } },
+            Condition: { StringEquals: { "iam:PermissionsBoundary": [s.boundaryArn, s.nodeBoundaryArn], ...tagged("aws:ResourceTag", s) } },
         },
         {
             Sid: "PassRolesToPlatformServices",
@@ -139,7 +141,7 @@ export function deployIamPolicy(s: DeployScope): PolicyDocument {
             Effect: "Deny",
             Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
             Resource: "*",
-            Condition: { StringNotEquals: { "iam:PermissionsBoundary": s.boundaryArn } },
+            Condition: { StringNotEquals: { "iam:PermissionsBoundary": [s.boundaryArn, s.nodeBoundaryArn] } },
         },
         {
             Sid: "NeverRemoveOwnerTags",

@@ -5,9 +5,10 @@ import { PolicyStatement, policyJson, splitPolicyDocument } from "../shared/iam"
 import { DeployScope, deployIamPolicy } from "./deploy-policy";
 import { ciAccessProblems, imagePullPolicy, imagePushPolicy } from "./iam";
 import { defaultSecurityGroupStatements } from "./scoped-statements";
-import { BOUNDARY_TAG, boundaryPolicy, deployServicePolicy, previewReadPolicy } from "./service-policies";
+import { boundaryJson, boundaryPolicy, nodeBoundaryPolicy } from "./boundary-policy";
+import { BOUNDARY_TAG, deployServicePolicy, previewReadPolicy } from "./service-policies";
 import { applicationGrants, deployGrants, githubTrustPolicy, previewGrants } from "./trust";
-import { CiAccessArgs, GITHUB_OIDC, appRoleName, boundaryPolicyName, deployRoleName, previewRoleName } from "./types";
+import { CiAccessArgs, GITHUB_OIDC, appRoleName, boundaryPolicyName, deployRoleName, nodeBoundaryPolicyName, previewRoleName } from "./types";
 
 export { CiAccessArgs, deployRoleName, previewRoleName, boundaryPolicyName, appRoleName };
 
@@ -51,6 +52,7 @@ export class CiAccess extends pulumi.ComponentResource {
             project: pulumi.getProject(),
             environment: args.environment,
             boundaryArn: arn(args.aws, "iam", `policy/${boundaryPolicyName(args.environment)}`, { global: true }),
+            nodeBoundaryArn: arn(args.aws, "iam", `policy/${nodeBoundaryPolicyName(args.environment)}`, { global: true }),
             stateLocation: args.stateLocation,
             secretPrefixes: args.secretPrefixes,
             clusterName: args.clusterName,
@@ -68,12 +70,22 @@ export class CiAccess extends pulumi.ComponentResource {
             {
                 name: boundaryPolicyName(args.environment),
                 description: `Permissions boundary of every role the ${args.environment} deploy role creates: no IAM escalation`,
-                policy: policyJson(boundaryPolicy(scope)),
+                policy: boundaryJson(boundaryPolicyName(args.environment), boundaryPolicy({ ...scope, hostedZoneIds: args.hostedZoneIds ?? [] })),
                 tags: { ...BOUNDARY_TAG },
             },
             { parent: this },
         );
         this.boundaryArn = boundary.arn;
+        new aws.iam.Policy(
+            `${name}-node-boundary`,
+            {
+                name: nodeBoundaryPolicyName(args.environment),
+                description: `Permissions boundary of every EC2 instance role the ${args.environment} deploy role creates: its nodes`,
+                policy: boundaryJson(nodeBoundaryPolicyName(args.environment), nodeBoundaryPolicy({ ...scope, hostedZoneIds: [] })),
+                tags: { ...BOUNDARY_TAG },
+            },
+            { parent: this },
+        );
 
         const pins = { repositoryId: args.repositoryId, repositoryOwnerId: args.repositoryOwnerId };
         this.deployRole = new aws.iam.Role(

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dockerHubCachePrefix } from "../registry/pull-through-cache";
 import { arn } from "../shared/aws-context";
 import { PolicyDocument, PolicyStatement } from "../shared/iam";
 import { DeployScope } from "./deploy-policy";
-import { nodeRolePattern, ownerTags, scopedServiceStatements } from "./scoped-statements";
+import { scopedServiceStatements } from "./scoped-statements";
 
 /** `bucket` and `prefix` of the state location (`bucket` or `bucket/prefix`). */
 function stateParts(location: string): { bucket: string; prefix: string } {
@@ -60,8 +59,12 @@ const DESCRIBE_ACTIONS = [
 /** The pull-through cache's Docker Hub credentials: the preflight checks the secret exists (never reads it). */
 const dockerHubCredentials = (s: Pick<DeployScope, "aws">) => arn(s.aws, "secretsmanager", "secret:ecr-pullthroughcache/*");
 
-/** The public SSM parameters of EKS-optimized AMIs (launch templates, Karpenter node classes). */
-const amiParameters = (s: Pick<DeployScope, "aws">) => arn(s.aws, "ssm", "parameter/aws/service/eks/*");
+/**
+ * The public SSM parameters of EKS-optimized AMIs (launch templates, Karpenter node classes). AWS's public
+ * parameters have no account in their ARN (a pattern with the caller's account never matches them); `*`
+ * matches that form, and no account can create a parameter under `/aws/`, so nothing of the account matches.
+ */
+const amiParameters = (s: Pick<DeployScope, "aws">) => pulumi.interpolate`arn:${s.aws.partition}:ssm:${s.aws.region}:*:parameter/aws/service/eks/*`;
 
 /** The preview role's own policy: describe calls and the state objects; nothing else (no ReadOnlyAccess). */
 export function previewReadPolicy(s: Pick<DeployScope, "aws" | "stateLocation" | "project" | "stack">): PolicyDocument {
@@ -151,114 +154,6 @@ const WAF_ACTIONS = [
     "wafv2:CreateWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:GetWebACL", "wafv2:ListTagsForResource", "wafv2:TagResource",
     "wafv2:UntagResource", "wafv2:PutLoggingConfiguration", "wafv2:GetLoggingConfiguration", "wafv2:DeleteLoggingConfiguration",
 ];
-
-/**
- * What the platform's own roles (cluster, nodes, controllers, flow logs) use, per service, from their
- * managed policies (AmazonEKSClusterPolicy, AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy,
- * AmazonEC2ContainerRegistryPullOnly, AmazonSSMManagedInstanceCore) and their inline policies (Karpenter,
- * the load balancer controller, EBS CSI, External Secrets, flow logs). The boundary test checks every
- * action of every platform role in the fixture stacks is inside it.
- */
-const BOUNDARY_SERVICE_ACTIONS = [
-    "ec2:Describe*", "ec2:Get*", "ec2:Create*", "ec2:Delete*", "ec2:Modify*", "ec2:Attach*", "ec2:Detach*", "ec2:Associate*",
-    "ec2:Disassociate*", "ec2:Assign*", "ec2:Unassign*", "ec2:Authorize*", "ec2:Revoke*", "ec2:RunInstances", "ec2:TerminateInstances",
-    "elasticloadbalancing:Describe*", "elasticloadbalancing:Create*", "elasticloadbalancing:Delete*", "elasticloadbalancing:Modify*",
-    "elasticloadbalancing:Add*", "elasticloadbalancing:Remove*", "elasticloadbalancing:Register*", "elasticloadbalancing:Deregister*",
-    "elasticloadbalancing:Set*", "autoscaling:Describe*", "eks:Describe*", "eks:List*", "eks-auth:AssumeRoleForPodIdentity",
-    "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:BatchImportUpstreamImage",
-    "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
-    "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
-    "ssm:GetParameter", "ssm:GetParameters", "ssm:DescribeAssociation", "ssm:GetDeployablePatchSnapshotForInstance", "ssm:GetDocument",
-    "ssm:DescribeDocument", "ssm:GetManifest", "ssm:ListAssociations", "ssm:ListInstanceAssociations", "ssm:PutInventory",
-    "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus",
-    "ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel", "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
-    "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
-    "route53:ChangeResourceRecordSets", "route53:ListHostedZones", "route53:ListHostedZonesByName", "route53:ListResourceRecordSets",
-    "route53:ListTagsForResource", "route53:ListTagsForResources", "route53:GetChange",
-    "acm:ListCertificates", "acm:DescribeCertificate", "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL",
-    "wafv2:DisassociateWebACL", "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL",
-    "waf-regional:DisassociateWebACL", "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection",
-    "shield:DeleteProtection", "cognito-idp:DescribeUserPoolClient", "tag:GetResources", "pricing:GetProducts",
-    "secretsmanager:ListSecrets",
-];
-
-/** Key use by the platform's roles (EKS secrets, External Secrets, Velero): on this environment's keys only. */
-const BOUNDARY_KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"];
-
-/** IAM reads inside the boundary (Karpenter's instance-profile look-ups) and service-linked roles; never a role or policy write. */
-const BOUNDARY_IAM_READS = ["iam:GetInstanceProfile", "iam:ListInstanceProfiles", "iam:GetRole", "iam:CreateServiceLinkedRole"];
-
-/**
- * The permissions boundary of every role the deploy role creates: the ceiling of what the platform's
- * roles can ever do, whatever policies they get. Of IAM it allows only instance profiles and passing
- * roles to EC2, so a role created under it can never create or empower another role; it never allows
- * key deletion or key policies, and secrets only under this environment's prefixes. It is a ceiling,
- * not a grant, so it is tagged `permissions-boundary` and the pack's grant-scoping checks skip it.
- */
-export function boundaryPolicy(s: DeployScope): PolicyDocument {
-    const secretsInside = s.secretPrefixes.map((p) => arn(s.aws, "secretsmanager", `secret:${p}/*`));
-    const profiles = arn(s.aws, "iam", "instance-profile/*", { global: true });
-    const statements: PolicyStatement[] = [
-        { Sid: "PlatformServices", Effect: "Allow", Action: BOUNDARY_SERVICE_ACTIONS, Resource: "*" },
-        { Sid: "ReadRolesAndProfiles", Effect: "Allow", Action: BOUNDARY_IAM_READS, Resource: "*" },
-        {
-            Sid: "KeysOfThisEnvironment",
-            Effect: "Allow",
-            Action: BOUNDARY_KEY_ACTIONS,
-            Resource: arn(s.aws, "kms", "key/*"),
-            Condition: { StringEquals: ownerTags("aws:ResourceTag", s) },
-        },
-        {
-            // As Karpenter's upstream policy: instance profiles created tagged for this cluster, changed only when they are.
-            Sid: "CreateInstanceProfilesOfThisCluster",
-            Effect: "Allow",
-            // The tags sent with the create are authorized as TagInstanceProfile on the new profile: the statement below.
-            Action: "iam:CreateInstanceProfile",
-            Resource: profiles,
-            Condition: { StringEquals: { [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:RequestTag", s) } },
-        },
-        {
-            Sid: "InstanceProfilesOfThisCluster",
-            Effect: "Allow",
-            Action: ["iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile"],
-            Resource: profiles,
-            Condition: { StringEquals: { [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:ResourceTag", s) } },
-        },
-        {
-            Sid: "TagInstanceProfilesOfThisCluster",
-            Effect: "Allow",
-            Action: "iam:TagInstanceProfile",
-            Resource: profiles,
-            Condition: {
-                StringEquals: {
-                    [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:ResourceTag", s),
-                    [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: "owned", ...ownerTags("aws:RequestTag", s),
-                },
-            },
-        },
-        {
-            // Only this cluster's Karpenter node role, never another role that trusts EC2.
-            Sid: "PassThisClustersNodeRoleToEc2",
-            Effect: "Allow",
-            Action: "iam:PassRole",
-            Resource: nodeRolePattern(s),
-            Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com", ...ownerTags("aws:ResourceTag", s) } },
-        },
-        {
-            // Nodes' first pull of a Docker Hub image creates its repository under this environment's cache prefix.
-            Sid: "PullThroughCacheRepositories",
-            Effect: "Allow",
-            Action: "ecr:CreateRepository",
-            Resource: arn(s.aws, "ecr", `repository/${dockerHubCachePrefix(s.environment)}/*`),
-        },
-        ...(secretsInside.length > 0
-            ? [{ Sid: "SecretsOfThisEnvironment", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsInside }]
-            : []),
-        { Sid: "NoKeyDestructionOrPolicies", Effect: "Deny", Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"], Resource: "*" },
-    ];
-    return { Version: "2012-10-17", Statement: statements };
-}
 
 /** The tag that marks a policy as a permissions boundary (a ceiling the pack's grant checks skip). */
 export const BOUNDARY_TAG = { "permissions-boundary": "true" } as const;

@@ -61,6 +61,8 @@ export interface CiAccessArgs {
     accessGrants?: AccessGrant[];
     /** The EKS cluster's name (`clusterName`): the deploy role creates launch templates only tagged for it. */
     clusterName: string;
+    /** Route 53 hosted zones external-dns manages (`externalDnsZoneIds`): the only zones a role under the boundary may change records in. */
+    hostedZoneIds?: string[];
     /** Account and partition for ARNs. */
     aws: AwsContext;
 }
@@ -124,6 +126,8 @@ export const previewRoleName = (environment: string): string => `${ROLE_PREFIX.p
 
 /** The permissions boundary CiAccess creates; the deploy role may create roles only with it. */
 export const boundaryPolicyName = (environment: string): string => `${ROLE_PREFIX.deploy}${environment}-boundary`;
+/** The permissions boundary of the EC2 instance roles (nodes) the deploy role creates. */
+export const nodeBoundaryPolicyName = (environment: string): string => `${ROLE_PREFIX.deploy}${environment}-node-boundary`;
 /** An application's image role: `eks-platform-ecr-<push|pull>-<env>-<ecr repository, / as ->` (64 characters at most). */
 export const appRoleName = (kind: "push" | "pull", environment: string, ecrRepository: string): string =>
     `${ROLE_PREFIX.app}${kind}-${environment}-${ecrRepository.replace(/\//g, "-")}`.slice(0, 64);

@@ -119,6 +119,12 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
         { parent },
     );
 
+    // EKS creates the group with its own tags only; the owner tags let the platform's roles (nodes, the
+    // Load Balancer Controller) use and change it under CI's permissions boundary.
+    for (const [key, value] of Object.entries(args.ownerTags)) {
+        new aws.ec2.Tag(`${name}-cluster-sg-${key}`, { resourceId: clusterSecurityGroupId, key, value }, { parent });
+    }
+
     // The way into a private API: each listed network may reach the endpoint on 443, and nothing else.
     for (const cidr of args.privateAccessCidrs) {
         new aws.vpc.SecurityGroupIngressRule(

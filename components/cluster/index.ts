@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsManagedPolicyName } from "../shared/aws-managed-policies";
 import { PolicyDocument } from "../shared/iam";
 import { principalArn, createAccessEntries } from "./access";
 import { EBS_CSI_SERVICE_ACCOUNT, createManagedAddon } from "./managed-addons";
@@ -19,7 +20,7 @@ export interface ServiceAccountPermissions {
     namespace: string;
     serviceAccount: string;
     policies?: Record<string, pulumi.Input<PolicyDocument>>;
-    managedPolicies?: string[];
+    managedPolicies?: AwsManagedPolicyName[];
 }
 
 /**
@@ -33,6 +34,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly name: pulumi.Output<string>;
     /** The same name as configured, for resource names, tags and chart values known up front. */
     readonly configuredName: string;
+    /** The stack's owner tags (`ClusterArgs.ownerTags`), for what the add-ons create outside the provider's default tags. */
+    readonly ownerTags: Record<string, string>;
     readonly arn: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<string>;
     readonly certificateAuthority: pulumi.Output<string>;
@@ -52,6 +55,7 @@ export class Cluster extends pulumi.ComponentResource {
         super("eks-platform:cluster:Cluster", name, {}, opts);
         this.args = args;
         this.configuredName = args.name;
+        this.ownerTags = args.ownerTags;
 
         const controlPlane = createControlPlane(args, this);
         const cluster = controlPlane.cluster;
@@ -70,11 +74,11 @@ export class Cluster extends pulumi.ComponentResource {
         );
 
         // Nodes only turn Ready with the CNI and kube-proxy in place; Pod Identity needs its agent.
-        const addonArgs = { cluster, kubernetesVersion: args.kubernetesVersion };
+        const addonArgs = { cluster, kubernetesVersion: args.kubernetesVersion, ownerTags: args.ownerTags };
         const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createManagedAddon(addon, addonArgs, this));
         this.systemNodeGroup = createSystemNodeGroup(
             `${args.name}-system`,
-            { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons },
+            { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons, ownerTags: args.ownerTags },
             this,
         );
         // Deployments need schedulable nodes, or the add-on never turns ACTIVE.
@@ -82,7 +86,7 @@ export class Cluster extends pulumi.ComponentResource {
         const ebsCsiRole = this.podIdentity("ebs-csi-driver", {
             namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
             serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
-            managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
+            managedPolicies: ["AmazonEBSCSIDriverPolicy"],
         });
         const ebsCsi = createManagedAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [this.systemNodeGroup, ...ebsCsiRole.ready] }, this);
 

@@ -8,21 +8,29 @@ export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-cs
 
 /**
  * `configurationValues` per EKS managed add-on, as typed data (each must match the add-on's schema:
- * `aws eks describe-addon-configuration --addon-name <name> --addon-version <version>`).
+ * `aws eks describe-addon-configuration --addon-name <name> --addon-version <version>`). `ownerTags` are
+ * the stack's `project`/`environment` tags: the VPC CNI and EBS CSI driver put them on the interfaces,
+ * volumes and snapshots they create, which CI's permissions boundary lets the platform change.
  */
-export const MANAGED_ADDON_CONFIGURATION: Record<ManagedAddonName, Record<string, unknown> | undefined> = {
-    // Prefix delegation: each ENI slot holds a /28, so small nodes run far more pods.
-    // Network policy enforcement: the add-on's node agent applies the NetworkPolicies (off by default).
-    "vpc-cni": { env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" }, enableNetworkPolicy: "true" },
-    "kube-proxy": undefined,
-    "eks-pod-identity-agent": undefined,
-    // CoreDNS runs on the tainted system nodes, which exist before any Karpenter node.
-    coredns: systemNodesConfiguration(),
-    "aws-ebs-csi-driver": { controller: systemNodesConfiguration() },
-    // VolumeSnapshot CRDs and their controller, for Velero's CSI snapshots; installed by the Velero add-on,
-    // on the system nodes like the other controllers EKS manages.
-    "snapshot-controller": systemNodesConfiguration(),
-};
+export function managedAddonConfiguration(addon: ManagedAddonName, ownerTags: Record<string, string>): Record<string, unknown> | undefined {
+    const configuration: Record<ManagedAddonName, Record<string, unknown> | undefined> = {
+        // Prefix delegation: each ENI slot holds a /28, so small nodes run far more pods.
+        // Network policy enforcement: the add-on's node agent applies the NetworkPolicies (off by default).
+        "vpc-cni": {
+            env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1", ADDITIONAL_ENI_TAGS: JSON.stringify(ownerTags) },
+            enableNetworkPolicy: "true",
+        },
+        "kube-proxy": undefined,
+        "eks-pod-identity-agent": undefined,
+        // CoreDNS runs on the tainted system nodes, which exist before any Karpenter node.
+        coredns: systemNodesConfiguration(),
+        "aws-ebs-csi-driver": { controller: { ...systemNodesConfiguration(), extraVolumeTags: ownerTags } },
+        // VolumeSnapshot CRDs and their controller, for Velero's CSI snapshots; installed by the Velero add-on,
+        // on the system nodes like the other controllers EKS manages.
+        "snapshot-controller": systemNodesConfiguration(),
+    };
+    return configuration[addon];
+}
 
 /** Tolerations before nodeSelector: the JSON EKS stores keeps this order, so a reorder would show as a change. */
 function systemNodesConfiguration() {
@@ -35,6 +43,8 @@ export interface ManagedAddonArgs {
     kubernetesVersion: string;
     /** Pod Identity associations the add-on's service accounts use. */
     dependsOn?: pulumi.Resource[];
+    /** The stack's owner tags (`ClusterArgs.ownerTags`). */
+    ownerTags: Record<string, string>;
 }
 
 /**
@@ -43,7 +53,7 @@ export interface ManagedAddonArgs {
  */
 export function createManagedAddon(addonName: ManagedAddonName, args: ManagedAddonArgs, parent: pulumi.Resource): aws.eks.Addon {
     const version = aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: args.kubernetesVersion, mostRecent: false }, { parent });
-    const configuration = MANAGED_ADDON_CONFIGURATION[addonName];
+    const configuration = managedAddonConfiguration(addonName, args.ownerTags);
     return new aws.eks.Addon(
         addonName,
         {

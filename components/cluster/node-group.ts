@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
+import { AwsManagedPolicyName } from "../shared/aws-managed-policies";
 import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
 import { SYSTEM_NODE_LABELS, SYSTEM_TAINT } from "../shared/placement";
 import { pullThroughPolicy } from "../registry/pull-through-cache";
@@ -8,7 +9,7 @@ import { familyArchitecture } from "./karpenter/families";
 import { SystemNodesArgs } from "./types";
 
 /** AWS-managed policies a node needs: join the cluster, run the VPC CNI, pull images (CIS 5.1.3). */
-export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"];
+export const NODE_POLICIES: AwsManagedPolicyName[] = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"];
 
 /**
  * IMDSv2 only, one hop: pods cannot borrow the node role through the metadata service, so every
@@ -51,7 +52,7 @@ export function systemNodeAmiType(instanceTypes: readonly string[]): "AL2023_x86
 export function createNodeRole(
     name: string,
     description: string,
-    policies: string[],
+    policies: AwsManagedPolicyName[],
     ctx: AwsContext,
     imageCachePrefix: string,
     parent: pulumi.Resource,
@@ -73,6 +74,8 @@ export interface SystemNodeGroupArgs {
     imageCachePrefix: string;
     /** Add-ons that must exist before nodes can become Ready (CNI, kube-proxy, Pod Identity agent). */
     dependsOn: pulumi.Resource[];
+    /** The stack's owner tags, for the instances, volumes and interfaces the node group launches. */
+    ownerTags: Record<string, string>;
 }
 
 /** The small managed node group, tainted for system add-ons, that Karpenter and CoreDNS run on. */
@@ -92,10 +95,11 @@ export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, p
             ],
             // The cluster's own tag: CI's deploy role creates and changes only launch templates carrying it.
             tags: pulumi.output(args.clusterName).apply((cluster) => ({ [`kubernetes.io/cluster/${cluster}`]: "owned" })),
-            // Provider default tags do not reach instances that the node group launches.
+            // Provider default tags do not reach instances that the node group launches; the owner tags let the
+            // platform's roles (VPC CNI, EBS CSI) use them under CI's permissions boundary.
             tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
                 resourceType,
-                tags: { Name: `${name}`, "eks-platform/node-group": name },
+                tags: { ...args.ownerTags, Name: `${name}`, "eks-platform/node-group": name },
             })),
         },
         { parent },

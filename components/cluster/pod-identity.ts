@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
+import { AwsManagedPolicyName } from "../shared/aws-managed-policies";
 import { PolicyDocument, managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
 
 export interface PodIdentityArgs {
@@ -14,8 +15,8 @@ export interface PodIdentityArgs {
     serviceAccount: string;
     /** Customer-managed policies to create and attach, by a short name (one per upstream policy). */
     policies?: Record<string, pulumi.Input<PolicyDocument>>;
-    /** AWS-managed policies by path and name, e.g. `service-role/AmazonEBSCSIDriverPolicy`. */
-    managedPolicies?: string[];
+    /** AWS-managed policies by name, e.g. `AmazonEBSCSIDriverPolicy` (their documents: shared/aws-managed-policies.ts). */
+    managedPolicies?: AwsManagedPolicyName[];
     /** Account facts for the trust conditions. */
     aws: AwsContext;
 }
@@ -59,7 +60,7 @@ export class PodIdentityRole extends pulumi.ComponentResource {
         for (const managed of args.managedPolicies ?? []) {
             this.ready.push(
                 new aws.iam.RolePolicyAttachment(
-                    `${name}-${managed.split("/").pop()}`,
+                    `${name}-${managed}`,
                     { role: this.role.name, policyArn: managedPolicyArn(args.aws, managed) },
                     { parent: this },
                 ),

@@ -68,6 +68,13 @@ export interface ClusterArgs {
     systemNodes: SystemNodesArgs;
     /** Repository prefix of the stack's Docker Hub pull-through cache; the system nodes pull through it. */
     imageCachePrefix: string;
+    /**
+     * The stack's owner tags (`project`, `environment`), put where the provider's default tags do not reach:
+     * the system nodes' instances, volumes and interfaces, the VPC CNI's interfaces, the EBS CSI driver's
+     * volumes and snapshots, the cluster security group. CI's permissions boundary lets the platform's roles
+     * change only resources carrying them.
+     */
+    ownerTags: Record<string, string>;
     /** Account facts for ARNs and trust conditions. */
     aws: AwsContext;
     /** Administrators of the cluster's secrets key. */

@@ -16,6 +16,23 @@ export interface FlowLogsArgs {
     protect: boolean;
 }
 
+/** Where the flow-log group is created (auto-named below it). */
+export const FLOW_LOG_GROUP_PREFIX = "/aws/vpc/flow-logs/";
+
+/** What VPC Flow Logs does as the role: streams in its one log group (`logGroupArn` may be a pattern under FLOW_LOG_GROUP_PREFIX). */
+export function flowLogWritePolicy(logGroupArn: pulumi.Input<string>): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [logGroupArn, pulumi.interpolate`${logGroupArn}:*`],
+            },
+        ],
+    };
+}
+
 /** All VPC traffic (accepted and rejected) to an encrypted CloudWatch log group. */
 export class FlowLogs extends pulumi.ComponentResource {
     readonly logGroup: aws.cloudwatch.LogGroup;
@@ -24,7 +41,7 @@ export class FlowLogs extends pulumi.ComponentResource {
         super("eks-platform:network:FlowLogs", name, {}, opts);
         this.logGroup = new aws.cloudwatch.LogGroup(
             name,
-            { namePrefix: "/aws/vpc/flow-logs/", retentionInDays: args.retentionDays, kmsKeyId: args.kmsKeyArn },
+            { namePrefix: FLOW_LOG_GROUP_PREFIX, retentionInDays: args.retentionDays, kmsKeyId: args.kmsKeyArn },
             { parent: this, protect: args.protect },
         );
         const role = new aws.iam.Role(
@@ -40,17 +57,7 @@ export class FlowLogs extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const writeLogs: PolicyDocument = {
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    Resource: [this.logGroup.arn, pulumi.interpolate`${this.logGroup.arn}:*`],
-                },
-            ],
-        };
-        new aws.iam.RolePolicy(name, { role: role.id, policy: policyJson(writeLogs) }, { parent: this });
+        new aws.iam.RolePolicy(name, { role: role.id, policy: policyJson(flowLogWritePolicy(this.logGroup.arn)) }, { parent: this });
         new aws.ec2.FlowLog(
             name,
             {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster";
+import { platformIngressGroup } from "../cluster/load-balancer-controller/names";
 import { DockerHubMirror } from "../shared/image-mirror";
 import { ScrapeTarget } from "../shared/scrape-target";
 import { ARGOCD_SCRAPE_TARGET, ArgoCd } from "./argocd";
@@ -72,7 +73,7 @@ export class Platform extends pulumi.ComponentResource {
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:Platform", name, {}, opts);
-        const shared = args.ingress && { ...args.ingress, groupName: `${args.cluster.configuredName}-platform` };
+        const shared = args.ingress && { ...args.ingress, groupName: platformIngressGroup(args.cluster.configuredName) };
         const common = { provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: args.dependsOn };
 
         this.argocd = new ArgoCd(

@@ -8,6 +8,8 @@ export const WAF_MANAGED_RULE_GROUPS = ["AWSManagedRulesCommonRuleSet", "AWSMana
 export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
 /** The WAF log group of the cluster's shared ALB (WAF requires the prefix). */
 export const wafLogGroupName = (clusterName: string): string => `${WAF_LOG_GROUP_PREFIX}${clusterName}`;
+/** The web ACL of the platform's shared ALB: the only one the Load Balancer Controller may attach (CI's permissions boundary). */
+export const platformWebAclName = (clusterName: string): string => `${clusterName}-platform-alb`;
 
 export interface WebFirewallArgs {
     /** Names the ACL, its metrics and its log group. */
@@ -34,7 +36,7 @@ export class WebFirewall extends pulumi.ComponentResource {
 
     constructor(name: string, args: WebFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:WebFirewall", name, {}, opts);
-        const aclName = `${args.clusterName}-platform-alb`;
+        const aclName = platformWebAclName(args.clusterName);
         this.acl = new aws.wafv2.WebAcl(
             aclName,
             {

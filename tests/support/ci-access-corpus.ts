@@ -18,6 +18,8 @@ export interface World {
     accountId: string;
     /** Values for the name placeholders of an ARN template (`${ClusterName}`, `${RoleNameWithPath}`, ...). */
     names: string[];
+    /** Further names for one service's ARNs only (its secrets, zones, web ACL...), so the corpus does not grow with every name. */
+    namesByService?: Record<string, string[]>;
     /** Object keys for `${ObjectName}` and the bucket for `${BucketName}` of S3 ARNs (the shared state backend). */
     s3: { bucket: string; keys: string[] };
     /** Condition keys the request carries (foreign tags, boundary, principal of an access entry...). */
@@ -31,7 +33,7 @@ export interface Caller {
     label: string;
     principal: string;
     policies: Policies;
-    /** The actions of this caller the corpus asks (default: all); a created role is asked only where the boundary is meant to hold. */
+    /** The actions of this caller the corpus asks (default: all); a role under a boundary is not asked what AWS offers no scope for. */
     asks?: (action: string) => boolean;
 }
 
@@ -55,14 +57,15 @@ export async function mutatingActions(documents: any[]): Promise<string[]> {
 
 /** The ARNs of a resource type in a world: one per name (and per object key for S3 objects). */
 function arnsIn(template: string, world: World): string[] {
-    const base = template.replace("${Partition}", world.partition).replace("${Region}", world.region).replace("${Account}", world.accountId);
+    const base = template.replace("${Partition}", world.partition).replace("${Region}", world.region).replace("${Account}", world.accountId).replace("${Scope}", "regional");
+    const extra = world.namesByService?.[template.split(":")[2]] ?? [];
     if (base.includes("${ObjectName}")) return world.s3.keys.map((k) => base.replace("${BucketName}", world.s3.bucket).replace("${ObjectName}", k));
     if (base.startsWith(`arn:${world.partition}:s3:::\${BucketName}`)) {
-        return [world.s3.bucket, ...world.names].map((n) => base.replace("${BucketName}", n).replace(/\$\{[A-Za-z0-9]+\}/g, n));
+        return [world.s3.bucket, ...world.names, ...extra].map((n) => base.replace("${BucketName}", n).replace(/\$\{[A-Za-z0-9]+\}/g, n));
     }
     // IAM scopes by role and profile names (a cluster's node role), so every name is asked there; elsewhere the
     // platform's statements scope by owner tags or by the cluster's name, which the first name (the cluster's) is.
-    const names = NAME_SCOPED.test(base) ? world.names : world.names.slice(0, 1);
+    const names = [...(NAME_SCOPED.test(base) ? world.names : world.names.slice(0, 1)), ...extra];
     return names.map((n) => base.replace(/\$\{[A-Za-z0-9]+\}/g, n));
 }
 
@@ -139,15 +142,21 @@ export async function crossings(callers: Caller[], worlds: World[], exempt: (act
         for (const world of worlds) {
             for (const action of actions) {
                 const groups = await requestsOf(action, world, caller.principal);
-                const allowedPer = await Promise.all(
-                    groups.map(async (g) => {
-                        const decisions = await Promise.all(g.requests.map((r) => ask(caller, r)));
-                        return { ...g, allowed: g.requests.filter((_, i) => decisions[i] === "allow").map((r) => r.resource) };
-                    }),
-                );
-                const required = allowedPer.filter((g) => g.required);
-                const crosses = required.length > 0 ? required.every((g) => g.allowed.length > 0) : allowedPer.some((g) => g.allowed.length > 0);
-                if (crosses) crossed.push({ caller: caller.label, world: world.label, action, resources: [...new Set(allowedPer.flatMap((g) => g.allowed))] });
+                // Group by group, stopping once the answer is known: a required type with nothing allowed means no
+                // crossing (the groups are all required, or all optional when the action requires none).
+                const anyOne = groups.every((g) => !g.required);
+                const allowed: string[] = [];
+                let crosses = !anyOne;
+                for (const g of groups) {
+                    const decisions = await Promise.all(g.requests.map((r) => ask(caller, r)));
+                    const here = g.requests.filter((_, i) => decisions[i] === "allow").map((r) => r.resource);
+                    allowed.push(...here);
+                    if (anyOne ? here.length > 0 : here.length === 0) {
+                        crosses = anyOne;
+                        break;
+                    }
+                }
+                if (crosses) crossed.push({ caller: caller.label, world: world.label, action, resources: [...new Set(allowed)] });
             }
         }
     }

@@ -13,6 +13,11 @@ export interface CiOf {
     preview: any[];
     boundary: any;
     boundaryArn: string;
+    /** The boundary of the EC2 instance roles (nodes) the deploy role creates. */
+    nodeBoundary: any;
+    /** Secrets Manager prefixes and Route 53 zones of the stack (`externalSecretsPrefixes`, `externalDnsZoneIds`), as its boundary names them. */
+    secretPrefixes: string[];
+    zoneIds: string[];
     deployRoleArn: string;
     stateBucket: string;
     stateKeys: string[];
@@ -32,7 +37,11 @@ export function ciOf(g: StackGraph): CiOf {
         ...deployPolicyDocuments(g),
         doc("aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg"),
     ];
-    const boundaryArn: string = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["iam:PermissionsBoundary"];
+    const boundaryArns: string[] = list(statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["iam:PermissionsBoundary"]);
+    const boundaryArn = boundaryArns.find((b) => !b.endsWith("-node-boundary"))!;
+    const boundary = doc("aws:iam/policy:Policy", "ci-access-boundary");
+    const resources = list(boundary.Statement).flatMap((st: any) => list(st.Resource)) as string[];
+    const captured = (re: RegExp) => [...new Set(resources.flatMap((r) => [...r.matchAll(re)].map((m) => m[1])))];
     const account = boundaryArn.split(":")[4];
     const environment = statement(deploy, "CreateRolesUnderTheBoundary").Condition.StringEquals["aws:RequestTag/environment"];
     const cluster = list(statement(deploy, "ThisEnvironmentsCluster").Resource)[0].split("cluster/")[1];
@@ -45,8 +54,11 @@ export function ciOf(g: StackGraph): CiOf {
         cluster,
         deploy,
         preview: [doc("aws:iam/rolePolicy:RolePolicy", "ci-access-preview-read")],
-        boundary: doc("aws:iam/policy:Policy", "ci-access-boundary"),
+        boundary,
         boundaryArn,
+        nodeBoundary: doc("aws:iam/policy:Policy", "ci-access-node-boundary"),
+        secretPrefixes: captured(/:secretsmanager:[^:]*:[^:]*:secret:(.+)\/\*$/g),
+        zoneIds: captured(/:route53:::hostedzone\/(.+)$/g),
         deployRoleArn: `arn:aws:iam::${account}:role/eks-platform-deploy-${environment}`,
         stateBucket: state[0].split("/")[0],
         stateKeys: state.map((k: string) => k.slice(k.indexOf("/") + 1).replace(/\*/g, "x")),

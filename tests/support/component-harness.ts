@@ -31,6 +31,7 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
         bootstrapCreatorAdmin: false,
         systemNodes: { instanceTypes: ["t3.medium"], capacityType: "ON_DEMAND", minSize: 1, desiredSize: 1, maxSize: 2 },
         imageCachePrefix: "docker-hub-unit",
+        ownerTags: { project: PROJECT, environment: "unit" },
         supportType: "STANDARD",
         zonalShift: true,
         aws: COMPONENT_TEST_AWS,

@@ -65,16 +65,23 @@ const asList = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ?
  * NotAction statement): the others cannot change the decision, and the engine parses far less per request.
  * Undefined when no statement is left.
  */
-const relevant = new WeakMap<object, Map<string, any>>();
-
 function relevantTo(policy: any, action: string): any | undefined {
+    // A pure function of the (unchanging) policy object and the action: memoised, as the corpus asks each action many times.
+    if (!policy || typeof policy !== "object") return relevantNow(policy, action);
     if (!relevant.has(policy)) relevant.set(policy, new Map());
-    const memo = relevant.get(policy)!;
-    if (!memo.has(action)) memo.set(action, statementsFor(policy, action));
-    return memo.get(action);
+    const byAction = relevant.get(policy)!;
+    if (!byAction.has(action)) byAction.set(action, relevantNow(policy, action));
+    return byAction.get(action);
 }
+const relevant = new WeakMap<object, Map<string, any>>();
+const texts = new WeakMap<object, string>();
+const lowerText = (doc: any): string => {
+    if (typeof doc !== "object") return JSON.stringify(doc).toLowerCase();
+    if (!texts.has(doc)) texts.set(doc, JSON.stringify(doc).toLowerCase());
+    return texts.get(doc)!;
+};
 
-function statementsFor(policy: any, action: string): any | undefined {
+function relevantNow(policy: any, action: string): any | undefined {
     const statements = asList(policy?.Statement).filter((st: any) => st.NotAction !== undefined || asList(st.Action).some((a: string) => globMatch(a, action, true)));
     return statements.length > 0 ? { ...policy, Statement: statements } : undefined;
 }
@@ -85,7 +92,19 @@ export async function decide(policies: Policies, r: Request): Promise<Decision> 
     // Without a resource policy nothing else can allow: no matching identity statement, or a boundary that
     // names nothing of the action, is an implicit deny, as the engine would say.
     if (!policies.resourcePolicy && (identity.length === 0 || (policies.boundary && !boundary))) return "implicit";
-    return decideWith({ identity, boundary: policies.boundary ? (boundary ?? { Version: "2012-10-17", Statement: [] }) : undefined, resourcePolicy: policies.resourcePolicy }, r);
+    const scoped = { identity, boundary: policies.boundary ? (boundary ?? { Version: "2012-10-17", Statement: [] }) : undefined, resourcePolicy: policies.resourcePolicy };
+    return decideWith(scoped, { ...r, context: referencedContext(r.context, [...identity, scoped.boundary, scoped.resourcePolicy]) });
+}
+
+/**
+ * The request's context keys that the policies name (in a condition, or as a `${...}` variable): no other
+ * key can change a decision, and the engine checks every key it is given, so a request carrying many tags
+ * (every tag a resource has) costs no more than one carrying the few the policies ask about.
+ */
+function referencedContext(context: Request["context"], docs: any[]): Request["context"] {
+    if (!context) return context;
+    const text = docs.filter((d) => d !== undefined).map(lowerText).join("\n");
+    return Object.fromEntries(Object.entries(context).filter(([key]) => text.includes(`"${key.toLowerCase()}"`) || text.includes(`\${${key.toLowerCase()}}`)));
 }
 
 async function decideWith(policies: Policies, r: Request): Promise<Decision> {
@@ -114,6 +133,9 @@ async function decideWith(policies: Policies, r: Request): Promise<Decision> {
 
 const serviceKeys = new Map<string, Promise<(key: string) => boolean>>();
 
+/** Global keys of a role session that AWS sends with every request of it, whatever the service (IAM's "properties of the role session"). */
+const SESSION_KEYS = new Set(["ec2:sourceinstancearn", "ec2:sourceinstanceprivateipv4", "ec2:roledelivery", "ssm:sourceinstancearn", "lambda:sourcefunctionarn", "glue:roleassumedby", "glue:credentialissuingservice"]);
+
 /**
  * Which context keys a request of `action` can carry: every global (`aws:`) key and issuer key, and of the
  * service keys (`eks:principalArn`, `kms:BypassPolicyLockoutSafetyCheck`…) only those the AWS reference data
@@ -132,7 +154,7 @@ function serviceKeysOf(action: string): Promise<(key: string) => boolean> {
             const patterns = listed.map((k) => new RegExp(`^${k.split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&")).join(".+")}$`, "i"));
             return (key: string) => {
                 const prefix = key.split(":")[0];
-                if (prefix === "aws" || prefix.includes(".")) return true;
+                if (prefix === "aws" || prefix.includes(".") || SESSION_KEYS.has(key.toLowerCase())) return true;
                 return patterns.some((p) => p.test(key));
             };
         })());

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
+import { AwsManagedPolicyName } from "../../shared/aws-managed-policies";
 import { helmRelease } from "../../shared/helm-release";
 import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
@@ -37,7 +38,7 @@ export const KARPENTER_SCRAPE_TARGET: ScrapeTarget = {
 };
 
 /** Karpenter nodes: worker, CNI, ECR pull-only and SSM (Session Manager instead of SSH). */
-export const KARPENTER_NODE_POLICIES = [
+export const KARPENTER_NODE_POLICIES: AwsManagedPolicyName[] = [
     "AmazonEKSWorkerNodePolicy",
     "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryPullOnly",

@@ -64,7 +64,7 @@ export class LoadBalancerController extends pulumi.ComponentResource implements 
         this.release = installClusterAddon(this, args.cluster, {
             ...LOAD_BALANCER_CONTROLLER_ADDON,
             permissions: { policies: { controller: LOAD_BALANCER_CONTROLLER_POLICY } },
-            values: loadBalancerControllerValues({ ...args, clusterName: args.cluster.configuredName }),
+            values: loadBalancerControllerValues({ ...args, clusterName: args.cluster.configuredName, ownerTags: args.cluster.ownerTags }),
         }).release;
         const classes =
             args.internetFacingNamespaces.length > 0
@@ -80,9 +80,12 @@ export class LoadBalancerController extends pulumi.ComponentResource implements 
 }
 
 /** Chart values without the service account and placement (`LOAD_BALANCER_CONTROLLER_ADDON` adds them). */
-export function loadBalancerControllerValues(args: { clusterName: string; region: string; vpcId: pulumi.Input<string>; replicas: number }) {
+export function loadBalancerControllerValues(args: { clusterName: string; region: string; vpcId: pulumi.Input<string>; replicas: number; ownerTags: Record<string, string> }) {
     return {
         clusterName: args.clusterName,
+        // On every load balancer, target group, listener, rule and security group it creates: CI's permissions
+        // boundary lets the controller change only resources carrying the stack's owner tags.
+        defaultTags: args.ownerTags,
         region: args.region,
         vpcId: args.vpcId,
         replicaCount: args.replicas,

@@ -81,7 +81,7 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddonComp
         // Its controller runs on the system nodes, so (like CoreDNS) the add-on turns ACTIVE only once they exist.
         const snapshotController = createManagedAddon(
             "snapshot-controller",
-            { cluster: args.cluster.eksCluster, kubernetesVersion: args.kubernetesVersion, dependsOn: [args.cluster.systemNodeGroup] },
+            { cluster: args.cluster.eksCluster, kubernetesVersion: args.kubernetesVersion, dependsOn: [args.cluster.systemNodeGroup], ownerTags: args.cluster.ownerTags },
             this,
         );
         const snapshotClass = new k8s.apiextensions.CustomResource(

@@ -1,0 +1,234 @@
+import * as pulumi from "@pulumi/pulumi";
+import { applicationLogGroupName, containerLogsPolicy } from "../cluster/container-logs";
+import { externalDnsPolicy } from "../cluster/external-dns/iam";
+import { externalSecretsPolicy } from "../cluster/external-secrets/iam";
+import { karpenterControllerPolicies } from "../cluster/karpenter/iam";
+import { LOAD_BALANCER_CONTROLLER_POLICY } from "../cluster/load-balancer-controller/iam-policy";
+import { groupLoadBalancerNamePrefix, platformIngressGroup } from "../cluster/load-balancer-controller/names";
+import { veleroPolicy } from "../cluster/velero/iam";
+import { FLOW_LOG_GROUP_PREFIX, flowLogWritePolicy } from "../network/flow-logs";
+import { platformWebAclName } from "../platform/waf";
+import { dockerHubCachePrefix, pullThroughPolicy } from "../registry/pull-through-cache";
+import { arn } from "../shared/aws-context";
+import { AWS_MANAGED_POLICIES } from "../shared/aws-managed-policies";
+import { MANAGED_POLICY_MAX_CHARS, PolicyDocument, PolicyStatement, policyJson } from "../shared/iam";
+import {
+    NODE_MANAGED_POLICIES, WORKLOAD_MANAGED_POLICIES, BOUNDARY_READS, INSTANCE_AGENT_ACTIONS, KEY_USE, TaggedActions, grantedIn, taggedActions,
+} from "./boundary-actions";
+import { DeployScope } from "./deploy-policy";
+import { nodeRolePattern, ownerTags } from "./scoped-statements";
+
+/** What the boundary is scoped to: the stack's identity and account, and the platform's named resources. */
+export interface BoundaryScope extends Pick<DeployScope, "aws" | "project" | "environment" | "clusterName" | "secretPrefixes"> {
+    /** Route 53 hosted zones external-dns manages (`externalDnsZoneIds`): the only zones whose records may change. */
+    hostedZoneIds: string[];
+}
+
+const statementsOf = (doc: PolicyDocument): PolicyStatement[] => doc.Statement as PolicyStatement[];
+/** A component's statement without its Sid: the boundary must fit IAM's 6,144 characters, so it names none. */
+const bare = ({ Sid: _sid, ...statement }: PolicyStatement): PolicyStatement => statement;
+const actionsIn = (st: PolicyStatement): string[] => [st.Action ?? []].flat() as string[];
+const servicesOf = (st: PolicyStatement): Set<string> => new Set(actionsIn(st).map((a) => a.split(":")[0]));
+
+/**
+ * Unconditioned statements of different services, each on its own service's resources, as one: a request
+ * of one service never names another's ARN, so the union allows exactly what they allow apart, in less space.
+ */
+export function unionOfServices(statements: PolicyStatement[]): PolicyStatement {
+    const seen = new Set<string>();
+    for (const st of statements) {
+        if (st.Effect !== "Allow" || st.Condition || st.NotAction || st.NotResource) throw new Error(`only plain Allow statements merge (${actionsIn(st).join(", ")})`);
+        for (const service of servicesOf(st)) {
+            if (seen.has(service)) throw new Error(`two statements of ${service} would merge into each other's resources`);
+            seen.add(service);
+        }
+    }
+    const resources = statements.flatMap((st) => [st.Resource ?? []].flat()) as pulumi.Input<string>[];
+    return { Effect: "Allow", Action: [...new Set(statements.flatMap(actionsIn))], Resource: pulumi.all(resources).apply((rs) => [...new Set(rs)]) };
+}
+
+/**
+ * Fluent Bit's streams in this cluster's container-log group, and VPC Flow Logs' under the flow-log prefix
+ * (the group is auto-named): the same actions as their policies, one pattern per group and its streams.
+ */
+function logStreams(s: BoundaryScope): PolicyStatement {
+    const containerLogs = statementsOf(containerLogsPolicy(s.aws, applicationLogGroupName(s.clusterName)))[0];
+    const flowLogs = statementsOf(flowLogWritePolicy(""))[0];
+    if (actionsIn(flowLogs).some((a) => !actionsIn(containerLogs).includes(a))) throw new Error("flow logs and container logs no longer write the same way");
+    const group = (name: string) => arn(s.aws, "logs", `log-group:${name}*`);
+    return { ...bare(containerLogs), Resource: [group(applicationLogGroupName(s.clusterName)), group(FLOW_LOG_GROUP_PREFIX)] };
+}
+
+/**
+ * The workloads' own statements on this environment's named resources, built by the functions the
+ * components use: this cluster's API, the secrets under this environment's prefixes, its backup bucket,
+ * Karpenter's interruption queue, its log streams, the configured DNS zones, the platform's web ACL on
+ * the platform's ALB, and the public AMI parameters.
+ */
+function namedResourceStatements(s: BoundaryScope, karpenter: Record<string, PolicyDocument>): PolicyStatement[] {
+    // One pattern covers the bucket and its objects (`*` spans the `/`).
+    const [listBackups, readWriteBackups] = statementsOf(veleroPolicy(pulumi.interpolate`arn:${s.aws.partition}:s3:::${s.clusterName}-backups-*`, "", s.aws.region));
+    const secrets = statementsOf(externalSecretsPolicy({ ...s.aws, prefixes: s.secretPrefixes, secretsKeyArn: "" }))[0];
+    return [
+        bare(statementsOf(karpenter["eks-integration"])[0]),
+        ...(s.secretPrefixes.length > 0 ? [bare(secrets)] : []),
+        { Effect: "Allow", Action: [...actionsIn(listBackups), ...actionsIn(readWriteBackups)], Resource: listBackups.Resource },
+        bare(statementsOf(karpenter.interruption)[0]),
+        logStreams(s),
+        ...(s.hostedZoneIds.length > 0 ? [bare(statementsOf(externalDnsPolicy(s.aws.partition, s.hostedZoneIds))[0])] : []),
+        {
+            // The platform's web ACL, on the platform's shared ALB only (named after its IngressGroup).
+            Effect: "Allow",
+            Action: "wafv2:AssociateWebACL",
+            Resource: [
+                arn(s.aws, "wafv2", `regional/webacl/${platformWebAclName(s.clusterName)}/*`),
+                arn(s.aws, "elasticloadbalancing", `loadbalancer/app/${groupLoadBalancerNamePrefix(platformIngressGroup(s.clusterName))}*`),
+            ],
+        },
+        amiParameters(s),
+    ];
+}
+
+/**
+ * Public parameters only: no one can create a parameter under /aws (AWS reserves it); the AMI ids live
+ * there. Their ARNs carry no account (as Karpenter's upstream policy writes them); `*` matches both forms.
+ */
+const amiParameters = (s: BoundaryScope): PolicyStatement => ({
+    Effect: "Allow",
+    Action: ["ssm:GetParameter", "ssm:GetParameters"],
+    Resource: pulumi.interpolate`arn:${s.aws.partition}:ssm:${s.aws.region}:*:parameter/aws/service/*`,
+});
+
+/**
+ * The EC2, load-balancer and Auto Scaling writes of one kind of role, scoped to this environment by its
+ * owner tags: changes only on resources carrying them, creates only with its `environment` tag and only on
+ * what they create, tags only at creation (a tag request alone never claims another environment's resource).
+ */
+function taggedStatements(s: BoundaryScope, t: TaggedActions, extraChanges: string[] = []): PolicyStatement[] {
+    // Tags scope these; an ARN's partition, region and account add nothing but length.
+    const typeArn = (t: string) => {
+        const [service, type] = t.split(":");
+        return `arn:*:${service}:*:*:${type}/*`;
+    };
+    // What exists is changed only with both owner tags; a create needs only the environment's (a new resource is no
+    // one else's, and without the project tag this boundary could never change it), which keeps the document small.
+    const requestTags = { "aws:RequestTag/environment": s.environment };
+    return [
+        { Effect: "Allow", Action: [...t.changes, ...extraChanges], Resource: "*", Condition: { StringEquals: ownerTags("aws:ResourceTag", s) } },
+        { Effect: "Allow", Action: t.creates, Resource: t.createdTypes.map(typeArn), Condition: { StringEquals: requestTags } },
+        // Apart from RunInstances: a request tag must never let a launch read another environment's snapshot.
+        ...(t.changes.includes("ec2:CreateSnapshot")
+            ? [{ Effect: "Allow" as const, Action: "ec2:CreateSnapshot", Resource: published("snapshot"), Condition: { StringEquals: requestTags } }]
+            : []),
+        ...(t.ec2CreateActions.length > 0
+            ? [{ Effect: "Allow" as const, Action: "ec2:CreateTags", Resource: "*", Condition: { StringEquals: { ...requestTags, "ec2:CreateAction": t.ec2CreateActions } } }]
+            : []),
+        ...(t.elbCreateActions.length > 0
+            ? [
+                  {
+                      Effect: "Allow" as const,
+                      Action: "elasticloadbalancing:AddTags",
+                      Resource: "*",
+                      Condition: { StringEquals: { ...requestTags, "elasticloadbalancing:CreateAction": t.elbCreateActions } },
+                  },
+              ]
+            : []),
+    ];
+}
+
+const published = (type: string) => `arn:*:ec2:*::${type}/*`;
+const NO_KEY_DESTRUCTION: PolicyStatement = { Effect: "Deny", Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"], Resource: "*" };
+
+/** Karpenter's controller policies for this cluster, as the component builds them (the node role by its auto-name's pattern). */
+const karpenterOf = (s: BoundaryScope) =>
+    karpenterControllerPolicies({
+        partition: s.aws.partition, region: s.aws.region, accountId: s.aws.accountId, clusterName: s.clusterName, nodeRoleArn: nodeRolePattern(s),
+        queueArn: arn(s.aws, "sqs", s.clusterName),
+    });
+
+/**
+ * The permissions boundary of every role but EC2 instance roles that the deploy role creates (cluster,
+ * controllers, flow logs), built from those roles' own policies so that it is no wider than they are,
+ * and never wider than this environment:
+ * - their statements on named resources come from the functions the components use (Karpenter's,
+ *   external-dns', External Secrets', Velero's, Fluent Bit's, flow logs'), with this environment's
+ *   resources (`<cluster>-*` names, its prefixes and zones);
+ * - the EC2, load-balancer and Auto Scaling writes of AmazonEKSClusterPolicy, AmazonEBSCSIDriverPolicy,
+ *   Karpenter's and the Load Balancer Controller's policies (and KMS use) only on resources tagged for
+ *   this environment: the platform puts its owner tags on everything it or its controllers create;
+ * - IAM: passing this cluster's node role to EC2 and instance profiles of this cluster only (Karpenter's
+ *   upstream scoping); no role or policy write, no key deletion, no key policy.
+ * It is a ceiling, not a grant, so it is tagged `permissions-boundary` and the pack's grant checks skip it.
+ * What AWS offers no scope for (BOUNDARY_UNSCOPABLE) and the upstream grants the platform does not use
+ * (BOUNDARY_WITHHELD) are listed with the reason. IAM caps the document at 6,144 characters: no Sids.
+ */
+export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
+    const karpenter = karpenterOf(s);
+    // Named resources are pinned by their names (cluster, prefixes, zones) in any region and account: the document must fit IAM's 6,144 characters.
+    const byName: BoundaryScope = { ...s, aws: { ...s.aws, partition: "*", region: "*", accountId: "*" } };
+    const granted = grantedIn([...WORKLOAD_MANAGED_POLICIES.map((p) => AWS_MANAGED_POLICIES[p].document), LOAD_BALANCER_CONTROLLER_POLICY, ...Object.values(karpenter)]);
+    const clusterTag = (prefix: string) => ({ [`${prefix}/kubernetes.io/cluster/${s.clusterName}`]: "owned" });
+    // Instance profiles by this cluster's tag, as Karpenter's policy scopes them; the ARN itself says nothing more.
+    const profiles = "arn:*:iam::*:instance-profile/*";
+    const statements: PolicyStatement[] = [
+        // Reads, and SetWebAcl (unscopable: BOUNDARY_UNSCOPABLE), in one statement: both are plain `*` grants.
+        { Effect: "Allow", Action: [...BOUNDARY_READS.workloads, "elasticloadbalancing:SetWebAcl"], Resource: "*" },
+        ...taggedStatements(s, taggedActions(granted), KEY_USE),
+        // AMIs (and their snapshots) of AWS and other publishers; this account's own only when tagged for this environment.
+        { Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet"], Resource: [published("image"), published("snapshot")], Condition: { StringNotEquals: { "ec2:Owner": s.aws.accountId } } },
+        bare(statementsOf(karpenter["iam-integration"])[0]),
+        { Effect: "Allow", Action: "iam:CreateInstanceProfile", Resource: profiles, Condition: { StringEquals: clusterTag("aws:RequestTag") } },
+        {
+            Effect: "Allow",
+            Action: ["iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
+            Resource: profiles,
+            Condition: { StringEquals: clusterTag("aws:ResourceTag") },
+        },
+        bare(statementsOf(LOAD_BALANCER_CONTROLLER_POLICY)[0]),
+        unionOfServices(namedResourceStatements(byName, karpenterOf(byName))),
+        NO_KEY_DESTRUCTION,
+    ];
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * The permissions boundary of the EC2 instance roles the deploy role creates (the system node group's,
+ * Karpenter's nodes'): AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy, AmazonEC2ContainerRegistryPullOnly
+ * and AmazonSSMManagedInstanceCore kept to this environment (network interfaces by their owner tags, which
+ * the VPC CNI and the launch templates put on them), this cluster's API and Pod Identity, this
+ * environment's pull-through cache, the public AMI parameters, and the Session Manager agent on its own
+ * instance only. A node runs in its own IAM boundary because one document for every role would exceed
+ * IAM's 6,144 characters.
+ */
+export function nodeBoundaryPolicy(s: BoundaryScope): PolicyDocument {
+    const granted = grantedIn([...NODE_MANAGED_POLICIES.map((p) => AWS_MANAGED_POLICIES[p].document), pullThroughPolicy(s.aws, dockerHubCachePrefix(s.environment))]);
+    const statements: PolicyStatement[] = [
+        { Effect: "Allow", Action: BOUNDARY_READS.nodes, Resource: "*" },
+        ...taggedStatements(s, taggedActions(granted)),
+        // The Pod Identity agent on this cluster's nodes, and kubelet's cluster look-up (AmazonEKSWorkerNodePolicy asks both of `*`).
+        { Effect: "Allow", Action: ["eks:DescribeCluster", "eks-auth:AssumeRoleForPodIdentity"], Resource: arn(s.aws, "eks", `cluster/${s.clusterName}`) },
+        unionOfServices([bare(statementsOf(pullThroughPolicy(s.aws, dockerHubCachePrefix(s.environment)))[0]), amiParameters(s)]),
+        { Effect: "Allow", Action: INSTANCE_AGENT_ACTIONS, Resource: "*", Condition: { Null: { "ec2:SourceInstanceArn": "false" } } },
+        NO_KEY_DESTRUCTION,
+    ];
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * A boundary's JSON, refused (before anything is created) when it would exceed IAM's limit for a managed
+ * policy: what grows it is the stack's configuration, so the error names the keys to shorten.
+ */
+export function boundaryJson(policyName: string, doc: PolicyDocument): pulumi.Output<string> {
+    return policyJson(doc).apply((json) => checkBoundarySize(policyName, json));
+}
+
+/** `json` (compact, as IAM counts it) when it fits a managed policy; otherwise an error naming the keys that grow it. */
+export function checkBoundarySize(policyName: string, json: string): string {
+    if (json.length > MANAGED_POLICY_MAX_CHARS) {
+        throw new Error(
+            `${policyName} would be ${json.length} characters, over IAM's ${MANAGED_POLICY_MAX_CHARS} for a permissions boundary: ` +
+                "list fewer eks-platform:externalDnsZoneIds or eks-platform:externalSecretsPrefixes, or choose a shorter eks-platform:clusterName",
+        );
+    }
+    return json;
+}
