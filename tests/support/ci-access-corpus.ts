@@ -105,7 +105,15 @@ function contextsFor(action: string, world: World): Record<string, string | stri
 function keyPolicyOf(resource: string): unknown {
     const key = /^arn:([^:]+):kms:[^:]*:(\d{12}):key\//.exec(resource);
     if (!key) return undefined;
-    return { Version: "2012-10-17", Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:${key[1]}:iam::${key[2]}:root` }, Action: "kms:*", Resource: "*" }] };
+    // One object per account, so the engine validates it once.
+    const id = `${key[1]}:${key[2]}`;
+    if (!keyPolicies.has(id)) keyPolicies.set(id, defaultKeyPolicy(key[1], key[2]));
+    return keyPolicies.get(id);
+}
+const keyPolicies = new Map<string, unknown>();
+
+function defaultKeyPolicy(partition: string, account: string): unknown {
+    return { Version: "2012-10-17", Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
 }
 
 /** One request the engine allowed that crosses into the world, for the failure message. */

