@@ -11,9 +11,9 @@ import { estimateCost, formatEstimate } from "./cost/estimate";
 import { buildOffline, ensureCharts, stackFileFromArgs } from "./offline-stack";
 
 async function main(): Promise<void> {
-    const { stack, dir, stackFile } = stackFileFromArgs("cost");
+    const { stack, dir } = stackFileFromArgs("cost");
     helmBinary();
-    const graph = await buildOffline(stack, dir, stackFile);
+    const graph = await buildOffline(stack, dir);
     const releases = graph.ofType("kubernetes:helm.sh/v3:Release");
     ensureCharts(releases.map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: r.inputs.repositoryOpts?.repo })));
     const rendered = await renderStack(graph, schemaValidator());

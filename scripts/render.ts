@@ -63,10 +63,10 @@ function write(file: string, value: unknown): void {
 }
 
 async function main(): Promise<void> {
-    const { stack, dir, stackFile } = stackFileFromArgs("render");
+    const { stack, dir } = stackFileFromArgs("render");
     pinClock();
     helmBinary();
-    const graph = await buildOffline(stack, dir, stackFile);
+    const graph = await buildOffline(stack, dir);
     const releases = graph.ofType("kubernetes:helm.sh/v3:Release");
     ensureCharts(releases.map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: r.inputs.repositoryOpts?.repo })));
     const scopes = fs.existsSync(path.join(referenceDir, "kubernetes")) ? schemaValidator() : basicScopes();
