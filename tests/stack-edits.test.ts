@@ -8,7 +8,7 @@ import { workflowErrors } from "./support/ci-access-workflows";
 import { githubTokenMayAssume } from "./support/github-trust";
 import { stackGraph } from "./support/harness";
 import { projectRoot } from "./support/paths";
-import { ACME, replayReadme } from "./support/readme-replay";
+import { ACME, replayReadme, replayRecipe } from "./support/readme-replay";
 import { STACK_INVARIANTS, stackFile, stackFileFailures } from "./support/stack-invariants";
 import { STACKS_SCRIPT, previewLegs, stackNames } from "./support/stacks";
 
@@ -56,6 +56,17 @@ describe("stack-file checks survive a user's own config", () => {
         const run = spawnSync(process.execPath, [STACKS_SCRIPT, "--matrix"], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir } });
         expect(run.status, run.stderr).to.equal(0);
         expect(JSON.parse(run.stdout).include).to.deep.include({ stack: "staging", key: "STAGING" });
+    });
+
+    // Issue 19: `pulumi config set endpointPublicAccess false` writes the text "false", which CI took for a public endpoint.
+    it("previews a stack made private with `pulumi config set` only on its own runner, as CI reads the file", () => {
+        const dir = copy();
+        const [stack] = stackNames(dir);
+        replayRecipe(dir, { name: "private endpoint", lang: "bash", body: `pulumi config set -s ${stack} endpointPublicAccess false\npulumi config set -s ${stack} ciRepository acme/eks-platform` }, {});
+        expect(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")).to.include('endpointPublicAccess: "false"');
+        const { legs, skipped } = previewLegs({}, dir);
+        expect(legs.map((l) => l.stack)).to.not.include(stack);
+        expect(skipped.find((s) => s.stack === stack)?.reason).to.include("private API endpoint");
     });
 
     it("refuses a stack file CI could not use: a .yml spelling, a name with capitals", () => {
