@@ -4,6 +4,7 @@ import * as path from "path";
 import { ChartPin } from "../components/versions";
 import { StackGraph, buildStack } from "../tests/support/harness";
 import { pullChart, resolveChart } from "../tests/support/helm";
+import { Scopes, basicScopes, schemaValidator } from "../tests/support/render";
 import { referenceDir } from "../tests/support/reference";
 import { projectRoot } from "../tests/support/paths";
 import { fixturesDir } from "../tests/support/stack-files";
@@ -27,6 +28,11 @@ export function stackFileFromArgs(command: string): { stack: string; dir: string
 /** The stack's graph under the mocks; secure values become placeholders, still marked secret (see `configWith`). */
 export function buildOffline(stack: string, dir: string): Promise<StackGraph> {
     return buildStack(stack, {}, [], dir);
+}
+
+/** The Kubernetes schemas from ../shared/reference when present, else the basic scopes (a plain clone has no reference files). */
+export function renderScopes(): Scopes {
+    return fs.existsSync(path.join(referenceDir, "kubernetes")) ? schemaValidator() : basicScopes();
 }
 
 /** Every chart available offline, else pulled (needs network) into the cache. */
