@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ChartPin } from "../components/versions";
-import { StackGraph, buildStack } from "../tests/support/harness";
+import { StackGraph, stackGraph } from "../tests/support/harness";
 import { pullChart, resolveChart } from "../tests/support/helm";
 import { Scopes, basicScopes, schemaValidator } from "../tests/support/render";
 import { referenceDir } from "../tests/support/reference";
@@ -25,9 +25,9 @@ export function stackFileFromArgs(command: string): { stack: string; dir: string
     return { stack, dir, stackFile };
 }
 
-/** The stack's graph under the mocks; secure values become placeholders, still marked secret (see `configWith`). */
+/** The stack's graph under the mocks, as the tests build it; secure values become placeholders, still marked secret (see `configWith`). */
 export function buildOffline(stack: string, dir: string): Promise<StackGraph> {
-    return buildStack(stack, {}, [], dir);
+    return stackGraph(stack, dir);
 }
 
 /** The Kubernetes schemas from ../shared/reference when present, else the basic scopes (a plain clone has no reference files). */

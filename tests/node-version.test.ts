@@ -55,7 +55,6 @@ describe("Node.js 22 everywhere", () => {
                 expect(run.stderr, script).to.equal(message("20.18.1"));
                 expect(run.stdout, script).to.equal("");
             }
-            expect(spawnSync(process.execPath, ["scripts/node-version.js"], { cwd: projectRoot }).status).to.equal(0);
         });
 
         it("first in tests/run.js and in every npm script", () => {
@@ -74,10 +73,8 @@ describe("Node.js 22 everywhere", () => {
                 console.log("  (no Node older than 22 on this machine: the check ran under a reported version above)");
                 return this.skip();
             }
-            for (const script of ["tests/run.js", "scripts/node-version.js"]) {
-                const run = spawnSync(old, [script], { cwd: projectRoot, encoding: "utf8" });
-                expect([run.status, run.stderr], `${old} ${script}`).to.deep.equal([1, message(version)]);
-            }
+            const run = spawnSync(old, ["tests/run.js"], { cwd: projectRoot, encoding: "utf8" });
+            expect([run.status, run.stderr], `${old} tests/run.js`).to.deep.equal([1, message(version)]);
         });
     });
 });
