@@ -5,18 +5,18 @@
  * dated table in scripts/cost/prices.ts.
  */
 import { helmBinary } from "../tests/support/helm";
-import { renderStack, schemaValidator } from "../tests/support/render";
+import { renderStack } from "../tests/support/render";
 import { costModel } from "./cost/from-stack";
 import { estimateCost, formatEstimate } from "./cost/estimate";
-import { buildOffline, ensureCharts, stackFileFromArgs } from "./offline-stack";
+import { buildOffline, ensureCharts, renderScopes, stackFileFromArgs } from "./offline-stack";
 
 async function main(): Promise<void> {
-    const { stack, dir, stackFile } = stackFileFromArgs("cost");
+    const { stack, dir } = stackFileFromArgs("cost");
     helmBinary();
-    const graph = await buildOffline(stack, dir, stackFile);
+    const graph = await buildOffline(stack, dir);
     const releases = graph.ofType("kubernetes:helm.sh/v3:Release");
     ensureCharts(releases.map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: r.inputs.repositoryOpts?.repo })));
-    const rendered = await renderStack(graph, schemaValidator());
+    const rendered = await renderStack(graph, renderScopes());
     console.log(formatEstimate(stack, estimateCost(costModel(graph, rendered))));
     process.exit(0);
 }

@@ -1,23 +1,13 @@
 /** What `npm run render` and `npm run cost` share: finding a stack file and building it offline under the test mocks. */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
 import { ChartPin } from "../components/versions";
-import { StackGraph, buildStack } from "../tests/support/harness";
+import { StackGraph, stackGraph } from "../tests/support/harness";
 import { pullChart, resolveChart } from "../tests/support/helm";
+import { Scopes, basicScopes, schemaValidator } from "../tests/support/render";
 import { referenceDir } from "../tests/support/reference";
 import { projectRoot } from "../tests/support/paths";
 import { fixturesDir } from "../tests/support/stack-files";
-
-/** Secure config values cannot be decrypted offline: each becomes a placeholder, still marked secret. */
-export function secureKeys(stackFile: string): Record<string, string> {
-    const config = (parse(fs.readFileSync(stackFile, "utf8"))?.config ?? {}) as Record<string, unknown>;
-    return Object.fromEntries(
-        Object.entries(config)
-            .filter(([, v]) => v !== null && typeof v === "object" && "secure" in (v as object))
-            .map(([k]) => [k, `placeholder-for-${k.replace(/^.*:/, "")}-0`]),
-    );
-}
 
 /** `Pulumi.<stack>.yaml` of the project root (or of the test fixtures with `--fixtures`), or exits with usage. */
 export function stackFileFromArgs(command: string): { stack: string; dir: string; stackFile: string } {
@@ -35,10 +25,14 @@ export function stackFileFromArgs(command: string): { stack: string; dir: string
     return { stack, dir, stackFile };
 }
 
-/** The stack's graph under the mocks, secure values replaced by placeholders. */
-export function buildOffline(stack: string, dir: string, stackFile: string): Promise<StackGraph> {
-    const secure = secureKeys(stackFile);
-    return buildStack(stack, secure, Object.keys(secure), dir);
+/** The stack's graph under the mocks, as the tests build it; secure values become placeholders, still marked secret (see `configWith`). */
+export function buildOffline(stack: string, dir: string): Promise<StackGraph> {
+    return stackGraph(stack, dir);
+}
+
+/** The Kubernetes schemas from ../shared/reference when present, else the basic scopes (a plain clone has no reference files). */
+export function renderScopes(): Scopes {
+    return fs.existsSync(path.join(referenceDir, "kubernetes")) ? schemaValidator() : basicScopes();
 }
 
 /** Every chart available offline, else pulled (needs network) into the cache. */

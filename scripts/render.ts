@@ -12,9 +12,8 @@ import { stringify } from "yaml";
 import { helmBinary } from "../tests/support/helm";
 import { projectRoot } from "../tests/support/paths";
 import { PROJECT } from "../tests/support/stack-files";
-import { buildOffline, ensureCharts, stackFileFromArgs } from "./offline-stack";
-import { K8sObject, basicScopes, plainValues, renderStack, schemaValidator } from "../tests/support/render";
-import { referenceDir } from "../tests/support/reference";
+import { buildOffline, ensureCharts, renderScopes, stackFileFromArgs } from "./offline-stack";
+import { K8sObject, plainValues, renderStack } from "../tests/support/render";
 
 const REDACTED = "<redacted>";
 
@@ -63,14 +62,13 @@ function write(file: string, value: unknown): void {
 }
 
 async function main(): Promise<void> {
-    const { stack, dir, stackFile } = stackFileFromArgs("render");
+    const { stack, dir } = stackFileFromArgs("render");
     pinClock();
     helmBinary();
-    const graph = await buildOffline(stack, dir, stackFile);
+    const graph = await buildOffline(stack, dir);
     const releases = graph.ofType("kubernetes:helm.sh/v3:Release");
     ensureCharts(releases.map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: r.inputs.repositoryOpts?.repo })));
-    const scopes = fs.existsSync(path.join(referenceDir, "kubernetes")) ? schemaValidator() : basicScopes();
-    const rendered = await renderStack(graph, scopes);
+    const rendered = await renderStack(graph, renderScopes());
 
     const out = path.join(projectRoot, "out", stack);
     fs.rmSync(out, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { GithubClaims, githubTokenDecision, roleSessionDecision } from "./suppor
 import { ACCOUNT_ID } from "./support/mocks";
 import { stackFileConfig } from "./support/stack-files";
 import { useStacks } from "./support/use-stacks";
+import { beforeBuilding } from "./support/build-hook";
 
 const ROLE = "aws:iam/role:Role";
 /** The Jenkins agent that builds every branch and pull request, and the one that builds main alone. */
@@ -85,7 +86,7 @@ describe("CI role trusts, asked of the IAM engine (fixture stacks)", () => {
 describe("Jenkins agents in the CI trusts, asked of the IAM engine", () => {
     let dev: StackGraph;
     let prod: StackGraph;
-    before(async () => {
+    beforeBuilding(async () => {
         dev = await buildStack("dev", { ciTrustedRoleArns: [BRANCH_AGENT] });
         prod = await buildStack("prod", { ciProdAgentRoleArns: [PROD_AGENT] });
     });

@@ -9,6 +9,7 @@ import { credentialJobs, presentedSubjects, resolvedWorkflow, stepsOf } from "./
 import { fixturesDir } from "./support/stack-files";
 import { previewLegs } from "./support/stacks";
 import { ACCOUNT_ID } from "./support/mocks";
+import { beforeBuilding } from "./support/build-hook";
 
 const REPO = "acme-corp/eks-platform";
 const REPO_ID = "691237045";
@@ -77,7 +78,7 @@ const attachedTo = (b: CiAccessBuild, suffix: string) =>
 describe("CiAccess", () => {
     let dev: CiAccessBuild;
     let prod: CiAccessBuild;
-    before(async () => {
+    beforeBuilding(async () => {
         dev = await buildCiAccess(DEV, "dev");
         prod = await buildCiAccess(PROD, "prod");
     });

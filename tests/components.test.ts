@@ -6,6 +6,7 @@ import { instanceArchitectures } from "../components/cluster/node-group";
 import { onSystemNodes } from "../components/shared/placement";
 import { COMPONENT_TEST_AWS, ComponentBuild, buildComponent, minimalCluster } from "./support/component-harness";
 import { RecordedResource } from "./support/mocks";
+import { beforeBuilding } from "./support/build-hook";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
@@ -27,7 +28,7 @@ function descendsFrom<T>(b: ComponentBuild<T>, r: RecordedResource, ancestor: st
 describe("Components built alone", () => {
     describe("Karpenter on a minimal cluster", () => {
         let b: ComponentBuild<Karpenter>;
-        before(async () => {
+        beforeBuilding(async () => {
             b = await buildComponent(() => {
                 const cluster = minimalCluster();
                 const karpenter = new Karpenter(
@@ -74,7 +75,7 @@ describe("Components built alone", () => {
             placementKey: "global",
         };
         let b: ComponentBuild<unknown>;
-        before(async () => {
+        beforeBuilding(async () => {
             b = await buildComponent(() => {
                 const cluster = minimalCluster();
                 const owner = new pulumi.ComponentResource("test:index:ExampleOperator", "example-operator", {}, { parent: cluster });

@@ -3,11 +3,10 @@ import { expect } from "chai";
 import * as path from "path";
 import { serialized, settle } from "./support/harness";
 import { PlatformMocks } from "./support/mocks";
-import { projectRoot } from "./support/paths";
-import { PROJECT, configWith } from "./support/stack-files";
+import { PROJECT, configWith, fixturesDir } from "./support/stack-files";
 
 describe("index.ts (the program Pulumi runs)", () => {
-    it("builds the dev stack from Pulumi.dev.yaml and exports every output, without warnings", async () => {
+    it("builds the dev fixture from its working directory and exports every output, without warnings", async () => {
         const warnings: string[] = [];
         const outputs = await serialized(async () => {
             const mocks = new PlatformMocks("us-west-2");
@@ -16,9 +15,10 @@ describe("index.ts (the program Pulumi runs)", () => {
             const consoleWarn = console.warn;
             console.warn = (...parts: unknown[]) => warnings.push(parts.join(" "));
             try {
-                // index.ts reads the sibling stack files from the working directory, as under `pulumi up`.
+                // index.ts reads the sibling stack files from the working directory, as under `pulumi up`: the
+                // fixtures' folder, so a user's own stack files (a CIDR, a pinned account) cannot change this.
                 const cwd = process.cwd();
-                process.chdir(projectRoot);
+                process.chdir(fixturesDir);
                 try {
                     const exported = await pulumi.runtime.runInPulumiStack(async () => ({ ...(await require(path.join(__dirname, "..", "index"))) }));
                     await settle(mocks);

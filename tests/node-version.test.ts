@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { JENKINSFILE, readWorkflow, stepsOf, workflowFiles } from "./support/ci-access-workflows";
 import { projectRoot } from "./support/paths";
@@ -35,5 +37,44 @@ describe("Node.js 22 everywhere", () => {
         expect(prerequisites).to.match(/Node\.js 22\b/);
         expect(fs.readFileSync(JENKINSFILE, "utf8")).to.match(/Node\.js 22\b/);
         for (const text of [read("README.md"), fs.readFileSync(JENKINSFILE, "utf8")]) expect(text).to.not.match(/Node(\.js)? 20\b/);
+    });
+
+    // Issue 19, Why 5: on Node 20, `npm ci` only warned and `npm test` died with `fs.globSync is not a function`.
+    describe("an older Node stops at once with the fix, before anything else runs", () => {
+        const message = (found: string) => `Node 22 or newer is needed (found ${found}); \`nvm use\` reads .nvmrc\n`;
+        // Node as reported by an older release: the check reads process.versions.node.
+        const preload = path.join(os.tmpdir(), "eks-platform-node-20.js");
+        before(() => fs.writeFileSync(preload, "Object.defineProperty(process.versions, 'node', { value: '20.18.1' });\n"));
+        after(() => fs.rmSync(preload, { force: true }));
+        const asNode20 = (...args: string[]) => spawnSync(process.execPath, ["--require", preload, ...args], { cwd: projectRoot, encoding: "utf8" });
+
+        it("in `npm test` (tests/run.js) and the check the npm scripts start with", () => {
+            for (const script of ["tests/run.js", "scripts/node-version.js"]) {
+                const run = asNode20(script, "--build-only");
+                expect(run.status, script).to.equal(1);
+                expect(run.stderr, script).to.equal(message("20.18.1"));
+                expect(run.stdout, script).to.equal("");
+            }
+        });
+
+        it("first in tests/run.js and in every npm script", () => {
+            // The first module tests/run.js loads is the check (esbuild, fs.globSync and the rest come after it).
+            expect(/require\("([^"]+)"\)/.exec(read("tests/run.js"))?.[1]).to.equal("../scripts/node-version");
+            for (const [name, command] of Object.entries<string>(JSON.parse(read("package.json")).scripts)) {
+                if (name === "build") continue;
+                expect(command, name).to.match(/^node (tests\/run\.js\b|scripts\/node-version\.js && )/);
+            }
+        });
+
+        it("with a real older Node where the machine has one (e.g. /usr/bin/node), from a check it can parse", function () {
+            const old = [process.env.EKS_PLATFORM_OLD_NODE, "/usr/bin/node", "/usr/local/bin/node"].find((n) => n && fs.existsSync(n) && n !== process.execPath);
+            const version = old ? spawnSync(old, ["-p", "process.versions.node"], { encoding: "utf8" }).stdout.trim() : "";
+            if (!old || Number(version.split(".")[0]) >= 22) {
+                console.log("  (no Node older than 22 on this machine: the check ran under a reported version above)");
+                return this.skip();
+            }
+            const run = spawnSync(old, ["tests/run.js"], { cwd: projectRoot, encoding: "utf8" });
+            expect([run.status, run.stderr], `${old} tests/run.js`).to.deep.equal([1, message(version)]);
+        });
     });
 });

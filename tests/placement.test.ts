@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { StackGraph, stackGraph } from "./support/harness";
+import { beforeBuilding } from "./support/build-hook";
 
 interface Scheduling {
     /** Where it was found: release name or managed add-on, and the values path. */
@@ -40,7 +41,7 @@ describe("Placement", () => {
     for (const stack of ["dev", "prod"] as const) {
         describe(stack, () => {
             let g: StackGraph;
-            before(async () => {
+            beforeBuilding(async () => {
                 g = await stackGraph(stack);
             });
 

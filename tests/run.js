@@ -3,6 +3,8 @@
 // by side on the two cores; the suite runs on a plain transpile (esbuild) of the same sources. Fails
 // when either fails; the last line is the whole run's `N passed, N failed`.
 "use strict";
+// First, before anything an old Node cannot run: Node 22 or a clear message (scripts/node-version.js).
+require("../scripts/node-version").requireNode();
 const { spawn } = require("child_process");
 const fs = require("fs");
 const path = require("path");
@@ -11,7 +13,7 @@ const esbuild = require("esbuild");
 const root = path.resolve(__dirname, "..");
 const outdir = path.join(root, ".build");
 // templates/service: the service template's own code and unit tests run in this suite too.
-const SOURCES = ["index.ts", "components", "stacks", "policy", "tests", "scripts/cost", "templates/service/src", "templates/service/test"];
+const SOURCES = ["index.ts", "components", "stacks", "policy", "tests", "scripts/cost", "scripts/offline-stack.ts", "templates/service/src", "templates/service/test"];
 
 function tsFiles(entry) {
     const full = path.join(root, entry);

@@ -5,6 +5,7 @@ import { StackGraph, stackGraph } from "./support/harness";
 import { projectRoot } from "./support/paths";
 import { PROJECT_INVARIANTS, STACK_INVARIANTS, StackFile, stackFile } from "./support/stack-invariants";
 import { STACKS_SCRIPT, stackKey, stackNames } from "./support/stacks";
+import { beforeBuilding } from "./support/build-hook";
 
 // The project's own stack files, whatever they hold: every check compares the graph with the file's
 // values, so these stay green when a user edits a value or adds a stack.
@@ -36,7 +37,7 @@ describe("stack files of the project", () => {
         describe(`Pulumi.${stack}.yaml`, () => {
             let graph: StackGraph;
             let file: StackFile;
-            before(async () => {
+            beforeBuilding(async () => {
                 graph = await stackGraph(stack, projectRoot);
                 file = stackFile(stack, projectRoot);
             });

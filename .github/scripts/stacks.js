@@ -52,7 +52,8 @@ function previewLegs(vars, dir = path.join(__dirname, "..", "..")) {
         const config = parse(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8"))?.config ?? {};
         const key = stackKey(stack);
         const runnerVar = `${key}_RUNNER_LABEL`;
-        const privateApi = config[`${CONFIG}endpointPublicAccess`] === false;
+        // `pulumi config set` writes top-level values as text: "false" is as private as false.
+        const privateApi = String(config[`${CONFIG}endpointPublicAccess`]) === "false";
         if (!config[`${CONFIG}ciRepository`]) {
             skipped.push({ stack, reason: `stack ${stack} has no CI access (ciRepository is unset): not previewed` });
         } else if (privateApi && !vars[runnerVar]) {

@@ -4,7 +4,7 @@ import { CONFIG_KEYS } from "../../stacks/config/keys";
 import { otherStackCidrs } from "../../stacks/config/load";
 import { validateConfig } from "../../stacks/config/validate";
 import { projectRoot } from "../support/paths";
-import { PROJECT, configWith, stackFileConfig } from "../support/stack-files";
+import { PROJECT, configWith, secretKeysOf, stackFileConfig } from "../support/stack-files";
 import { errorFor } from "../support/config-errors";
 
 describe("mistakes that used to pass silently", () => {
@@ -69,7 +69,7 @@ describe("shipped stack files", () => {
     for (const stack of stacks.length ? stacks : ["dev", "prod"]) {
         it(`${stack}: validates, and trusts a CI repository or syncs a GitOps repository only where the file names one`, () => {
             const own = stackFileConfig(stack, projectRoot);
-            const cfg = validateConfig({ project: PROJECT, stack, values: configWith(stack, {}, projectRoot), otherStackCidrs: otherStackCidrs(projectRoot, PROJECT, stack) });
+            const cfg = validateConfig({ project: PROJECT, stack, values: configWith(stack, {}, projectRoot), otherStackCidrs: otherStackCidrs(projectRoot, PROJECT, stack), secretKeys: secretKeysOf(stack, projectRoot) });
             expect(cfg.environment).to.equal(own["eks-platform:environment"]);
             expect(cfg.ci?.repository).to.equal(own["eks-platform:ciRepository"] || undefined);
             expect(cfg.platform.gitops?.repoUrl).to.equal(own["eks-platform:gitopsRepoUrl"] || undefined);

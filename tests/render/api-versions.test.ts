@@ -4,6 +4,7 @@ import * as path from "path";
 import { stackGraph } from "../support/harness";
 import { referenceDir, requireReference } from "../support/reference";
 import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
+import { beforeBuilding } from "../support/build-hook";
 
 /**
  * Upgrade check (README, "Upgrading Kubernetes"): every object the platform applies uses an API the
@@ -69,10 +70,9 @@ describe(`Rendered manifests: APIs served by Kubernetes ${TARGET}`, () => {
     for (const stack of RENDER_STACKS) {
         describe(stack, () => {
             let rendered: RenderedStack;
-            before(async function () {
+            // Shared with the other render tests; whichever file runs first pays for the render.
+            beforeBuilding(async function () {
                 requireReference(this);
-                // Shared with the other render tests; whichever file runs first pays for the render.
-                this.timeout(120_000);
                 rendered = await renderedStack(await stackGraph(stack));
             });
 

@@ -7,6 +7,7 @@ import { K8sObject, RENDER_STACKS, RenderedStack, programObjects, renderedStack,
 import { podTemplates } from "../support/render-checks";
 import { neededFromOutside, openedByPolicies } from "../support/network-policy-checks";
 import { devWithOptionalFeatures } from "../support/variants";
+import { beforeBuilding } from "../support/build-hook";
 
 const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
 const STRICTNESS: PodSecurityLevel[] = ["privileged", "baseline", "restricted"];
@@ -39,11 +40,10 @@ describe("Rendered manifests: in-cluster isolation", () => {
         describe(stack, () => {
             let rendered: RenderedStack;
             let namespaces: K8sObject[];
-            before(async function () {
+            // The first render file to run renders every chart (cached for the others).
+            beforeBuilding(async function () {
                 requireReference(this);
                 const graph = await stackGraph(stack);
-                // The first render file to run renders every chart (cached for the others).
-                this.timeout(180_000);
                 rendered = await renderedStack(graph);
                 namespaces = programObjects(graph).filter((o) => o.kind === "Namespace");
             });
@@ -76,9 +76,8 @@ describe("Rendered manifests: in-cluster isolation", () => {
 
 describe("IngressClasses: internal by default, internet-facing only by name and namespace", () => {
     let rendered: RenderedStack;
-    before(async function () {
+    beforeBuilding(async function () {
         requireReference(this);
-        this.timeout(180_000);
         rendered = await renderedStack(await stackGraph("dev"));
     });
 

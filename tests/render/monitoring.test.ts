@@ -10,6 +10,7 @@ import { CAPACITY_TYPE_LABEL, DO_NOT_DISRUPT, ZONE_LABEL } from "../../component
 import { PREFIX_DELEGATION_MAX_PODS } from "../../components/cluster/karpenter/manifests";
 import { mebibytes } from "../../components/shared/quantity";
 import { CONFIG_KEYS } from "../../stacks/config/keys";
+import { beforeBuilding } from "../support/build-hook";
 
 /**
  * Controllers that must read Secrets in every namespace, and why; no other workload may (Grafana, the UI
@@ -38,9 +39,8 @@ describe("Rendered manifests: monitoring and first-up safety", () => {
             let graph: StackGraph;
             let rendered: RenderedStack;
             const config = (key: string) => stackFileConfig(c.stack, c.dir)[`${PROJECT}:${key}`];
-            before(async function () {
+            beforeBuilding(async function () {
                 requireReference(this);
-                this.timeout(180_000);
                 graph = await stackGraph(c.stack, c.dir);
                 rendered = await renderedStack(graph);
             });

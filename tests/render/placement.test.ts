@@ -7,6 +7,7 @@ import { requireReference } from "../support/reference";
 import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
 import { HOST_ACCESS, PLACEMENT, SYSTEM_RELEASES } from "../support/render-expectations";
 import { describeObject, disruptionProblems, hygieneProblems, placementProblems, podTemplates } from "../support/render-checks";
+import { beforeBuilding } from "../support/build-hook";
 
 /** Replicas per environment as the README's configuration table and Platform section state them (0: not rendered). */
 const REPLICAS: Record<string, Record<string, number>> = {
@@ -48,7 +49,7 @@ describe("Rendered manifests: placement, disruption and hygiene", () => {
     for (const stack of RENDER_STACKS) {
         describe(stack, () => {
             let rendered: RenderedStack;
-            before(async function () {
+            beforeBuilding(async function () {
                 requireReference(this);
                 rendered = await renderedStack(await stackGraph(stack));
             });

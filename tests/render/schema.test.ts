@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { stackGraph } from "../support/harness";
 import { requireReference } from "../support/reference";
 import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack, schemaValidator } from "../support/render";
+import { beforeBuilding } from "../support/build-hook";
 
 const label = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
@@ -9,7 +10,7 @@ describe("Rendered manifests: schemas", () => {
     for (const stack of RENDER_STACKS) {
         describe(stack, () => {
             let rendered: RenderedStack;
-            before(async function () {
+            beforeBuilding(async function () {
                 requireReference(this);
                 rendered = await renderedStack(await stackGraph(stack));
             });

@@ -8,6 +8,7 @@ import { disruptionProblems, hygieneProblems, monitorProblems, placementProblems
 import { AWS_CALLERS, EKS_TARGETS, HIDDEN_CONTROL_PLANE_JOBS, HOST_ACCESS, OPTIONAL_AWS_CALLERS, PLACEMENT, SYSTEM_RELEASES, chartAssociations } from "../support/render-expectations";
 import { podSecurityLevel } from "../../components/shared/namespace";
 import { stackNames } from "../support/stacks";
+import { beforeBuilding } from "../support/build-hook";
 
 const objects = (r: RenderedStack): K8sObject[] => r.manifests.map((m) => m.object);
 const label = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
@@ -23,9 +24,8 @@ describe("Rendered manifests of every real stack file", () => {
         describe(`Pulumi.${stack}.yaml`, () => {
             let graph: StackGraph;
             let rendered: RenderedStack;
-            before(async function () {
+            beforeBuilding(async function () {
                 requireReference(this);
-                this.timeout(180_000);
                 graph = await stackGraph(stack, projectRoot);
                 rendered = await renderedStack(graph);
             });

@@ -4,6 +4,7 @@ import { requireReference } from "../support/reference";
 import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
 import { monitorProblems, podIdentityProblems, rulesOnJobs } from "../support/render-checks";
 import { AWS_CALLERS, EKS_TARGETS, HIDDEN_CONTROL_PLANE_JOBS, chartAssociations } from "../support/render-expectations";
+import { beforeBuilding } from "../support/build-hook";
 
 const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
 const associations = chartAssociations;
@@ -13,7 +14,7 @@ describe("Rendered manifests: wiring", () => {
         describe(stack, () => {
             let graph: StackGraph;
             let rendered: RenderedStack;
-            before(async function () {
+            beforeBuilding(async function () {
                 requireReference(this);
                 graph = await stackGraph(stack);
                 rendered = await renderedStack(graph);

@@ -1,5 +1,8 @@
 import { StackGraph } from "./harness";
 
+/** The fixture the README's architecture diagram is of (`npm run diagram`): tests/fixtures/Pulumi.<DIAGRAM_STACK>.yaml. */
+export const DIAGRAM_STACK = "dev";
+
 /** What the architecture diagram shows: the components, and the few resources a reader looks for. */
 const SHOWN = /^(eks-platform:|awsx:ec2:Vpc$|aws:eks\/cluster:Cluster$|aws:eks\/nodeGroup:NodeGroup$|kubernetes:helm\.sh\/v3:Release$|kubernetes:karpenter\.sh\/v1:NodePool$|kubernetes:networking\.k8s\.io\/v1:Ingress$)/;
 

@@ -3,8 +3,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformOutputs } from "../../stacks/platform";
 import { runProgram } from "../../stacks/program";
-import { PlatformMocks, RecordedOptions, RecordedResource } from "./mocks";
-import { PROJECT, configWith, fixturesDir } from "./stack-files";
+import { PlatformMocks, RecordedOptions, RecordedResource, offlineAccountId } from "./mocks";
+import { PROJECT, configWith, fixturesDir, secretKeysOf } from "./stack-files";
 
 export interface StackGraph {
     stack: string;
@@ -56,14 +56,15 @@ export function buildStack(stack: string, overrides: Record<string, unknown> = {
 
 async function buildNow(stack: string, overrides: Record<string, unknown>, secretKeys: string[], dir: string): Promise<StackGraph> {
     const values = configWith(stack, overrides, dir);
-    const pinned = values["aws:allowedAccountIds"] ? [].concat(JSON.parse(values["aws:allowedAccountIds"])).map(String) : [];
-    const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2", pinned[0]);
+    // The caller is the account the file pins (a placeholder when none): offline, a pin never fails.
+    const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2", offlineAccountId(values));
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
     // The SDK captures a stack trace for every promise it tracks; under mocks nobody reads them, and
     // formatting them is a third of a build. Test failures outside the build keep full traces.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 1;
-    pulumi.runtime.setAllConfig(values, secretKeys.map((k) => (k.includes(":") ? k : `${PROJECT}:${k}`)));
+    const secrets = [...secretKeys.map((k) => (k.includes(":") ? k : `${PROJECT}:${k}`)), ...secretKeysOf(stack, dir)];
+    pulumi.runtime.setAllConfig(values, secrets);
 
     const options = new Map<string, RecordedOptions>();
     const names = new Map<pulumi.Resource, string>();

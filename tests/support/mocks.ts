@@ -1,6 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * The account the mocks' credentials belong to when a stack file pins none (README, Reviewing a change
+ * offline). A file that pins `aws:allowedAccountIds` gets its first entry instead (`offlineAccountId`), so
+ * a pin never fails offline, while a real preview still refuses credentials of any other account.
+ */
 export const ACCOUNT_ID = "111122223333";
+
+/** The caller's account under the mocks for a stack's engine config: its first pinned account, else ACCOUNT_ID. */
+export function offlineAccountId(values: Record<string, string>): string {
+    const pinned = values["aws:allowedAccountIds"];
+    if (!pinned) return ACCOUNT_ID;
+    const first = ([] as unknown[]).concat(JSON.parse(pinned))[0];
+    return first === undefined ? ACCOUNT_ID : String(first);
+}
 /** The identity `pulumi up` runs as in the mocks: the prod deploy role, as CI assumes it. */
 export const DEPLOYER_SESSION_ARN = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/eks-platform-deploy-prod/github-actions`;
 
@@ -73,7 +86,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                     : { arn: args.inputs.arn, issuerArn: args.inputs.arn, id: args.inputs.arn };
             }
             default: {
-                const account = accountLookup(args.token, args.inputs, this.region);
+                const account = accountLookup(args.token, args.inputs, this.region, this.accountId);
                 if (account !== undefined) return account;
                 throw new Error(`no mock for invoke ${args.token}`);
             }
@@ -139,13 +152,13 @@ export const MOCK_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35"];
  * the Spot service-linked role exists, no GitHub OIDC provider and no ECR repository exist yet, the
  * Docker Hub credentials secret does.
  */
-function accountLookup(token: string, inputs: Record<string, any>, region: string): Record<string, any> | undefined {
+function accountLookup(token: string, inputs: Record<string, any>, region: string, accountId: string): Record<string, any> | undefined {
     const names = (regex: string | undefined) => (regex ? regex.replace(/^\^\(|\)\$$/g, "").split("|").map((n) => n.replace(/\\(.)/g, "$1")) : []);
     switch (token) {
         case "aws:index/getRegions:getRegions":
             return { names: [...new Set([region, "us-east-1", "us-west-2", "eu-west-1"])], id: "regions" };
         case "aws:iam/getAccountAlias:getAccountAlias":
-            return { accountAlias: "eks-platform-test", id: ACCOUNT_ID };
+            return { accountAlias: "eks-platform-test", id: accountId };
         case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
             const values: string[] = inputs.filters?.[0]?.values ?? [];
             const types = values.flatMap((v) => (v.endsWith(".*") ? [`${v.slice(0, -2)}.large`, `${v.slice(0, -2)}.xlarge`] : [v]));
@@ -171,7 +184,7 @@ function accountLookup(token: string, inputs: Record<string, any>, region: strin
             return { arns: [], logGroupNames: [], id: region };
         // The Docker Hub credentials of the pull-through cache exist (README, Before your first up).
         case "aws:secretsmanager/getSecret:getSecret": {
-            const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${inputs.name}-AbCdEf`;
+            const arn = `arn:aws:secretsmanager:${region}:${accountId}:secret:${inputs.name}-AbCdEf`;
             return { arn, name: inputs.name, id: arn };
         }
         default:

@@ -1,19 +1,22 @@
 import * as fs from "fs";
+import * as ipaddr from "ipaddr.js";
 import * as os from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { projectRoot } from "./paths";
+import { readmeRecipes, replayRecipe } from "./readme-replay";
 import { PROJECT, stackFileConfig } from "./stack-files";
 import { stackNames } from "./stacks";
 
 /**
- * A scratch copy of what a stack build reads: `Pulumi.yaml` and every `Pulumi.<stack>.yaml`. The
- * program's code stays where it is (the builds run it against the copy's folder), so a copy costs a
- * few files, not a project.
+ * A scratch copy of what a stack build reads: `Pulumi.yaml` and every `Pulumi.<stack>.yaml` (and, with
+ * `workflows`, `.github/workflows/`). The program's code stays where it is (the builds run it against the
+ * copy's folder), so a copy costs a few files, not a project.
  */
-export function copyStackFiles(from: string = projectRoot): string {
+export function copyStackFiles(from: string = projectRoot, { workflows = false } = {}): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-platform-stacks-"));
     for (const file of ["Pulumi.yaml", ...stackNames(from).map((s) => `Pulumi.${s}.yaml`)]) fs.copyFileSync(path.join(from, file), path.join(dir, file));
+    if (workflows) fs.cpSync(path.join(from, ".github", "workflows"), path.join(dir, ".github", "workflows"), { recursive: true });
     return dir;
 }
 
@@ -26,27 +29,21 @@ export function editStackFile(dir: string, stack: string, values: Record<string,
         if (value === undefined) doc.deleteIn(["config", qualified]);
         else doc.setIn(["config", qualified], value);
     }
-    fs.writeFileSync(file, doc.toString());
+    fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));
 }
 
 /**
- * Adds a stack the way README "Adding a stack" says: start from an existing stack file and give the
- * new one its own environment, cluster name, VPC CIDR, cost-center tag, secret prefixes and GitOps
- * environments, and (with CI) its own GitHub environment to deploy from.
+ * Adds a `staging` stack by replaying README "Adding a stack" (its stack-file blocks, and the CI one when
+ * the copied dev file has CI access), with `vpcCidr` as its CIDR.
  */
-export function addStackPerRecipe(dir: string, stack: string, vpcCidr: string, template = "dev"): void {
-    fs.copyFileSync(path.join(dir, `Pulumi.${template}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
-    const withCi = Boolean(stackFileConfig(stack, dir)[`${PROJECT}:ciRepository`]);
-    editStackFile(dir, stack, {
-        environment: stack,
-        clusterName: `eks-${stack}`,
-        vpcCidr,
-        extraTags: [`cost-center=platform-${stack}`],
-        externalSecretsPrefixes: [stack],
-        gitopsEnvironments: [stack],
-        ciDeployBranches: undefined,
-        ciDeployEnvironments: withCi ? [stack] : undefined,
-    });
+export function addStackPerRecipe(dir: string, vpcCidr: string): void {
+    const readme = readmeRecipes(fs.readFileSync(path.join(projectRoot, "README.md"), "utf8"));
+    const withCi = Boolean(stackFileConfig("dev", dir)[`${PROJECT}:ciRepository`]);
+    for (const name of ["adding a stack", ...(withCi ? ["adding a stack, with CI"] : [])]) {
+        const recipe = readme.find((r) => r.name === name);
+        if (!recipe) throw new Error(`README has no "replay: ${name}" block`);
+        replayRecipe(dir, recipe, { "staging-vpc-cidr": vpcCidr });
+    }
 }
 
 /**
@@ -66,6 +63,16 @@ export function setCiRepository(dir: string, stack: string, repository: string):
         ...(environment === "prod" && !config[`${PROJECT}:ciPreviewEnvironment`] ? { ciPreviewEnvironment: "preview-production" } : {}),
         ...(subjects ? {} : { ciDeployEnvironments: [environment] }),
     });
+}
+
+/** A /16 of 10.0.0.0/8 that overlaps no stack file's vpcCidr in `dir` (a new stack's, whatever the user's CIDRs). */
+export function unusedVpcCidr(dir: string): string {
+    const taken = stackNames(dir).map((s) => ipaddr.parseCIDR(String(stackFileConfig(s, dir)[`${PROJECT}:vpcCidr`])));
+    for (let octet = 2; octet < 256; octet++) {
+        const candidate = ipaddr.parseCIDR(`10.${octet}.0.0/16`);
+        if (!taken.some(([net, bits]) => candidate[0].match(net, Math.min(bits, 16)))) return `10.${octet}.0.0/16`;
+    }
+    throw new Error(`no free /16 in 10.0.0.0/8 beside the stack files of ${dir}`);
 }
 
 export const removeCopy = (dir: string): void => fs.rmSync(dir, { recursive: true, force: true });

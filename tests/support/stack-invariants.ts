@@ -6,6 +6,7 @@ import { StackGraph, stackGraph } from "./harness";
 import { policyDocuments } from "./iam-documents";
 import { ACCOUNT_ID, RecordedResource } from "./mocks";
 import { policyResources, runPolicy } from "./policy-harness";
+import { CONFIG_KEYS } from "../../stacks/config/keys";
 import { PROJECT, projectDefaults, stackFileConfig } from "./stack-files";
 import { STACK_NAME, stackNames } from "./stacks";
 
@@ -31,10 +32,26 @@ export interface StackInvariant {
     check(g: StackGraph, file: StackFile): void | Promise<void>;
 }
 
-/** `Pulumi.<stack>.yaml` in `dir`, with Pulumi.yaml's defaults where it is silent. */
+/**
+ * `Pulumi.<stack>.yaml` in `dir`, with Pulumi.yaml's defaults where it is silent, each value typed as the
+ * program reads it: `pulumi config set` writes top-level values as text (`"false"`, `"2"`), and Pulumi.yaml
+ * declares its defaults as text too.
+ */
 export function stackFile(stack: string, dir: string): StackFile {
     const values: Record<string, unknown> = { ...projectDefaults(dir), ...stackFileConfig(stack, dir) };
-    return { stack, dir, get: (key) => values[key.includes(":") ? key : `${PROJECT}:${key}`] };
+    return {
+        stack,
+        dir,
+        get: (key) => {
+            const bare = key.includes(":") ? (key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : undefined) : key;
+            const value = values[key.includes(":") ? key : `${PROJECT}:${key}`];
+            const type = bare !== undefined ? (CONFIG_KEYS as Record<string, { type: string }>)[bare]?.type : undefined;
+            if (typeof value !== "string") return value;
+            if (type === "boolean" && /^(true|false)$/.test(value)) return value === "true";
+            if (type === "integer" && /^-?\d+$/.test(value)) return Number(value);
+            return value;
+        },
+    };
 }
 
 const list = (x: unknown): any[] => (x === undefined || x === null ? [] : Array.isArray(x) ? x : [x]);
@@ -44,8 +61,14 @@ const where = (r: RecordedResource) => `${r.type} ${r.name}`;
 /** Resources that keep data or identity: what `protectResources` protects. */
 const STATEFUL = /^aws:(eks\/cluster:Cluster|kms\/key:Key|ecr\/repository:Repository|cloudwatch\/logGroup:LogGroup)$/;
 
-/** A `role/<name>`-style or full ARN as the program turns it into a principal of this account. */
-const principalArn = (entry: string) => (entry.startsWith("arn:") ? entry : `arn:aws:iam::${ACCOUNT_ID}:${entry}`);
+/**
+ * A `role/<name>`-style or full ARN as the program turns it into a principal of the caller's account:
+ * offline, the account the file pins (`aws:allowedAccountIds`), else the mocks' placeholder.
+ */
+const principalArn = (entry: string, f: StackFile) => {
+    const pinned = list(f.get("aws:allowedAccountIds")).map(String)[0];
+    return entry.startsWith("arn:") ? entry : `arn:aws:iam::${pinned ?? ACCOUNT_ID}:${entry}`;
+};
 
 export const STACK_INVARIANTS: StackInvariant[] = [
     {
@@ -103,12 +126,14 @@ export const STACK_INVARIANTS: StackInvariant[] = [
         },
     },
     {
-        name: "creates the file's ECR repositories, and makes its clusterAdminArns cluster-admins",
+        name: "creates the file's ECR repositories (under <environment>/ with ecrPrefixWithEnvironment), and makes its clusterAdminArns cluster-admins",
         check: (g, f) => {
             const repos = g.ofType("aws:ecr/repository:Repository").map((r) => r.inputs.name);
-            expect(repos).to.have.members(list(f.get("ecrRepositories")));
+            // Stacks sharing an account put their repositories under `<environment>/` (ecrPrefixWithEnvironment).
+            const prefix = f.get("ecrPrefixWithEnvironment") === true ? `${f.get("environment")}/` : "";
+            expect(repos).to.have.members(list(f.get("ecrRepositories")).map((name) => `${prefix}${name}`));
             const principals = g.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
-            for (const admin of list(f.get("clusterAdminArns")) as string[]) expect(principals, admin).to.include(principalArn(admin));
+            for (const admin of list(f.get("clusterAdminArns")) as string[]) expect(principals, admin).to.include(principalArn(admin, f));
             expect(g.one("aws:eks/cluster:Cluster").inputs.accessConfig).to.deep.include({
                 authenticationMode: "API",
                 bootstrapClusterCreatorAdminPermissions: f.get("bootstrapCreatorAdmin") === true,

@@ -1,6 +1,7 @@
 import { StackGraph, stackGraph } from "./harness";
 import { fixturesDir } from "./stack-files";
 import { stackNames } from "./stacks";
+import { beforeBuilding } from "./build-hook";
 
 /** The fixture stacks (`tests/fixtures/Pulumi.<stack>.yaml`), built once and shared by every test file. */
 export interface FixtureStacks {
@@ -18,7 +19,7 @@ export interface FixtureStacks {
  */
 export function useStacks(): FixtureStacks {
     let graphs: Map<string, StackGraph> | undefined;
-    before(async () => {
+    beforeBuilding(async () => {
         const names = stackNames(fixturesDir);
         const built = await Promise.all(names.map((name) => stackGraph(name)));
         graphs = new Map(names.map((name, i) => [name, built[i]]));

@@ -7,6 +7,7 @@ import { K8sObject, kubeVersion, parseManifests, renderedStack, schemaValidator 
 import { describeObject, monitorProblems, podTemplates } from "../support/render-checks";
 import { stackFileConfig } from "../support/stack-files";
 import { GITOPS_DIR, gitopsEnvironmentFolders } from "../support/templates";
+import { beforeBuilding } from "../support/build-hook";
 
 /** The fixture stack whose cluster hosts `env`. */
 const hostStack = (env: string): "dev" | "prod" =>
@@ -55,9 +56,8 @@ function restrictedViolations(spec: any): string[] {
 describe("service chart rendered with Helm, per GitOps environment", () => {
     const folders = gitopsEnvironmentFolders();
     const rendered = new Map<string, K8sObject[]>();
-    before(async function () {
+    beforeBuilding(async function () {
         requireReference(this);
-        this.timeout(120000);
         for (const [env, app] of folders) rendered.set(env, await renderFolder(env, app));
     });
 

@@ -7,6 +7,7 @@ import { StackGraph, stackGraph } from "../support/harness";
 import { projectRoot } from "../support/paths";
 import { stackFileConfig } from "../support/stack-files";
 import { CHART_DIR, GITOPS_DIR, GITOPS_PATH, environmentValues, filesUnder, gitopsEnvironmentFolders } from "../support/templates";
+import { beforeBuilding } from "../support/build-hook";
 
 const APPLICATION_SET = "kubernetes:argoproj.io/v1alpha1:ApplicationSet";
 
@@ -32,8 +33,7 @@ function hostOf(env: string): { stack: string; config: Record<string, any> } {
 describe("GitOps repository template", () => {
     // The fixtures use the default gitopsPath, one folder per app and environment: the template's layout.
     let stacks: StackGraph[];
-    before(async function () {
-        this.timeout(60000);
+    beforeBuilding(async function () {
         stacks = [await stackGraph("dev"), await stackGraph("prod")];
         for (const g of stacks) expect(stackFileConfig(g.stack)["eks-platform:gitopsPath"], g.stack).to.equal(GITOPS_PATH);
     });

@@ -42,9 +42,12 @@ describe("service HTTP server", () => {
     });
 
     it("on shutdown fails readiness first, keeps serving through the drain, then closes", async () => {
+        // A drain long enough for both requests on a loaded machine (the suite's 0.2 s one reset them once).
+        await server.shutdown();
+        server = await startServer({ port: 0, metricsPort: 0, version: "0123abc", name: "myapp", drainSeconds: 0.6 });
         const stopped = server.shutdown();
-        expect((await get(server.port, "/readyz")).status).to.equal(503);
-        expect((await get(server.port, "/healthz")).status).to.equal(200);
+        const [ready, health] = await Promise.all([get(server.port, "/readyz"), get(server.port, "/healthz")]);
+        expect([ready.status, health.status]).to.deep.equal([503, 200]);
         await stopped;
         let refused: unknown;
         await get(server.port, "/healthz").catch((err) => (refused = err));
