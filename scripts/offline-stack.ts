@@ -1,8 +1,8 @@
 /** What `npm run render` and `npm run cost` share: finding a stack file and building it offline under the test mocks. */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
 import { ChartPin } from "../components/versions";
+import { readStackFile } from "../stacks/config/stack-files";
 import { StackGraph, buildStack } from "../tests/support/harness";
 import { pullChart, resolveChart } from "../tests/support/helm";
 import { referenceDir } from "../tests/support/reference";
@@ -11,7 +11,7 @@ import { fixturesDir } from "../tests/support/stack-files";
 
 /** Secure config values cannot be decrypted offline: each becomes a placeholder, still marked secret. */
 export function secureKeys(stackFile: string): Record<string, string> {
-    const config = (parse(fs.readFileSync(stackFile, "utf8"))?.config ?? {}) as Record<string, unknown>;
+    const config = readStackFile(stackFile);
     return Object.fromEntries(
         Object.entries(config)
             .filter(([, v]) => v !== null && typeof v === "object" && "secure" in (v as object))

@@ -80,7 +80,7 @@ export const APP_KEYS = {
         type: "string",
         description: "Git repository Argo CD deploys from (HTTPS or SSH URL).",
         default: "",
-        rule: optional(check("an https://host/path, git@host:path.git or ssh://git@host/path URL of your own GitOps repository (placeholders such as your-org/… or example.com are refused)", checks.gitRepositoryUrl)),
+        rule: optional(check("an https://host/path, git@host:path.git or ssh://git@host/path clone URL of your own GitOps repository (not a web page such as …/tree/main; placeholders such as your-org/… or example.com are refused)", checks.gitRepositoryUrl)),
     },
     gitopsRevision: {
         type: "string",
@@ -138,14 +138,14 @@ export const APP_KEYS = {
         description: "DNS name of the Argo CD UI on the shared ALB (needs ingressCertificateArn).",
         default: "",
         rule: optional(pattern(HOSTNAME, "a DNS name such as argocd.example.com")),
-        crossKey: "set when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
+        crossKey: "set exactly when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
     },
     grafanaHostname: {
         type: "string",
         description: "DNS name of Grafana on the shared ALB (needs ingressCertificateArn).",
         default: "",
         rule: optional(pattern(HOSTNAME, "a DNS name such as grafana.example.com")),
-        crossKey: "set when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
+        crossKey: "set exactly when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
     },
     ingressCertificateArn: {
         type: "string",

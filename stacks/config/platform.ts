@@ -32,8 +32,14 @@ export function readPlatformConfig(r: ConfigReader, region: string, environment:
     }
     const argocdHostname = r.get("argocdHostname");
     const grafanaHostname = r.get("grafanaHostname");
+    // The certificate makes the Ingresses; a host name alone would silently serve nothing. A name that failed its
+    // own rule was reported already (its value here is the empty fallback).
     for (const [key, host] of [["argocdHostname", argocdHostname], ["grafanaHostname", grafanaHostname]] as const) {
+        if (!r.ok(key, "ingressCertificateArn")) continue;
         if (certificateArn && !host) r.reject(key, host, "ingressCertificateArn is set, so the Ingress needs a host name");
+        if (!certificateArn && host) {
+            r.reject(key, host, "ingressCertificateArn is empty, so no Ingress is created and nothing would answer at this name; set ingressCertificateArn to an ACM certificate for it, or leave the name empty and use kubectl port-forward");
+        }
     }
 
     const production = isProduction(environment);
