@@ -6,6 +6,9 @@ import { list } from "./values";
 const SECRET_READS = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"];
 /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<prefix>/*`, the prefix free of wildcards. */
 const PREFIX_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^*?]+\/\*$/;
+/** One named secret: its name free of wildcards, then the `-` and six characters Secrets Manager appends. */
+const ONE_SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^*?]+-\?{6}$/;
+const ALLOWED_READS = "only secret ARNs under a prefix (secret:<prefix>/*) or of one named secret (secret:<name>-??????) are allowed";
 /** `arn:<partition>:kms:<region>:<account>:key/<key id>`: one key, not an alias or a wildcard. */
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[^*?]+$/;
 
@@ -14,10 +17,10 @@ function readIssues(s: Statement, label: string): Issue[] {
     if (actions.length === 0) return [];
     if (s.NotResource !== undefined) return [{ check: "ESO", message: `${label} allows ${actions.join(", ")} with NotResource, i.e. on every secret not listed` }];
     const resources = list(s.Resource).map(String);
-    const wide = resources.length === 0 ? ["no resource"] : resources.filter((arn) => !PREFIX_ARN.test(arn));
+    const wide = resources.length === 0 ? ["no resource"] : resources.filter((arn) => !PREFIX_ARN.test(arn) && !ONE_SECRET_ARN.test(arn));
     return wide.length === 0
         ? []
-        : [{ check: "ESO", message: `${label} allows ${actions.join(", ")} on ${wide.join(", ")}; only secret ARNs under a prefix (secret:<prefix>/*) are allowed` }];
+        : [{ check: "ESO", message: `${label} allows ${actions.join(", ")} on ${wide.join(", ")}; ${ALLOWED_READS}` }];
 }
 
 function decryptIssues(s: Statement, label: string): Issue[] {
@@ -34,7 +37,7 @@ function decryptIssues(s: Statement, label: string): Issue[] {
 
 /**
  * What External Secrets (or anything reading Secrets Manager) may read: whole prefixes such as
- * `dev/*`, never every secret, and the key behind them only through Secrets Manager. The rule
+ * `dev/*` or one named secret (the GitOps repository's credentials), never every secret, and the key behind them only through Secrets Manager. The rule
  * applies to every identity policy that reads secret values, so a second reader is held to it too;
  * kms:Decrypt is judged only in documents that read secrets (the EKS control plane's own
  * envelope-encryption grant lives elsewhere).
@@ -43,7 +46,7 @@ export const externalSecretsScoping: SecurityCheck = {
     name: "external-secrets-scoping",
     checks: ["ESO"],
     description:
-        "An identity policy that allows secretsmanager:GetSecretValue or DescribeSecret lists only secret ARNs under a prefix (secret:<prefix>/*, never secret:* or *), and its kms:Decrypt is on key ARNs (never *) with a kms:ViaService condition.",
+        "An identity policy that allows secretsmanager:GetSecretValue or DescribeSecret lists only secret ARNs under a prefix (secret:<prefix>/*) or of one named secret (secret:<name>-??????), never secret:* or *, and its kms:Decrypt is on key ARNs (never *) with a kms:ViaService condition.",
     appliesTo: ofTypes(...IDENTITY_POLICY_HOLDERS),
     inspect: (r) => {
         const issues: Issue[] = [];

@@ -1,23 +1,25 @@
 /**
- * `npm run cost -- <stack>`: a monthly list-price estimate of the idle stack, before deploying. Builds
- * the stack offline under the test mocks (as `npm run render` does), renders its charts to find the
- * platform pods that land on Karpenter nodes and their volumes, and prices the result with the
- * dated table in scripts/cost/prices.ts.
+ * `npm run cost -- <stack> [<stack> …]`: a monthly list-price estimate of each idle stack, before deploying.
+ * Builds the stack offline under the test mocks (as `npm run render` does), renders its charts to find the
+ * platform pods that land on Karpenter nodes and their volumes, and prices the result with the dated table
+ * in scripts/cost/prices.ts. Progress (per stack and release) and the program's warnings go to stderr.
  */
 import { helmBinary } from "../tests/support/helm";
-import { renderStack } from "../tests/support/render";
 import { costModel } from "./cost/from-stack";
 import { estimateCost, formatEstimate } from "./cost/estimate";
-import { buildOffline, ensureCharts, renderScopes, stackFileFromArgs } from "./offline-stack";
+import { buildOffline, ensureCharts, renderOffline, renderScopes, stackFilesFromArgs, toStderr } from "./offline-stack";
 
 async function main(): Promise<void> {
-    const { stack, dir } = stackFileFromArgs("cost");
+    const stacks = stackFilesFromArgs("cost");
     helmBinary();
-    const graph = await buildOffline(stack, dir);
-    const releases = graph.ofType("kubernetes:helm.sh/v3:Release");
-    ensureCharts(releases.map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: r.inputs.repositoryOpts?.repo })));
-    const rendered = await renderStack(graph, renderScopes());
-    console.log(formatEstimate(stack, estimateCost(costModel(graph, rendered))));
+    for (const [i, file] of stacks.entries()) {
+        toStderr(`${file.stack}: costing stack ${i + 1} of ${stacks.length}`);
+        const graph = await buildOffline(file);
+        const releases = graph.ofType("kubernetes:helm.sh/v3:Release");
+        ensureCharts(releases.map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: r.inputs.repositoryOpts?.repo })));
+        const rendered = await renderOffline(graph, renderScopes());
+        console.log(formatEstimate(file.stack, estimateCost(costModel(graph, rendered))));
+    }
     process.exit(0);
 }
 

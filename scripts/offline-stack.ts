@@ -1,33 +1,78 @@
-/** What `npm run render` and `npm run cost` share: finding a stack file and building it offline under the test mocks. */
+/** What `npm run render` and `npm run cost` share: finding stack files, building and rendering them offline under the test mocks. */
 import * as fs from "fs";
 import * as path from "path";
 import { ChartPin } from "../components/versions";
 import { StackGraph, stackGraph } from "../tests/support/harness";
 import { pullChart, resolveChart } from "../tests/support/helm";
-import { Scopes, basicScopes, schemaValidator } from "../tests/support/render";
+import { RenderedStack, Scopes, basicScopes, renderStack, schemaValidator } from "../tests/support/render";
 import { referenceDir } from "../tests/support/reference";
 import { projectRoot } from "../tests/support/paths";
 import { fixturesDir } from "../tests/support/stack-files";
 
-/** `Pulumi.<stack>.yaml` of the project root (or of the test fixtures with `--fixtures`), or exits with usage. */
-export function stackFileFromArgs(command: string): { stack: string; dir: string; stackFile: string } {
-    const args = process.argv.slice(2);
-    const stack = args.find((a) => !a.startsWith("-"));
-    const usage = (message: string): never => {
-        const stacks = fs.readdirSync(projectRoot).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter(Boolean);
-        console.error(`${message}\nusage: npm run ${command} -- <stack> [--fixtures]\n  stacks here: ${stacks.join(", ") || "none"}\n  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file`);
-        process.exit(2);
-    };
-    if (!stack) return usage("which stack?");
-    const dir = args.includes("--fixtures") ? fixturesDir : projectRoot;
-    const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
-    if (!stackFile) return usage(`no Pulumi.${stack}.yaml in ${dir}`);
-    return { stack, dir, stackFile };
+/** A stack file the command works on. */
+export interface OfflineStack {
+    stack: string;
+    dir: string;
+    stackFile: string;
 }
 
-/** The stack's graph under the mocks, as the tests build it; secure values become placeholders, still marked secret (see `configWith`). */
-export function buildOffline(stack: string, dir: string): Promise<StackGraph> {
-    return stackGraph(stack, dir);
+/** The named `Pulumi.<stack>.yaml` files of the project root (or of the test fixtures with `--fixtures`), or exits with usage. */
+export function stackFilesFromArgs(command: string): OfflineStack[] {
+    const args = process.argv.slice(2);
+    const names = args.filter((a) => !a.startsWith("-"));
+    const usage = (message: string): never => {
+        const stacks = fs.readdirSync(projectRoot).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter(Boolean);
+        console.error(`${message}\nusage: npm run ${command} -- <stack> [<stack> …] [--fixtures]\n  stacks here: ${stacks.join(", ") || "none"}\n  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file`);
+        process.exit(2);
+    };
+    if (names.length === 0) return usage("which stack?");
+    const dir = args.includes("--fixtures") ? fixturesDir : projectRoot;
+    return names.map((stack) => {
+        const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
+        return stackFile ? { stack, dir, stackFile } : usage(`no Pulumi.${stack}.yaml in ${dir}`);
+    });
+}
+
+/** Where the commands say what they are doing and what the program warns of: stderr, so stdout keeps only the result. */
+export type Say = (line: string) => void;
+export const toStderr: Say = (line) => process.stderr.write(`${line}\n`);
+
+/** Elapsed time on the monotonic clock (`npm run render` pins Date for reproducible output). */
+const since = (started: number) => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+
+/** The program's warnings as `pulumi preview` shows them, without the runtime's tag. */
+export function programWarnings(warnings: readonly string[]): string[] {
+    return warnings.map((w) => w.replace(/^warning: (\[runtime\] )?/, ""));
+}
+
+/**
+ * The stack's graph under the mocks, as the tests build it (secure values become placeholders, still marked
+ * secret: see `configWith`). Says what it builds and how long it took, and repeats every warning the
+ * program gave (also when the build fails: a warning may explain it).
+ */
+export async function buildOffline({ stack, dir }: OfflineStack, say: Say = toStderr): Promise<StackGraph> {
+    const started = performance.now();
+    say(`${stack}: building the stack offline (Pulumi mocks, no AWS calls) ...`);
+    const warn = (warnings: readonly string[]) => programWarnings(warnings).forEach((w) => say(`${stack}: warning: ${w}`));
+    try {
+        const graph = await stackGraph(stack, dir);
+        say(`${stack}: ${graph.resources.length} resources in ${since(started)}`);
+        warn(graph.warnings);
+        return graph;
+    } catch (err) {
+        warn((err as { warnings?: string[] }).warnings ?? []);
+        throw err;
+    }
+}
+
+/** Renders the stack's Helm releases, saying each as it is done. */
+export async function renderOffline(graph: StackGraph, scopes: Scopes, say: Say = toStderr): Promise<RenderedStack> {
+    const started = performance.now();
+    const count = graph.ofType("kubernetes:helm.sh/v3:Release").length;
+    say(`${graph.stack}: rendering ${count} Helm releases ...`);
+    const rendered = await renderStack(graph, scopes, undefined, (r, objects) => say(`${graph.stack}:   ${r.releaseName} (${r.chart} ${r.version}): ${objects} objects, ${since(started)}`));
+    say(`${graph.stack}: rendered in ${since(started)}`);
+    return rendered;
 }
 
 /** The Kubernetes schemas from ../shared/reference when present, else the basic scopes (a plain clone has no reference files). */
@@ -41,7 +86,7 @@ export function ensureCharts(pins: ChartPin[]): void {
         try {
             resolveChart(pin);
         } catch {
-            console.log(`pulling ${pin.chart}@${pin.version} (not in ${referenceDir})`);
+            toStderr(`pulling ${pin.chart}@${pin.version} (not in ${referenceDir})`);
             pullChart(pin);
         }
     }

@@ -1,9 +1,10 @@
 /**
- * `npm run render -- <stack>`: builds the stack offline under the test mocks (no Pulumi CLI, no AWS
+ * `npm run render -- <stack> [<stack> …]`: builds each stack offline under the test mocks (no Pulumi CLI, no AWS
  * credentials), renders every Helm release with the exact values, namespace and flags the program
  * passes, and writes one file per object to out/<stack>/: Helm-rendered and program-owned
  * Kubernetes objects, and every other resource with its inputs. Names and key order are stable,
- * so `diff -r` between two commits shows what a change does before `pulumi preview`. Secret values
+ * so `diff -r` between two commits shows what a change does before `pulumi preview`. Progress (per release) and
+ * the program's warnings go to stderr. Secret values
  * are the mocks' stand-ins (secure config becomes a placeholder); Secret data is blanked anyway.
  */
 import * as fs from "fs";
@@ -12,8 +13,8 @@ import { stringify } from "yaml";
 import { helmBinary } from "../tests/support/helm";
 import { projectRoot } from "../tests/support/paths";
 import { PROJECT } from "../tests/support/stack-files";
-import { buildOffline, ensureCharts, renderScopes, stackFileFromArgs } from "./offline-stack";
-import { K8sObject, plainValues, renderStack } from "../tests/support/render";
+import { OfflineStack, buildOffline, ensureCharts, renderOffline, renderScopes, stackFilesFromArgs } from "./offline-stack";
+import { K8sObject, plainValues } from "../tests/support/render";
 
 const REDACTED = "<redacted>";
 
@@ -62,13 +63,19 @@ function write(file: string, value: unknown): void {
 }
 
 async function main(): Promise<void> {
-    const { stack, dir } = stackFileFromArgs("render");
+    const stacks = stackFilesFromArgs("render");
     pinClock();
     helmBinary();
-    const graph = await buildOffline(stack, dir);
+    for (const file of stacks) await renderToDisk(file);
+    process.exit(0);
+}
+
+async function renderToDisk(file: OfflineStack): Promise<void> {
+    const { stack } = file;
+    const graph = await buildOffline(file);
     const releases = graph.ofType("kubernetes:helm.sh/v3:Release");
     ensureCharts(releases.map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: r.inputs.repositoryOpts?.repo })));
-    const rendered = await renderStack(graph, renderScopes());
+    const rendered = await renderOffline(graph, renderScopes());
 
     const out = path.join(projectRoot, "out", stack);
     fs.rmSync(out, { recursive: true, force: true });
@@ -84,7 +91,6 @@ async function main(): Promise<void> {
         write(path.join(out, "releases", `${safe(r.name)}.yaml`), plainValues(r.inputs));
     }
     console.log(`${PROJECT} ${stack}: ${rendered.manifests.length} Kubernetes objects from ${rendered.releases.length} releases and the program, ${graph.resources.length} resources -> ${path.relative(process.cwd(), out) || out}`);
-    process.exit(0);
 }
 
 main().catch((err) => {

@@ -8,6 +8,7 @@ import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
 import { ContainerLogs } from "../components/cluster/container-logs";
 import { ExternalDns } from "../components/cluster/external-dns";
 import { ExternalSecrets } from "../components/cluster/external-secrets";
+import { REPOSITORY_STORE_NAME } from "../components/cluster/external-secrets/repository-access";
 import { Karpenter } from "../components/cluster/karpenter";
 import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
 import { MetricsServer } from "../components/cluster/metrics-server";
@@ -105,7 +106,23 @@ const CLUSTER_ADDONS = {
             { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites, imageCachePrefix: c.dockerHub.prefix, serviceAdmission: c.serviceAdmission },
             { parent: c.cluster },
         ),
-    externalSecrets: (c) => new ExternalSecrets("external-secrets", { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, storeNamespaces: c.cfg.platform.gitops?.environments ?? [], ...c.cfg.addons.externalSecrets, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
+    externalSecrets: (c) => {
+        const credentials = c.cfg.platform.gitops?.credentials;
+        return new ExternalSecrets(
+            "external-secrets",
+            {
+                cluster: c.cluster,
+                aws: c.aws,
+                keyAdministration: c.keyAdministration,
+                storeNamespaces: c.cfg.platform.gitops?.environments ?? [],
+                ...c.cfg.addons.externalSecrets,
+                protect: c.cfg.protect,
+                serviceAdmission: c.serviceAdmission,
+                repositoryCredentials: credentials && { secretName: credentials.secretName, namespace: ARGOCD_NAMESPACE },
+            },
+            { parent: c.cluster },
+        );
+    },
     metricsServer: (c) => new MetricsServer("metrics-server", { cluster: c.cluster, ...c.cfg.ops.metricsServer, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
     externalDns: (c) => c.cfg.ops.externalDns && new ExternalDns("external-dns", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.externalDns, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
     containerLogs: (c) =>
@@ -267,6 +284,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             dependsOn: allAddons.flatMap((a) => a.platformDependencies),
             scrapeTargets: allAddons.flatMap((a) => a.scrapeTargets),
             gitops: cfg.platform.gitops && { ...cfg.platform.gitops, project: cfg.environment },
+            repositoryStore: addons.externalSecrets.repositoryStore && { name: REPOSITORY_STORE_NAME, resource: addons.externalSecrets.repositoryStore },
             argocd: cfg.platform.argocd,
             monitoring: cfg.platform.monitoring,
             ingress: ingress && { ...ingress, wafAclArn: waf?.aclArn },

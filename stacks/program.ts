@@ -24,6 +24,35 @@ export async function runProgram(projectDir: string = process.cwd()): Promise<Pl
     return buildPlatform(cfg, { provider, preflight: checked });
 }
 
+/**
+ * The stack outputs: every output always, an optional one the stack does not have as null (or an empty map),
+ * so `pulumi stack output` lists them all and no run warns of an undefined output.
+ */
+export function stackOutputs(o: PlatformOutputs) {
+    return {
+        vpcId: o.vpcId,
+        vpcCidr: o.vpcCidr,
+        publicSubnetIds: o.publicSubnetIds,
+        privateSubnetIds: o.privateSubnetIds,
+        repositoryUrls: o.repositoryUrls,
+        clusterName: o.clusterName,
+        clusterEndpoint: o.clusterEndpoint,
+        clusterCertificateAuthority: o.clusterCertificateAuthority,
+        nodeSecurityGroupId: o.nodeSecurityGroupId,
+        kubeconfig: o.kubeconfig,
+        appSecretsKeyArn: o.appSecretsKeyArn,
+        argocdUrl: o.argocdUrl ?? null,
+        grafanaUrl: o.grafanaUrl ?? null,
+        argocdAdminPassword: o.argocdAdminPassword,
+        grafanaAdminPassword: o.grafanaAdminPassword,
+        ciDeployRoleArn: o.ciDeployRoleArn ?? null,
+        ciPreviewRoleArn: o.ciPreviewRoleArn ?? null,
+        wafAclArn: o.wafAclArn ?? null,
+        ciImagePushRoleArns: o.ciImagePushRoleArns ?? {},
+        ciImagePullRoleArns: o.ciImagePullRoleArns ?? {},
+    };
+}
+
 /** What the preflight needs to know of a validated config. */
 export function preflightInput(cfg: PlatformConfig): PreflightInput {
     const principals = [

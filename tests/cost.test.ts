@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { CostModel, allocatable, binPack, estimateCost } from "../scripts/cost/estimate";
+import { CostModel, allocatable, binPack, estimateCost, formatEstimate } from "../scripts/cost/estimate";
 import { cpuCores, gibibytes } from "../scripts/cost/from-stack";
 import { REGION_PRICES } from "../scripts/cost/prices";
+import { AWS_REGIONS } from "../stacks/config/reference";
 
 /** A small hand-made stack: one NAT gateway, two on-demand t3.medium system nodes, a spot NodePool, a volume, an ALB, a WAF ACL. */
 const SMALL: CostModel = {
@@ -55,8 +56,24 @@ describe("cost estimate", () => {
         expect(binPack([pod("huge", 5)], room)).to.equal(undefined);
     });
 
-    it("refuses a region without prices, and a NodePool whose families have none, naming what exists", () => {
-        expect(() => estimateCost({ ...SMALL, region: "ap-south-2" })).to.throw("no price table for ap-south-2; prices exist for us-east-1, us-west-2, eu-west-1");
+    it("estimates every region there is, with the nearest priced region's figures and a line saying so where it has no table", () => {
+        for (const [region, nearest] of [["eu-central-1", "eu-west-1"], ["ap-southeast-2", "us-west-2"], ["us-east-2", "us-east-1"], ["ca-west-1", "us-west-2"]]) {
+            const e = estimateCost({ ...SMALL, region });
+            expect(e.pricedRegion, region).to.equal(nearest);
+            expect(e.monthlyUsd, region).to.equal(estimateCost({ ...SMALL, region: nearest }).monthlyUsd);
+            const [headline, note] = formatEstimate("dev", e).split("\n");
+            expect(headline).to.match(new RegExp(`^dev \\(${region}\\): about USD \\d+/month idle$`));
+            expect(note).to.equal(
+                `NOTE: no price table for ${region} in scripts/cost/prices.ts; these are the list prices of ${nearest}, the nearest priced region. ${region} bills its own prices (often higher outside the US), so treat the total as an approximation, or add ${region} to the table.`,
+            );
+            expect(e.assumptions[0]).to.match(new RegExp(`^list prices of ${nearest} as of `));
+        }
+        for (const region of AWS_REGIONS) expect(estimateCost({ ...SMALL, region }).monthlyUsd, region).to.be.greaterThan(0);
+        // A priced region says nothing of the kind.
+        expect(formatEstimate("dev", estimateCost(SMALL))).to.not.include("NOTE");
+    });
+
+    it("refuses a NodePool whose families have no priced type, naming them", () => {
         expect(() => estimateCost({ ...SMALL, nodePools: [{ ...SMALL.nodePools[0], families: ["x2idn"] }] })).to.throw("NodePool default: no priced instance type of families x2idn");
     });
 

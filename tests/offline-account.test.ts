@@ -32,7 +32,7 @@ describe("offline tools and tests with a pinned account (aws:allowedAccountIds)"
 
     it("build every stack as `npm run render` and `npm run cost` do, as the pinned account, and draw its diagram", async () => {
         for (const stack of stackNames(dir)) {
-            const graph = await buildOffline(stack, dir);
+            const graph = await buildOffline({ stack, dir, stackFile: path.join(dir, `Pulumi.${stack}.yaml`) }, () => undefined);
             expect(graph.one("pulumi:providers:aws").inputs.allowedAccountIds, stack).to.deep.equal(JSON.stringify([accounts[stack]]));
             // Besides the caller's, only accounts the file itself names (a full ARN in clusterAdminArns, say).
             const named = arnAccounts(stackFileConfig(stack, dir));
@@ -52,7 +52,7 @@ describe("offline tools and tests with a pinned account (aws:allowedAccountIds)"
             const [stack] = stackNames(unpinned);
             if (stackFileConfig(stack, unpinned)["aws:allowedAccountIds"] !== undefined) editStackFile(unpinned, stack, { "aws:allowedAccountIds": undefined });
             const named = arnAccounts(stackFileConfig(stack, unpinned));
-            const graph = await buildOffline(stack, unpinned);
+            const graph = await buildOffline({ stack, dir: unpinned, stackFile: path.join(unpinned, `Pulumi.${stack}.yaml`) }, () => undefined);
             expect([...arnAccounts(graph.resources.map((r) => r.inputs))].filter((a) => !named.has(a))).to.deep.equal([ACCOUNT_ID]);
         } finally {
             removeCopy(unpinned);

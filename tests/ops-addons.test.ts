@@ -88,7 +88,7 @@ describe("Operations add-ons", () => {
         it("creates no web ACL for an internal ALB or without Ingress", () => {
             for (const g of stacks.all) {
                 expect(g.ofType("aws:wafv2/webAcl:WebAcl")).to.deep.equal([]);
-                expect(g.outputs.wafAclArn).to.equal(undefined);
+                expect(g.outputs.wafAclArn).to.equal(null);
             }
         });
 

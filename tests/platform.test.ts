@@ -200,8 +200,8 @@ describe("Platform", () => {
 
         it("creates no Ingress without a certificate, and exports no URL", () => {
             expect(stacks.dev.ofType("kubernetes:networking.k8s.io/v1:Ingress")).to.deep.equal([]);
-            expect(stacks.dev.outputs.argocdUrl).to.equal(undefined);
-            expect(stacks.dev.outputs.grafanaUrl).to.equal(undefined);
+            expect(stacks.dev.outputs.argocdUrl).to.equal(null);
+            expect(stacks.dev.outputs.grafanaUrl).to.equal(null);
         });
 
         it("puts Argo CD and Grafana behind one shared HTTPS ALB when a certificate is configured", async () => {

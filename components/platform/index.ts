@@ -55,6 +55,8 @@ export interface PlatformArgs {
     scrapeTargets: ScrapeTarget[];
     /** The environment's AppProject and ApplicationSet; absent: Argo CD runs with nothing to sync. */
     gitops?: GitOpsSettings;
+    /** The ClusterSecretStore serving Argo CD the GitOps repository's credentials (External Secrets), when it has any. */
+    repositoryStore?: { name: string; resource: pulumi.Resource };
     argocd: ArgoCdSettings;
     monitoring: MonitoringSettings;
     /** Shared ALB; absent means no Ingress at all. */
@@ -81,6 +83,7 @@ export class Platform extends pulumi.ComponentResource {
             {
                 ...common,
                 gitops: args.gitops,
+                repositoryStore: args.repositoryStore,
                 highAvailability: args.argocd.highAvailability,
                 adminPassword: args.argocd.adminPassword,
                 ingress: shared && { ...shared, host: args.argocd.hostname },

@@ -42,6 +42,8 @@ export interface CostLine {
 
 export interface CostEstimate {
     region: string;
+    /** Whose list prices the lines use: `region`'s own, or the nearest priced region's when it has no table. */
+    pricedRegion: string;
     lines: CostLine[];
     assumptions: string[];
     monthlyUsd: number;
@@ -80,14 +82,14 @@ const cents = (usd: number) => Math.round(usd * 100) / 100;
 
 /** Monthly list-price estimate of an idle stack (no workloads, no data transfer). */
 export function estimateCost(m: CostModel): CostEstimate {
-    const p = regionPrices(m.region);
+    const { prices: p, pricedRegion } = regionPrices(m.region);
     const lines: CostLine[] = [];
     const add = (item: string, detail: string, usd: number) => {
         if (usd > 0) lines.push({ item, detail, monthlyUsd: cents(usd) });
     };
     const nodeHourly = (type: string, spot: boolean) => {
         const price = p.instances[type];
-        if (!price) throw new Error(`no price for instance type ${type} in ${m.region} (add it to scripts/cost/prices.ts)`);
+        if (!price) throw new Error(`no price for instance type ${type} in ${pricedRegion} (add it to scripts/cost/prices.ts)`);
         return price.hourly * (spot ? SPOT_SHARE_OF_ON_DEMAND : 1);
     };
 
@@ -121,9 +123,10 @@ export function estimateCost(m: CostModel): CostEstimate {
 
     return {
         region: m.region,
+        pricedRegion,
         lines,
         assumptions: [
-            `list prices of ${m.region} as of ${PRICES_AS_OF}, ${HOURS_PER_MONTH} hours a month`,
+            `list prices of ${pricedRegion} as of ${PRICES_AS_OF}, ${HOURS_PER_MONTH} hours a month`,
             `spot at ${Math.round(SPOT_SHARE_OF_ON_DEMAND * 100)} % of on-demand`,
             `CloudWatch Logs: ${ASSUMED_LOG_GB_PER_MONTH} GB ingested a month; storage, data transfer, NAT data processing, S3 and snapshots not included`,
             "Karpenter nodes only for the platform's own pods (your workloads add to them)",
@@ -135,16 +138,23 @@ export function estimateCost(m: CostModel): CostEstimate {
 /** The instance type of the pool's families whose nodes hold the pods for the least money. */
 function cheapestPacking(pool: CostModel["nodePools"][number], m: CostModel, hourly: (type: string) => number): { type: string; nodes: number; hourly: number } {
     const candidates: { type: string; nodes: number; hourly: number }[] = [];
-    for (const [type, price] of Object.entries(regionPrices(m.region).instances)) {
+    const { prices, pricedRegion } = regionPrices(m.region);
+    for (const [type, price] of Object.entries(prices.instances)) {
         if (!pool.families.includes(type.split(".")[0])) continue;
         const nodes = binPack(pool.pods, allocatable(price, m.daemonSets));
         if (nodes !== undefined) candidates.push({ type, nodes, hourly: hourly(type) });
     }
     if (candidates.length === 0) {
-        throw new Error(`NodePool ${pool.name}: no priced instance type of families ${pool.families.join(", ")} in ${m.region} fits its pods (add types to scripts/cost/prices.ts)`);
+        throw new Error(`NodePool ${pool.name}: no priced instance type of families ${pool.families.join(", ")} in ${pricedRegion} fits its pods (add types to scripts/cost/prices.ts)`);
     }
     // Cheapest in total; at equal cost, fewer nodes.
     return candidates.sort((a, b) => a.nodes * a.hourly - b.nodes * b.hourly || a.nodes - b.nodes)[0];
+}
+
+/** Said right under the headline when the region has no price table of its own. */
+export function substituteNote(e: CostEstimate): string | undefined {
+    if (e.pricedRegion === e.region) return undefined;
+    return `NOTE: no price table for ${e.region} in scripts/cost/prices.ts; these are the list prices of ${e.pricedRegion}, the nearest priced region. ${e.region} bills its own prices (often higher outside the US), so treat the total as an approximation, or add ${e.region} to the table.`;
 }
 
 /** The estimate as the table `npm run cost` prints. */
@@ -153,6 +163,7 @@ export function formatEstimate(stack: string, e: CostEstimate): string {
     const rows = e.lines.map((l) => `  ${l.item.padEnd(width)}  ${l.monthlyUsd.toFixed(2).padStart(8)}  ${l.detail}`);
     return [
         `${stack} (${e.region}): about USD ${Math.round(e.monthlyUsd)}/month idle`,
+        ...[substituteNote(e)].filter((n): n is string => n !== undefined),
         ...rows,
         `  ${"Total".padEnd(width)}  ${e.monthlyUsd.toFixed(2).padStart(8)}`,
         "Assumptions:",

@@ -10,7 +10,8 @@
  *   KMS            https://aws.amazon.com/kms/pricing/
  *   CloudWatch     https://aws.amazon.com/cloudwatch/pricing/
  * Spot prices move hourly; the estimate applies SPOT_SHARE_OF_ON_DEMAND instead (an assumption,
- * printed with the estimate). Update the table and the date together.
+ * printed with the estimate). Update the table and the date together. A region without a table is
+ * estimated with its nearest priced region's figures, and the estimate says so (`regionPrices`).
  */
 export const PRICES_AS_OF = "2026-11-01";
 
@@ -112,9 +113,22 @@ export const REGION_PRICES: Record<string, RegionPrices> = {
     },
 };
 
-/** The region's prices, or an error naming the regions there are prices for. */
-export function regionPrices(region: string): RegionPrices {
-    const prices = REGION_PRICES[region];
-    if (!prices) throw new Error(`no price table for ${region}; prices exist for ${Object.keys(REGION_PRICES).join(", ")} (add the region to scripts/cost/prices.ts)`);
-    return prices;
+/**
+ * For a region without a table: the priced region nearest to it, by the area of its code (western North America
+ * to us-west-2, the rest of the Americas to us-east-1, Europe, the Middle East and Africa to eu-west-1, Asia
+ * Pacific and China across the Pacific to us-west-2). Its figures stand in, and the estimate says so.
+ */
+const NEAREST_PRICED_BY_AREA: Record<string, string> = {
+    us: "us-east-1", ca: "us-east-1", mx: "us-east-1", sa: "us-east-1",
+    eu: "eu-west-1", il: "eu-west-1", me: "eu-west-1", af: "eu-west-1",
+    ap: "us-west-2", cn: "us-west-2",
+};
+const NEAREST_PRICED_WEST: readonly string[] = ["us-west-1", "ca-west-1", "us-gov-west-1"];
+
+/** The prices an estimate for `region` uses: its own, or the nearest priced region's (`pricedRegion` says which). */
+export function regionPrices(region: string): { prices: RegionPrices; pricedRegion: string } {
+    if (REGION_PRICES[region]) return { prices: REGION_PRICES[region], pricedRegion: region };
+    const nearest = NEAREST_PRICED_WEST.includes(region) ? "us-west-2" : NEAREST_PRICED_BY_AREA[region.split("-")[0]];
+    if (!nearest) throw new Error(`${region} is not an AWS region code`);
+    return { prices: REGION_PRICES[nearest], pricedRegion: nearest };
 }

@@ -86,7 +86,20 @@ export function githubRepository(value: string, pattern: RegExp): Verdict {
     return pattern.test(value);
 }
 
+/**
+ * A repository's web page rather than the repository: GitHub's and Gitea's /tree/, /blob/, /commit/ (GitLab's
+ * behind /-/), Bitbucket's /src/ and /branch/, or any query or fragment. Argo CD cannot clone a page.
+ */
+const BROWSER_VIEW = /^(https:\/\/[^/]+\/[^/]+\/.+?)\/(?:-\/)?(tree|blob|commits?|pulls?|issues|src|branch|branches)(?:\/(.*))?$/;
+
 export function gitRepositoryUrl(url: string): Verdict {
+    const page = /\.git$/.test(url) ? undefined : BROWSER_VIEW.exec(url);
+    if (page || /^https:\/\/[^?#]+[?#]/.test(url)) {
+        const repository = page ? page[1] : url.replace(/[?#].*$/, "");
+        const clone = `${repository.replace(/\/$/, "").replace(/\.git$/, "")}.git`;
+        const branch = page?.[2] === "tree" && page[3] ? ` and gitopsRevision: ${page[3].replace(/\/$/, "")}` : "";
+        return `a web page of the repository, not a URL git can clone; set ${clone}${branch}`;
+    }
     const match = REPO_URL.exec(url);
     if (!match) return isPlaceholderRepository(url.replace(/^[a-z]+:\/\/[^/]+\//, "")) ? PLACEHOLDER : false;
     const host = match[2] ?? match[5] ?? match[7];
@@ -99,6 +112,12 @@ export function extraTag(entry: string): Verdict {
     const key = entry.slice(0, eq);
     if (eq < 1 || key.length > 128 || entry.length - eq - 1 > 256 || key.toLowerCase().startsWith("aws:")) return false;
     return RESERVED_TAGS.includes(key) ? `the program sets the ${key} tag itself` : true;
+}
+
+/** An ECR tag-immutability exclusion; one of `*` alone matches every tag, which turns immutability off. */
+export function mutableTagFilter(filter: string): Verdict {
+    if (!/^[A-Za-z0-9._*-]{1,128}$/.test(filter)) return false;
+    return /^\*+$/.test(filter) ? "matches every tag, so no tag would stay immutable; name the tags that move, e.g. latest" : true;
 }
 
 export const WAIVER = /^\s*([A-Za-z0-9_.-]+):\s*(.{10,})$/;

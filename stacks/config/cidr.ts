@@ -22,3 +22,8 @@ export function isPrivate(cidr: Cidr): boolean {
 export function overlaps(a: Cidr, b: Cidr): boolean {
     return a.address.match(b.address, b.prefix) || b.address.match(a.address, a.prefix);
 }
+
+/** Whether every address of `inner` is in `outer` (equal networks included). */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+    return inner.prefix >= outer.prefix && inner.address.match(outer.address, outer.prefix);
+}

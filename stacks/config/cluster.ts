@@ -1,5 +1,6 @@
 import { familyArchitecture } from "../../components/cluster/karpenter/families";
 import { isWorld, parseNamespaceAccess } from "./checks";
+import { contains, parseIpv4Cidr } from "./cidr";
 import { ConfigReader } from "./reader";
 import { ClusterConfig } from "./types";
 
@@ -21,6 +22,19 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
     // prod cluster"), and the waiver says why and for how long.
     if (endpointPublicAccess && isProduction(environment) && r.ok("endpointPublicAccess", "policyWaivers") && !waivers.CKV_AWS_39) {
         r.reject("endpointPublicAccess", true, "a production API endpoint is private; for a first run from outside the VPC, add a 'CKV_AWS_39: <reason>' entry in policyWaivers and list only the operator's address in publicAccessCidrs");
+    }
+
+    // The cluster's own VPC needs no rule: its nodes and pods reach the endpoint through the cluster security
+    // group, and a rule for (part of) the VPC opens the API to all of it instead of the outside network meant.
+    const privateAccessCidrs = r.get("privateAccessCidrs");
+    if (r.ok("vpcCidr", "privateAccessCidrs")) {
+        const vpc = parseIpv4Cidr(r.get("vpcCidr"))!;
+        for (const text of privateAccessCidrs) {
+            const cidr = parseIpv4Cidr(text);
+            if (cidr && contains(vpc, cidr)) {
+                r.reject("privateAccessCidrs", text, `inside this stack's own vpcCidr ${r.get("vpcCidr")}; list only networks outside the VPC (VPN clients, a CI runner subnet, a peered VPC)`);
+            }
+        }
     }
 
     const adminPrincipals = r.get("clusterAdminArns");
@@ -72,7 +86,7 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
         kubernetesVersion: r.get("kubernetesVersion"),
         endpointPublicAccess,
         publicAccessCidrs,
-        privateAccessCidrs: r.get("privateAccessCidrs"),
+        privateAccessCidrs,
         logRetentionDays: r.get("clusterLogRetentionDays"),
         adminPrincipals,
         namespaceAccess,

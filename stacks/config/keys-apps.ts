@@ -80,7 +80,14 @@ export const APP_KEYS = {
         type: "string",
         description: "Git repository Argo CD deploys from (HTTPS or SSH URL).",
         default: "",
-        rule: optional(check("an https://host/path, git@host:path.git or ssh://git@host/path URL of your own GitOps repository (placeholders such as your-org/… or example.com are refused)", checks.gitRepositoryUrl)),
+        rule: optional(check("an https://host/path, git@host:path.git or ssh://git@host/path clone URL of your own GitOps repository (not a web page such as …/tree/main; placeholders such as your-org/… or example.com are refused)", checks.gitRepositoryUrl)),
+    },
+    gitopsRepoCredentials: {
+        type: "string",
+        description: "Secrets Manager secret with Argo CD's read access to a private gitopsRepoUrl, synced by External Secrets: JSON keys `githubAppID`, `githubAppInstallationID` and `githubAppPrivateKey` (a GitHub App, for an https://github.com/ URL) or `sshPrivateKey` (a deploy key, for an SSH URL); empty: the repository is public.",
+        default: "",
+        rule: optional(pattern(/^(?!.*\/\/)[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]{0,511}$/, "a Secrets Manager secret name (letters, digits and /_+=.@-), e.g. argocd/dev/gitops-repository")),
+        crossKey: "needs gitopsRepoUrl, an https://github.com/ or SSH URL; not under any externalSecretsPrefixes entry (applications could read it there)",
     },
     gitopsRevision: {
         type: "string",
@@ -138,14 +145,14 @@ export const APP_KEYS = {
         description: "DNS name of the Argo CD UI on the shared ALB (needs ingressCertificateArn).",
         default: "",
         rule: optional(pattern(HOSTNAME, "a DNS name such as argocd.example.com")),
-        crossKey: "set when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
+        crossKey: "set exactly when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
     },
     grafanaHostname: {
         type: "string",
         description: "DNS name of Grafana on the shared ALB (needs ingressCertificateArn).",
         default: "",
         rule: optional(pattern(HOSTNAME, "a DNS name such as grafana.example.com")),
-        crossKey: "set when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
+        crossKey: "set exactly when ingressCertificateArn is; under one of externalDnsDomains when those are listed",
     },
     ingressCertificateArn: {
         type: "string",

@@ -13,6 +13,7 @@ export const INFRA_KEYS = {
         type: "string",
         description: "Environment name; becomes the `environment` tag and names the GitOps environments.",
         rule: pattern(CI_ACCESS_FORMS.environment.pattern, CI_ACCESS_FORMS.environment.form),
+        crossKey: "no other stack file's, unless both pin different accounts (aws:allowedAccountIds)",
     },
     vpcCidr: {
         type: "string",
@@ -42,6 +43,7 @@ export const INFRA_KEYS = {
         type: "string",
         description: "EKS cluster name; also the `karpenter.sh/discovery` tag value.",
         rule: pattern(/^[0-9A-Za-z][A-Za-z0-9_-]{0,23}$/, "letters, digits, '-' and '_', 1-24 characters, starting with a letter or digit (names derived from it must fit AWS's 64-character limits)"),
+        crossKey: "no other stack file's, unless both pin different accounts (aws:allowedAccountIds)",
     },
     ecrRepositories: {
         type: "array",
@@ -65,7 +67,8 @@ export const INFRA_KEYS = {
         type: "array",
         description: "Tag filters (wildcards allowed, e.g. `latest`) exempt from tag immutability; empty keeps every tag immutable.",
         default: [],
-        rule: list(pattern(/^[A-Za-z0-9._*-]{1,128}$/, "a tag filter of letters, digits, '.', '_', '-' and '*'"), { maxItems: 5, unique: true }),
+        rule: list(check("a tag filter of letters, digits, '.', '_', '-' and '*' that leaves some tag immutable (not * alone)", checks.mutableTagFilter), { maxItems: 5, unique: true }),
+        crossKey: "empty in prod (the policy pack's ecr-immutable-tags allows no exclusion there)",
     },
     kubernetesVersion: {
         type: "string",

@@ -1,14 +1,14 @@
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import { otherStackRegistries } from "./registry-collisions";
+import { otherStackFiles } from "./stack-files";
+import { otherStackNames } from "./stack-names";
 import { PlatformConfig } from "./types";
 import { validateConfig } from "./validate";
 
 /**
  * Loads and validates the current stack's config. Reads the sibling `Pulumi.<stack>.yaml` files
- * too, so that no two stacks of the project get overlapping VPC CIDRs.
+ * too, so that no two stacks of the project get overlapping VPC CIDRs, colliding repository names, or
+ * the same environment or cluster name.
  */
 export function loadConfig(projectDir: string = process.cwd()): PlatformConfig {
     const project = pulumi.getProject();
@@ -20,6 +20,7 @@ export function loadConfig(projectDir: string = process.cwd()): PlatformConfig {
         values,
         otherStackCidrs: otherStackCidrs(projectDir, project, stack),
         otherStackRegistries: otherStackRegistries(projectDir, project, stack),
+        otherStackNames: otherStackNames(projectDir, project, stack),
         secretKeys: Object.keys(values).filter(isConfigSecret),
     });
 }
@@ -27,12 +28,9 @@ export function loadConfig(projectDir: string = process.cwd()): PlatformConfig {
 /** vpcCidr of every stack file in `projectDir` except `stack`'s own. */
 export function otherStackCidrs(projectDir: string, project: string, stack: string): Record<string, string> {
     const cidrs: Record<string, string> = {};
-    for (const file of fs.readdirSync(projectDir)) {
-        const match = /^Pulumi\.(.+)\.ya?ml$/.exec(file);
-        if (!match || match[1] === stack) continue;
-        const doc = parse(fs.readFileSync(path.join(projectDir, file), "utf8")) as { config?: Record<string, unknown> } | null;
-        const cidr = doc?.config?.[`${project}:vpcCidr`];
-        if (typeof cidr === "string") cidrs[match[1]] = cidr;
+    for (const [name, config] of Object.entries(otherStackFiles(projectDir, stack))) {
+        const cidr = config[`${project}:vpcCidr`];
+        if (typeof cidr === "string") cidrs[name] = cidr;
     }
     return cidrs;
 }

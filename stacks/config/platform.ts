@@ -4,6 +4,7 @@ import { isProduction } from "./cluster";
 import { ConfigReader } from "./reader";
 import { PlatformAppsConfig } from "./types";
 import { AlertReceivers } from "../../components/platform/monitoring/alerting";
+import { RepositoryCredentials, repositoryCredentialForm } from "../../components/platform/argocd/repository";
 
 /** Reads the GitOps, Argo CD, ingress and monitoring keys and checks the rules between them. */
 export function readPlatformConfig(r: ConfigReader, region: string, environment: string): PlatformAppsConfig {
@@ -25,6 +26,8 @@ export function readPlatformConfig(r: ConfigReader, region: string, environment:
         }
     }
 
+    const credentials = readRepositoryCredentials(r, repoUrl, environment);
+
     const certificateArn = r.get("ingressCertificateArn");
     if (certificateArn && r.ok("ingressCertificateArn")) {
         const certificateRegion = ACM_ARN.exec(certificateArn)![2];
@@ -32,8 +35,14 @@ export function readPlatformConfig(r: ConfigReader, region: string, environment:
     }
     const argocdHostname = r.get("argocdHostname");
     const grafanaHostname = r.get("grafanaHostname");
+    // The certificate makes the Ingresses; a host name alone would silently serve nothing. A name that failed its
+    // own rule was reported already (its value here is the empty fallback).
     for (const [key, host] of [["argocdHostname", argocdHostname], ["grafanaHostname", grafanaHostname]] as const) {
+        if (!r.ok(key, "ingressCertificateArn")) continue;
         if (certificateArn && !host) r.reject(key, host, "ingressCertificateArn is set, so the Ingress needs a host name");
+        if (!certificateArn && host) {
+            r.reject(key, host, "ingressCertificateArn is empty, so no Ingress is created and nothing would answer at this name; set ingressCertificateArn to an ACM certificate for it, or leave the name empty and use kubectl port-forward");
+        }
     }
 
     const production = isProduction(environment);
@@ -43,7 +52,7 @@ export function readPlatformConfig(r: ConfigReader, region: string, environment:
     const secret = (value: string) => (value ? pulumi.secret(value) : undefined);
     return {
         gitops: repoUrl
-            ? { repoUrl, revision: r.get("gitopsRevision"), pathTemplate, apps, environments, autoSync: r.get("gitopsAutoSync") }
+            ? { repoUrl, credentials, revision: r.get("gitopsRevision"), pathTemplate, apps, environments, autoSync: r.get("gitopsAutoSync") }
             : undefined,
         argocd: { highAvailability: r.get("argocdHighAvailability"), adminPassword: secret(r.get("argocdAdminPassword")), hostname: argocdHostname },
         monitoring: {
@@ -59,6 +68,31 @@ export function readPlatformConfig(r: ConfigReader, region: string, environment:
         },
         ingress: certificateArn ? { certificateArn, scheme: r.get("ingressScheme") as "internal" | "internet-facing" } : undefined,
     };
+}
+
+/**
+ * Where Argo CD's credentials for a private GitOps repository come from. The secret stays outside the prefixes the
+ * applications' store serves, so only Argo CD's namespace reads it; its form follows from the URL's scheme.
+ */
+function readRepositoryCredentials(r: ConfigReader, repoUrl: string, environment: string): RepositoryCredentials | undefined {
+    const secretName = r.get("gitopsRepoCredentials");
+    if (!secretName || !r.ok("gitopsRepoCredentials")) return undefined;
+    const suggestion = `e.g. argocd/${environment}/gitops-repository`;
+    if (!repoUrl) {
+        if (r.ok("gitopsRepoUrl")) r.reject("gitopsRepoCredentials", secretName, "gitopsRepoUrl is empty, so there is no repository to give credentials for");
+        return undefined;
+    }
+    const prefix = r.ok("externalSecretsPrefixes") ? r.get("externalSecretsPrefixes").find((p) => secretName.startsWith(`${p}/`)) : undefined;
+    if (prefix) {
+        r.reject("gitopsRepoCredentials", secretName, `under the externalSecretsPrefixes entry ${prefix}, whose secrets every application of the environment may read; keep it outside (${suggestion})`);
+        return undefined;
+    }
+    const form = repositoryCredentialForm(repoUrl);
+    if (!form) {
+        r.reject("gitopsRepoCredentials", secretName, `gitopsRepoUrl ${repoUrl} is neither on github.com (a GitHub App) nor an SSH URL (a deploy key); use git@<host>:<path>.git with a deploy key`);
+        return undefined;
+    }
+    return { secretName, form };
 }
 
 /**

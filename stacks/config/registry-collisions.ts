@@ -1,6 +1,4 @@
-import * as fs from "fs";
-import * as path from "path";
-import { parse } from "yaml";
+import { otherStackFiles } from "./stack-files";
 
 /** What another stack file says about the ECR repositories it creates, and where. */
 export interface StackRegistry {
@@ -14,15 +12,12 @@ export interface StackRegistry {
 /** The registries of every stack file in `projectDir` except `stack`'s own. */
 export function otherStackRegistries(projectDir: string, project: string, stack: string): Record<string, StackRegistry> {
     const out: Record<string, StackRegistry> = {};
-    for (const file of fs.readdirSync(projectDir)) {
-        const match = /^Pulumi\.(.+)\.ya?ml$/.exec(file);
-        if (!match || match[1] === stack) continue;
-        const config = (parse(fs.readFileSync(path.join(projectDir, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    for (const [name, config] of Object.entries(otherStackFiles(projectDir, stack))) {
         const names = Array.isArray(config[`${project}:ecrRepositories`]) ? (config[`${project}:ecrRepositories`] as unknown[]).map(String) : [];
         const prefixed = String(config[`${project}:ecrPrefixWithEnvironment`]) === "true";
         const prefix = prefixed ? `${String(config[`${project}:environment`])}/` : "";
         const accounts = config["aws:allowedAccountIds"];
-        out[match[1]] = {
+        out[name] = {
             region: typeof config["aws:region"] === "string" ? config["aws:region"] : undefined,
             allowedAccountIds: Array.isArray(accounts) ? accounts.map(String) : [],
             names: names.map((n) => `${prefix}${n}`),

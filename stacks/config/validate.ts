@@ -5,12 +5,14 @@ import { StackRegistry, registryCollisions, stacksSharingAccount } from "./regis
 import { readAddonsConfig } from "./addons";
 import { WAIVER } from "./checks";
 import { readCiConfig } from "./ci";
-import { readClusterConfig } from "./cluster";
+import { isProduction, readClusterConfig } from "./cluster";
 import { readOpsConfig } from "./ops";
 import { readPlatformConfig } from "./platform";
 import { CONFIG_KEYS, ConfigKey, PROVIDER_KEYS, allowedText } from "./keys";
 import { ConfigError, ConfigReader } from "./reader";
 import { KNOWN_NAMESPACES, didYouMean } from "./reference";
+import { checkPartitions } from "./partition";
+import { StackNames, checkStackNames } from "./stack-names";
 import { failures } from "./rules";
 import { NatStrategy, PlatformConfig } from "./types";
 
@@ -24,6 +26,8 @@ export interface ConfigContext {
     otherStackCidrs: Record<string, string>;
     /** ECR repositories of every other stack file, to refuse names certain to collide in one account and region. */
     otherStackRegistries?: Record<string, StackRegistry>;
+    /** Environment, clusterName and pinned accounts of every other stack file, to refuse a copy that kept them. */
+    otherStackNames?: Record<string, StackNames>;
     /** Fully qualified keys whose values were set with `--secret`. */
     secretKeys?: string[];
 }
@@ -36,12 +40,18 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) r.get(key);
 
     const region = ctx.values["aws:region"];
+    const regionProblems = region === undefined ? [] : failures(PROVIDER_KEYS["aws:region"].rule, region);
     if (region === undefined) r.note(`aws:region: missing; set it with \`pulumi config set aws:region <region>\` (allowed: ${allowedText("aws:region")})`);
-    else for (const failure of failures(PROVIDER_KEYS["aws:region"].rule, region)) r.reject("aws:region", failure.value, failure.reason);
+    else for (const failure of regionProblems) r.reject("aws:region", failure.value, failure.reason);
+
+    const aws = readAwsAccountSettings(ctx.values);
+    aws.problems.forEach((p) => r.note(p));
+    if (region !== undefined && regionProblems.length === 0) checkPartitions(r, region, aws.settings.assumeRoles.map((role) => String(role.roleArn)));
 
     const environment = r.get("environment");
     const vpcCidr = r.get("vpcCidr");
     if (r.ok("vpcCidr")) checkVpcOverlap(r, vpcCidr, ctx.otherStackCidrs);
+    checkStackNames(r, aws.settings.allowedAccountIds, ctx.otherStackNames ?? {});
 
     const protect = r.get("protectResources");
     const tags = readTags(r, ctx.project, environment);
@@ -51,8 +61,10 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     const platform = readPlatformConfig(r, region ?? "", environment);
     const ops = readOpsConfig(r, environment);
     const ci = readCiConfig(r, environment, cluster.adminPrincipals);
-    const aws = readAwsAccountSettings(ctx.values);
-    aws.problems.forEach((p) => r.note(p));
+    const mutableTags = r.get("ecrMutableTags");
+    if (mutableTags.length > 0 && r.ok("ecrMutableTags") && (isProduction(environment) || isProduction(ctx.stack))) {
+        r.reject("ecrMutableTags", mutableTags, "prod keeps every image tag immutable: the policy pack's ecr-immutable-tags refuses any exclusion there");
+    }
     const namePrefix = r.get("ecrPrefixWithEnvironment") ? `${environment}/` : "";
     if (r.ok("ecrRepositories", "ecrPrefixWithEnvironment") && ctx.values["aws:region"]) {
         const own = { region: ctx.values["aws:region"], allowedAccountIds: aws.settings.allowedAccountIds, names: r.get("ecrRepositories").map((n) => `${namePrefix}${n}`) };

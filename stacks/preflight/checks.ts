@@ -122,13 +122,19 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
         }
     }
 
+    // The zone count first: a VPC asked to span more zones than the region has is azCount's fault, not the types'.
+    const regionZones = read(facts.availabilityZones, `list the availability zones of ${input.region}`, "ec2:DescribeAvailabilityZones");
+    const spanned = regionZones && regionZones.length < input.azCount ? regionZones.length : input.azCount;
+    if (regionZones && regionZones.length < input.azCount) {
+        got("azCount", input.azCount, `${input.region} has ${regionZones.length} availability zones (${regionZones.slice().sort().join(", ")}); allowed here: 2 to ${regionZones.length}`);
+    }
     const zones = read(facts.instanceTypeZones, `list instance type offerings in ${input.region}`, "ec2:DescribeInstanceTypeOfferings");
     if (zones) {
         for (const type of input.systemNodeInstanceTypes) {
             const where = zones[type] ?? [];
             if (where.length === 0) got("systemNodeInstanceTypes", type, `not offered in ${input.region}; choose a type the region offers`);
-            else if (where.length < input.azCount) {
-                got("systemNodeInstanceTypes", type, `offered in ${where.length} zone(s) of ${input.region} (${where.sort().join(", ")}) but the VPC spans ${input.azCount}; choose a type offered in every zone`);
+            else if (where.length < spanned) {
+                got("systemNodeInstanceTypes", type, `offered in ${where.length} zone(s) of ${input.region} (${where.sort().join(", ")}) but the VPC spans ${spanned}; choose a type offered in every zone`);
             }
         }
         for (const family of input.karpenterInstanceFamilies) {

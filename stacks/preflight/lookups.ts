@@ -11,6 +11,8 @@ export interface AccountFacts {
     callerArn?: string;
     /** Regions the account may use (enabled, or not opt-in). */
     regions: Lookup<string[]>;
+    /** The region's availability zones that are up (no Local or Wavelength Zones): what the VPC can span. */
+    availabilityZones: Lookup<string[]>;
     /** Instance type → availability zones of the region that offer it, for the types and families asked about. */
     instanceTypeZones: Lookup<Record<string, string[]>>;
     /** Kubernetes versions EKS offers in the region, with their support status. */
@@ -81,6 +83,10 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
     const alias = attempt(() => aws.iam.getAccountAlias(opts));
     const regions = attempt(async () => {
         const found = await aws.getRegions({ allRegions: true, filters: [{ name: "opt-in-status", values: ["opt-in-not-required", "opted-in"] }] }, opts);
+        return found.names;
+    });
+    const zones = attempt(async () => {
+        const found = await aws.getAvailabilityZones({ state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts);
         return found.names;
     });
     const offerings = attempt(async () => {
@@ -158,12 +164,13 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
         }
     });
 
-    const [id, a, r, o, v, ro, u, s, gh, ecr, av, cl, lg, dh] = await Promise.all([identity, alias, regions, offerings, versions, roles, users, spot, oidc, repositories, addonVersions, cluster, logGroups, dockerHub]);
+    const [id, a, r, z, o, v, ro, u, s, gh, ecr, av, cl, lg, dh] = await Promise.all([identity, alias, regions, zones, offerings, versions, roles, users, spot, oidc, repositories, addonVersions, cluster, logGroups, dockerHub]);
     return {
         accountId: id.ok ? { ok: true, value: id.value.accountId } : id,
         callerArn: id.ok ? id.value.arn : undefined,
         accountAlias: a.ok && a.value.accountAlias ? a.value.accountAlias : undefined,
         regions: r,
+        availabilityZones: z,
         instanceTypeZones: o,
         kubernetesVersions: v,
         existingRoles: ro,

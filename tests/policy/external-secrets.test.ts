@@ -16,7 +16,7 @@ describe("policy pack: External Secrets", () => {
             expect(reported(await runPolicy(policy("external-secrets-scoping"), graphResources(dev, widened)))).to.deep.equal([
                 [
                     "eks-dev-external-secrets-read-secrets",
-                    `ESO: Policy eks-dev-external-secrets-read-secrets.policy statement "ReadEnvironmentSecrets" allows secretsmanager:GetSecretValue, secretsmanager:DescribeSecret on ${secretArn("*")}; only secret ARNs under a prefix (secret:<prefix>/*) are allowed`,
+                    `ESO: Policy eks-dev-external-secrets-read-secrets.policy statement "ReadEnvironmentSecrets" allows secretsmanager:GetSecretValue, secretsmanager:DescribeSecret on ${secretArn("*")}; only secret ARNs under a prefix (secret:<prefix>/*) or of one named secret (secret:<name>-??????) are allowed`,
                 ],
                 [
                     "eks-dev-external-secrets-read-secrets",

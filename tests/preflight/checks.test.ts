@@ -32,6 +32,7 @@ const facts = (over: Partial<AccountFacts> = {}): AccountFacts => ({
     accountAlias: "acme-prod",
     callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/s`,
     regions: ok(["eu-west-1", "us-east-1"]),
+    availabilityZones: ok(zones),
     instanceTypeZones: ok({ "m6i.large": zones, "m6i.xlarge": zones, "c6i.large": zones }),
     kubernetesVersions: ok([{ version: "1.35", status: "STANDARD_SUPPORT" }, { version: "1.34", status: "STANDARD_SUPPORT" }]),
     existingRoles: ok(["platform-operators"]),
@@ -124,6 +125,13 @@ describe("preflight checks (account look-ups judged against the config)", () => 
         expect(few).to.deep.equal([
             'eks-platform:systemNodeInstanceTypes: got "m6i.large"; offered in 2 zone(s) of eu-west-1 (eu-west-1a, eu-west-1b) but the VPC spans 3; choose a type offered in every zone',
         ]);
+    });
+
+    it("blames azCount, not the instance types, when the VPC would span more zones than the region has", () => {
+        const { problems } = evaluate(input({ azCount: 4 }), facts());
+        expect(problems).to.deep.equal(["eks-platform:azCount: got 4; eu-west-1 has 3 availability zones (eu-west-1a, eu-west-1b, eu-west-1c); allowed here: 2 to 3"]);
+        expect(lookupRequest(input()).instanceTypes).to.deep.equal(["m6i.large"]);
+        expect(evaluate(input({ azCount: 4 }), facts({ availabilityZones: failed("UnauthorizedOperation") })).problems.join()).to.include("ec2:DescribeAvailabilityZones");
     });
 
     it("rejects a Karpenter family with no size offered in the region", () => {

@@ -129,6 +129,14 @@ describe("the program against the target account (index.ts: config, provider, pr
             expect(registered).to.deep.equal(onlyProvider);
         });
 
+        it("names azCount when the VPC would span more zones than the region has (not the instance types)", async () => {
+            const { error, registered } = await run("dev", { "aws:region": "eu-central-1", azCount: 4 });
+            expect(error).to.be.instanceOf(PreflightError);
+            expect(error!.message).to.include("eks-platform:azCount: got 4; eu-central-1 has 3 availability zones (eu-central-1a, eu-central-1b, eu-central-1c); allowed here: 2 to 3");
+            expect(error!.message).to.not.include("systemNodeInstanceTypes");
+            expect(registered).to.deep.equal(onlyProvider);
+        });
+
         it("names a Kubernetes version EKS does not offer in the region", async () => {
             const { error } = await run("prod", {}, { "aws:eks/getClusterVersions:getClusterVersions": () => ({ clusterVersions: [{ clusterVersion: "1.34", versionStatus: "STANDARD_SUPPORT" }] }) });
             expect(error!.message).to.include('eks-platform:kubernetesVersion: got "1.35"; EKS in us-west-2 offers 1.34');

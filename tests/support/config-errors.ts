@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ConfigError } from "../../stacks/config/reader";
 import { otherStackCidrs } from "../../stacks/config/load";
+import { otherStackNames } from "../../stacks/config/stack-names";
 import { validateConfig } from "../../stacks/config/validate";
 import { PROJECT, configWith, fixturesDir } from "./stack-files";
 
@@ -12,7 +13,13 @@ export function errorFor(stack: string, overrides: Record<string, unknown>): str
 /** The ConfigError a fixture stack's config with some keys replaced throws; fails when it is accepted. */
 export function thrown(stack: string, overrides: Record<string, unknown>): ConfigError {
     try {
-        validateConfig({ project: PROJECT, stack, values: configWith(stack, overrides), otherStackCidrs: otherStackCidrs(fixturesDir, PROJECT, stack) });
+        validateConfig({
+            project: PROJECT,
+            stack,
+            values: configWith(stack, overrides),
+            otherStackCidrs: otherStackCidrs(fixturesDir, PROJECT, stack),
+            otherStackNames: otherStackNames(fixturesDir, PROJECT, stack),
+        });
     } catch (err) {
         expect(err).to.be.instanceOf(ConfigError);
         return err as ConfigError;

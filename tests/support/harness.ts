@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformOutputs } from "../../stacks/platform";
-import { runProgram } from "../../stacks/program";
+import { runProgram, stackOutputs } from "../../stacks/program";
 import { PlatformMocks, RecordedOptions, RecordedResource, offlineAccountId } from "./mocks";
 import { PROJECT, configWith, fixturesDir, secretKeysOf } from "./stack-files";
 
@@ -89,7 +89,8 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
             return undefined;
         });
         try {
-            rawOutputs = (await runProgram(dir)) as unknown as Record<string, any>;
+            // What index.ts exports, so a build prints what `pulumi up` prints.
+            rawOutputs = stackOutputs(await runProgram(dir)) as unknown as Record<string, any>;
             return rawOutputs;
         } catch (err) {
             failure = err;
@@ -102,7 +103,7 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
     });
     if (failure) {
         const registered = mocks.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
-        throw Object.assign(failure as Error, { registrations: registered });
+        throw Object.assign(failure as Error, { registrations: registered, warnings });
     }
 
     const resources: RecordedResource[] = mocks.registrations

@@ -146,9 +146,17 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 /** Kubernetes versions the mocked EKS offers. */
 export const MOCK_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35"];
 
+/** Regions with more than three availability zones (as of 2026); the mocks give every other region three. */
+const MOCK_ZONE_COUNTS: Record<string, number> = { "us-east-1": 6, "us-west-2": 4, "ap-northeast-2": 4 };
+
+/** The mocked region's availability zones: `<region>a`, `<region>b`, … */
+export function mockZones(region: string): string[] {
+    return Array.from({ length: MOCK_ZONE_COUNTS[region] ?? 3 }, (_, i) => `${region}${String.fromCharCode(97 + i)}`);
+}
+
 /**
  * The preflight's read-only look-ups in an account that is ready for the stack: the region is
- * enabled, every asked-for role and user exists, every type and family is offered in three zones,
+ * enabled, every asked-for role and user exists, every type and family is offered in every zone,
  * the Spot service-linked role exists, no GitHub OIDC provider and no ECR repository exist yet, the
  * Docker Hub credentials secret does.
  */
@@ -159,10 +167,12 @@ function accountLookup(token: string, inputs: Record<string, any>, region: strin
             return { names: [...new Set([region, "us-east-1", "us-west-2", "eu-west-1"])], id: "regions" };
         case "aws:iam/getAccountAlias:getAccountAlias":
             return { accountAlias: "eks-platform-test", id: accountId };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: mockZones(region), zoneIds: mockZones(region).map((_, i) => `${region.replace(/-/g, "")}-az${i + 1}`), id: region };
         case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
             const values: string[] = inputs.filters?.[0]?.values ?? [];
             const types = values.flatMap((v) => (v.endsWith(".*") ? [`${v.slice(0, -2)}.large`, `${v.slice(0, -2)}.xlarge`] : [v]));
-            const zones = ["a", "b", "c"].map((z) => `${region}${z}`);
+            const zones = mockZones(region);
             const pairs = types.flatMap((t) => zones.map((z) => [t, z]));
             return { instanceTypes: pairs.map((p) => p[0]), locations: pairs.map((p) => p[1]), locationTypes: pairs.map(() => "availability-zone"), id: region };
         }

@@ -114,14 +114,18 @@ function templateOnce(args: Parameters<typeof helmTemplate>[0]): Promise<{ yaml:
     return templates.get(key)!;
 }
 
+/** Told of each release as soon as its chart has rendered (the releases render in parallel). */
+export type OnRendered = (release: ReleaseSpec, objects: number) => void;
+
 /** Renders every release of the stack (in parallel) and joins the program's own objects. */
-export async function renderStack(graph: StackGraph, schemas: Scopes, override?: (spec: ReleaseSpec) => ReleaseSpec): Promise<RenderedStack> {
+export async function renderStack(graph: StackGraph, schemas: Scopes, override?: (spec: ReleaseSpec) => ReleaseSpec, onRendered?: OnRendered): Promise<RenderedStack> {
     const version = kubeVersion(graph);
     const releases = await Promise.all(
         releaseSpecs(graph).map(async (original) => {
             const spec = override ? override(original) : original;
             const chart = resolveChart({ chart: spec.chart, version: spec.version });
             const { yaml, objects } = await templateOnce({ ...spec, chartDir: chart.dir, kubeVersion: version });
+            onRendered?.(original, objects.length);
             return { ...spec, yaml, objects };
         }),
     ).then((all) =>

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { readStackFile } from "../../stacks/config/stack-files";
 import { projectRoot } from "./paths";
 
 export const PROJECT = "eks-platform";
@@ -9,8 +10,7 @@ export const fixturesDir = path.join(projectRoot, "tests", "fixtures");
 
 /** The `config:` map of a stack file in `dir` (the test fixtures unless told otherwise), as parsed YAML. */
 export function stackFileConfig(stack: string, dir: string = fixturesDir): Record<string, unknown> {
-    const doc = parse(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> } | null;
-    return doc?.config ?? {};
+    return readStackFile(path.join(dir, `Pulumi.${stack}.yaml`));
 }
 
 /** Config values the way the Pulumi engine hands them to a program: scalars as text, lists and maps as JSON. */

@@ -239,6 +239,13 @@ export const STACK_INVARIANTS: StackInvariant[] = [
             expect(reports).to.deep.equal([]);
         },
     },
+    {
+        name: "warns only of what the user can act on: each warning names the config key to change, none is the runtime's own noise",
+        check: (g) => {
+            const unaddressed = g.warnings.filter((w) => /\bUndefined value\b/.test(w) || !/\b(eks-platform|aws):[A-Za-z]+/.test(w));
+            expect(unaddressed).to.deep.equal([]);
+        },
+    },
 ];
 
 /** Checks that span the stack files of one project. */

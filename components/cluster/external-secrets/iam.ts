@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument } from "../../shared/iam";
+import { PolicyDocument, PolicyStatement } from "../../shared/iam";
 
 export interface ExternalSecretsPolicyContext {
     partition: pulumi.Input<string>;
@@ -9,6 +9,8 @@ export interface ExternalSecretsPolicyContext {
     prefixes: string[];
     /** KMS key the environment's secrets are encrypted with. */
     secretsKeyArn: pulumi.Input<string>;
+    /** The role that reads the GitOps repository's credentials, which the operator assumes for Argo CD's store; absent: none. */
+    repositoryRoleArn?: pulumi.Input<string>;
 }
 
 /** Read only the environment's secrets; decrypt only through Secrets Manager with its key. */
@@ -16,12 +18,7 @@ export function externalSecretsPolicy(c: ExternalSecretsPolicyContext): PolicyDo
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "ReadEnvironmentSecrets",
-                Effect: "Allow",
-                Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                Resource: c.prefixes.map((p) => pulumi.interpolate`arn:${c.partition}:secretsmanager:${c.region}:${c.accountId}:secret:${p}/*`),
-            },
+            readSecrets("ReadEnvironmentSecrets", c.prefixes.map((p) => pulumi.interpolate`arn:${c.partition}:secretsmanager:${c.region}:${c.accountId}:secret:${p}/*`)),
             {
                 // ListSecrets has no resource-level permissions; it returns names, never values.
                 Sid: "ListSecrets",
@@ -29,13 +26,18 @@ export function externalSecretsPolicy(c: ExternalSecretsPolicyContext): PolicyDo
                 Action: ["secretsmanager:ListSecrets"],
                 Resource: "*",
             },
-            {
-                Sid: "DecryptEnvironmentSecrets",
-                Effect: "Allow",
-                Action: ["kms:Decrypt"],
-                Resource: c.secretsKeyArn,
-                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${c.region}.amazonaws.com` } },
-            },
+            decryptThroughSecretsManager("DecryptEnvironmentSecrets", c.secretsKeyArn, c.region),
+            ...(c.repositoryRoleArn ? [{ Sid: "AssumeRepositoryCredentialsRole", Effect: "Allow" as const, Action: ["sts:AssumeRole"], Resource: c.repositoryRoleArn }] : []),
         ],
     };
+}
+
+/** Values and metadata of the listed secrets (prefixes or single secrets). */
+export function readSecrets(sid: string, resources: pulumi.Input<pulumi.Input<string>[]> | pulumi.Input<string>): PolicyStatement {
+    return { Sid: sid, Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: resources };
+}
+
+/** Decrypting with `keyArn` only on Secrets Manager's behalf (reading a secret it encrypts), never directly. */
+export function decryptThroughSecretsManager(sid: string, keyArn: pulumi.Input<string>, region: string): PolicyStatement {
+    return { Sid: sid, Effect: "Allow", Action: ["kms:Decrypt"], Resource: keyArn, Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } } };
 }

@@ -8,6 +8,7 @@ import { CHARTS } from "../../versions";
 import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon, ownedNamespaces } from "../cluster-addon";
 import type { Cluster } from "../index";
 import { externalSecretsPolicy } from "./iam";
+import { RepositoryAccess, grantRepositoryAccess, repositoryRoleArn } from "./repository-access";
 
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = { namespace: "external-secrets", name: "external-secrets" } as const;
 export const CLUSTER_SECRET_STORE_NAME = "aws-secrets-manager";
@@ -51,6 +52,8 @@ export interface ExternalSecretsArgs {
     protect: boolean;
     /** The Load Balancer Controller's release: its webhook mutates every Service, so the chart's Services wait for it. */
     serviceAdmission: pulumi.Resource[];
+    /** The GitOps repository's credentials, readable by Argo CD's namespace alone; absent: the repository is public. */
+    repositoryCredentials?: RepositoryAccess;
 }
 
 /**
@@ -62,6 +65,8 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
     readonly secretsKeyArn: pulumi.Output<string>;
     readonly release: k8s.helm.v3.Release;
     readonly store: k8s.apiextensions.CustomResource;
+    /** The store Argo CD's repository Secret is synced through, when the repository has credentials. */
+    readonly repositoryStore?: k8s.apiextensions.CustomResource;
     /** Nothing: the platform's releases do not read secrets through the operator. */
     readonly platformDependencies: pulumi.Resource[] = [];
     readonly scrapeTargets = [EXTERNAL_SECRETS_SCRAPE_TARGET];
@@ -85,7 +90,8 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
         );
         this.secretsKeyArn = secretsKey.arn;
 
-        this.release = installClusterAddon(this, args.cluster, {
+        const repositoryRole = args.repositoryCredentials && repositoryRoleArn(args.aws, clusterName);
+        const installed = installClusterAddon(this, args.cluster, {
             ...EXTERNAL_SECRETS_ADDON,
             permissions: {
                 policies: {
@@ -95,17 +101,30 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
                         accountId: args.aws.accountId,
                         prefixes: args.secretPrefixes,
                         secretsKeyArn: secretsKey.arn,
+                        repositoryRoleArn: repositoryRole,
                     }),
                 },
             },
             values: externalSecretsValues(args.replicas),
             dependsOn: args.serviceAdmission,
-        }).release;
+        });
+        this.release = installed.release;
         this.store = new k8s.apiextensions.CustomResource(
             `${clusterName}-cluster-secret-store`,
             clusterSecretStore(args.aws.region, args.storeNamespaces),
             { parent: this, provider: args.cluster.provider, dependsOn: [this.release] },
         );
+        if (args.repositoryCredentials) {
+            this.repositoryStore = grantRepositoryAccess(this, {
+                ...args.repositoryCredentials,
+                clusterName,
+                aws: args.aws,
+                controllerRoleArn: installed.role.roleArn,
+                secretsKeyArn: secretsKey.arn,
+                provider: args.cluster.provider,
+                release: this.release,
+            });
+        }
         this.registerOutputs({ secretsKeyArn: this.secretsKeyArn });
     }
 }

@@ -1,4 +1,5 @@
 /** Argo CD AppProject and ApplicationSet manifests (argoproj.io/v1alpha1), as plain data. */
+import type { RepositoryCredentials } from "./repository";
 
 export const ARGOCD_NAMESPACE = "argocd";
 /** Argo CD's name for the cluster it runs in. */
@@ -10,6 +11,8 @@ export interface GitOpsSettings {
     project: string;
     /** Git repository Argo CD deploys from. Config key `gitopsRepoUrl`. */
     repoUrl: string;
+    /** Where Argo CD's read credentials for a private `repoUrl` come from; absent: the repository is public. */
+    credentials?: RepositoryCredentials;
     /** Branch, tag or commit to track. Config key `gitopsRevision`. */
     revision: string;
     /** `envs/{env}`-style template; `{app}` is substituted too. Config key `gitopsPath`. */
@@ -34,6 +37,13 @@ export function appProject(s: GitOpsSettings) {
             destinations: s.environments.map((namespace) => ({ server: IN_CLUSTER, namespace })),
             // CreateNamespace=true needs the project to allow Namespace objects, and nothing else cluster-wide.
             clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+            // Applications read secrets only through the aws-secrets-manager store, which serves their namespaces the
+            // environment's prefixes. A SecretStore of their own, or a generator, would run with the operator's
+            // identity and reach everything it may read (other environments, the repository credentials' role).
+            namespaceResourceBlacklist: [
+                { group: "external-secrets.io", kind: "SecretStore" },
+                { group: "generators.external-secrets.io", kind: "*" },
+            ],
         },
     };
 }

@@ -7,6 +7,7 @@ import { CHARTS } from "../../versions";
 import { adminPassword, passwordSetAt } from "../admin-password";
 import { AlbIngressSettings, albIngress } from "../ingress";
 import { ARGOCD_NAMESPACE, GitOpsSettings, appProject, applicationSet } from "./gitops";
+import { repositoryExternalSecret } from "./repository";
 import { argoCdValues } from "./values";
 
 /** The metrics endpoints the chart turns on (`metrics.enabled` of each component). */
@@ -27,6 +28,8 @@ export interface ArgoCdArgs {
     dependsOn: pulumi.Resource[];
     /** The environment's AppProject and ApplicationSet; absent: no outside source is trusted or synced. */
     gitops?: GitOpsSettings;
+    /** The ClusterSecretStore that serves this namespace the repository's credentials; needed when `gitops.credentials` is set. */
+    repositoryStore?: { name: string; resource: pulumi.Resource };
     highAvailability: boolean;
     /** Configured admin password (secret), or undefined to generate one. */
     adminPassword?: pulumi.Output<string>;
@@ -64,10 +67,18 @@ export class ArgoCd extends pulumi.ComponentResource {
         );
 
         if (args.gitops) {
+            const { credentials, repoUrl } = args.gitops;
+            const store = args.repositoryStore;
+            if (credentials && !store) throw new Error("ArgoCd: gitops.credentials needs repositoryStore");
+            // The repository Secret before the project, so Argo CD's first fetch of a private repository has it.
+            const repository =
+                credentials && store
+                    ? [new k8s.apiextensions.CustomResource(`${name}-repository`, repositoryExternalSecret(repoUrl, credentials, store.name), { parent: this, provider, dependsOn: [this.release, store.resource] })]
+                    : [];
             const project = new k8s.apiextensions.CustomResource(`${name}-project`, appProject(args.gitops), {
                 parent: this,
                 provider,
-                dependsOn: [this.release],
+                dependsOn: [this.release, ...repository],
             });
             // Deleting it deletes the Applications, whose finalizers remove what they deployed, while the
             // LBC (which the release depends on) can still clean up their load balancers.

@@ -11,7 +11,7 @@ export const externalSecretsCases: FixtureCase[] = [
             iamPolicy(
                 "greedy-reader",
                 { Sid: "AllSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretArn("*"), "*"] },
-                { Sid: "LoosePrefixes", Effect: "Allow", Action: ["secretsmanager:DescribeSecret"], Resource: [secretArn("dev*"), secretArn("*/db"), secretArn("*/*"), secretArn("dev/*")] },
+                { Sid: "LoosePrefixes", Effect: "Allow", Action: ["secretsmanager:DescribeSecret"], Resource: [secretArn("dev*"), secretArn("*/db"), secretArn("*/*"), secretArn("dev/*"), secretArn("argocd*-??????"), secretArn("argocd/repository-???")] },
                 { Sid: "AnyKey", Effect: "Allow", Action: "kms:Decrypt", Resource: "*" },
             ),
             role("reader", doc(podIdentityStatement), {
@@ -27,8 +27,8 @@ export const externalSecretsCases: FixtureCase[] = [
             }),
         ],
         expected: [
-            ["greedy-reader", `ESO: Policy greedy-reader.policy statement "AllSecrets" allows secretsmanager:GetSecretValue on ${secretArn("*")}, *; only secret ARNs under a prefix (secret:<prefix>/*) are allowed`],
-            ["greedy-reader", `ESO: Policy greedy-reader.policy statement "LoosePrefixes" allows secretsmanager:DescribeSecret on ${secretArn("dev*")}, ${secretArn("*/db")}, ${secretArn("*/*")}; only secret ARNs under a prefix (secret:<prefix>/*) are allowed`],
+            ["greedy-reader", `ESO: Policy greedy-reader.policy statement "AllSecrets" allows secretsmanager:GetSecretValue on ${secretArn("*")}, *; only secret ARNs under a prefix (secret:<prefix>/*) or of one named secret (secret:<name>-??????) are allowed`],
+            ["greedy-reader", `ESO: Policy greedy-reader.policy statement "LoosePrefixes" allows secretsmanager:DescribeSecret on ${secretArn("dev*")}, ${secretArn("*/db")}, ${secretArn("*/*")}, ${secretArn("argocd*-??????")}, ${secretArn("argocd/repository-???")}; only secret ARNs under a prefix (secret:<prefix>/*) or of one named secret (secret:<name>-??????) are allowed`],
             ["greedy-reader", `ESO: Policy greedy-reader.policy statement "AnyKey" allows kms:Decrypt on *; only the secrets' key ARN (key/<id>) is allowed`],
             ["greedy-reader", 'ESO: Policy greedy-reader.policy statement "AnyKey" allows kms:Decrypt without a kms:ViaService condition (decrypt only through Secrets Manager)'],
             ["reader", `ESO: Role reader.inlinePolicies[read] statement #2 allows kms:Decrypt on arn:aws:kms:us-west-2:${ACCOUNT}:alias/secrets; only the secrets' key ARN (key/<id>) is allowed`],
@@ -36,11 +36,11 @@ export const externalSecretsCases: FixtureCase[] = [
     },
     {
         policy: "external-secrets-scoping",
-        title: "prefix-scoped reads with the secrets key through Secrets Manager, and a key grant in a policy that reads no secrets",
+        title: "prefix-scoped reads, one named secret, with the secrets key through Secrets Manager, and a key grant in a policy that reads no secrets",
         resources: [
             iamPolicy(
                 "eso",
-                { Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [secretArn("dev/*"), secretArn("staging/*")] },
+                { Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [secretArn("dev/*"), secretArn("staging/*"), secretArn("argocd/dev/gitops-repository-??????")] },
                 { Effect: "Allow", Action: "secretsmanager:ListSecrets", Resource: "*" },
                 { Effect: "Allow", Action: "kms:Decrypt", Resource: SECRETS_KEY, Condition: viaSecretsManager },
             ),
