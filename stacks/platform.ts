@@ -284,6 +284,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             dependsOn: allAddons.flatMap((a) => a.platformDependencies),
             scrapeTargets: allAddons.flatMap((a) => a.scrapeTargets),
             gitops: cfg.platform.gitops && { ...cfg.platform.gitops, project: cfg.environment },
+            tenants: cfg.platform.gitops && { namespaces: cfg.platform.gitops.environments, quotas: cfg.platform.tenantQuotas ?? {}, protect: cfg.protect },
             repositoryStore: addons.externalSecrets.repositoryStore && { name: REPOSITORY_STORE_NAME, resource: addons.externalSecrets.repositoryStore },
             argocd: cfg.platform.argocd,
             monitoring: cfg.platform.monitoring,

@@ -10,6 +10,7 @@ import { ACCOUNT_ID } from "./support/mocks";
 import { graphResources, reported } from "./support/policy-builders";
 import { runPolicy } from "./support/policy-harness";
 import { requireReference } from "./support/reference";
+import { projectPermits } from "./support/tenants";
 
 const SECRET = "argocd/dev/gitops-repository";
 const REPO_URL = "https://github.com/octo-platform/gitops.git";
@@ -81,10 +82,10 @@ describe("a private GitOps repository (gitopsRepoCredentials)", () => {
     });
 
     it("keeps applications away from every store but theirs: no SecretStore or generator of their own", () => {
-        expect(custom(dev, "AppProject")[0].spec.namespaceResourceBlacklist).to.deep.equal([
-            { group: "external-secrets.io", kind: "SecretStore" },
-            { group: "generators.external-secrets.io", kind: "*" },
-        ]);
+        const project = custom(dev, "AppProject")[0].spec;
+        for (const kind of ["SecretStore", "ClusterSecretStore", "PushSecret"]) expect(projectPermits(project, { group: "external-secrets.io", kind }, true), kind).to.equal(false);
+        for (const kind of ["Password", "ECRAuthorizationToken", "STSSessionToken"]) expect(projectPermits(project, { group: "generators.external-secrets.io", kind }, true), kind).to.equal(false);
+        expect(projectPermits(project, { group: "external-secrets.io", kind: "ExternalSecret" }, true)).to.equal(true);
     });
 
     it("leaves a public repository without store, role or ExternalSecret", () => {

@@ -107,11 +107,12 @@ describe("Platform", () => {
             expect(one(stacks.dev, "ApplicationSet").inputs.spec.template.spec.project).to.equal("dev");
         });
 
-        it("generates only myapp-production on prod, with no automated sync but CreateNamespace and ServerSideApply", () => {
+        it("generates only myapp-production on prod, with no automated sync, ServerSideApply, and no namespace of its own making", () => {
             const apps = generatedApplications(one(stacks.prod, "ApplicationSet").inputs);
             expect(apps.map((a) => [a.name, a.namespace, a.path])).to.deep.equal([["myapp-production", "production", "envs/production/myapp"]]);
             expect(apps[0].syncPolicy).to.not.have.property("automated");
-            expect(apps[0].syncPolicy.syncOptions).to.include.members(["CreateNamespace=true", "ServerSideApply=true"]);
+            expect(apps[0].syncPolicy.syncOptions).to.deep.equal(["ServerSideApply=true"]);
+            expect(apps[0].syncPolicy).to.not.have.property("managedNamespaceMetadata");
             const source = one(stacks.prod, "ApplicationSet").inputs.spec.template.spec.source;
             expect(source).to.deep.include({ repoURL: "https://github.com/octo-platform/gitops.git", targetRevision: "main" });
         });
@@ -191,7 +192,8 @@ describe("Platform", () => {
 
         it("lets the release namespaces go with the cluster on destroy", () => {
             for (const g of stacks.all) {
-                const namespaces = g.ofType("kubernetes:core/v1:Namespace");
+                // The application namespaces are not release namespaces: tests/tenants.test.ts.
+                const namespaces = g.ofType("kubernetes:core/v1:Namespace").filter((n) => !n.name.startsWith("tenants-"));
                 const velero = g.stack === "prod" ? ["velero"] : [];
                 expect(namespaces.map((n) => n.inputs.metadata.name)).to.have.members(["argocd", "monitoring", "node-exporter", "external-secrets", "external-dns", "amazon-cloudwatch", ...velero]);
                 for (const n of namespaces) expect(n.opts.deletedWith, n.name).to.equal(`aws:eks/cluster:Cluster::eks-${g.stack}`);

@@ -71,10 +71,12 @@ describe("whole stack", () => {
         // Prod names an operator role as cluster-admin (dev relies on creator bootstrap) and backs up
         // with Velero (backupEnabled: false in dev); dev's ECR lets the application's promotion job pull
         // (ciApplicationPullEnvironment). Nothing else differs in shape.
-        expect(onlyIn(shape(stacks.dev), shape(stacks.prod))).to.deep.equal([
-            "aws:iam/role:Role::ci-access-pull-myapp",
-            "aws:iam/rolePolicy:RolePolicy::ci-access-pull-myapp",
-        ]);
+        // The application namespaces are the files' gitopsEnvironments: dev and staging here, production there.
+        const tenants = (...environments: string[]) =>
+            environments.flatMap((e) => [`kubernetes:core/v1:LimitRange::tenants-${e}-limits`, `kubernetes:core/v1:Namespace::tenants-${e}`, `kubernetes:core/v1:ResourceQuota::tenants-${e}-quota`]);
+        expect(onlyIn(shape(stacks.dev), shape(stacks.prod))).to.deep.equal(
+            ["aws:iam/role:Role::ci-access-pull-myapp", "aws:iam/rolePolicy:RolePolicy::ci-access-pull-myapp", ...tenants("dev", "staging")].sort(),
+        );
         const velero = [
             "aws:eks/addon:Addon::snapshot-controller",
             "aws:eks/podIdentityAssociation:PodIdentityAssociation::<cluster>-velero",
@@ -96,7 +98,7 @@ describe("whole stack", () => {
             "kubernetes:networking.k8s.io/v1:NetworkPolicy::namespace-isolation-velero-default-deny-ingress",
         ];
         expect(onlyIn(shape(stacks.prod), shape(stacks.dev))).to.deep.equal(
-            ["aws:eks/accessEntry:AccessEntry::admin-platform-operators", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators", ...velero].sort(),
+            ["aws:eks/accessEntry:AccessEntry::admin-platform-operators", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators", ...velero, ...tenants("production")].sort(),
         );
     });
 

@@ -7,6 +7,7 @@ import { ARGOCD_SCRAPE_TARGET, ArgoCd } from "./argocd";
 import { GitOpsSettings } from "./argocd/gitops";
 import { Monitoring } from "./monitoring";
 import { AlertReceivers } from "./monitoring/alerting";
+import { TenantSettings, Tenants } from "./tenants";
 
 export { GitOpsSettings };
 
@@ -55,6 +56,8 @@ export interface PlatformArgs {
     scrapeTargets: ScrapeTarget[];
     /** The environment's AppProject and ApplicationSet; absent: Argo CD runs with nothing to sync. */
     gitops?: GitOpsSettings;
+    /** The application namespaces, with their quotas; present exactly when `gitops` is. */
+    tenants?: TenantSettings;
     /** The ClusterSecretStore serving Argo CD the GitOps repository's credentials (External Secrets), when it has any. */
     repositoryStore?: { name: string; resource: pulumi.Resource };
     argocd: ArgoCdSettings;
@@ -72,17 +75,28 @@ export interface PlatformArgs {
 export class Platform extends pulumi.ComponentResource {
     readonly argocd: ArgoCd;
     readonly monitoring: Monitoring;
+    /** The application namespaces; absent without GitOps. */
+    readonly tenants?: Tenants;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:Platform", name, {}, opts);
         const shared = args.ingress && { ...args.ingress, groupName: platformIngressGroup(args.cluster.configuredName) };
         const common = { provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: args.dependsOn };
 
+        if (!args.gitops !== !args.tenants) throw new Error("Platform: gitops and tenants come together (the Applications deploy into the tenants' namespaces)");
+        this.tenants =
+            args.tenants &&
+            new Tenants(
+                "tenants",
+                { ...args.tenants, provider: args.cluster.provider, dependsOn: [...args.dependsOn, args.cluster.defaultStorageClass] },
+                { parent: this },
+            );
         this.argocd = new ArgoCd(
             "argocd",
             {
                 ...common,
                 gitops: args.gitops,
+                applicationNamespaces: this.tenants?.namespaces,
                 repositoryStore: args.repositoryStore,
                 highAvailability: args.argocd.highAvailability,
                 adminPassword: args.argocd.adminPassword,

@@ -1,6 +1,8 @@
 /** Declarations of the add-on, GitOps, monitoring, CI and stack-wide keys (see keys.ts). */
 import { CI_ACCESS_FORMS } from "../../components/ci-access/types";
 import * as checks from "./checks";
+import { DEFAULT_TENANT_QUOTA } from "../../components/platform/tenants/quota";
+import { TENANT_QUOTA_CROSS_KEY, TENANT_QUOTA_FORM, tenantQuotaEntry } from "./tenants";
 import { BOOLEAN, KeySpec, SECRET, check, integer, list, oneOf, optional, pattern } from "./rules";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -115,6 +117,13 @@ export const APP_KEYS = {
         default: [],
         rule: list(pattern(DNS_LABEL, "a Kubernetes namespace name"), { unique: true }),
         crossKey: "non-empty when gitopsRepoUrl is set",
+    },
+    tenantQuota: {
+        type: "array",
+        description: "ResourceQuota of each application namespace (gitopsEnvironments, with GitOps on): `<resource>=<quantity>` for all of them, `<namespace>/<resource>=<quantity>` for one; unlisted resources keep their default. LoadBalancer and NodePort Services are always 0.",
+        default: Object.entries(DEFAULT_TENANT_QUOTA).map(([resource, value]) => `${resource}=${value}`),
+        rule: list(check(TENANT_QUOTA_FORM, tenantQuotaEntry), { unique: true }),
+        crossKey: TENANT_QUOTA_CROSS_KEY,
     },
     gitopsAutoSync: {
         type: "boolean",

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACM_ARN } from "./keys";
 import { isProduction } from "./cluster";
 import { ConfigReader } from "./reader";
+import { readTenantQuotas } from "./tenants";
 import { PlatformAppsConfig } from "./types";
 import { AlertReceivers } from "../../components/platform/monitoring/alerting";
 import { RepositoryCredentials, repositoryCredentialForm } from "../../components/platform/argocd/repository";
@@ -27,6 +28,7 @@ export function readPlatformConfig(r: ConfigReader, region: string, environment:
     }
 
     const credentials = readRepositoryCredentials(r, repoUrl, environment);
+    const tenantQuotas = readTenantQuotas(r, !!repoUrl);
 
     const certificateArn = r.get("ingressCertificateArn");
     if (certificateArn && r.ok("ingressCertificateArn")) {
@@ -54,6 +56,7 @@ export function readPlatformConfig(r: ConfigReader, region: string, environment:
         gitops: repoUrl
             ? { repoUrl, credentials, revision: r.get("gitopsRevision"), pathTemplate, apps, environments, autoSync: r.get("gitopsAutoSync") }
             : undefined,
+        tenantQuotas: repoUrl ? tenantQuotas : undefined,
         argocd: { highAvailability: r.get("argocdHighAvailability"), adminPassword: secret(r.get("argocdAdminPassword")), hostname: argocdHostname },
         monitoring: {
             prometheusRetention: r.get("prometheusRetention"),

@@ -3,6 +3,7 @@ import { CiAccessArgs } from "../../components/ci-access/types";
 import { AccessLevel, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { NodePoolSettings } from "../../components/cluster/karpenter/manifests";
 import { NatStrategy } from "../../components/network/types";
+import type { TenantQuota } from "../../components/platform/tenants/quota";
 import { ArgoCdSettings, GitOpsSettings, MonitoringSettings, SharedIngressSettings } from "../../components/platform";
 
 export { AccessLevel, NamespaceAccess, NatStrategy, SystemNodesArgs };
@@ -102,6 +103,8 @@ export interface AddonsConfig {
 export interface PlatformAppsConfig {
     /** The AppProject takes the environment's name, so the config does not carry it. Absent when `gitopsRepoUrl` is empty. */
     gitops?: Omit<GitOpsSettings, "project">;
+    /** Each application namespace's quota; present exactly when `gitops` is. Config key `tenantQuota`. */
+    tenantQuotas?: Record<string, TenantQuota>;
     argocd: ArgoCdSettings;
     monitoring: MonitoringSettings;
     /** Present only when a certificate is configured: then Argo CD and Grafana get Ingresses. */

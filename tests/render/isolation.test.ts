@@ -8,6 +8,7 @@ import { podTemplates } from "../support/render-checks";
 import { neededFromOutside, openedByPolicies } from "../support/network-policy-checks";
 import { devWithOptionalFeatures } from "../support/variants";
 import { beforeBuilding } from "../support/build-hook";
+import { isApplicationNamespace } from "../support/tenants";
 
 const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
 const STRICTNESS: PodSecurityLevel[] = ["privileged", "baseline", "restricted"];
@@ -61,7 +62,8 @@ describe("Rendered manifests: in-cluster isolation", () => {
 
             it("runs only pods their namespace's level admits, and that level is the strictest they all meet", () => {
                 const templates = podTemplates(objects(rendered));
-                const levels = Object.fromEntries(namespaces.map((ns) => [ns.metadata.name, podSecurityLevel(ns.metadata.name)]));
+                // The application namespaces hold what the GitOps repository deploys (tests/render/tenants.test.ts).
+                const levels = Object.fromEntries(namespaces.filter((ns) => !isApplicationNamespace(ns)).map((ns) => [ns.metadata.name, podSecurityLevel(ns.metadata.name)]));
                 expect(podSecurityProblems(templates, levels)).to.deep.equal([]);
                 for (const [namespace, level] of Object.entries(levels)) {
                     const needs = templates.filter((t) => t.namespace === namespace).map((t) => strictestLevel(t.spec));
@@ -118,8 +120,8 @@ describe("NetworkPolicies: default deny, and exactly the callers each namespace 
             const graph = await stackGraph(stack);
             const rendered = await renderedStack(graph);
             const program = programObjects(graph);
-            const namespaces = program.filter((o) => o.kind === "Namespace").map((n) => n.metadata.name);
-            const policies = program.filter((o) => o.kind === "NetworkPolicy");
+            const namespaces = program.filter((o) => o.kind === "Namespace" && !isApplicationNamespace(o)).map((n) => n.metadata.name);
+            const policies = program.filter((o) => o.kind === "NetworkPolicy" && namespaces.includes(o.metadata.namespace!));
             for (const ns of namespaces) {
                 const deny = policies.find((p) => p.metadata.namespace === ns && p.metadata.name === "default-deny-ingress");
                 expect(deny?.spec, ns).to.deep.equal({ podSelector: {}, policyTypes: ["Ingress"] });
@@ -139,8 +141,8 @@ describe("NetworkPolicies: default deny, and exactly the callers each namespace 
         this.timeout(180_000);
         const dev = await renderedStack(await stackGraph("dev"));
         const variant = programObjects(await devWithOptionalFeatures());
-        const namespaces = variant.filter((o) => o.kind === "Namespace").map((n) => n.metadata.name);
-        const policies = variant.filter((o) => o.kind === "NetworkPolicy");
+        const namespaces = variant.filter((o) => o.kind === "Namespace" && !isApplicationNamespace(o)).map((n) => n.metadata.name);
+        const policies = variant.filter((o) => o.kind === "NetworkPolicy" && namespaces.includes(o.metadata.namespace!));
         const ingresses = variant.filter((o) => o.kind === "Ingress");
         const all = objects(dev);
         // The objects only this variant has pass the schemas too (the LBC chart's CRDs included).

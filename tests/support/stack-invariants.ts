@@ -9,6 +9,7 @@ import { policyResources, runPolicy } from "./policy-harness";
 import { CONFIG_KEYS } from "../../stacks/config/keys";
 import { PROJECT, projectDefaults, stackFileConfig } from "./stack-files";
 import { STACK_NAME, stackNames } from "./stacks";
+import { TENANT_INVARIANT } from "./tenant-invariant";
 
 /**
  * What must hold for every stack file a user writes, checked against that file's own values (never
@@ -165,6 +166,7 @@ export const STACK_INVARIANTS: StackInvariant[] = [
             expect([...urls]).to.deep.equal([repo]);
         },
     },
+    TENANT_INVARIANT,
     {
         name: "lets CI in only from the file's ciRepository, or not at all without one",
         check: (g, f) => {

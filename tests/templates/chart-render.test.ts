@@ -1,31 +1,12 @@
 import { expect } from "chai";
-import * as path from "path";
 import { stackGraph } from "../support/harness";
-import { helmTemplate } from "../support/helm";
 import { requireReference } from "../support/reference";
-import { K8sObject, kubeVersion, parseManifests, renderedStack, schemaValidator } from "../support/render";
+import { K8sObject, renderedStack, schemaValidator } from "../support/render";
 import { describeObject, monitorProblems, podTemplates } from "../support/render-checks";
 import { stackFileConfig } from "../support/stack-files";
-import { GITOPS_DIR, gitopsEnvironmentFolders } from "../support/templates";
+import { gitopsEnvironmentFolders } from "../support/templates";
 import { beforeBuilding } from "../support/build-hook";
-
-/** The fixture stack whose cluster hosts `env`. */
-const hostStack = (env: string): "dev" | "prod" =>
-    (stackFileConfig("dev")["eks-platform:gitopsEnvironments"] as string[]).includes(env) ? "dev" : "prod";
-
-/** `helm template` of one GitOps environment folder, as Argo CD renders it: release `<app>-<env>` in namespace `<env>`. */
-async function renderFolder(env: string, app: string, values: Record<string, unknown> = {}): Promise<K8sObject[]> {
-    const validator = schemaValidator();
-    const yaml = await helmTemplate({
-        releaseName: `${app}-${env}`,
-        namespace: env,
-        chartDir: path.join(GITOPS_DIR, "envs", env, app),
-        values,
-        kubeVersion: kubeVersion(await stackGraph(hostStack(env))),
-        includeCrds: false,
-    });
-    return parseManifests(yaml, env, (o) => validator.clusterScoped(o));
-}
+import { hostStack, renderFolder } from "../support/gitops-render";
 
 /** What the Pod Security Standard `restricted` (v1.35) refuses in a pod template. */
 function restrictedViolations(spec: any): string[] {

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { APPLICATION_KINDS } from "../../components/platform/argocd/gitops";
 import { monitoringValues } from "../../components/platform/monitoring/values";
 import { devWithOptionalFeatures } from "../support/variants";
 import { CHART_DIR, environmentValues, gitopsEnvironmentFolders, literalTemplate } from "../support/templates";
@@ -13,8 +14,8 @@ const schemaErrors = (values: unknown) => new Validator(schema, "7", false).vali
 const templates = fs.readdirSync(path.join(CHART_DIR, "templates")).filter((f) => f.endsWith(".yaml"));
 const byKind = () => new Map(templates.map((f) => literalTemplate(f)).map((doc) => [doc.kind as string, doc]));
 
-/** Kinds Argo CD may create in an environment namespace: the AppProject whitelists no cluster-scoped kind but Namespace. */
-const NAMESPACED = ["Deployment", "Service", "ServiceAccount", "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "ExternalSecret"];
+/** Kinds Argo CD may create in an environment namespace: the AppProject's namespaced whitelist (and no cluster-scoped kind). */
+const NAMESPACED = APPLICATION_KINDS.map((k) => k.kind);
 
 describe("service chart (without Helm)", () => {
     it("has one object per template, of the expected API versions, all namespaced", () => {

@@ -25,6 +25,37 @@ export interface GitOpsSettings {
     autoSync: boolean;
 }
 
+/**
+ * The namespaced kinds an application may deploy, and nothing else. Left out on purpose:
+ * - `Secret`: a Secret in Git is plaintext in Git; secrets come from Secrets Manager through ExternalSecret.
+ * - `SecretStore` and the generators: they would run with the External Secrets operator's identity and reach
+ *   everything it may read (other environments, the repository credentials); applications use the shared store.
+ * - `NetworkPolicy`: policies only add allowances, so a tenant's own could widen what the platform's deny.
+ * - `Pod`, `ReplicaSet`: workloads come as Deployments, StatefulSets, Jobs and CronJobs.
+ * - `LimitRange`, `ResourceQuota`: the program's, sized from config.
+ * Role and RoleBinding act within the namespace only. A RoleBinding to a ClusterRole such as `admin` still grants its
+ * subjects the namespace's Secrets and NetworkPolicies (Argo CD's controller holds those rights, so RBAC's escalation
+ * check does not stop it): that residual is the admission policies' to close.
+ */
+export const APPLICATION_KINDS: { group: string; kind: string }[] = [
+    { group: "apps", kind: "Deployment" },
+    { group: "apps", kind: "StatefulSet" },
+    { group: "batch", kind: "Job" },
+    { group: "batch", kind: "CronJob" },
+    { group: "", kind: "Service" },
+    { group: "", kind: "ConfigMap" },
+    { group: "", kind: "ServiceAccount" },
+    { group: "", kind: "PersistentVolumeClaim" },
+    { group: "networking.k8s.io", kind: "Ingress" },
+    { group: "autoscaling", kind: "HorizontalPodAutoscaler" },
+    { group: "policy", kind: "PodDisruptionBudget" },
+    { group: "monitoring.coreos.com", kind: "ServiceMonitor" },
+    { group: "monitoring.coreos.com", kind: "PodMonitor" },
+    { group: "external-secrets.io", kind: "ExternalSecret" },
+    { group: "rbac.authorization.k8s.io", kind: "Role" },
+    { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+];
+
 /** Deploys only from the GitOps repo, only into this cluster's environment namespaces. */
 export function appProject(s: GitOpsSettings) {
     return {
@@ -35,15 +66,10 @@ export function appProject(s: GitOpsSettings) {
             description: `Applications of the ${s.project} cluster: ${s.environments.join(", ")}`,
             sourceRepos: [s.repoUrl],
             destinations: s.environments.map((namespace) => ({ server: IN_CLUSTER, namespace })),
-            // CreateNamespace=true needs the project to allow Namespace objects, and nothing else cluster-wide.
-            clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
-            // Applications read secrets only through the aws-secrets-manager store, which serves their namespaces the
-            // environment's prefixes. A SecretStore of their own, or a generator, would run with the operator's
-            // identity and reach everything it may read (other environments, the repository credentials' role).
-            namespaceResourceBlacklist: [
-                { group: "external-secrets.io", kind: "SecretStore" },
-                { group: "generators.external-secrets.io", kind: "*" },
-            ],
+            // Nothing cluster-scoped: no Namespace (the program creates and labels them; a manifest could relabel or
+            // delete `argocd` or `monitoring`, argoproj/argo-cd#3553), no CRD, ClusterRole or webhook.
+            clusterResourceWhitelist: [],
+            namespaceResourceWhitelist: APPLICATION_KINDS,
         },
     };
 }
@@ -51,7 +77,7 @@ export function appProject(s: GitOpsSettings) {
 export function syncPolicy(autoSync: boolean) {
     return {
         ...(autoSync ? { automated: { prune: true, selfHeal: true } } : {}),
-        syncOptions: ["CreateNamespace=true", "ServerSideApply=true"],
+        syncOptions: ["ServerSideApply=true"],
         retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } },
     };
 }

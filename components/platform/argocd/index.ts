@@ -28,6 +28,8 @@ export interface ArgoCdArgs {
     dependsOn: pulumi.Resource[];
     /** The environment's AppProject and ApplicationSet; absent: no outside source is trusted or synced. */
     gitops?: GitOpsSettings;
+    /** The namespaces the Applications deploy into (the program creates them): the ApplicationSet waits for them and, on destroy, goes first. */
+    applicationNamespaces?: pulumi.Resource[];
     /** The ClusterSecretStore that serves this namespace the repository's credentials; needed when `gitops.credentials` is set. */
     repositoryStore?: { name: string; resource: pulumi.Resource };
     highAvailability: boolean;
@@ -85,7 +87,7 @@ export class ArgoCd extends pulumi.ComponentResource {
             new k8s.apiextensions.CustomResource(`${name}-applications`, applicationSet(args.gitops), {
                 parent: this,
                 provider,
-                dependsOn: [this.release, project],
+                dependsOn: [this.release, project, ...(args.applicationNamespaces ?? [])],
                 customTimeouts: { delete: "15m" },
             });
         }

@@ -1,0 +1,35 @@
+import * as path from "path";
+import { stackGraph } from "./harness";
+import { helmTemplate } from "./helm";
+import { K8sObject, kubeVersion, parseManifests, schemaValidator } from "./render";
+import { stackFileConfig } from "./stack-files";
+import { GITOPS_DIR } from "./templates";
+
+/** The fixture stack whose cluster hosts `env`. */
+export const hostStack = (env: string): "dev" | "prod" =>
+    (stackFileConfig("dev")["eks-platform:gitopsEnvironments"] as string[]).includes(env) ? "dev" : "prod";
+
+const renders = new Map<string, Promise<K8sObject[]>>();
+
+/**
+ * `helm template` of one GitOps environment folder, as Argo CD renders it: release `<app>-<env>` in namespace
+ * `<env>`; once per folder and values in a process (callers must not mutate the objects).
+ */
+export function renderFolder(env: string, app: string, values: Record<string, unknown> = {}): Promise<K8sObject[]> {
+    const key = JSON.stringify([env, app, values]);
+    if (!renders.has(key)) renders.set(key, renderNow(env, app, values));
+    return renders.get(key)!;
+}
+
+async function renderNow(env: string, app: string, values: Record<string, unknown>): Promise<K8sObject[]> {
+    const validator = schemaValidator();
+    const yaml = await helmTemplate({
+        releaseName: `${app}-${env}`,
+        namespace: env,
+        chartDir: path.join(GITOPS_DIR, "envs", env, app),
+        values,
+        kubeVersion: kubeVersion(await stackGraph(hostStack(env))),
+        includeCrds: false,
+    });
+    return parseManifests(yaml, env, (o) => validator.clusterScoped(o));
+}
