@@ -7,6 +7,7 @@ import { ARGOCD_SCRAPE_TARGET, ArgoCd } from "./argocd";
 import { GitOpsSettings } from "./argocd/gitops";
 import { Monitoring } from "./monitoring";
 import { AlertReceivers } from "./monitoring/alerting";
+import { TenantAdmission } from "./tenants/admission";
 
 export { GitOpsSettings };
 
@@ -63,6 +64,8 @@ export interface PlatformArgs {
     ingress?: SharedIngressSettings;
     /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
     dockerHub: DockerHubMirror;
+    /** The stack's ECR repositories (full names): with the cache, the only images the application namespaces may run. */
+    applicationRepositories: string[];
 }
 
 /**
@@ -77,11 +80,27 @@ export class Platform extends pulumi.ComponentResource {
         super("eks-platform:platform:Platform", name, {}, opts);
         const shared = args.ingress && { ...args.ingress, groupName: platformIngressGroup(args.cluster.configuredName) };
         const common = { provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: args.dependsOn };
+        // The admission policies exist before Argo CD can sync anything into the application namespaces.
+        const admission = args.gitops
+            ? [
+                  new TenantAdmission(
+                      "tenant-admission",
+                      {
+                          namespaces: args.gitops.environments,
+                          images: { registry: args.dockerHub.registry, cachePrefix: args.dockerHub.prefix, repositories: args.applicationRepositories },
+                          provider: args.cluster.provider,
+                          cluster: args.cluster.eksCluster,
+                      },
+                      { parent: this },
+                  ),
+              ]
+            : [];
 
         this.argocd = new ArgoCd(
             "argocd",
             {
                 ...common,
+                dependsOn: [...args.dependsOn, ...admission],
                 gitops: args.gitops,
                 repositoryStore: args.repositoryStore,
                 highAvailability: args.argocd.highAvailability,
