@@ -290,6 +290,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             monitoring: cfg.platform.monitoring,
             ingress: ingress && { ...ingress, wafAclArn: waf?.aclArn },
             dockerHub: dockerHubCache.mirror,
+            applicationRepositories: registry.names,
         },
         bounded,
     );

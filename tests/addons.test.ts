@@ -247,6 +247,22 @@ describe("Cluster add-ons", () => {
             expect(ClusterSecretStore[0].errors({ ...store, apiVersion: "external-secrets.io/v1beta1" })[0]).to.include("not served");
         });
 
+        it("would reject what the CRDs' CEL rules forbid: a NodePool requirement on a restricted label or with no values, an EC2NodeClass with no subnets", () => {
+            const { NodePool, EC2NodeClass } = validators();
+            const pool = customResources(stacks.dev, "NodePool")[0].inputs;
+            const withRequirement = (r: object) => ({ ...pool, spec: { ...pool.spec, template: { ...pool.spec.template, spec: { ...pool.spec.template.spec, requirements: [...pool.spec.template.spec.requirements, r] } } } });
+            for (const check of NodePool) {
+                expect(check.errors(withRequirement({ key: "karpenter.sh/nodepool", operator: "In", values: ["other"] })).join("\n")).to.include('label "karpenter.sh/nodepool" is restricted');
+                expect(check.errors(withRequirement({ key: "karpenter.k8s.aws/instance-family", operator: "In", values: [] })).join("\n")).to.include("requirements with operator 'In' must have a value defined");
+                expect(check.errors(withRequirement({ key: "karpenter.k8s.aws/instance-cpu", operator: "Gt", values: ["4"] }))).to.deep.equal([]);
+            }
+            const nodeClass = customResources(stacks.dev, "EC2NodeClass")[0].inputs;
+            for (const check of EC2NodeClass) {
+                // The API server reports every rule broken: on an empty list `!self.all(...)` fails too.
+                expect(check.errors({ ...nodeClass, spec: { ...nodeClass.spec, subnetSelectorTerms: [] } })).to.include(".spec.subnetSelectorTerms: subnetSelectorTerms cannot be empty");
+            }
+        });
+
         it("grants Karpenter's controller exactly upstream's six policies, conditions included", () => {
             const cfn = parse(referenceText("karpenter/cloudformation.yaml"), { customTags: CFN_TAGS }) as any;
             for (const g of stacks.all) {

@@ -8,6 +8,7 @@ import { GitOpsSettings } from "./argocd/gitops";
 import { Monitoring } from "./monitoring";
 import { AlertReceivers } from "./monitoring/alerting";
 import { TenantSettings, Tenants } from "./tenants";
+import { TenantAdmission } from "./tenants/admission";
 
 export { GitOpsSettings };
 
@@ -66,6 +67,8 @@ export interface PlatformArgs {
     ingress?: SharedIngressSettings;
     /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
     dockerHub: DockerHubMirror;
+    /** The stack's ECR repositories (full names): with the cache, the only images the application namespaces may run. */
+    applicationRepositories: string[];
 }
 
 /**
@@ -91,10 +94,26 @@ export class Platform extends pulumi.ComponentResource {
                 { ...args.tenants, provider: args.cluster.provider, dependsOn: [...args.dependsOn, args.cluster.defaultStorageClass] },
                 { parent: this },
             );
+        // The admission policies exist before Argo CD can sync anything into the application namespaces.
+        const admission = args.gitops
+            ? [
+                  new TenantAdmission(
+                      "tenant-admission",
+                      {
+                          namespaces: args.gitops.environments,
+                          images: { registry: args.dockerHub.registry, cachePrefix: args.dockerHub.prefix, repositories: args.applicationRepositories },
+                          provider: args.cluster.provider,
+                          cluster: args.cluster.eksCluster,
+                      },
+                      { parent: this },
+                  ),
+              ]
+            : [];
         this.argocd = new ArgoCd(
             "argocd",
             {
                 ...common,
+                dependsOn: [...args.dependsOn, ...admission],
                 gitops: args.gitops,
                 applicationNamespaces: this.tenants?.namespaces,
                 repositoryStore: args.repositoryStore,

@@ -18,11 +18,14 @@ export interface RegistryArgs {
 /** One ECR repository per name: scanned on push, immutable tags, KMS-encrypted, with a lifecycle policy. */
 export class Registry extends pulumi.ComponentResource {
     readonly repositoryUrls: pulumi.Output<Record<string, string>>;
+    /** Full repository names (prefix included): what the application namespaces may pull from. */
+    readonly names: string[];
 
     constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:registry:Registry", name, {}, opts);
         const exclusions = args.mutableTagFilters.map((filter) => ({ filter, filterType: "WILDCARD" }));
         const urls: Record<string, pulumi.Output<string>> = {};
+        this.names = args.repositories.map((repoName) => `${args.namePrefix}${repoName}`);
         for (const repoName of args.repositories) {
             const logicalName = repoName.replace(/\//g, "-");
             const repo = new aws.ecr.Repository(

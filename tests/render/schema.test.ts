@@ -54,6 +54,14 @@ describe("Rendered manifests: schemas", () => {
             expect(schemaValidator().errors(deployment({ resource: { requests: { cpu: "1" } } })).join()).to.match(/resource/);
         });
 
+        it("rejects a custom resource its CRD's CEL rules forbid (x-kubernetes-validations), with the rule's message", () => {
+            const pool = (requirements: object[]) => ({ apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name: "p" }, spec: { template: { spec: { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "n" }, requirements } } } });
+            expect(schemaValidator().errors(pool([{ key: "kubernetes.io/arch", operator: "In", values: ["arm64"] }]) as K8sObject)).to.deep.equal([]);
+            expect(schemaValidator().errors(pool([{ key: "kubernetes.io/hostname", operator: "In", values: ["a"] }]) as K8sObject)).to.deep.equal([
+                '.spec.template.spec.requirements[0].key: label "kubernetes.io/hostname" is restricted',
+            ]);
+        });
+
         it("rejects an unknown field in a custom resource, and a kind nothing defines", () => {
             const pool = { apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name: "p" }, spec: { template: { spec: { nodeClassRef: { group: "g", kind: "k", name: "n" }, requirements: [] } }, limitz: {} } };
             expect(schemaValidator().errors(pool as K8sObject).join()).to.match(/limitz|additional/i);

@@ -1,4 +1,5 @@
 import { Validator } from "@cfworker/json-schema";
+import { celRuleViolations } from "./cel";
 import { referenceYamlDocuments } from "./reference";
 
 interface CrdVersion {
@@ -10,10 +11,11 @@ interface CrdVersion {
 /**
  * The API server's view of a custom resource, as far as a JSON-schema validator can take it:
  * the CRD's openAPIV3Schema, unknown fields rejected (as `kubectl apply` with strict field
- * validation does) except under x-kubernetes-preserve-unknown-fields. CEL rules are not run.
+ * validation does) except under x-kubernetes-preserve-unknown-fields, then its `x-kubernetes-validations`
+ * CEL rules at every level, as on create (tests/support/cel.ts).
  */
 export class CrdValidator {
-    private readonly versions = new Map<string, { served: boolean; validator: Validator }>();
+    private readonly versions = new Map<string, { served: boolean; validator: Validator; schema: any }>();
     readonly group: string;
     readonly kind: string;
 
@@ -25,7 +27,7 @@ export class CrdValidator {
         for (const v of crd.spec.versions as CrdVersion[]) {
             // An interpreting validator: the large CRDs (ApplicationSet) cost seconds to compile to code.
             const validator = new Validator(closed(v.schema.openAPIV3Schema, true), "7", false);
-            this.versions.set(`${this.group}/${v.name}`, { served: v.served, validator });
+            this.versions.set(`${this.group}/${v.name}`, { served: v.served, validator, schema: v.schema.openAPIV3Schema });
         }
     }
 
@@ -36,7 +38,8 @@ export class CrdValidator {
         if (!version) return [`apiVersion ${object.apiVersion} is not defined by the ${this.kind} CRD (${[...this.versions.keys()].join(", ")})`];
         if (!version.served) return [`apiVersion ${object.apiVersion} is not served`];
         const result = version.validator.validate(object);
-        if (result.valid) return [];
+        // As the API server: the rules run on an object the schema admits (their expressions assume its types).
+        if (result.valid) return celRuleViolations(version.schema, object);
         // The validator reports each failure and every enclosing one; the innermost say what is wrong.
         const all = result.errors.map((e) => ({ keyword: e.keyword, text: `${e.instanceLocation} ${e.error}` }));
         const innermost = all.filter((e) => !["properties", "items", "anyOf", "allOf", "additionalProperties"].includes(e.keyword) || all.length === 1);

@@ -1,6 +1,7 @@
 import { Validator } from "@cfworker/json-schema";
 import * as fs from "fs";
 import * as path from "path";
+import { celRuleViolations } from "./cel";
 import { loadYamlStream } from "./yaml-stream";
 import { referenceDir } from "./reference";
 import type { K8sObject } from "./render";
@@ -29,13 +30,13 @@ export function basicScopes(): Scopes {
 
 /**
  * Strict schema checks: built-in kinds against the Kubernetes swagger, custom kinds against their
- * CRD's openAPIV3Schema. Unknown fields fail, as with `kubectl apply --validate=strict`.
+ * CRD's openAPIV3Schema and its CEL rules. Unknown fields fail, as with `kubectl apply --validate=strict`.
  */
 export class SchemaValidator implements Scopes {
     private readonly definitions: Record<string, any>;
     private readonly byGvk = new Map<string, string>();
     private readonly clusterScopedKinds = new Set<string>();
-    private readonly crds = new Map<string, { scope: string; schema: any }>();
+    private readonly crds = new Map<string, { scope: string; schema: any; rules: any }>();
     private readonly validators = new Map<string, Validator>();
 
     constructor(swagger: any) {
@@ -54,7 +55,7 @@ export class SchemaValidator implements Scopes {
     addCrd(crd: K8sObject): void {
         for (const v of crd.spec.versions ?? []) {
             if (!v.served || !v.schema?.openAPIV3Schema) continue;
-            this.crds.set(gvkKey(crd.spec.group, v.name, crd.spec.names.kind), { scope: crd.spec.scope, schema: closeSchema(v.schema.openAPIV3Schema, true) });
+            this.crds.set(gvkKey(crd.spec.group, v.name, crd.spec.names.kind), { scope: crd.spec.scope, schema: closeSchema(v.schema.openAPIV3Schema, true), rules: v.schema.openAPIV3Schema });
         }
     }
 
@@ -75,7 +76,8 @@ export class SchemaValidator implements Scopes {
             this.validators.set(key, validator);
         }
         const result = validator.validate(o);
-        if (result.valid) return [];
+        // A custom resource the schema admits meets its CRD's CEL rules too (x-kubernetes-validations, as on create).
+        if (result.valid) return this.crds.has(key) ? celRuleViolations(this.crds.get(key)!.rules, o) : [];
         const all = result.errors.map((e) => ({ keyword: e.keyword, text: `${e.instanceLocation} ${e.error}` }));
         const innermost = all.filter((e) => !["properties", "items", "anyOf", "allOf", "$ref", "additionalProperties"].includes(e.keyword));
         return (innermost.length > 0 ? innermost : all).map((e) => e.text);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as ipaddr from "ipaddr.js";
+import { ADMISSION_POLICIES } from "../../components/platform/tenants/admission";
 import { policies } from "../../policy/policies";
 import { readWaivers } from "../../policy/waivers";
 import { StackGraph, stackGraph } from "./harness";
@@ -167,6 +168,16 @@ export const STACK_INVARIANTS: StackInvariant[] = [
         },
     },
     TENANT_INVARIANT,
+    {
+        name: "binds the admission policies to the application namespaces exactly when GitOps is on",
+        check: (g, f) => {
+            const on = Boolean(f.get("gitopsRepoUrl")) && list(f.get("gitopsEnvironments")).length > 0;
+            for (const kind of ["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]) {
+                const names = g.ofType(`kubernetes:admissionregistration.k8s.io/v1:${kind}`).map((p) => p.inputs.metadata.name);
+                expect(names, kind).to.have.members(on ? [...ADMISSION_POLICIES] : []);
+            }
+        },
+    },
     {
         name: "lets CI in only from the file's ciRepository, or not at all without one",
         check: (g, f) => {
