@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { TENANT_LABEL } from "./namespaces";
 
 type PolicySpec = k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicySpec;
 type BindingSpec = k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec;
 type Validation = k8s.types.input.admissionregistration.v1.Validation;
 
-/** The label the application namespaces carry (components/platform/tenants/namespaces.ts); the bindings select by it. */
-export const TENANT_LABEL = { "eks-platform/tenant": "application" } as const;
+// The label the application namespaces carry; the bindings select by it.
+export { TENANT_LABEL };
 
 /** Where application images may come from: the stack's own ECR repositories and its Docker Hub pull-through cache. */
 export interface TenantImages {
