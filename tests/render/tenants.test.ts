@@ -2,7 +2,9 @@ import { expect } from "chai";
 import { PodSecurityLevel } from "../../components/shared/namespace";
 import { beforeBuilding } from "../support/build-hook";
 import { hostStack, renderFolder } from "../support/gitops-render";
+import { admit } from "../support/cel";
 import { stackGraph } from "../support/harness";
+import { offlineAccountId } from "../support/mocks";
 import { podSecurityProblems } from "../support/pod-security-checks";
 import { requireReference } from "../support/reference";
 import { K8sObject, programObjects, schemaValidator } from "../support/render";
@@ -13,6 +15,9 @@ import { groupOf, isApplicationNamespace, projectPermits, quotaProblems } from "
 /** One GitOps environment folder rendered as Argo CD would, and what the program puts around it. */
 interface Tenant {
     env: string;
+    /** The host stack's ECR repository of the template's service (`myapp`): where its release pipeline pushes. */
+    repository: string;
+    admission: any[];
     objects: K8sObject[];
     namespace: K8sObject;
     quota: K8sObject;
@@ -27,8 +32,15 @@ describe("the GitOps template's chart in each application namespace", () => {
         for (const [env, app] of gitopsEnvironmentFolders()) {
             const program = programObjects(await stackGraph(hostStack(env)));
             const own = (kind: string) => program.filter((o) => o.kind === kind && (o.metadata.namespace === env || (kind === "Namespace" && o.metadata.name === env)));
+            const graph = await stackGraph(hostStack(env));
+            const provider = graph.one("pulumi:providers:aws").inputs;
+            const registry = `${offlineAccountId(provider)}.dkr.ecr.${provider.region}.amazonaws.com`;
+            const name = graph.ofType("aws:ecr/repository:Repository").map((r) => String(r.inputs.name)).find((n) => n === app || n.endsWith(`/${app}`));
+            const repository = `${registry}/${name}`;
             tenants.push({
                 env,
+                repository,
+                admission: program.filter((o) => o.kind === "ValidatingAdmissionPolicy").map((o) => o.spec),
                 objects: await renderFolder(env, app),
                 namespace: own("Namespace")[0],
                 quota: own("ResourceQuota")[0],
@@ -74,5 +86,19 @@ describe("the GitOps template's chart in each application namespace", () => {
         expect(quotaProblems(bare, staging.quota.spec.hard, staging.limitRange)).to.deep.equal([]);
         const wide = await renderFolder("staging", "myapp", { service: { autoscaling: { maxReplicas: 60 } } });
         expect(quotaProblems(wide, staging.quota.spec.hard, staging.limitRange)).to.include("pods: needs 75 at peak, quota 40");
+    });
+
+    it("passes every admission policy bound there once its image points at the host stack's own repository, and not before", async () => {
+        for (const t of tenants) {
+            expect(t.repository, `${t.env}: the host stack's myapp repository`).to.match(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//);
+            expect(t.admission.length, t.env).to.equal(3);
+            const denials = (objects: K8sObject[]) =>
+                objects.flatMap((o) => t.admission.flatMap((spec) => admit(spec, { operation: "CREATE", object: o }).denied.map((d) => `${describeObject(o)}: ${d}`)));
+            // As a team sets it up (README "Onboarding a service"): the chart's image in this cluster's account and region.
+            const own = await renderFolder(t.env, "myapp", { service: { image: { repository: t.repository } } });
+            expect(denials(own), t.env).to.deep.equal([]);
+            // As shipped, the template names a placeholder account: refused, with the reason.
+            expect(denials(t.objects).join("\n"), t.env).to.match(/image/i);
+        }
     });
 });
