@@ -14,6 +14,8 @@ const REGISTRY = "111122223333.dkr.ecr.us-west-2.amazonaws.com";
 const IMAGES = { registry: REGISTRY, repositories: ["dev/team/api", "worker"], cachePrefix: "docker-hub-dev" };
 const SPECS: Record<string, object> = admissionPolicySpecs(IMAGES);
 const POLICIES = [...ADMISSION_POLICIES];
+/** The policies over workloads (application-rbac looks at Roles and RoleBindings only). */
+const WORKLOAD_POLICIES = POLICIES.filter((p) => p !== "application-rbac");
 
 const RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
 const container = (extra: Record<string, unknown> = {}) => ({ name: "app", image: `${REGISTRY}/dev/team/api:3f2a91c`, resources: RESOURCES, ports: [{ containerPort: 8080 }], ...extra });
@@ -38,13 +40,14 @@ const KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "J
 
 const create = (object: Record<string, any>): AdmissionRequest => ({ operation: "CREATE", object });
 /** Every policy's denials of one request, keyed by policy. */
-const denials = (req: AdmissionRequest) => Object.fromEntries(POLICIES.map((p) => [p, admit(SPECS[p], req).denied]));
+const denials = (req: AdmissionRequest) => Object.fromEntries(WORKLOAD_POLICIES.map((p) => [p, admit(SPECS[p], req).denied]));
 const deniedBy = (policy: string, spec: Record<string, unknown>, kind = "Deployment") => admit(SPECS[policy], create(workload(kind, spec))).denied;
 
 describe("Admission policies of the application namespaces (CEL evaluated)", () => {
     it("admits a good pod and every controller's good pod template, under each policy", () => {
         for (const kind of KINDS) {
-            for (const p of POLICIES) {
+            expect(admit(SPECS["application-rbac"], create(workload(kind, podSpec()))).matched, `application-rbac ${kind}`).to.equal(false);
+            for (const p of WORKLOAD_POLICIES) {
                 const decision = admit(SPECS[p], create(workload(kind, podSpec())));
                 expect(decision, `${p} ${kind}`).to.deep.equal({ matched: true, denied: [] });
             }
@@ -61,6 +64,45 @@ describe("Admission policies of the application namespaces (CEL evaluated)", () 
             ]);
             expect(d["application-host-ports"], kind).to.deep.equal(["containers may not use hostPort (expose them through a Service); not so: app"]);
         }
+    });
+
+    describe("application-rbac", () => {
+        const rbac = (object: Record<string, any>) => admit(SPECS["application-rbac"], create(object));
+        const role = (rules: any[]) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta, rules });
+        const binding = (roleRef: any, subjects: any[]) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: meta, roleRef, subjects });
+        const sa = { kind: "ServiceAccount", name: "api", namespace: "dev" };
+
+        it("admits a Role of ordinary reads and writes, bound to the namespace's own service account", () => {
+            const leases = role([{ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] }, { apiGroups: [""], resources: ["configmaps", "pods/log"], verbs: ["get", "list", "watch"] }]);
+            expect(rbac(leases)).to.deep.equal({ matched: true, denied: [] });
+            expect(rbac(binding({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "api" }, [sa, { kind: "ServiceAccount", name: "worker" }]))).to.deep.equal({ matched: true, denied: [] });
+        });
+
+        it("refuses a binding to a ClusterRole, or of a user, a group or another namespace's account", () => {
+            expect(rbac(binding({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }, [sa])).denied).to.deep.equal([
+                "a RoleBinding here may bind only a Role of this namespace, not a ClusterRole (admin and edit grant NetworkPolicies and RBAC)",
+            ]);
+            for (const subject of [{ kind: "Group", name: "system:authenticated" }, { kind: "User", name: "mallory" }, { kind: "ServiceAccount", name: "app", namespace: "staging" }]) {
+                expect(rbac(binding({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "api" }, [sa, subject])).denied, subject.name).to.deep.equal([
+                    "a RoleBinding here may name only service accounts of this namespace",
+                ]);
+            }
+        });
+
+        it("refuses a Role granting a wildcard, the tenant's own boundary objects, RBAC, or escalation verbs", () => {
+            const bad: any[] = [
+                { apiGroups: ["*"], resources: ["pods"], verbs: ["get"] },
+                { apiGroups: [""], resources: ["*"], verbs: ["get"] },
+                { apiGroups: [""], resources: ["pods"], verbs: ["*"] },
+                { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["create"] },
+                { apiGroups: [""], resources: ["resourcequotas/status"], verbs: ["update"] },
+                { apiGroups: [""], resources: ["limitranges"], verbs: ["delete"] },
+                { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["create"] },
+                { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles"], verbs: ["escalate"] },
+                { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"] },
+            ];
+            for (const r of bad) expect(rbac(role([r])).denied, JSON.stringify(r)).to.have.length(1);
+        });
     });
 
     describe("application-images", () => {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { PodSecurityLevel } from "../../components/shared/namespace";
 import { beforeBuilding } from "../support/build-hook";
 import { hostStack, renderFolder } from "../support/gitops-render";
+import { ADMISSION_POLICIES } from "../../components/platform/tenants/admission";
 import { admit } from "../support/cel";
 import { stackGraph } from "../support/harness";
 import { offlineAccountId } from "../support/mocks";
@@ -91,7 +92,7 @@ describe("the GitOps template's chart in each application namespace", () => {
     it("passes every admission policy bound there once its image points at the host stack's own repository, and not before", async () => {
         for (const t of tenants) {
             expect(t.repository, `${t.env}: the host stack's myapp repository`).to.match(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//);
-            expect(t.admission.length, t.env).to.equal(3);
+            expect(t.admission.length, t.env).to.equal(ADMISSION_POLICIES.length);
             const denials = (objects: K8sObject[]) =>
                 objects.flatMap((o) => t.admission.flatMap((spec) => admit(spec, { operation: "CREATE", object: o }).denied.map((d) => `${describeObject(o)}: ${d}`)));
             // As a team sets it up (README "Onboarding a service"): the chart's image in this cluster's account and region.

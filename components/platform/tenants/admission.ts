@@ -76,9 +76,60 @@ function policy(validations: Validation[], ephemeral: boolean, variables: { name
 }
 
 /** The policies' names (cluster-scoped; each binding is named after its policy). */
-export const ADMISSION_POLICIES = ["application-images", "application-resources", "application-host-ports"] as const;
+export const ADMISSION_POLICIES = ["application-images", "application-resources", "application-host-ports", "application-rbac"] as const;
 
-/** The three policies, each refusing one kind of mistake with a message naming the containers at fault. */
+/**
+ * What a tenant's Role may never grant: the objects that set its own boundary (network, quota, defaults) and
+ * RBAC itself. Argo CD's controller holds these rights, so Kubernetes' escalation check would not stop a Role
+ * from the GitOps repository granting them to the application's service account.
+ */
+export const TENANT_FORBIDDEN_RESOURCES = ["networkpolicies", "resourcequotas", "limitranges", "roles", "rolebindings"] as const;
+const TENANT_FORBIDDEN_VERBS = ["escalate", "bind", "impersonate"];
+
+/**
+ * Roles and RoleBindings of an application namespace: a binding names a Role of the namespace (a ClusterRole
+ * such as `admin` or `edit` would grant NetworkPolicies and RBAC) and only the namespace's own service accounts
+ * (a user, group or another namespace's account would reach into the tenant); a Role grants no wildcard and
+ * nothing of TENANT_FORBIDDEN_RESOURCES or TENANT_FORBIDDEN_VERBS.
+ */
+function rbacPolicy(): PolicySpec {
+    const forbidden = celList([...TENANT_FORBIDDEN_RESOURCES]);
+    const resourceOk = `!(x == '*' || x in ${forbidden} || ${forbidden}.exists(f, x.startsWith(f + '/')))`;
+    const ruleOk = [
+        "!(has(r.apiGroups) && r.apiGroups.exists(g, g == '*'))",
+        `!has(r.resources) || r.resources.all(x, ${resourceOk})`,
+        `r.verbs.all(v, v != '*' && !(v in ${celList(TENANT_FORBIDDEN_VERBS)}))`,
+        "!has(r.nonResourceURLs)",
+    ]
+        .map((clause) => `(${clause})`)
+        .join(" && ");
+    return {
+        failurePolicy: "Fail",
+        matchConstraints: {
+            resourceRules: [{ apiGroups: ["rbac.authorization.k8s.io"], apiVersions: ["v1"], resources: ["roles", "rolebindings"], operations: ["CREATE", "UPDATE"] }],
+        },
+        validations: [
+            {
+                expression: "object.kind != 'RoleBinding' || object.roleRef.kind == 'Role'",
+                message: "a RoleBinding here may bind only a Role of this namespace, not a ClusterRole (admin and edit grant NetworkPolicies and RBAC)",
+                reason: "Forbidden",
+            },
+            {
+                expression:
+                    "object.kind != 'RoleBinding' || !has(object.subjects) || object.subjects.all(s, s.kind == 'ServiceAccount' && (!has(s.namespace) || s.namespace == object.metadata.namespace))",
+                message: "a RoleBinding here may name only service accounts of this namespace",
+                reason: "Forbidden",
+            },
+            {
+                expression: `object.kind != 'Role' || !has(object.rules) || object.rules.all(r, ${ruleOk})`,
+                message: `a Role here may grant no wildcard, no ${[...TENANT_FORBIDDEN_RESOURCES].join(", ")} and no ${TENANT_FORBIDDEN_VERBS.join(", ")}`,
+                reason: "Forbidden",
+            },
+        ],
+    };
+}
+
+/** The policies: three over workloads, each naming the containers at fault, and one over the tenant's RBAC. */
 export function admissionPolicySpecs(images: TenantImages): Record<(typeof ADMISSION_POLICIES)[number], PolicySpec> {
     const allowed = [...images.repositories.map((r) => `${images.registry}/${r}`), `${images.registry}/${images.cachePrefix}/*`].join(", ");
     // A tag is the text after the last `:` in the last path segment; a digest pins the image whatever the tag says.
@@ -104,6 +155,7 @@ export function admissionPolicySpecs(images: TenantImages): Record<(typeof ADMIS
             [rule("!has(c.ports) || c.ports.all(p, !has(p.hostPort) || p.hostPort == 0)", "containers may not use hostPort (expose them through a Service)", "name")],
             true,
         ),
+        "application-rbac": rbacPolicy(),
     };
 }
 
@@ -136,7 +188,7 @@ export interface TenantAdmissionArgs {
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** ValidatingAdmissionPolicies (no extra engine) refusing unpinned, foreign, unbounded or host-port workloads in the application namespaces. */
+/** ValidatingAdmissionPolicies (no extra engine) refusing unpinned, foreign, unbounded or host-port workloads, and RBAC that would widen a tenant, in the application namespaces. */
 export class TenantAdmission extends pulumi.ComponentResource {
     readonly resources: pulumi.Resource[] = [];
 
