@@ -19,6 +19,7 @@ import { ARGOCD_SCRAPE_TARGET } from "../components/platform/argocd";
 import { ARGOCD_NAMESPACE } from "../components/platform/argocd/gitops";
 import { MONITORING_NAMESPACE } from "../components/platform/monitoring";
 import { NODE_EXPORTER_NAMESPACE } from "../components/platform/monitoring/exporters";
+import { TenantNetworkPolicies } from "../components/platform/tenants/network-policies";
 import { WebFirewall } from "../components/platform/waf";
 import { Registry } from "../components/registry";
 import { DockerHubCache } from "../components/registry/pull-through-cache";
@@ -293,18 +294,34 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         bounded,
     );
 
-    // Default-deny ingress in the namespaces the program owns, with the allows their callers need.
+    // Default-deny both ways in the namespaces the program owns, with the allows their callers and destinations need.
     const scrapeTargets = [...allAddons.flatMap((a) => a.scrapeTargets), ARGOCD_SCRAPE_TARGET];
+    const egress = { vpcCidr: cfg.network.vpcCidr, otherVpcCidrs: cfg.network.otherVpcCidrs };
+    // A fresh object per component: the SDK adds the provider to the options' providers in place.
+    const policyOpts = () => ({ providers: [provider], provider: cluster.provider, cluster: cluster.eksCluster, dependsOn: [platform, ...allAddons.flatMap((a) => a.platformDependencies)] });
     new NamespaceIsolation(
         "namespace-isolation",
         {
             namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE, ...allAddons.flatMap((a) => a.ownNamespaces)],
-            vpcCidr: cfg.network.vpcCidr,
-            fromVpc: [...WEBHOOK_BACKENDS, ...(cfg.platform.ingress ? ALB_BACKENDS : [])],
+            // The cluster's subnets are the private ones: the control plane's ENIs are there.
+            controlPlaneCidrs: network.privateSubnetCidrs,
+            albCidrs: ingress?.scheme === "internet-facing" ? network.publicSubnetCidrs : network.privateSubnetCidrs,
+            webhooks: WEBHOOK_BACKENDS,
+            albBackends: ingress ? ALB_BACKENDS : [],
             fromPrometheus: scrapeBackends(scrapeTargets),
+            egress,
         },
-        { ...opts, provider: cluster.provider, cluster: cluster.eksCluster, dependsOn: [platform, ...allAddons.flatMap((a) => a.platformDependencies)] },
+        policyOpts(),
     );
+    const gitops = cfg.platform.gitops;
+    if (gitops) {
+        // Applications' Ingresses get internal ALBs (the internet-facing class admits only the platform's namespaces).
+        new TenantNetworkPolicies(
+            "tenant-network",
+            { namespaces: gitops.environments, egress: cfg.network.tenantEgress, ...egress, albCidrs: network.privateSubnetCidrs },
+            policyOpts(),
+        );
+    }
 
     return {
         ciDeployRoleArn: ci?.deployRoleArn,

@@ -49,11 +49,26 @@ const ADDON_VERSIONS: Record<string, string> = {
     "aws-ebs-csi-driver": "v1.52.1-eksbuild.1",
     "snapshot-controller": "v8.3.0-eksbuild.1",
 };
+/**
+ * Subnet ranges as the mocks report them for the first `azs` AZs: private subnets (1/8 each) from the VPC's
+ * start, public ones (1/64 each) from its 7/8 mark. Plausible, not awsx's exact layout: tests read them from here.
+ */
+export function mockSubnetCidrs(vpcCidr: string, azs: number): { private: string[]; public: string[] } {
+    const [base, prefix] = vpcCidr.split("/");
+    const start = base.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(prefix));
+    const text = (n: number, bits: number) => `${[24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".")}/${Number(prefix) + bits}`;
+    const range = (first: number, bits: number) => Array.from({ length: azs }, (_, i) => text(first + (i * size) / 2 ** bits, bits));
+    return { private: range(start, 3), public: range(start + (size * 7) / 8, 6) };
+}
+
 const hex = (n: number, width = 17) => n.toString(16).padStart(width, "0");
 
 /** Outputs a real deployment would return for the remote components and invokes the program reads. */
 export class PlatformMocks implements pulumi.runtime.Mocks {
     readonly registrations: Omit<RecordedResource, "opts">[] = [];
+    /** The VPC's CIDR, for the subnets' ranges (one VPC per stack). */
+    private vpcCidr?: string;
 
     /** `accountId`: the account the credentials belong to (a stack file pinning `aws:allowedAccountIds` gets its first). */
     constructor(private readonly region: string, private readonly accountId: string = ACCOUNT_ID) {}
@@ -72,6 +87,12 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             case "aws:index/getRegion:getRegion":
                 return { name: this.region, region: this.region, id: this.region };
+            case "aws:ec2/getSubnet:getSubnet": {
+                const m = /^subnet-([ab])([0-9a-f]+)$/.exec(args.inputs.id);
+                if (!m || !this.vpcCidr) throw new Error(`no mock subnet ${args.inputs.id}`);
+                const cidrs = mockSubnetCidrs(this.vpcCidr, parseInt(m[2], 16));
+                return { id: args.inputs.id, cidrBlock: m[1] === "a" ? cidrs.public.at(-1) : cidrs.private.at(-1) };
+            }
             case "aws:ec2/getRouteTables:getRouteTables": {
                 const subnets: string[] = args.inputs.filters?.[0]?.values ?? [];
                 return { ids: subnets.map((_, i) => `rtb-${hex(i + 1)}`), id: args.inputs.vpcId };
@@ -99,6 +120,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         switch (args.type) {
             case "awsx:ec2:Vpc": {
                 const azs = args.inputs.numberOfAvailabilityZones ?? 3;
+                this.vpcCidr = args.inputs.cidrBlock;
                 const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${hex(i + 1, 16)}`);
                 return { vpcId: `vpc-${hex(++sequence)}`, publicSubnetIds: ids("a"), privateSubnetIds: ids("b"), isolatedSubnetIds: [] };
             }
