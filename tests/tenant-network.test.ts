@@ -123,6 +123,22 @@ describe("Application namespaces: the flows their NetworkPolicies allow and deny
         expect(allowed(policies, { from: w.argocdController, to: w.awsApi, port: 443 }), "platform pod → AWS API").to.equal(true);
     });
 
+    it("platform namespaces: default-deny egress everywhere, 443 out, Git over SSH from Argo CD, Prometheus into the VPC; never instance metadata or another stack", () => {
+        const platform = ["argocd", "monitoring", "external-secrets"];
+        for (const ns of platform) expect(policies.find((p) => p.metadata.namespace === ns && p.metadata.name === "default-deny-egress")?.spec, ns).to.deep.equal({ podSelector: {}, policyTypes: ["Egress"] });
+        const github = { ip: "140.82.112.3" };
+        expect(allowed(policies, { from: w.argocdController, to: github, port: 22 }), "Argo CD → Git over SSH").to.equal(true);
+        expect(allowed(policies, { from: w.webhook, to: github, port: 22 }), "External Secrets → SSH").to.equal(false);
+        expect(allowed(policies, { from: w.argocdController, to: w.kubeSystemPod, port: 22 }), "Argo CD → SSH inside the VPC").to.equal(false);
+        expect(allowed(policies, { from: w.prometheus, to: { ip: host(w.subnets.private[0], 200) }, port: 10250 }), "Prometheus → kubelet").to.equal(true);
+        expect(allowed(policies, { from: w.prometheus, to: w.awsApi, port: 80 }), "Prometheus → internet on 80").to.equal(false);
+        for (const from of [w.argocdController, w.prometheus, w.webhook]) {
+            expect(allowed(policies, { from, to: w.instanceMetadata, port: 80 }), `${from.namespace} → IMDS`).to.equal(false);
+            for (const cidr of others) expect(allowed(policies, { from, to: { ip: host(cidr, 20) }, port: 443 }), `${from.namespace} → ${cidr}`).to.equal(false);
+            expect(allowed(policies, { from, to: w.podIdentityAgent, port: 80 }), `${from.namespace} → Pod Identity agent`).to.equal(true);
+        }
+    });
+
     it("with an internet-facing ALB, the platform's ALB backends admit the public subnets only, where no pod runs", async () => {
         const variant = await devWithOptionalFeatures();
         const vp = policiesOf(variant);
