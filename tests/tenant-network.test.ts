@@ -201,5 +201,6 @@ describe("tenantEgress: per environment, refused where it would allow nothing or
         expect(errorFor("dev", { tenantEgress: ["dev=none", "dev=0.0.0.0/0"] })).to.include("(dev=none means no egress, so dev takes no CIDR besides it)");
         expect(errorFor("dev", { tenantEgress: ["dev=10.0.0.1/16"] })).to.include("(10.0.0.1/16 is not an IPv4 network address with prefix (host bits zero, e.g. 203.0.113.0/24) nor none)");
         expect(errorFor("dev", { tenantEgress: ["0.0.0.0/0"] })).to.include('eks-platform:tenantEgress: got "0.0.0.0/0"');
+        expect(errorFor("dev", { tenantEgress: ["dev=none"], gitopsRepoUrl: "" })).to.include('eks-platform:tenantEgress: got ["dev=none"] (gitopsRepoUrl is empty, so there are no application namespaces to give egress to)');
     });
 });

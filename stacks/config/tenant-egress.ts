@@ -13,7 +13,11 @@ export const DEFAULT_TENANT_EGRESS = ["0.0.0.0/0"];
 export function readTenantEgress(r: ConfigReader, environments: string[], vpcCidr: string, otherStackCidrs: Record<string, string>): Record<string, string[]> {
     const entries = r.get("tenantEgress");
     const egress: Record<string, string[]> = Object.fromEntries(environments.map((env) => [env, DEFAULT_TENANT_EGRESS]));
-    if (!r.ok("tenantEgress", "gitopsEnvironments")) return egress;
+    if (!r.ok("tenantEgress", "gitopsEnvironments", "gitopsRepoUrl")) return egress;
+    if (entries.length > 0 && !r.get("gitopsRepoUrl")) {
+        r.reject("tenantEgress", entries, "gitopsRepoUrl is empty, so there are no application namespaces to give egress to");
+        return egress;
+    }
     const closed: [string, string][] = [
         [LINK_LOCAL, "link-local addresses (the instance metadata service)"],
         ...(r.ok("vpcCidr") ? [[vpcCidr, `this stack's own vpcCidr ${vpcCidr}; pods reach each other only through the policies' explicit allows`] as [string, string]] : []),
