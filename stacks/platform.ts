@@ -285,6 +285,13 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             scrapeTargets: allAddons.flatMap((a) => a.scrapeTargets),
             gitops: cfg.platform.gitops && { ...cfg.platform.gitops, project: cfg.environment },
             tenants: cfg.platform.gitops && { namespaces: cfg.platform.gitops.environments, quotas: cfg.platform.tenantQuotas ?? {}, protect: cfg.protect },
+            // Applications' Ingresses get internal ALBs (the internet-facing class admits only the platform's namespaces).
+            tenantNetwork: {
+                egress: cfg.network.tenantEgress,
+                vpcCidr: cfg.network.vpcCidr,
+                otherVpcCidrs: cfg.network.otherVpcCidrs,
+                albCidrs: network.privateSubnetCidrs,
+            },
             repositoryStore: addons.externalSecrets.repositoryStore && { name: REPOSITORY_STORE_NAME, resource: addons.externalSecrets.repositoryStore },
             argocd: cfg.platform.argocd,
             monitoring: cfg.platform.monitoring,
@@ -295,19 +302,25 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         bounded,
     );
 
-    // Default-deny ingress in the namespaces the program owns, with the allows their callers need.
+    // Default-deny both ways in the namespaces the program owns, with the allows their callers and destinations need.
     const scrapeTargets = [...allAddons.flatMap((a) => a.scrapeTargets), ARGOCD_SCRAPE_TARGET];
+    const egress = { vpcCidr: cfg.network.vpcCidr, otherVpcCidrs: cfg.network.otherVpcCidrs };
+    // A fresh object per component: the SDK adds the provider to the options' providers in place.
+    const policyOpts = () => ({ providers: [provider], provider: cluster.provider, cluster: cluster.eksCluster, dependsOn: [platform, ...allAddons.flatMap((a) => a.platformDependencies)] });
     new NamespaceIsolation(
         "namespace-isolation",
         {
             namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE, ...allAddons.flatMap((a) => a.ownNamespaces)],
-            vpcCidr: cfg.network.vpcCidr,
-            fromVpc: [...WEBHOOK_BACKENDS, ...(cfg.platform.ingress ? ALB_BACKENDS : [])],
+            // The cluster's subnets are the private ones: the control plane's ENIs are there.
+            controlPlaneCidrs: network.privateSubnetCidrs,
+            albCidrs: ingress?.scheme === "internet-facing" ? network.publicSubnetCidrs : network.privateSubnetCidrs,
+            webhooks: WEBHOOK_BACKENDS,
+            albBackends: ingress ? ALB_BACKENDS : [],
             fromPrometheus: scrapeBackends(scrapeTargets),
+            egress,
         },
-        { ...opts, provider: cluster.provider, cluster: cluster.eksCluster, dependsOn: [platform, ...allAddons.flatMap((a) => a.platformDependencies)] },
+        policyOpts(),
     );
-
     return {
         ciDeployRoleArn: ci?.deployRoleArn,
         ciPreviewRoleArn: ci?.previewRoleArn,

@@ -44,6 +44,22 @@ describe("application namespaces (tenants)", () => {
             }
         });
 
+        it("fence the namespaces before Argo CD can sync into them: NetworkPolicies after the namespaces, Argo CD after the policies", () => {
+            for (const g of [stacks.dev, stacks.prod]) {
+                const namespaces = g.ofType("kubernetes:core/v1:Namespace").filter((n) => n.name.startsWith("tenants-")).map((n) => `${n.type}::${n.name}`);
+                const fences = g.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.name.startsWith("tenant-network-"));
+                for (const ns of g.ofType("kubernetes:core/v1:Namespace").filter((n) => n.name.startsWith("tenants-"))) {
+                    const own = fences.filter((p) => p.inputs.metadata.namespace === ns.inputs.metadata.name).map((p) => p.inputs.metadata.name);
+                    expect(own, ns.name).to.include.members(["default-deny-ingress", "default-deny-egress"]);
+                }
+                for (const p of fences) expect(p.opts.dependsOn, p.name).to.include.members(namespaces);
+                expect(g.one("kubernetes:helm.sh/v3:Release", "argocd").opts.dependsOn, g.stack).to.include.members([
+                    "eks-platform:tenants:TenantNetworkPolicies::tenant-network",
+                    "eks-platform:platform:TenantAdmission::tenant-admission",
+                ]);
+            }
+        });
+
         it("size the quota from tenantQuota's defaults, and give containers that set nothing requests and limits", () => {
             // The defaults Pulumi.yaml documents, with the Service types no application may open.
             const documented = (projectDefaults(projectRoot)["eks-platform:tenantQuota"] as string[]).map((e) => e.split("="));

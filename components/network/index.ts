@@ -15,6 +15,10 @@ export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** CIDRs of the public subnets: where an internet-facing load balancer's ENIs are (no node, so no pod, runs there). */
+    readonly publicSubnetCidrs: pulumi.Output<string[]>;
+    /** CIDRs of the private subnets: nodes and pods, the EKS control plane's ENIs, internal load balancers. */
+    readonly privateSubnetCidrs: pulumi.Output<string[]>;
     readonly vpcCidr: string;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -38,6 +42,11 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = vpc.publicSubnetIds;
         this.privateSubnetIds = vpc.privateSubnetIds;
         this.vpcCidr = args.vpcCidr;
+        // awsx allocates the subnets' ranges; the NetworkPolicies admit them as AWS reports them.
+        const cidrsOf = (ids: pulumi.Output<string[]>) =>
+            ids.apply((list) => pulumi.all(list.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock)));
+        this.publicSubnetCidrs = cidrsOf(vpc.publicSubnetIds);
+        this.privateSubnetCidrs = cidrsOf(vpc.privateSubnetIds);
 
         // The default security group is left with no rules, so nothing can use it by accident.
         new aws.ec2.DefaultSecurityGroup(name, { vpcId: vpc.vpcId }, { parent: this });

@@ -9,6 +9,7 @@ import { Monitoring } from "./monitoring";
 import { AlertReceivers } from "./monitoring/alerting";
 import { TenantSettings, Tenants } from "./tenants";
 import { TenantAdmission } from "./tenants/admission";
+import { TenantNetworkArgs, TenantNetworkPolicies } from "./tenants/network-policies";
 
 export { GitOpsSettings };
 
@@ -59,6 +60,8 @@ export interface PlatformArgs {
     gitops?: GitOpsSettings;
     /** The application namespaces, with their quotas; present exactly when `gitops` is. */
     tenants?: TenantSettings;
+    /** The application namespaces' NetworkPolicies (with GitOps on): egress per namespace, the VPCs cut out of it, the ALB subnets. */
+    tenantNetwork: Omit<TenantNetworkArgs, "namespaces">;
     /** The ClusterSecretStore serving Argo CD the GitOps repository's credentials (External Secrets), when it has any. */
     repositoryStore?: { name: string; resource: pulumi.Resource };
     argocd: ArgoCdSettings;
@@ -94,6 +97,16 @@ export class Platform extends pulumi.ComponentResource {
                 { ...args.tenants, provider: args.cluster.provider, dependsOn: [...args.dependsOn, args.cluster.defaultStorageClass] },
                 { parent: this },
             );
+        // Deny-by-default both ways before Argo CD can sync anything into the namespaces: no pod of theirs runs unfenced.
+        const tenantNetwork = this.tenants
+            ? [
+                  new TenantNetworkPolicies(
+                      "tenant-network",
+                      { ...args.tenantNetwork, namespaces: args.gitops!.environments },
+                      { parent: this, provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: this.tenants.namespaces },
+                  ),
+              ]
+            : [];
         // The admission policies exist before Argo CD can sync anything into the application namespaces.
         const admission = args.gitops
             ? [
@@ -113,7 +126,7 @@ export class Platform extends pulumi.ComponentResource {
             "argocd",
             {
                 ...common,
-                dependsOn: [...args.dependsOn, ...admission],
+                dependsOn: [...args.dependsOn, ...admission, ...tenantNetwork],
                 gitops: args.gitops,
                 applicationNamespaces: this.tenants?.namespaces,
                 repositoryStore: args.repositoryStore,

@@ -1,6 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DNS_EGRESS, LINK_LOCAL, POD_IDENTITY_EGRESS, egressTo, ipBlockExcept } from "./egress-policy";
 import { ScrapeTarget } from "./scrape-target";
+
+type EgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 
 /** A label selector as Kubernetes takes it. */
 export interface LabelSelector {
@@ -19,9 +22,9 @@ export interface IngressBackend {
 }
 
 /** Where cross-namespace traffic may come from. */
-export type TrafficSource = "vpc" | "prometheus";
+export type TrafficSource = "control-plane" | "alb" | "prometheus";
 
-/** Admission webhooks in the program's namespaces: the EKS control plane calls them from ENIs in the VPC. */
+/** Admission webhooks in the program's namespaces: the EKS control plane calls them from its ENIs in the cluster's subnets. */
 export const WEBHOOK_BACKENDS: IngressBackend[] = [
     { name: "webhook", namespace: "external-secrets", pods: { matchLabels: { "app.kubernetes.io/name": "external-secrets-webhook" } }, ports: ["webhook"] },
     { name: "webhook", namespace: "monitoring", pods: { matchLabels: { app: "kube-prometheus-stack-operator" } }, ports: ["https"] },
@@ -34,7 +37,16 @@ export const ALB_BACKENDS: IngressBackend[] = [
 ];
 
 /** Prometheus's pods (the operator labels them), the one scraper. */
-const PROMETHEUS = { namespace: "monitoring", pods: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } };
+export const PROMETHEUS = { namespace: "monitoring", pods: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } };
+
+/** Prometheus as a NetworkPolicy peer. */
+export const PROMETHEUS_PEER: k8s.types.input.networking.v1.NetworkPolicyPeer = {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": PROMETHEUS.namespace } },
+    podSelector: PROMETHEUS.pods,
+};
+
+/** One ipBlock peer per CIDR. */
+export const cidrPeers = (cidrs: pulumi.Input<string[]>) => pulumi.output(cidrs).apply((list) => list.map((cidr) => ({ ipBlock: { cidr } })));
 
 /** Scrape targets as backends Prometheus may reach: the PodMonitors' own selectors and ports. */
 export function scrapeBackends(targets: readonly ScrapeTarget[]): IngressBackend[] {
@@ -46,30 +58,54 @@ export function scrapeBackends(targets: readonly ScrapeTarget[]): IngressBackend
     }));
 }
 
-export interface NamespaceIsolationArgs {
-    /** The namespaces the program owns; each gets default-deny ingress and an allow within itself. */
-    namespaces: string[];
-    /** The VPC's CIDR: where the EKS control plane's and the ALB's ENIs are. */
+/** Egress some platform namespaces need beyond DNS, their own namespace, Pod Identity and HTTPS. */
+function namespaceEgress(namespace: string, egress: PlatformEgress): EgressRule[] {
+    const outside = [LINK_LOCAL, ...egress.otherVpcCidrs];
+    // Prometheus scrapes kubelets and node-exporter on the nodes' addresses and pods in every namespace, on their own ports.
+    if (namespace === PROMETHEUS.namespace) return [{ to: [ipBlockExcept(egress.vpcCidr, [])] }];
+    // Argo CD clones GitOps repositories over SSH (git@host:path URLs).
+    if (namespace === "argocd") return [egressTo(["0.0.0.0/0"], [...outside, egress.vpcCidr], [22])];
+    return [];
+}
+
+/** What the platform namespaces' egress is built from. */
+export interface PlatformEgress {
+    /** The stack's VPC: the API server's ENIs (443) are there, Prometheus's scrape targets too. */
     vpcCidr: string;
-    /** Backends open to the VPC (webhooks; the ALB's targets when Ingresses exist). */
-    fromVpc: IngressBackend[];
+    /** The other stacks' VPCs: never a destination. */
+    otherVpcCidrs: string[];
+}
+
+export interface NamespaceIsolationArgs {
+    /** The namespaces the program owns; each gets default-deny both ways and an allow within itself. */
+    namespaces: string[];
+    /** CIDRs of the cluster's subnets, where the EKS control plane's ENIs are: the webhooks' callers. */
+    controlPlaneCidrs: pulumi.Input<string[]>;
+    /** CIDRs of the subnets the shared ALB's ENIs are in: the public ones for an internet-facing ALB, else the private ones. */
+    albCidrs: pulumi.Input<string[]>;
+    /** Admission webhooks, open to the control plane. */
+    webhooks: IngressBackend[];
+    /** The ALB's targets when Ingresses exist. */
+    albBackends: IngressBackend[];
     /** Backends open to Prometheus (metrics ports). */
     fromPrometheus: IngressBackend[];
+    /** Where the namespaces' pods may connect to. */
+    egress: PlatformEgress;
 }
 
 type NetworkPolicyManifest = { metadata: { name: string; namespace: string }; spec: k8s.types.input.networking.v1.NetworkPolicySpec };
 
 /**
- * The NetworkPolicy manifests: per owned namespace, deny all ingress, allow the namespace's own pods
- * (Argo CD's server, repo-server, redis and controller; Grafana, Prometheus, Alertmanager), then one
- * allow per backend a caller outside the namespace needs. Backends in other namespaces are left alone.
+ * The NetworkPolicy manifests: per owned namespace, deny all ingress and egress, allow the namespace's own
+ * pods (Argo CD's server, repo-server, redis and controller; Grafana, Prometheus, Alertmanager), DNS, the Pod
+ * Identity agent and HTTPS (the API server, AWS APIs, registries) outside link-local addresses and the other
+ * stacks' VPCs; then one allow per backend a caller outside the namespace needs. Backends in other namespaces
+ * are left alone.
  */
 export function networkPolicyManifests(args: NamespaceIsolationArgs): NetworkPolicyManifest[] {
     const owned = new Set(args.namespaces);
     const source = (from: TrafficSource) =>
-        from === "vpc"
-            ? [{ ipBlock: { cidr: args.vpcCidr } }]
-            : [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": PROMETHEUS.namespace } }, podSelector: PROMETHEUS.pods }];
+        from === "control-plane" ? cidrPeers(args.controlPlaneCidrs) : from === "alb" ? cidrPeers(args.albCidrs) : [PROMETHEUS_PEER];
     const allows = (backends: IngressBackend[], from: TrafficSource) =>
         backends
             // Prometheus reaches its own namespace through the same-namespace allow.
@@ -82,18 +118,28 @@ export function networkPolicyManifests(args: NamespaceIsolationArgs): NetworkPol
                     ingress: [{ from: source(from), ports: b.ports.map((port) => ({ protocol: "TCP", port })) }],
                 },
             }));
+    const https = egressTo(["0.0.0.0/0"], [LINK_LOCAL, ...args.egress.otherVpcCidrs], [443]);
     return [
         ...args.namespaces.flatMap((namespace) => [
             { metadata: { name: "default-deny-ingress", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
-            { metadata: { name: "allow-same-namespace", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] } },
+            { metadata: { name: "default-deny-egress", namespace }, spec: { podSelector: {}, policyTypes: ["Egress"] } },
+            {
+                metadata: { name: "allow-same-namespace", namespace },
+                spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
+            },
+            {
+                metadata: { name: "allow-egress", namespace },
+                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [DNS_EGRESS, POD_IDENTITY_EGRESS, https, ...namespaceEgress(namespace, args.egress)] },
+            },
         ]),
-        ...allows(args.fromVpc, "vpc"),
+        ...allows(args.webhooks, "control-plane"),
+        ...allows(args.albBackends, "alb"),
         ...allows(args.fromPrometheus, "prometheus"),
     ];
 }
 
 /**
- * Default-deny ingress NetworkPolicies in the platform's namespaces, enforced by the VPC CNI's network
+ * Default-deny NetworkPolicies (both directions) in the platform's namespaces, enforced by the VPC CNI's network
  * policy agent (`enableNetworkPolicy` on the vpc-cni add-on). The program's policies are the one source:
  * the Argo CD chart's own stay off.
  */

@@ -114,6 +114,14 @@ export function extraTag(entry: string): Verdict {
     return RESERVED_TAGS.includes(key) ? `the program sets the ${key} tag itself` : true;
 }
 
+/** A `tenantEgress` entry: `<environment>=<IPv4 CIDR>` or `<environment>=none`. */
+export function tenantEgress(entry: string): Verdict {
+    const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(.+)$/.exec(entry);
+    if (!m) return false;
+    if (m[3] === "none" || parseIpv4Cidr(m[3])) return true;
+    return `${m[3]} is not an IPv4 network address with prefix (host bits zero, e.g. 203.0.113.0/24) nor none`;
+}
+
 /** An ECR tag-immutability exclusion; one of `*` alone matches every tag, which turns immutability off. */
 export function mutableTagFilter(filter: string): Verdict {
     if (!/^[A-Za-z0-9._*-]{1,128}$/.test(filter)) return false;

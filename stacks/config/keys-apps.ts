@@ -131,6 +131,13 @@ export const APP_KEYS = {
         default: false,
         rule: BOOLEAN,
     },
+    tenantEgress: {
+        type: "array",
+        description: "Where each gitopsEnvironments namespace's pods may connect on TCP 443 (the internet, AWS APIs), as `<environment>=<IPv4 CIDR>` or `<environment>=none`; an environment not listed gets 0.0.0.0/0. Link-local addresses (instance metadata), this VPC and the other stacks' VPCs are always cut out.",
+        default: [],
+        rule: list(check("<environment>=<IPv4 CIDR> or <environment>=none, e.g. production=203.0.113.0/24", checks.tenantEgress), { unique: true }),
+        crossKey: "needs gitopsRepoUrl; each environment one of gitopsEnvironments; none alone for its environment; no CIDR inside link-local 169.254.0.0/16, vpcCidr or another stack's vpcCidr",
+    },
     argocdHighAvailability: {
         type: "boolean",
         description: "Run Argo CD HA: redis-ha, 2+ replicas of server, repo server and ApplicationSet controller, PodDisruptionBudgets.",

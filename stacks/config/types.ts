@@ -54,6 +54,10 @@ export interface NetworkConfig {
     azCount: number;
     natStrategy: NatStrategy;
     flowLogRetentionDays: number;
+    /** The other stack files' VPC CIDRs: no pod of this stack may connect there. */
+    otherVpcCidrs: string[];
+    /** Per gitopsEnvironments namespace, the CIDRs its pods reach on 443 (`tenantEgress`); empty: none. */
+    tenantEgress: Record<string, string[]>;
 }
 
 export interface RegistryConfig {

@@ -14,6 +14,7 @@ import { KNOWN_NAMESPACES, didYouMean } from "./reference";
 import { checkPartitions } from "./partition";
 import { StackNames, checkStackNames } from "./stack-names";
 import { failures } from "./rules";
+import { readTenantEgress } from "./tenant-egress";
 import { NatStrategy, PlatformConfig } from "./types";
 
 /** What the loader knows besides this stack's own config values. */
@@ -60,6 +61,7 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
     const addons = readAddonsConfig(r);
     const platform = readPlatformConfig(r, region ?? "", environment);
     const ops = readOpsConfig(r, environment);
+    const tenantEgress = readTenantEgress(r, r.get("gitopsEnvironments"), vpcCidr, ctx.otherStackCidrs);
     const ci = readCiConfig(r, environment, cluster.adminPrincipals);
     const mutableTags = r.get("ecrMutableTags");
     if (mutableTags.length > 0 && r.ok("ecrMutableTags") && (isProduction(environment) || isProduction(ctx.stack))) {
@@ -90,7 +92,14 @@ export function validateConfig(ctx: ConfigContext): PlatformConfig {
         waivers,
         awsAccount: aws.settings,
         sharedAccountWith: stacksSharingAccount({ region, allowedAccountIds: aws.settings.allowedAccountIds }, ctx.otherStackRegistries ?? {}),
-        network: { vpcCidr, azCount: r.get("azCount"), natStrategy: r.get("natStrategy") as NatStrategy, flowLogRetentionDays: r.get("flowLogRetentionDays") },
+        network: {
+            vpcCidr,
+            azCount: r.get("azCount"),
+            natStrategy: r.get("natStrategy") as NatStrategy,
+            flowLogRetentionDays: r.get("flowLogRetentionDays"),
+            otherVpcCidrs: Object.values(ctx.otherStackCidrs).filter((c) => parseIpv4Cidr(c) !== undefined),
+            tenantEgress,
+        },
         registry: {
             namePrefix,
             repositories: r.get("ecrRepositories"),

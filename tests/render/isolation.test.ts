@@ -9,6 +9,9 @@ import { neededFromOutside, openedByPolicies } from "../support/network-policy-c
 import { devWithOptionalFeatures } from "../support/variants";
 import { beforeBuilding } from "../support/build-hook";
 import { isApplicationNamespace } from "../support/tenants";
+import { mockSubnetCidrs } from "../support/mocks";
+import { fixturesDir } from "../support/stack-files";
+import { stackFile } from "../support/stack-invariants";
 
 const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
 const STRICTNESS: PodSecurityLevel[] = ["privileged", "baseline", "restricted"];
@@ -114,29 +117,33 @@ describe("IngressClasses: internal by default, internet-facing only by name and 
 
 describe("NetworkPolicies: default deny, and exactly the callers each namespace needs", () => {
     for (const stack of RENDER_STACKS) {
-        it(`${stack}: opens to the VPC and Prometheus exactly the webhook and scraped ports, and denies the rest`, async function () {
+        it(`${stack}: opens to the control plane's subnets and Prometheus exactly the webhook and scraped ports, and denies the rest`, async function () {
             requireReference(this);
             this.timeout(180_000);
             const graph = await stackGraph(stack);
             const rendered = await renderedStack(graph);
             const program = programObjects(graph);
-            const namespaces = program.filter((o) => o.kind === "Namespace" && !isApplicationNamespace(o)).map((n) => n.metadata.name);
-            const policies = program.filter((o) => o.kind === "NetworkPolicy" && namespaces.includes(o.metadata.namespace!));
-            for (const ns of namespaces) {
-                const deny = policies.find((p) => p.metadata.namespace === ns && p.metadata.name === "default-deny-ingress");
-                expect(deny?.spec, ns).to.deep.equal({ podSelector: {}, policyTypes: ["Ingress"] });
+            const namespaces = program.filter((o) => o.kind === "Namespace").map((n) => n.metadata.name);
+            const policies = program.filter((o) => o.kind === "NetworkPolicy");
+            // The application namespaces (gitopsEnvironments) have policies too.
+            const owned = [...new Set([...namespaces, ...(stackFile(stack, fixturesDir).get("gitopsEnvironments") as string[])])];
+            for (const ns of owned) {
+                for (const direction of ["Ingress", "Egress"]) {
+                    const deny = policies.find((p) => p.metadata.namespace === ns && p.metadata.name === `default-deny-${direction.toLowerCase()}`);
+                    expect(deny?.spec, ns).to.deep.equal({ podSelector: {}, policyTypes: [direction] });
+                }
             }
-            expect(new Set(policies.map((p) => p.metadata.namespace))).to.deep.equal(new Set(namespaces));
-            const vpcCidr = graph.outputs.vpcCidr;
+            expect(new Set(policies.map((p) => p.metadata.namespace))).to.deep.equal(new Set(owned));
+            const subnets = mockSubnetCidrs(graph.outputs.vpcCidr, graph.one("awsx:ec2:Vpc").inputs.numberOfAvailabilityZones);
             const all = objects(rendered);
             const needed = neededFromOutside(all, namespaces);
-            expect(needed.filter((e) => e.endsWith("<- vpc")), "webhooks found").to.not.be.empty;
+            expect(needed.filter((e) => e.endsWith("<- private subnets")), "webhooks found").to.not.be.empty;
             expect(needed.filter((e) => e.endsWith("<- prometheus")), "scrapes found").to.not.be.empty;
-            expect(openedByPolicies(policies, all, vpcCidr)).to.deep.equal(needed);
+            expect(openedByPolicies(policies, all, { "private subnets": subnets.private })).to.deep.equal(needed);
         });
     }
 
-    it("with the platform's Ingresses, also opens the ALB's backends to the VPC, and nothing more", async function () {
+    it("with the platform's Ingresses on an internet-facing ALB, also opens the ALB's backends to the public subnets only, and nothing more", async function () {
         requireReference(this);
         this.timeout(180_000);
         const dev = await renderedStack(await stackGraph("dev"));
@@ -151,12 +158,13 @@ describe("NetworkPolicies: default deny, and exactly the callers each namespace 
         const added = variant.filter((o) => ["IngressClassParams", "IngressClass", "NetworkPolicy", "Ingress"].includes(o.kind));
         expect(added.map((o) => o.kind)).to.include.members(["IngressClassParams", "IngressClass", "NetworkPolicy", "Ingress"]);
         expect(added.flatMap((o) => schemas.errors(o).map((e) => `${o.kind} ${o.metadata.name}: ${e}`))).to.deep.equal([]);
-        const opened = openedByPolicies(policies, all, "10.0.0.0/16");
-        expect(opened).to.deep.equal(neededFromOutside(all, namespaces, ingresses));
-        expect(opened).to.include("Deployment argocd/argocd-server:8080 <- vpc");
+        const subnets = mockSubnetCidrs("10.0.0.0/16", 3);
+        const opened = openedByPolicies(policies, all, { "private subnets": subnets.private, "public subnets": subnets.public });
+        expect(opened).to.deep.equal(neededFromOutside(all, namespaces, ingresses, "public subnets"));
+        expect(opened).to.include("Deployment argocd/argocd-server:8080 <- public subnets");
         // Grafana's subchart is not in the reference; its policy is checked by hand.
         const grafana = policies.find((p) => p.metadata.namespace === "monitoring" && p.metadata.name === "allow-alb");
         expect(grafana?.spec.podSelector).to.deep.equal({ matchLabels: { "app.kubernetes.io/name": "grafana" } });
-        expect(grafana?.spec.ingress).to.deep.equal([{ from: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: "grafana" }] }]);
+        expect(grafana?.spec.ingress).to.deep.equal([{ from: subnets.public.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: "grafana" }] }]);
     });
 });

@@ -49,11 +49,28 @@ const ADDON_VERSIONS: Record<string, string> = {
     "aws-ebs-csi-driver": "v1.52.1-eksbuild.1",
     "snapshot-controller": "v8.3.0-eksbuild.1",
 };
+/**
+ * Subnet ranges as awsx's `Auto` strategy lays them out for the program's subnet specs: each of the `azs` AZs
+ * gets an equal power-of-two block of the VPC, filled from its start with the private subnet (1/8 of the VPC)
+ * and then the public one (1/64).
+ */
+export function mockSubnetCidrs(vpcCidr: string, azs: number): { private: string[]; public: string[] } {
+    const [base, prefix] = vpcCidr.split("/");
+    const start = base.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(prefix));
+    const azBlock = size / 2 ** Math.ceil(Math.log2(azs));
+    const text = (n: number, bits: number) => `${[24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".")}/${Number(prefix) + bits}`;
+    const range = (offset: number, bits: number) => Array.from({ length: azs }, (_, i) => text(start + i * azBlock + offset, bits));
+    return { private: range(0, 3), public: range(size / 8, 6) };
+}
+
 const hex = (n: number, width = 17) => n.toString(16).padStart(width, "0");
 
 /** Outputs a real deployment would return for the remote components and invokes the program reads. */
 export class PlatformMocks implements pulumi.runtime.Mocks {
     readonly registrations: Omit<RecordedResource, "opts">[] = [];
+    /** The VPC's CIDR and AZ count, for the subnets' ranges (one VPC per stack). */
+    private vpcCidr?: { cidr: string; azs: number };
 
     /** `accountId`: the account the credentials belong to (a stack file pinning `aws:allowedAccountIds` gets its first). */
     constructor(private readonly region: string, private readonly accountId: string = ACCOUNT_ID) {}
@@ -72,6 +89,13 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             case "aws:index/getRegion:getRegion":
                 return { name: this.region, region: this.region, id: this.region };
+            case "aws:ec2/getSubnet:getSubnet": {
+                const m = /^subnet-([ab])([0-9a-f]+)$/.exec(args.inputs.id);
+                if (!m || !this.vpcCidr) throw new Error(`no mock subnet ${args.inputs.id}`);
+                const cidrs = mockSubnetCidrs(this.vpcCidr.cidr, this.vpcCidr.azs);
+                const index = parseInt(m[2], 16) - 1;
+                return { id: args.inputs.id, cidrBlock: (m[1] === "a" ? cidrs.public : cidrs.private)[index], availabilityZone: `${this.region}${"abcdef"[index]}` };
+            }
             case "aws:ec2/getRouteTables:getRouteTables": {
                 const subnets: string[] = args.inputs.filters?.[0]?.values ?? [];
                 return { ids: subnets.map((_, i) => `rtb-${hex(i + 1)}`), id: args.inputs.vpcId };
@@ -99,6 +123,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         switch (args.type) {
             case "awsx:ec2:Vpc": {
                 const azs = args.inputs.numberOfAvailabilityZones ?? 3;
+                this.vpcCidr = { cidr: args.inputs.cidrBlock, azs };
                 const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${hex(i + 1, 16)}`);
                 return { vpcId: `vpc-${hex(++sequence)}`, publicSubnetIds: ids("a"), privateSubnetIds: ids("b"), isolatedSubnetIds: [] };
             }

@@ -4,7 +4,8 @@ import { PodTemplate, describeObject, podTemplates, selects } from "./render-che
 // NetworkPolicies against the rendered manifests, as "<namespace>/<workload>:<container port> <- <source>"
 // entries: what the policies open to callers outside a namespace, and what those callers need.
 
-export type Source = "vpc" | "prometheus";
+/** Named sets of CIDRs an ipBlock peer may stand for (e.g. "private subnets"). */
+export type CidrSources = Record<string, string[]>;
 const entry = (t: PodTemplate, port: number | string, source: string) => `${describeObject(t.owner)}:${port} <- ${source}`;
 
 /** A container port by number or name, as a number (the name when no container has it). */
@@ -15,8 +16,11 @@ function containerPort(t: PodTemplate, port: number | string): number | string {
 }
 
 /** The source a NetworkPolicy peer stands for; undefined for pods of the policy's own namespace. */
-function sourceOf(peer: any, vpcCidr: string): string | undefined {
-    if (peer.ipBlock) return peer.ipBlock.cidr === vpcCidr && !peer.ipBlock.except ? "vpc" : `ipBlock ${JSON.stringify(peer.ipBlock)}`;
+function sourceOf(peer: any, sources: CidrSources): string | undefined {
+    if (peer.ipBlock) {
+        const named = Object.entries(sources).find(([, cidrs]) => cidrs.includes(peer.ipBlock.cidr) && !peer.ipBlock.except);
+        return named ? named[0] : `ipBlock ${JSON.stringify(peer.ipBlock)}`;
+    }
     if (peer.namespaceSelector) {
         const prometheus = peer.namespaceSelector.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring" && peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "prometheus";
         return prometheus ? "prometheus" : `peer ${JSON.stringify(peer)}`;
@@ -25,14 +29,14 @@ function sourceOf(peer: any, vpcCidr: string): string | undefined {
 }
 
 /** What the NetworkPolicies let in from outside each pod's namespace. */
-export function openedByPolicies(policies: K8sObject[], objects: K8sObject[], vpcCidr: string): string[] {
+export function openedByPolicies(policies: K8sObject[], objects: K8sObject[], sources: CidrSources): string[] {
     const templates = podTemplates(objects);
     const out = new Set<string>();
     for (const p of policies) {
         const pods = templates.filter((t) => t.namespace === p.metadata.namespace && selects(p.spec.podSelector, t.labels));
         for (const rule of p.spec.ingress ?? []) {
-            const sources = rule.from === undefined ? ["anyone"] : (rule.from as any[]).map((peer) => sourceOf(peer, vpcCidr)).filter((s): s is string => s !== undefined);
-            for (const t of pods) for (const s of sources) for (const port of rule.ports === undefined ? ["every port"] : rule.ports.map((x: any) => containerPort(t, x.port))) out.add(entry(t, port, s));
+            const callers = rule.from === undefined ? ["anyone"] : (rule.from as any[]).map((peer) => sourceOf(peer, sources)).filter((s): s is string => s !== undefined);
+            for (const t of pods) for (const s of callers) for (const port of rule.ports === undefined ? ["every port"] : rule.ports.map((x: any) => containerPort(t, x.port))) out.add(entry(t, port, s));
         }
     }
     return [...out].sort();
@@ -48,14 +52,17 @@ function behindService(objects: K8sObject[], namespace: string, name: string, po
         .flatMap((t) => ports.map((p: any): [PodTemplate, number | string] => [t, containerPort(t, p.targetPort ?? p.port)]));
 }
 
-/** What callers outside each namespace need: the API server → webhooks, Prometheus → scraped ports, the ALB → backends. */
-export function neededFromOutside(objects: K8sObject[], namespaces: string[], ingresses: K8sObject[] = []): string[] {
+/**
+ * What callers outside each namespace need: the API server → webhooks (from the control plane's ENIs in the
+ * private subnets), Prometheus → scraped ports, the ALB → backends (from the subnets `albSource` names).
+ */
+export function neededFromOutside(objects: K8sObject[], namespaces: string[], ingresses: K8sObject[] = [], albSource = "private subnets"): string[] {
     const out = new Set<string>();
     const owned = (ns: string | undefined) => ns !== undefined && namespaces.includes(ns);
     for (const config of objects.filter((o) => o.kind === "ValidatingWebhookConfiguration" || o.kind === "MutatingWebhookConfiguration")) {
         for (const w of config.webhooks ?? []) {
             const svc = w.clientConfig?.service;
-            if (svc && owned(svc.namespace)) for (const [t, port] of behindService(objects, svc.namespace, svc.name, svc.port ?? 443)) out.add(entry(t, port, "vpc"));
+            if (svc && owned(svc.namespace)) for (const [t, port] of behindService(objects, svc.namespace, svc.name, svc.port ?? 443)) out.add(entry(t, port, "private subnets"));
         }
     }
     const templates = podTemplates(objects);
@@ -77,7 +84,7 @@ export function neededFromOutside(objects: K8sObject[], namespaces: string[], in
         for (const rule of i.spec.rules ?? []) {
             for (const path of rule.http?.paths ?? []) {
                 const b = path.backend.service;
-                for (const [t, port] of behindService(objects, i.metadata.namespace!, b.name, b.port.number ?? b.port.name)) out.add(entry(t, port, "vpc"));
+                for (const [t, port] of behindService(objects, i.metadata.namespace!, b.name, b.port.number ?? b.port.name)) out.add(entry(t, port, albSource));
             }
         }
     }
