@@ -1,7 +1,7 @@
 import * as awsx from "@pulumi/awsx";
 import { NatStrategy } from "./types";
 
-/** Private subnets are 1/8 of the VPC each, public ones 1/64: room for 6 AZs with space to spare. */
+/** Private subnets are 1/8 of the VPC each, public ones 1/64: with awsx's one block per zone (a quarter for 3-4 zones), room for 4 zones. */
 export const PRIVATE_SUBNET_BITS = 3;
 export const PUBLIC_SUBNET_BITS = 6;
 

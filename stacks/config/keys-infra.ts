@@ -23,9 +23,11 @@ export const INFRA_KEYS = {
     },
     azCount: {
         type: "integer",
-        description: "Number of availability zones, each with one public and one private subnet.",
+        // awsx splits the VPC into a power-of-two block per zone (4 for 3-4 zones, 8 for 5-6); a private subnet is
+        // 1/8 of the VPC, so from 5 zones on it fills its block and leaves no room for the public one.
+        description: "Number of availability zones (at most 4: each holds a private subnet of 1/8 of the VPC and a public one of 1/64).",
         default: 3,
-        rule: integer(2, 6),
+        rule: integer(2, 4),
     },
     natStrategy: {
         type: "string",

@@ -51,8 +51,8 @@ describe("stack config", () => {
             expect(errorFor("dev", { vpcCidr: "10.0.0.0/8" })).to.include('eks-platform:vpcCidr: got "10.0.0.0/8" (AWS VPCs are at most /16)');
         });
         it("an AZ count outside 2-6", () => {
-            expect(errorFor("dev", { azCount: 1 })).to.include("eks-platform:azCount: got 1; allowed: an integer from 2 to 6");
-            expect(errorFor("dev", { azCount: 7 })).to.include("eks-platform:azCount: got 7; allowed: an integer from 2 to 6");
+            expect(errorFor("dev", { azCount: 1 })).to.include("eks-platform:azCount: got 1; allowed: an integer from 2 to 4");
+            expect(errorFor("dev", { azCount: 5 })).to.include("eks-platform:azCount: got 5; allowed: an integer from 2 to 4");
         });
         it("an AZ count that is not an integer", () => {
             expect(errorFor("dev", { azCount: "three" })).to.include('eks-platform:azCount: got "three" (not a valid integer)');
@@ -120,7 +120,7 @@ describe("config errors", () => {
     it("are RunErrors (the CLI prints the message alone) whose properties repeat nothing", () => {
         const err = thrown("dev", { azCount: 9 });
         expect(pulumi.RunError.isInstance(err)).to.equal(true);
-        expect(err.problems).to.deep.equal(["eks-platform:azCount: got 9; allowed: an integer from 2 to 6"]);
+        expect(err.problems).to.deep.equal(["eks-platform:azCount: got 9; allowed: an integer from 2 to 4"]);
         // util.inspect is how the SDK prints other errors; the problems must not appear a second time.
         expect(util.inspect(err)).to.not.include("problems:");
     });
@@ -131,7 +131,7 @@ describe("config errors", () => {
     });
     it("do not cascade from a type error into range or cross-key checks", () => {
         const msg = thrown("dev", { azCount: "three" }).message;
-        expect(lines(msg)).to.deep.equal(['  - eks-platform:azCount: got "three" (not a valid integer); allowed: an integer from 2 to 6']);
+        expect(lines(msg)).to.deep.equal(['  - eks-platform:azCount: got "three" (not a valid integer); allowed: an integer from 2 to 4']);
         const sizes = thrown("dev", { systemNodeDesiredSize: "two" }).message;
         expect(lines(sizes)).to.have.length(1);
         expect(sizes).to.include('eks-platform:systemNodeDesiredSize: got "two" (not a valid integer)').and.not.include("systemNodeMinSize: got");
