@@ -1,6 +1,6 @@
 /**
- * `npm run render -- <stack> [<stack> …]`: builds each stack offline under the Pulumi mocks of tooling/offline (no Pulumi CLI, no AWS
- * credentials), renders every Helm release with the exact values, namespace and flags the program
+ * `npm run render -- <stack> [<stack> …]`: builds each stack offline under the Pulumi mocks of
+ * tooling/offline (no Pulumi CLI, no AWS credentials), renders every Helm release with the exact values, namespace and flags the program
  * passes, and writes one file per object to out/<stack>/: Helm-rendered and program-owned
  * Kubernetes objects, and every other resource with its inputs. Names and key order are stable,
  * so `diff -r` between two commits shows what a change does before `pulumi preview`. Progress (per release) and
