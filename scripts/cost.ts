@@ -1,10 +1,10 @@
 /**
  * `npm run cost -- <stack> [<stack> …]`: a monthly list-price estimate of each idle stack, before deploying.
- * Builds the stack offline under the test mocks (as `npm run render` does), renders its charts to find the
- * platform pods that land on Karpenter nodes and their volumes, and prices the result with the dated table
+ * Builds the stack offline under the Pulumi mocks of tooling/offline (as `npm run render` does), renders
+ * its charts to find the platform pods that land on Karpenter nodes and their volumes, and prices the result with the dated table
  * in scripts/cost/prices.ts. Progress (per stack and release) and the program's warnings go to stderr.
  */
-import { helmBinary } from "../tests/support/helm";
+import { helmBinary } from "../tooling/offline/helm";
 import { costModel } from "./cost/from-stack";
 import { estimateCost, formatEstimate } from "./cost/estimate";
 import { buildOffline, ensureCharts, renderOffline, renderScopes, stackFilesFromArgs, toStderr } from "./offline-stack";

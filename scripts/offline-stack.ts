@@ -1,13 +1,13 @@
-/** What `npm run render` and `npm run cost` share: finding stack files, building and rendering them offline under the test mocks. */
+/** What `npm run render` and `npm run cost` share: finding stack files, building and rendering them offline under the Pulumi mocks of tooling/offline. */
 import * as fs from "fs";
 import * as path from "path";
 import { ChartPin } from "../components/versions";
-import { StackGraph, stackGraph } from "../tests/support/harness";
-import { pullChart, resolveChart } from "../tests/support/helm";
-import { RenderedStack, Scopes, basicScopes, renderStack, schemaValidator } from "../tests/support/render";
-import { referenceDir } from "../tests/support/reference";
-import { projectRoot } from "../tests/support/paths";
-import { fixturesDir } from "../tests/support/stack-files";
+import { StackGraph, stackGraph } from "../tooling/offline/harness";
+import { pullChart, resolveChart } from "../tooling/offline/helm";
+import { RenderedStack, renderStack } from "../tooling/offline/render";
+import { Scopes, basicScopes, schemaValidator } from "../tooling/offline/schemas";
+import { projectRoot, referenceDir } from "../tooling/offline/paths";
+import { fixturesDir } from "../tooling/offline/stack-files";
 
 /** A stack file the command works on. */
 export interface OfflineStack {

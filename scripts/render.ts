@@ -1,6 +1,6 @@
 /**
- * `npm run render -- <stack> [<stack> …]`: builds each stack offline under the test mocks (no Pulumi CLI, no AWS
- * credentials), renders every Helm release with the exact values, namespace and flags the program
+ * `npm run render -- <stack> [<stack> …]`: builds each stack offline under the Pulumi mocks of
+ * tooling/offline (no Pulumi CLI, no AWS credentials), renders every Helm release with the exact values, namespace and flags the program
  * passes, and writes one file per object to out/<stack>/: Helm-rendered and program-owned
  * Kubernetes objects, and every other resource with its inputs. Names and key order are stable,
  * so `diff -r` between two commits shows what a change does before `pulumi preview`. Progress (per release) and
@@ -10,11 +10,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { helmBinary } from "../tests/support/helm";
-import { projectRoot } from "../tests/support/paths";
-import { PROJECT } from "../tests/support/stack-files";
+import { helmBinary } from "../tooling/offline/helm";
+import { projectRoot } from "../tooling/offline/paths";
+import { PROJECT } from "../tooling/offline/stack-files";
 import { OfflineStack, buildOffline, ensureCharts, renderOffline, renderScopes, stackFilesFromArgs } from "./offline-stack";
-import { K8sObject, plainValues } from "../tests/support/render";
+import { K8sObject, plainValues } from "../tooling/offline/render";
 
 const REDACTED = "<redacted>";
 

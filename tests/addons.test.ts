@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { useStacks } from "./support/use-stacks";
 import { parse } from "yaml";
-import { StackGraph } from "./support/harness";
-import { ACCOUNT_ID, RecordedResource } from "./support/mocks";
+import { StackGraph } from "../tooling/offline/harness";
+import { ACCOUNT_ID, RecordedResource } from "../tooling/offline/mocks";
 import { allowedActions, normalizePolicy } from "./support/iam-documents";
 import { CrdValidator } from "./support/crd";
 import { referenceChartVersion, referenceText, referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";

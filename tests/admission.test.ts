@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { ADMISSION_POLICIES, TENANT_LABEL, admissionManifests, admissionPolicySpecs } from "../components/platform/tenants/admission";
 import { beforeBuilding } from "./support/build-hook";
 import { AdmissionRequest, admit } from "./support/cel";
-import { StackGraph, buildStack, stackGraph } from "./support/harness";
-import { offlineAccountId } from "./support/mocks";
-import { projectRoot } from "./support/paths";
-import { configWith, fixturesDir } from "./support/stack-files";
+import { StackGraph, buildStack, stackGraph } from "../tooling/offline/harness";
+import { offlineAccountId } from "../tooling/offline/mocks";
+import { projectRoot } from "../tooling/offline/paths";
+import { configWith, fixturesDir } from "../tooling/offline/stack-files";
 import { stackFile } from "./support/stack-invariants";
 import { stackNames } from "./support/stacks";
 

@@ -3,9 +3,9 @@ import { parse } from "yaml";
 import { ALERTMANAGER_CONFIG_SECRET, alertmanagerConfig } from "../components/platform/monitoring/alerting";
 import { validateConfig } from "../stacks/config/validate";
 import { ConfigError } from "../stacks/config/reader";
-import { StackGraph } from "./support/harness";
+import { StackGraph } from "../tooling/offline/harness";
 import { isSecretValue, reveal } from "./support/secrets";
-import { PROJECT, configWith } from "./support/stack-files";
+import { PROJECT, configWith } from "../tooling/offline/stack-files";
 import { useStacks } from "./support/use-stacks";
 import { CONFIGURED_SECRETS, prodWithoutCiWithSecrets } from "./support/variants";
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { BUILDERS, BUILD_HOOK_TIMEOUT_MS } from "./support/build-hook";
-import { projectRoot } from "./support/paths";
+import { projectRoot } from "../tooling/offline/paths";
 
 const TEST_DIRS = ["tests", path.join("templates", "service", "test")];
 const HOOKS = new Set(["before", "beforeEach", "after", "afterEach"]);

@@ -6,13 +6,13 @@ import { BOUNDARY_UNSCOPABLE, BOUNDARY_WITHHELD } from "../components/ci-access/
 import { boundaryPolicy, checkBoundarySize } from "../components/ci-access/boundary-policy";
 import { policyJson } from "../components/shared/iam";
 import { trustsEc2 } from "../components/ci-access/boundary";
-import { StackGraph } from "./support/harness";
+import { StackGraph } from "../tooling/offline/harness";
 import { Decision, Policies, Request, decide } from "./support/iam-engine";
 import { OwnWorld, ownRequests } from "./support/own-requests";
 import { platformNames, platformTags, taggedContext } from "./support/platform-tags";
 import { PlatformRole, platformRoles } from "./support/platform-roles";
-import { projectRoot } from "./support/paths";
-import { PROJECT, fixturesDir, stackFileConfig } from "./support/stack-files";
+import { projectRoot } from "../tooling/offline/paths";
+import { PROJECT, fixturesDir, stackFileConfig } from "../tooling/offline/stack-files";
 import { useStacks } from "./support/use-stacks";
 
 const list = (x: unknown): any[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { ciOf } from "./support/ci-of";
-import { StackGraph, buildStack } from "./support/harness";
+import { StackGraph, buildStack } from "../tooling/offline/harness";
 import { Decision, Request, decide, globMatch, tagContext } from "./support/iam-engine";
-import { ACCOUNT_ID } from "./support/mocks";
-import { PROJECT, fixturesDir } from "./support/stack-files";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
+import { PROJECT, fixturesDir } from "../tooling/offline/stack-files";
 import { useStacks } from "./support/use-stacks";
 
 /**

@@ -3,10 +3,10 @@ import { BOUNDARY_UNSCOPABLE } from "../components/ci-access/boundary-actions";
 import { UNSCOPABLE_ACTIONS } from "../components/ci-access/scoped-statements";
 import { Caller, World, crossings } from "./support/ci-access-corpus";
 import { CiOf, ciOf } from "./support/ci-of";
-import { StackGraph, buildStack } from "./support/harness";
-import { projectRoot } from "./support/paths";
+import { StackGraph, buildStack } from "../tooling/offline/harness";
+import { projectRoot } from "../tooling/offline/paths";
 import { platformNames, platformTags, taggedContext } from "./support/platform-tags";
-import { PROJECT, fixturesDir, stackFileConfig } from "./support/stack-files";
+import { PROJECT, fixturesDir, stackFileConfig } from "../tooling/offline/stack-files";
 import { stackNames } from "./support/stacks";
 import { useStacks } from "./support/use-stacks";
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { Decision } from "./support/iam-engine";
-import { StackGraph, buildStack } from "./support/harness";
+import { StackGraph, buildStack } from "../tooling/offline/harness";
 import { GithubClaims, githubTokenDecision, roleSessionDecision } from "./support/github-trust";
-import { ACCOUNT_ID } from "./support/mocks";
-import { stackFileConfig } from "./support/stack-files";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
+import { stackFileConfig } from "../tooling/offline/stack-files";
 import { useStacks } from "./support/use-stacks";
 import { beforeBuilding } from "./support/build-hook";
 

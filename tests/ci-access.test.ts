@@ -6,9 +6,9 @@ import { CiAccessBuild, GITHUB_PROVIDER_ARN, buildCiAccess } from "./support/ci-
 import { decide } from "./support/iam-engine";
 import { GithubClaims, githubTokenMayAssume } from "./support/github-trust";
 import { credentialJobs, presentedSubjects, resolvedWorkflow, stepsOf } from "./support/ci-access-workflows";
-import { fixturesDir } from "./support/stack-files";
+import { fixturesDir } from "../tooling/offline/stack-files";
 import { previewLegs } from "./support/stacks";
-import { ACCOUNT_ID } from "./support/mocks";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { beforeBuilding } from "./support/build-hook";
 
 const REPO = "acme-corp/eks-platform";

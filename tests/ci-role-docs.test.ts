@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { ciRoleDocs, withCiRoleDocs } from "./support/ci-role-docs";
-import { projectRoot } from "./support/paths";
+import { projectRoot } from "../tooling/offline/paths";
 import { useStacks } from "./support/use-stacks";
 
 describe("README: what each CI role may do", () => {

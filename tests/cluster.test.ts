@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { useStacks } from "./support/use-stacks";
-import { StackGraph } from "./support/harness";
-import { ACCOUNT_ID } from "./support/mocks";
+import { StackGraph } from "../tooling/offline/harness";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { devWithOptionalFeatures, prodWithoutCiWithSecrets } from "./support/variants";
 
 const json = (text: string) => JSON.parse(text);

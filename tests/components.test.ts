@@ -5,7 +5,7 @@ import { Karpenter } from "../components/cluster/karpenter";
 import { instanceArchitectures } from "../components/cluster/node-group";
 import { onSystemNodes } from "../components/shared/placement";
 import { COMPONENT_TEST_AWS, ComponentBuild, buildComponent, minimalCluster } from "./support/component-harness";
-import { RecordedResource } from "./support/mocks";
+import { RecordedResource } from "../tooling/offline/mocks";
 import { beforeBuilding } from "./support/build-hook";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { decide, tagContext } from "./support/iam-engine";
-import { StackGraph } from "./support/harness";
-import { ACCOUNT_ID } from "./support/mocks";
+import { StackGraph } from "../tooling/offline/harness";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { useStacks } from "./support/use-stacks";
 import { devWithOptionalFeatures } from "./support/variants";
 import { deployPolicyDocuments } from "./support/deploy-documents";

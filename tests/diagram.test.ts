@@ -2,10 +2,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { DIAGRAM_STACK, architectureDiagram } from "./support/diagram";
-import { StackGraph, stackGraph } from "./support/harness";
-import { projectRoot } from "./support/paths";
+import { StackGraph, stackGraph } from "../tooling/offline/harness";
+import { projectRoot } from "../tooling/offline/paths";
 import { stackNames } from "./support/stacks";
-import { fixturesDir } from "./support/stack-files";
+import { fixturesDir } from "../tooling/offline/stack-files";
 
 const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
 const architecture = /## Architecture\n([\s\S]*?)```mermaid/.exec(readme)?.[1].replace(/\s+/g, " ") ?? "";

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as path from "path";
-import { serialized, settle } from "./support/harness";
-import { PlatformMocks } from "./support/mocks";
-import { PROJECT, configWith, fixturesDir } from "./support/stack-files";
+import { serialized, settle } from "../tooling/offline/harness";
+import { PlatformMocks } from "../tooling/offline/mocks";
+import { PROJECT, configWith, fixturesDir } from "../tooling/offline/stack-files";
 
 describe("index.ts (the program Pulumi runs)", () => {
     it("builds the dev fixture from its working directory and exports every output, without warnings", async () => {

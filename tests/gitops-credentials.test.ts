@@ -4,9 +4,9 @@ import { REPOSITORY_CREDENTIAL_KEYS, repositoryExternalSecret } from "../compone
 import { beforeBuilding } from "./support/build-hook";
 import { CrdValidator } from "./support/crd";
 import { errorFor } from "./support/config-errors";
-import { StackGraph, buildStack, stackGraph } from "./support/harness";
+import { StackGraph, buildStack, stackGraph } from "../tooling/offline/harness";
 import { decide } from "./support/iam-engine";
-import { ACCOUNT_ID } from "./support/mocks";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { graphResources, reported } from "./support/policy-builders";
 import { runPolicy } from "./support/policy-harness";
 import { requireReference } from "./support/reference";

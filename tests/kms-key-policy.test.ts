@@ -4,9 +4,9 @@ import * as path from "path";
 import { GUARDED_KEY_ACTIONS, KEY_ADMINISTRATION_ACTIONS, KmsKey } from "../components/shared/kms-key";
 import { COMPONENT_TEST_AWS, COMPONENT_TEST_KEY_ADMINISTRATION, buildComponent } from "./support/component-harness";
 import { decide as engineDecide } from "./support/iam-engine";
-import { StackGraph } from "./support/harness";
-import { ACCOUNT_ID } from "./support/mocks";
-import { projectRoot } from "./support/paths";
+import { StackGraph } from "../tooling/offline/harness";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
+import { projectRoot } from "../tooling/offline/paths";
 import { useStacks } from "./support/use-stacks";
 
 // Evaluates the key policies the program writes, the way KMS does for a same-account caller: an explicit

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { useStacks } from "./support/use-stacks";
-import { StackGraph } from "./support/harness";
+import { StackGraph } from "../tooling/offline/harness";
 
 describe("Network", () => {
     const stacks = useStacks();

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { JENKINSFILE, readWorkflow, stepsOf, workflowFiles } from "./support/ci-access-workflows";
-import { projectRoot } from "./support/paths";
+import { projectRoot } from "../tooling/offline/paths";
 
 const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), "utf8");
 

@@ -3,10 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildOffline } from "../scripts/offline-stack";
 import { architectureDiagram } from "./support/diagram";
-import { ACCOUNT_ID } from "./support/mocks";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { copyStackFiles, editStackFile, removeCopy } from "./support/project-copy";
-import { projectRoot } from "./support/paths";
-import { stackFileConfig } from "./support/stack-files";
+import { projectRoot } from "../tooling/offline/paths";
+import { stackFileConfig } from "../tooling/offline/stack-files";
 import { stackFileFailures } from "./support/stack-invariants";
 import { stackNames } from "./support/stacks";
 

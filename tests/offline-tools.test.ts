@@ -3,8 +3,20 @@ import * as fs from "fs";
 import * as path from "path";
 import { PreflightError } from "../stacks/preflight";
 import { programWarnings } from "../scripts/offline-stack";
-import { buildStack } from "./support/harness";
-import { projectRoot } from "./support/paths";
+import { buildStack } from "../tooling/offline/harness";
+import { projectRoot } from "../tooling/offline/paths";
+
+/** Relative module specifiers a source file imports or requires, resolved to paths under the project root. */
+function importedPaths(file: string): string[] {
+    const text = fs.readFileSync(file, "utf8");
+    const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']*)["']/g)].map((m) => m[1]);
+    return specifiers.map((s) => path.relative(projectRoot, path.resolve(path.dirname(file), s)));
+}
+
+/** Every .ts and .js file under a project folder. */
+function sourcesUnder(folder: string): string[] {
+    return fs.readdirSync(path.join(projectRoot, folder), { recursive: true, encoding: "utf8" }).filter((f) => /\.(ts|js)$/.test(f)).map((f) => path.join(projectRoot, folder, f));
+}
 
 describe("offline commands", () => {
     it("keep the warnings a failed build gave, so render and cost can repeat them with the error", async () => {
@@ -19,6 +31,13 @@ describe("offline commands", () => {
         const warnings = programWarnings(caught!.warnings ?? []);
         expect(warnings.some((w) => w.startsWith("production stack deploys into account"))).to.equal(true);
         expect(warnings.some((w) => w.startsWith("prod: no alert reaches anyone"))).to.equal(true);
+    });
+
+    it("are product code: scripts/ and tooling/ import nothing from tests/", () => {
+        const files = [...sourcesUnder("scripts"), ...sourcesUnder("tooling")];
+        expect(files.map((f) => path.relative(projectRoot, f))).to.include.members(["scripts/render.ts", "scripts/cost.ts", "scripts/offline-stack.ts", "tooling/offline/harness.ts"]);
+        const intoTests = files.flatMap((f) => importedPaths(f).filter((p) => p.split(path.sep)[0] === "tests").map((p) => `${path.relative(projectRoot, f)} → ${p}`));
+        expect(intoTests).to.deep.equal([]);
     });
 
     it("draw the diagram from one transpile and one stack build: no type-check, no other test file", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { StackGraph } from "./support/harness";
-import { ACCOUNT_ID } from "./support/mocks";
+import { StackGraph } from "../tooling/offline/harness";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { useStacks } from "./support/use-stacks";
 import { devWithOptionalFeatures } from "./support/variants";
 

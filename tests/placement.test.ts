@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { StackGraph, stackGraph } from "./support/harness";
+import { StackGraph, stackGraph } from "../tooling/offline/harness";
 import { beforeBuilding } from "./support/build-hook";
 
 interface Scheduling {

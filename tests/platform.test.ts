@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { useStacks } from "./support/use-stacks";
 import { compareSync } from "bcryptjs";
-import { StackGraph } from "./support/harness";
+import { StackGraph } from "../tooling/offline/harness";
 import { CrdValidator } from "./support/crd";
 import { documentedCommentedOut, referenceChartVersion, referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 import { isSecretValue, occurrences, reveal } from "./support/secrets";

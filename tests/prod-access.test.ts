@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { policies } from "../policy/policies";
 import { ConfigError } from "../stacks/config/reader";
 import { validateConfig } from "../stacks/config/validate";
-import { buildStack, stackGraph } from "./support/harness";
+import { buildStack, stackGraph } from "../tooling/offline/harness";
 import { eksCluster, fixture, waivers } from "./support/policy-fixtures";
 import { policyResources, runPolicy } from "./support/policy-harness";
-import { PROJECT, configWith } from "./support/stack-files";
+import { PROJECT, configWith } from "../tooling/offline/stack-files";
 
 const OPERATOR = "203.0.113.7/32";
 const FIRST_RUN = { endpointPublicAccess: true, publicAccessCidrs: [OPERATOR] };

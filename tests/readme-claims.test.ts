@@ -2,8 +2,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { MANAGED_ADDONS } from "../components/versions";
-import { projectRoot } from "./support/paths";
-import { StackGraph } from "./support/harness";
+import { projectRoot } from "../tooling/offline/paths";
+import { StackGraph } from "../tooling/offline/harness";
 import { useStacks } from "./support/use-stacks";
 
 const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");

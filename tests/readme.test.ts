@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { README_BEGIN, README_END, renderPulumiYaml, renderReadme } from "../stacks/config/docs";
 import { CONFIG_KEYS, ConfigKey, allowedText } from "../stacks/config/keys";
-import { projectRoot } from "./support/paths";
+import { projectRoot } from "../tooling/offline/paths";
 
 const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
 

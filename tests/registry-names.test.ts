@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { ConfigError } from "../stacks/config/reader";
 import { StackRegistry } from "../stacks/config/registry-collisions";
 import { validateConfig } from "../stacks/config/validate";
-import { buildStack, stackGraph } from "./support/harness";
-import { ACCOUNT_ID } from "./support/mocks";
-import { PROJECT, configWith } from "./support/stack-files";
+import { buildStack, stackGraph } from "../tooling/offline/harness";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
+import { PROJECT, configWith } from "../tooling/offline/stack-files";
 
 const OTHER_ACCOUNT = "444455556666";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { useStacks } from "./support/use-stacks";
-import { StackGraph } from "./support/harness";
-import { ACCOUNT_ID } from "./support/mocks";
+import { StackGraph } from "../tooling/offline/harness";
+import { ACCOUNT_ID } from "../tooling/offline/mocks";
 
 describe("Registry", () => {
     const stacks = useStacks();

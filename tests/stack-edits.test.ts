@@ -6,8 +6,8 @@ import { addStackPerRecipe, copyStackFiles, editStackFile, removeCopy, setCiRepo
 import { parse } from "yaml";
 import { workflowErrors } from "./support/ci-access-workflows";
 import { githubTokenMayAssume } from "./support/github-trust";
-import { stackGraph } from "./support/harness";
-import { projectRoot } from "./support/paths";
+import { stackGraph } from "../tooling/offline/harness";
+import { projectRoot } from "../tooling/offline/paths";
 import { ACME, replayReadme, replayRecipe } from "./support/readme-replay";
 import { STACK_INVARIANTS, stackFile, stackFileFailures } from "./support/stack-invariants";
 import { STACKS_SCRIPT, previewLegs, stackNames } from "./support/stacks";
@@ -123,7 +123,7 @@ describe("stack-file checks survive a user's own config", () => {
 // Issue 19, Why 2-4: a new user following the README (pinned account, own region, repositories and CIDRs,
 // a staging stack with its deploy workflow, the ECR prefix of a shared account) broke 20 tests. The README's
 // `replay:` blocks are replayed here, with the Acme organisation's values, on a scratch copy; `.ci/run` runs
-// the whole suite on such a copy (scripts/readme-replay.ts).
+// the whole suite on such a copy (tests/support/readme-replay-cli.ts).
 describe("README replayed for a new organisation (Before your first up, Account layout, Adding a stack)", () => {
     let dir: string;
     const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");

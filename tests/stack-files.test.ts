@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { StackGraph, stackGraph } from "./support/harness";
-import { projectRoot } from "./support/paths";
+import { StackGraph, stackGraph } from "../tooling/offline/harness";
+import { projectRoot } from "../tooling/offline/paths";
 import { PROJECT_INVARIANTS, STACK_INVARIANTS, StackFile, stackFile } from "./support/stack-invariants";
 import { STACKS_SCRIPT, stackKey, stackNames } from "./support/stacks";
 import { beforeBuilding } from "./support/build-hook";

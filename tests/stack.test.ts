@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { useStacks } from "./support/use-stacks";
 import * as fs from "fs";
 import * as path from "path";
-import { StackGraph } from "./support/harness";
-import { projectRoot } from "./support/paths";
+import { StackGraph } from "../tooling/offline/harness";
+import { projectRoot } from "../tooling/offline/paths";
 
 /** Resource types the AWS provider cannot tag (associations, attachments, policies, aliases…). */
 const UNTAGGABLE = /^aws:(iam\/(rolePolicy|rolePolicyAttachment):|kms\/alias:|ecr\/lifecyclePolicy:|ec2\/defaultSecurityGroup:|eks\/accessPolicyAssociation:|sqs\/queuePolicy:|cloudwatch\/eventTarget:|ec2\/securityGroupRule:)/;

@@ -5,7 +5,7 @@ import { APPLICATION_KINDS } from "../components/platform/argocd/gitops";
 import { ADMISSION_POLICIES, TENANT_FORBIDDEN_RESOURCES } from "../components/platform/tenants/admission";
 import { tenantNetworkPolicyManifests } from "../components/platform/tenants/network-policies";
 import { TENANT_LABEL } from "../components/platform/tenants/namespaces";
-import { projectRoot } from "./support/paths";
+import { projectRoot } from "../tooling/offline/paths";
 
 const BEGIN = "<!-- tenant-boundaries:begin";
 const END = "<!-- tenant-boundaries:end -->";

@@ -3,15 +3,15 @@ import { APPLICATION_KINDS } from "../components/platform/argocd/gitops";
 import { beforeBuilding } from "./support/build-hook";
 import { errorFor } from "./support/config-errors";
 import { CrdValidator } from "./support/crd";
-import { StackGraph, buildStack } from "./support/harness";
-import { projectRoot } from "./support/paths";
+import { StackGraph, buildStack } from "../tooling/offline/harness";
+import { projectRoot } from "../tooling/offline/paths";
 import { requireReference } from "./support/reference";
 import { StackFile, stackFile } from "./support/stack-invariants";
 import { stackNames } from "./support/stacks";
 import { TENANT_INVARIANT } from "./support/tenant-invariant";
 import { projectPermits } from "./support/tenants";
 import { useStacks } from "./support/use-stacks";
-import { fixturesDir, projectDefaults } from "./support/stack-files";
+import { fixturesDir, projectDefaults } from "../tooling/offline/stack-files";
 
 const GITOPS_EXAMPLE = "https://github.com/acme-corp/gitops.git";
 const inputsOf = (g: StackGraph, type: string, namespace: string) => g.ofType(`kubernetes:core/v1:${type}`).filter((r) => r.inputs.metadata.namespace === namespace);

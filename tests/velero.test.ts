@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { StackGraph, buildStack } from "./support/harness";
+import { StackGraph, buildStack } from "../tooling/offline/harness";
 import { referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 import { reveal } from "./support/secrets";
 import { useStacks } from "./support/use-stacks";

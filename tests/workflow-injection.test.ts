@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { projectRoot } from "./support/paths";
+import { projectRoot } from "../tooling/offline/paths";
 
 /** Every workflow file of the platform (.github/workflows) and of the templates (templates/<name>/.github/workflows). */
 function workflowFiles(): string[] {

@@ -22,8 +22,8 @@ import {
     workflowEvents,
     workflowFiles,
 } from "./support/ci-access-workflows";
-import { projectRoot } from "./support/paths";
-import { PROJECT, fixturesDir, stackFileConfig } from "./support/stack-files";
+import { projectRoot } from "../tooling/offline/paths";
+import { PROJECT, fixturesDir, stackFileConfig } from "../tooling/offline/stack-files";
 import { STACKS_SCRIPT, previewLegs, stackKey, stackNames } from "./support/stacks";
 
 const PULUMI = "pulumi/actions";

@@ -5,7 +5,7 @@ import { AwsManagedPolicyName } from "../shared/aws-managed-policies";
 import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
 import { SYSTEM_NODE_LABELS, SYSTEM_TAINT } from "../shared/placement";
 import { pullThroughPolicy } from "../registry/pull-through-cache";
-import { familyArchitecture } from "./karpenter/families";
+import { NodeArchitecture, instanceArchitecture } from "../shared/instance-types";
 import { SystemNodesArgs } from "./types";
 
 /** AWS-managed policies a node needs: join the cluster, run the VPC CNI, pull images (CIS 5.1.3). */
@@ -23,13 +23,6 @@ export const NODE_METADATA_OPTIONS = {
 } as const;
 
 export const ROOT_VOLUME = { deviceName: "/dev/xvda", sizeGiB: 50 } as const;
-
-export type NodeArchitecture = "x86_64" | "arm64";
-
-/** EC2 spelling of an instance type's CPU architecture (`m7g.large` → arm64). */
-export function instanceArchitecture(instanceType: string): NodeArchitecture {
-    return familyArchitecture(instanceType.split(".")[0]) === "arm64" ? "arm64" : "x86_64";
-}
 
 /** The distinct architectures of some instance types, sorted; one node group runs one AMI, so only one may appear. */
 export function instanceArchitectures(instanceTypes: readonly string[]): NodeArchitecture[] {

@@ -1,6 +1,6 @@
-import type { StackGraph } from "../../tests/support/harness";
-import type { K8sObject, RenderedStack } from "../../tests/support/render";
-import { plainValues } from "../../tests/support/render";
+import type { StackGraph } from "../../tooling/offline/harness";
+import type { K8sObject, RenderedStack } from "../../tooling/offline/render";
+import { plainValues } from "../../tooling/offline/render";
 import { NODE_ROLE_LABEL } from "../../components/shared/placement";
 import { CostModel, PodRequest, Requests } from "./estimate";
 import { EKS_STANDARD_SUPPORT_FROM } from "./prices";

@@ -1,5 +1,5 @@
 /** Named checks for values whose form a regular expression alone cannot say; each returns a Verdict. */
-import { EC2_INSTANCE_FAMILIES } from "../../components/cluster/karpenter/families";
+import { EC2_INSTANCE_FAMILIES } from "../../components/shared/instance-types";
 import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { isPrivate, parseIpv4Cidr } from "./cidr";
 import { AWS_REGIONS, INSTANCE_SIZE, RESERVED_TAGS, didYouMean, isExampleHost, isPlaceholderRepository } from "./reference";

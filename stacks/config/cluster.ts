@@ -1,4 +1,4 @@
-import { familyArchitecture } from "../../components/cluster/karpenter/families";
+import { instanceArchitecture } from "../../components/shared/instance-types";
 import { isWorld, parseNamespaceAccess } from "./checks";
 import { contains, parseIpv4Cidr } from "./cidr";
 import { ConfigReader } from "./reader";
@@ -58,7 +58,7 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
     }
 
     const instanceTypes = r.get("systemNodeInstanceTypes");
-    if (r.ok("systemNodeInstanceTypes") && new Set(instanceTypes.map(architectureOf)).size > 1) {
+    if (r.ok("systemNodeInstanceTypes") && new Set(instanceTypes.map(instanceArchitecture)).size > 1) {
         r.reject("systemNodeInstanceTypes", instanceTypes, "mixes x86_64 and arm64 types; one node group runs one AMI");
     }
 
@@ -104,9 +104,4 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
 
 export function isProduction(environment: string): boolean {
     return environment === "prod" || environment === "production";
-}
-
-/** EC2 naming of the architecture, for the node group's AMI type. */
-export function architectureOf(instanceType: string): "x86_64" | "arm64" {
-    return familyArchitecture(instanceType.split(".")[0]) === "arm64" ? "arm64" : "x86_64";
 }

@@ -1,4 +1,4 @@
-import { AwsAccountSettings } from "../aws-provider";
+import { AwsAccountSettings } from "./aws-account";
 import { CiAccessArgs } from "../../components/ci-access/types";
 import { AccessLevel, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { NodePoolSettings } from "../../components/cluster/karpenter/manifests";

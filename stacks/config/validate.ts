@@ -1,6 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import { overlaps, parseIpv4Cidr } from "./cidr";
-import { readAwsAccountSettings } from "../aws-provider";
+import { readAwsAccountSettings } from "./aws-account";
 import { StackRegistry, registryCollisions, stacksSharingAccount } from "./registry-collisions";
 import { readAddonsConfig } from "./addons";
 import { WAIVER } from "./checks";

@@ -4,8 +4,8 @@ import { otherStackCidrs } from "../../stacks/config/load";
 import { otherStackRegistries } from "../../stacks/config/registry-collisions";
 import { validateConfig } from "../../stacks/config/validate";
 import { configWarnings } from "../../stacks/config/warnings";
-import { ACCOUNT_ID } from "../support/mocks";
-import { PROJECT, configWith, fixturesDir } from "../support/stack-files";
+import { ACCOUNT_ID } from "../../tooling/offline/mocks";
+import { PROJECT, configWith, fixturesDir } from "../../tooling/offline/stack-files";
 
 const LAYOUTS = path.join(fixturesDir, "account-layout");
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { validateConfig } from "../../stacks/config/validate";
-import { buildStack } from "../support/harness";
-import { PROJECT, configWith } from "../support/stack-files";
+import { buildStack } from "../../tooling/offline/harness";
+import { PROJECT, configWith } from "../../tooling/offline/stack-files";
 import { errorFor } from "../support/config-errors";
 
 describe("cluster config", () => {

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import { CONFIG_KEYS } from "../../stacks/config/keys";
 import { otherStackCidrs } from "../../stacks/config/load";
 import { validateConfig } from "../../stacks/config/validate";
-import { projectRoot } from "../support/paths";
-import { PROJECT, configWith, secretKeysOf, stackFileConfig } from "../support/stack-files";
+import { projectRoot } from "../../tooling/offline/paths";
+import { PROJECT, configWith, secretKeysOf, stackFileConfig } from "../../tooling/offline/stack-files";
 import { errorFor } from "../support/config-errors";
 
 describe("mistakes that used to pass silently", () => {

@@ -7,7 +7,7 @@ import { ConfigError } from "../../stacks/config/reader";
 import { otherStackNames } from "../../stacks/config/stack-names";
 import { validateConfig } from "../../stacks/config/validate";
 import { errorFor, thrown } from "../support/config-errors";
-import { PROJECT, configWith, fixturesDir, stackFileConfig } from "../support/stack-files";
+import { PROJECT, configWith, fixturesDir, stackFileConfig } from "../../tooling/offline/stack-files";
 
 /** Validates a fixture stack with `overrides`, beside the stack files of `dir`; the problems, none when accepted. */
 function problemsBeside(dir: string, stack: string, overrides: Record<string, unknown>): string[] {

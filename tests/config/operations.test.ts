@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { otherStackCidrs } from "../../stacks/config/load";
 import { validateConfig } from "../../stacks/config/validate";
 import { errorFor } from "../support/config-errors";
-import { PROJECT, configWith, fixturesDir } from "../support/stack-files";
+import { PROJECT, configWith, fixturesDir } from "../../tooling/offline/stack-files";
 
 describe("operations config (metrics, DNS, WAF, container logs, lifecycle)", () => {
     const CERT_ARN = "arn:aws:acm:us-west-2:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";

@@ -8,9 +8,9 @@ import { CONFIG_KEYS } from "../../stacks/config/keys";
 import { ConfigError } from "../../stacks/config/reader";
 import { otherStackCidrs } from "../../stacks/config/load";
 import { validateConfig } from "../../stacks/config/validate";
-import { buildStack } from "../support/harness";
-import { projectRoot } from "../support/paths";
-import { PROJECT, configWith, fixturesDir } from "../support/stack-files";
+import { buildStack } from "../../tooling/offline/harness";
+import { projectRoot } from "../../tooling/offline/paths";
+import { PROJECT, configWith, fixturesDir } from "../../tooling/offline/stack-files";
 import { errorFor, thrown } from "../support/config-errors";
 
 describe("stack config", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { describeFixtureCases, drop, graphResources, policy, reported } from "../support/policy-builders";
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { runPolicy } from "../support/policy-harness";
 import { ecrCases } from "./cases/ecr";
 

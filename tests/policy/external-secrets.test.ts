@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { describeFixtureCases, editStatements, graphResources, policy, reported, secretArn, unconditioned } from "../support/policy-builders";
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { runPolicy } from "../support/policy-harness";
 import { externalSecretsCases } from "./cases/external-secrets";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { describeFixtureCases, editStatements, graphResources, policy, statements, unconditioned } from "../support/policy-builders";
-import { stackGraph } from "../support/harness";
-import { RecordedResource } from "../support/mocks";
+import { stackGraph } from "../../tooling/offline/harness";
+import { RecordedResource } from "../../tooling/offline/mocks";
 import { runPolicy } from "../support/policy-harness";
 import { karpenterCases } from "./cases/karpenter";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { describeFixtureCases, editInputs, graphResources, managedPolicy, NODE_POLICY_LIST, policy, reported } from "../support/policy-builders";
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { runPolicy } from "../support/policy-harness";
 import { nodesCases } from "./cases/nodes";
 

@@ -6,12 +6,12 @@ import { parse } from "yaml";
 import { POLICY_WAIVERS_TYPE } from "../../components/shared/policy-waivers";
 import { policies, securityChecks } from "../../policy/policies";
 import { WAIVERS_TYPE, readWaivers } from "../../policy/waivers";
-import { stackGraph } from "../support/harness";
-import { projectRoot } from "../support/paths";
+import { stackGraph } from "../../tooling/offline/harness";
+import { projectRoot } from "../../tooling/offline/paths";
 import { checklistIds, checklistPath, checklistText } from "../support/policy-checklist";
 import { graphResources, reported } from "../support/policy-builders";
 import { runPolicy } from "../support/policy-harness";
-import { fixturesDir, stackFileConfig } from "../support/stack-files";
+import { fixturesDir, stackFileConfig } from "../../tooling/offline/stack-files";
 import { stackNames } from "../support/stacks";
 import { CASES_BY_AREA } from "./cases";
 

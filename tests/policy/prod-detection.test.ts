@@ -1,7 +1,7 @@
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { expect } from "chai";
 import { stackFacts } from "../../policy/stack";
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { graphResources, policy, reported, repository } from "../support/policy-builders";
 import { awsProvider, fixture, record, stackTags } from "../support/policy-fixtures";
 import { policyResources, runPolicy } from "../support/policy-harness";

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { policies } from "../../policy/policies";
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { ACCOUNT, REASON, graphResources, policy, reported, securityGroup, tcp, withWaivers, withoutWaivers } from "../support/policy-builders";
 import { eksCluster, fixture, waivers } from "../support/policy-fixtures";
 import { runPolicy } from "../support/policy-harness";
-import { fixturesDir } from "../support/stack-files";
+import { fixturesDir } from "../../tooling/offline/stack-files";
 import { stackNames } from "../support/stacks";
 
 describe("policy pack", () => {

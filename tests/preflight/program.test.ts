@@ -3,9 +3,9 @@ import { expect } from "chai";
 import { ConfigError } from "../../stacks/config/reader";
 import { PreflightError } from "../../stacks/preflight";
 import { runProgram } from "../../stacks/program";
-import { buildStack, serialized, settle, stackGraph } from "../support/harness";
-import { ACCOUNT_ID, PlatformMocks, invokeError } from "../support/mocks";
-import { PROJECT, configWith, fixturesDir } from "../support/stack-files";
+import { buildStack, serialized, settle, stackGraph } from "../../tooling/offline/harness";
+import { ACCOUNT_ID, PlatformMocks, invokeError } from "../../tooling/offline/mocks";
+import { PROJECT, configWith, fixturesDir } from "../../tooling/offline/stack-files";
 
 type Lookups = Record<string, (inputs: Record<string, any>) => Record<string, any>>;
 

@@ -1,9 +1,11 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { stackGraph } from "../support/harness";
-import { referenceDir, requireReference } from "../support/reference";
-import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
+import { stackGraph } from "../../tooling/offline/harness";
+import { referenceDir } from "../../tooling/offline/paths";
+import { requireReference } from "../support/reference";
+import { K8sObject, RenderedStack } from "../../tooling/offline/render";
+import { RENDER_STACKS, renderedStack } from "../support/render";
 import { beforeBuilding } from "../support/build-hook";
 
 /**

@@ -4,7 +4,7 @@ import * as path from "path";
 import { expect } from "chai";
 import { costModel } from "../../scripts/cost/from-stack";
 import { CostEstimate, estimateCost } from "../../scripts/cost/estimate";
-import { projectRoot } from "../support/paths";
+import { projectRoot } from "../../tooling/offline/paths";
 import { requireReference } from "../support/reference";
 import { renderedStack } from "../support/render";
 import { useStacks } from "../support/use-stacks";

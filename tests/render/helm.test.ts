@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as zlib from "zlib";
-import { chartFolderName, helmBinary, zipEntry } from "../support/helm";
+import { chartFolderName, helmBinary, zipEntry } from "../../tooling/offline/helm";
 import { CHARTS } from "../../components/versions";
 
 /** A zip archive holding `files`, deflated, built by hand (the reader must not depend on `unzip`). */

@@ -1,16 +1,18 @@
 import { expect } from "chai";
 import { POD_SECURITY_VERSION, PodSecurityLevel, podSecurityLevel } from "../../components/shared/namespace";
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { podSecurityProblems, podSecurityViolations, strictestLevel } from "../support/pod-security-checks";
 import { requireReference } from "../support/reference";
-import { K8sObject, RENDER_STACKS, RenderedStack, programObjects, renderedStack, schemaValidator } from "../support/render";
+import { K8sObject, RenderedStack, programObjects } from "../../tooling/offline/render";
+import { RENDER_STACKS, renderedStack } from "../support/render";
+import { schemaValidator } from "../../tooling/offline/schemas";
 import { podTemplates } from "../support/render-checks";
 import { neededFromOutside, openedByPolicies } from "../support/network-policy-checks";
 import { devWithOptionalFeatures } from "../support/variants";
 import { beforeBuilding } from "../support/build-hook";
 import { isApplicationNamespace } from "../support/tenants";
-import { mockSubnetCidrs } from "../support/mocks";
-import { fixturesDir } from "../support/stack-files";
+import { mockSubnetCidrs } from "../../tooling/offline/mocks";
+import { fixturesDir } from "../../tooling/offline/stack-files";
 import { stackFile } from "../support/stack-invariants";
 
 const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);

@@ -1,11 +1,12 @@
 import { expect } from "chai";
-import { StackGraph, stackGraph } from "../support/harness";
-import { projectRoot } from "../support/paths";
+import { StackGraph, stackGraph } from "../../tooling/offline/harness";
+import { projectRoot } from "../../tooling/offline/paths";
 import { requireReference } from "../support/reference";
-import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
+import { K8sObject, RenderedStack } from "../../tooling/offline/render";
+import { RENDER_STACKS, renderedStack } from "../support/render";
 import { clusterWideSecretReaders, memoryLimitProblems, podTemplates, rateLimitedImageProblems } from "../support/render-checks";
 import { stackNames } from "../support/stacks";
-import { PROJECT, stackFileConfig } from "../support/stack-files";
+import { PROJECT, stackFileConfig } from "../../tooling/offline/stack-files";
 import { CAPACITY_TYPE_LABEL, DO_NOT_DISRUPT, ZONE_LABEL } from "../../components/shared/placement";
 import { PREFIX_DELEGATION_MAX_PODS } from "../../components/cluster/karpenter/manifests";
 import { mebibytes } from "../../components/shared/quantity";

@@ -2,9 +2,10 @@ import { expect } from "chai";
 import { NODE_ROLE_LABEL, SYSTEM_NODE_LABELS } from "../../components/shared/placement";
 
 const SYSTEM_NODE_LABEL = { key: NODE_ROLE_LABEL, value: SYSTEM_NODE_LABELS[NODE_ROLE_LABEL] };
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { requireReference } from "../support/reference";
-import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
+import { K8sObject, RenderedStack } from "../../tooling/offline/render";
+import { RENDER_STACKS, renderedStack } from "../support/render";
 import { HOST_ACCESS, PLACEMENT, SYSTEM_RELEASES } from "../support/render-expectations";
 import { describeObject, disruptionProblems, hygieneProblems, placementProblems, podTemplates } from "../support/render-checks";
 import { beforeBuilding } from "../support/build-hook";

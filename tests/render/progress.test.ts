@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { buildOffline, renderOffline } from "../../scripts/offline-stack";
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { requireReference } from "../support/reference";
-import { releaseSpecs, schemaValidator } from "../support/render";
-import { fixturesDir } from "../support/stack-files";
+import { releaseSpecs } from "../../tooling/offline/render";
+import { schemaValidator } from "../../tooling/offline/schemas";
+import { fixturesDir } from "../../tooling/offline/stack-files";
 import * as path from "path";
 
 /** What `npm run render` and `npm run cost` say on stderr while they work. */

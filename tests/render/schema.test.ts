@@ -1,7 +1,9 @@
 import { expect } from "chai";
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { requireReference } from "../support/reference";
-import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack, schemaValidator } from "../support/render";
+import { K8sObject, RenderedStack } from "../../tooling/offline/render";
+import { RENDER_STACKS, renderedStack } from "../support/render";
+import { schemaValidator } from "../../tooling/offline/schemas";
 import { beforeBuilding } from "../support/build-hook";
 
 const label = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;

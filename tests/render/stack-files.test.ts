@@ -1,9 +1,11 @@
 import { expect } from "chai";
-import { StackGraph, stackGraph } from "../support/harness";
-import { projectRoot } from "../support/paths";
+import { StackGraph, stackGraph } from "../../tooling/offline/harness";
+import { projectRoot } from "../../tooling/offline/paths";
 import { podSecurityProblems } from "../support/pod-security-checks";
 import { requireReference } from "../support/reference";
-import { K8sObject, RenderedStack, programObjects, renderedStack, schemaValidator } from "../support/render";
+import { K8sObject, RenderedStack, programObjects } from "../../tooling/offline/render";
+import { renderedStack } from "../support/render";
+import { schemaValidator } from "../../tooling/offline/schemas";
 import { disruptionProblems, hygieneProblems, monitorProblems, placementProblems, podIdentityProblems, podTemplates, rulesOnJobs } from "../support/render-checks";
 import { AWS_CALLERS, EKS_TARGETS, HIDDEN_CONTROL_PLANE_JOBS, HOST_ACCESS, OPTIONAL_AWS_CALLERS, PLACEMENT, SYSTEM_RELEASES, chartAssociations } from "../support/render-expectations";
 import { podSecurityLevel } from "../../components/shared/namespace";

@@ -3,10 +3,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { StackGraph, stackGraph } from "../support/harness";
-import { helmTemplate, resolveChart } from "../support/helm";
+import { StackGraph, stackGraph } from "../../tooling/offline/harness";
+import { helmTemplate, resolveChart } from "../../tooling/offline/helm";
 import { requireReference } from "../support/reference";
-import { RENDER_STACKS, ReleaseSpec, kubeVersion, maskGenerated, releaseSpecs, renderedStack } from "../support/render";
+import { RENDER_STACKS, maskGenerated, renderedStack } from "../support/render";
+import { ReleaseSpec, kubeVersion, releaseSpecs } from "../../tooling/offline/render";
 import { leafPaths, withoutPath } from "../support/render-checks";
 
 /**

@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { StackGraph, stackGraph } from "../support/harness";
+import { StackGraph, stackGraph } from "../../tooling/offline/harness";
 import { requireReference } from "../support/reference";
-import { K8sObject, RENDER_STACKS, RenderedStack, renderedStack } from "../support/render";
+import { K8sObject, RenderedStack } from "../../tooling/offline/render";
+import { RENDER_STACKS, renderedStack } from "../support/render";
 import { monitorProblems, podIdentityProblems, rulesOnJobs } from "../support/render-checks";
 import { AWS_CALLERS, EKS_TARGETS, HIDDEN_CONTROL_PLANE_JOBS, chartAssociations } from "../support/render-expectations";
 import { beforeBuilding } from "../support/build-hook";

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { CiAccess, CiAccessArgs } from "../../components/ci-access";
 import { GITHUB_OIDC } from "../../components/ci-access/types";
 import { AwsContext } from "../../components/shared/aws-context";
-import { serialized } from "./harness";
-import { ACCOUNT_ID, DEPLOYER_SESSION_ARN, PlatformMocks, RecordedResource } from "./mocks";
-import { PROJECT } from "./stack-files";
+import { serialized } from "../../tooling/offline/harness";
+import { ACCOUNT_ID, DEPLOYER_SESSION_ARN, PlatformMocks, RecordedResource } from "../../tooling/offline/mocks";
+import { PROJECT } from "../../tooling/offline/stack-files";
 
 export const TEST_AWS: AwsContext = { accountId: ACCOUNT_ID, partition: "aws", region: "us-west-2", callerArn: DEPLOYER_SESSION_ARN };
 export const GITHUB_PROVIDER_ARN = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${GITHUB_OIDC.host}`;

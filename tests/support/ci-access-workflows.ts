@@ -2,7 +2,7 @@ import * as fs from "fs";
 import { register } from "module";
 import * as path from "path";
 import { parse } from "yaml";
-import { projectRoot } from "./paths";
+import { projectRoot } from "../../tooling/offline/paths";
 
 export const WORKFLOW_DIR = path.join(projectRoot, ".github", "workflows");
 export const JENKINSFILE = path.join(projectRoot, "Jenkinsfile");

@@ -1,4 +1,4 @@
-import { StackGraph } from "./harness";
+import { StackGraph } from "../../tooling/offline/harness";
 import { deployPolicyDocuments } from "./deploy-documents";
 
 /** What the corpus needs of one stack's CI: its policies and the names its own resources carry. */

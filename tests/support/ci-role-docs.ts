@@ -1,4 +1,4 @@
-import { StackGraph } from "./harness";
+import { StackGraph } from "../../tooling/offline/harness";
 import { deployPolicyDocuments } from "./deploy-documents";
 
 /**

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster, ClusterArgs } from "../../components/cluster";
 import { AwsContext } from "../../components/shared/aws-context";
 import { KeyAdministration } from "../../components/shared/kms-key";
-import { serialized, settle } from "./harness";
-import { ACCOUNT_ID, DEPLOYER_SESSION_ARN, PlatformMocks, RecordedOptions, RecordedResource } from "./mocks";
-import { PROJECT } from "./stack-files";
+import { serialized, settle } from "../../tooling/offline/harness";
+import { ACCOUNT_ID, DEPLOYER_SESSION_ARN, PlatformMocks, RecordedOptions, RecordedResource } from "../../tooling/offline/mocks";
+import { PROJECT } from "../../tooling/offline/stack-files";
 
 export const COMPONENT_TEST_AWS: AwsContext = { accountId: ACCOUNT_ID, partition: "aws", region: "us-west-2", callerArn: DEPLOYER_SESSION_ARN };
 

@@ -3,7 +3,7 @@ import { ConfigError } from "../../stacks/config/reader";
 import { otherStackCidrs } from "../../stacks/config/load";
 import { otherStackNames } from "../../stacks/config/stack-names";
 import { validateConfig } from "../../stacks/config/validate";
-import { PROJECT, configWith, fixturesDir } from "./stack-files";
+import { PROJECT, configWith, fixturesDir } from "../../tooling/offline/stack-files";
 
 /** Validates a fixture stack's config with some keys replaced; returns the ConfigError message. */
 export function errorFor(stack: string, overrides: Record<string, unknown>): string {

@@ -1,5 +1,5 @@
 import { Validator } from "@cfworker/json-schema";
-import { celRuleViolations } from "./cel";
+import { celRuleViolations } from "../../tooling/offline/cel";
 import { referenceYamlDocuments } from "./reference";
 
 interface CrdVersion {
@@ -12,7 +12,7 @@ interface CrdVersion {
  * The API server's view of a custom resource, as far as a JSON-schema validator can take it:
  * the CRD's openAPIV3Schema, unknown fields rejected (as `kubectl apply` with strict field
  * validation does) except under x-kubernetes-preserve-unknown-fields, then its `x-kubernetes-validations`
- * CEL rules at every level, as on create (tests/support/cel.ts).
+ * CEL rules at every level, as on create (tooling/offline/cel.ts).
  */
 export class CrdValidator {
     private readonly versions = new Map<string, { served: boolean; validator: Validator; schema: any }>();

@@ -1,4 +1,4 @@
-import { StackGraph } from "./harness";
+import { StackGraph } from "../../tooling/offline/harness";
 
 /** Logical names of the deploy role's managed policies: `<component>-deploy-iam`, `-services`, `-services-2`, … */
 export const deployPolicyName = (component: string) => new RegExp(`^${component}-deploy-(iam|services)(-\\d+)?$`);

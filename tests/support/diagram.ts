@@ -1,4 +1,4 @@
-import { StackGraph } from "./harness";
+import { StackGraph } from "../../tooling/offline/harness";
 
 /** The fixture the README's architecture diagram is of (`npm run diagram`): tests/fixtures/Pulumi.<DIAGRAM_STACK>.yaml. */
 export const DIAGRAM_STACK = "dev";

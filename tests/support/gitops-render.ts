@@ -1,8 +1,9 @@
 import * as path from "path";
-import { stackGraph } from "./harness";
-import { helmTemplate } from "./helm";
-import { K8sObject, kubeVersion, parseManifests, schemaValidator } from "./render";
-import { stackFileConfig } from "./stack-files";
+import { stackGraph } from "../../tooling/offline/harness";
+import { helmTemplate } from "../../tooling/offline/helm";
+import { K8sObject, kubeVersion, parseManifests } from "../../tooling/offline/render";
+import { schemaValidator } from "../../tooling/offline/schemas";
+import { stackFileConfig } from "../../tooling/offline/stack-files";
 import { GITOPS_DIR } from "./templates";
 
 /** The fixture stack whose cluster hosts `env`. */

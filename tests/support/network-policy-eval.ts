@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import type { K8sObject } from "./render";
+import type { K8sObject } from "../../tooling/offline/render";
 
 // NetworkPolicy semantics (networking.k8s.io/v1) for single connections: a connection is allowed when the
 // source's egress and the destination's ingress both allow it. A direction is open for a pod no policy of its

@@ -1,5 +1,5 @@
 import { AWS_MANAGED_POLICIES, AwsManagedPolicyName } from "../../components/shared/aws-managed-policies";
-import { StackGraph } from "./harness";
+import { StackGraph } from "../../tooling/offline/harness";
 
 /** A role the platform creates under a boundary, with every policy document it holds. */
 export interface PlatformRole {

@@ -1,6 +1,6 @@
 import { groupLoadBalancerNamePrefix, platformIngressGroup } from "../../components/cluster/load-balancer-controller/names";
 import { platformWebAclName } from "../../components/platform/waf";
-import { PROJECT } from "./stack-files";
+import { PROJECT } from "../../tooling/offline/stack-files";
 
 /** One environment of a stack as its resources show it: the owner tags' values, its cluster and region. */
 export interface Environment {

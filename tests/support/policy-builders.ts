@@ -3,8 +3,8 @@ import { expect } from "chai";
 import { POLICY_WAIVERS_TYPE } from "../../components/shared/policy-waivers";
 import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { policies } from "../../policy/policies";
-import { StackGraph } from "./harness";
-import { RecordedResource } from "./mocks";
+import { StackGraph } from "../../tooling/offline/harness";
+import { RecordedResource } from "../../tooling/offline/mocks";
 import { Environment, aws, doc, fixture, record, waivers } from "./policy-fixtures";
 import { PolicyRun, policyResources, runPolicy } from "./policy-harness";
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "./paths";
+import { projectRoot } from "../../tooling/offline/paths";
 
 /** The shared security checklist, beside the repo like ../shared/reference. */
 export const checklistPath = path.resolve(projectRoot, "..", "shared", "security-checklist.md");

@@ -1,8 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { KUBERNETES_VERSIONS } from "../../components/versions";
-import { RecordedResource } from "./mocks";
+import { RecordedResource } from "../../tooling/offline/mocks";
 import { policyResources } from "./policy-harness";
-import { PROJECT } from "./stack-files";
+import { PROJECT } from "../../tooling/offline/stack-files";
 
 export type Environment = "dev" | "prod";
 

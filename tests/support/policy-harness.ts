@@ -1,8 +1,8 @@
 import * as policySdk from "@pulumi/policy";
 import { PolicyProviderResource, PolicyResource, PolicyResourceOptions, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { RecordedResource } from "./mocks";
-import { PROJECT } from "./stack-files";
+import { RecordedResource } from "../../tooling/offline/mocks";
+import { PROJECT } from "../../tooling/offline/stack-files";
 
 /**
  * The policy server wraps every resource's properties in this proxy, which throws when a value is

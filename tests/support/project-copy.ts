@@ -3,9 +3,9 @@ import * as ipaddr from "ipaddr.js";
 import * as os from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { projectRoot } from "./paths";
+import { projectRoot } from "../../tooling/offline/paths";
 import { readmeRecipes, replayRecipe } from "./readme-replay";
-import { PROJECT, stackFileConfig } from "./stack-files";
+import { PROJECT, stackFileConfig } from "../../tooling/offline/stack-files";
 import { stackNames } from "./stacks";
 
 /**

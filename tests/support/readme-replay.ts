@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Document, isMap, isSeq, parseDocument } from "yaml";
 import { ACME } from "./acme";
-import { PROJECT } from "./stack-files";
+import { PROJECT } from "../../tooling/offline/stack-files";
 
 /**
  * The README's recipes as the tests replay them: every fenced block right after a `<!-- replay: <name> -->`

@@ -1,11 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { projectRoot } from "./paths";
-import { loadYamlStream } from "./yaml-stream";
-
-/** Upstream files (charts, CRDs, IAM policies) that sit beside the repo in CI, not in a user's clone. */
-export const referenceDir = path.resolve(projectRoot, "..", "shared", "reference");
+import { referenceDir } from "../../tooling/offline/paths";
+import { loadYamlStream } from "../../tooling/offline/yaml-stream";
 const required = process.env.EKS_PLATFORM_REQUIRE_REFERENCE === "1";
 let noticed = false;
 

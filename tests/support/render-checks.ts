@@ -1,4 +1,4 @@
-import type { K8sObject } from "./render";
+import type { K8sObject } from "../../tooling/offline/render";
 
 /** Checks over rendered manifests. Each returns problems as sentences; empty means fine. */
 

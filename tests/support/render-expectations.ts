@@ -1,5 +1,5 @@
 import { NODE_ROLE_LABEL, SYSTEM_NODE_LABELS, SYSTEM_TOLERATION } from "../../components/shared/placement";
-import { StackGraph } from "./harness";
+import { StackGraph } from "../../tooling/offline/harness";
 import { HygieneAllowance, OutsideTargets, Placement } from "./render-checks";
 
 /** What the render checks expect of any stack's manifests: fixtures and the real stack files alike. */

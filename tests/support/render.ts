@@ -1,84 +1,7 @@
-import { loadYamlStream } from "./yaml-stream";
-import type { StackGraph } from "./harness";
-import { helmTemplate, resolveChart } from "./helm";
-import type { RecordedResource } from "./mocks";
-import { Scopes, schemaValidator } from "./schemas";
-
-/** Pulumi's wire markers: a secret value, and a value unknown until the resources it depends on exist. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** A Kubernetes object as rendered or registered. */
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
-
-/** One rendered object and where it came from. */
-export interface Manifest {
-    /** Helm release name, or `program` for objects the program registers itself. */
-    source: string;
-    object: K8sObject;
-}
-
-/** One `kubernetes:helm.sh/v3:Release` registration, ready for `helm template`. */
-export interface ReleaseSpec {
-    resourceName: string;
-    releaseName: string;
-    namespace: string;
-    chart: string;
-    version: string;
-    values: Record<string, unknown>;
-    includeCrds: boolean;
-}
-
-/**
- * Values as the program passes them. Secrets are unwrapped: under the mocks they hold generated
- * stand-ins (mock passwords, config placeholders), never real credentials; unknowns (a preview
- * before the resource exists) become a string placeholder.
- */
-export function plainValues(value: unknown): any {
-    if (value === UNKNOWN) return "unknown-placeholder";
-    if (Array.isArray(value)) return value.map(plainValues);
-    if (value && typeof value === "object") {
-        const o = value as Record<string, unknown>;
-        if (o[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") return plainValues(o.value);
-        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plainValues(v)]));
-    }
-    return value;
-}
-
-export function releaseSpecs(graph: StackGraph): ReleaseSpec[] {
-    return graph.ofType("kubernetes:helm.sh/v3:Release").map((r) => ({
-        resourceName: r.name,
-        releaseName: r.inputs.name,
-        namespace: r.inputs.namespace,
-        chart: r.inputs.chart,
-        version: r.inputs.version,
-        values: plainValues(r.inputs.values ?? {}),
-        includeCrds: !r.inputs.skipCrds,
-    }));
-}
-
-/** Kubernetes version of the stack's cluster, for `--kube-version`. */
-export function kubeVersion(graph: StackGraph): string {
-    return graph.one("aws:eks/cluster:Cluster").inputs.version;
-}
-
-/** Every `kubernetes:*` object the program registers itself (not Helm releases, not the provider). */
-export function programObjects(graph: StackGraph): K8sObject[] {
-    return graph.resources
-        .filter((r: RecordedResource) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release" && r.type !== "pulumi:providers:kubernetes")
-        .map((r) => withoutNulls(plainValues(r.inputs)) as K8sObject);
-}
-
-/** YAML stream from `helm template` as objects, empty documents and nulls dropped. */
-export function parseManifests(yaml: string, namespace: string, clusterScoped: (o: K8sObject) => boolean): K8sObject[] {
-    return (loadYamlStream(yaml) as Array<K8sObject | null>)
-        .filter((o): o is K8sObject => !!o && typeof o === "object" && !!o.kind)
-        // `kind: List` is kubectl's envelope, not an object: the API server sees its items.
-        .flatMap((o) => (o.apiVersion === "v1" && o.kind === "List" ? ((o.items ?? []) as K8sObject[]) : [o]))
-        .map((o) => withoutNulls(o) as K8sObject)
-        .map((o) => ({ ...o, metadata: o.metadata ?? {} }) as K8sObject)
-        .map((o) => (clusterScoped(o) || o.metadata.namespace ? o : { ...o, metadata: { ...o.metadata, namespace } }));
-}
+/** What the render tests add to tooling/offline/render.ts: one render per graph, masking, value edits. */
+import type { StackGraph } from "../../tooling/offline/harness";
+import { RenderedStack, renderStack } from "../../tooling/offline/render";
+import { schemaValidator } from "../../tooling/offline/schemas";
 
 /** Fields charts fill with certificates generated at render time (`genCA`): different on every render. */
 const GENERATED = /^(\s*(?:caBundle|tls\.crt|tls\.key|ca\.crt|ca\.key):\s*)\S+$/gm;
@@ -86,65 +9,6 @@ const GENERATED = /^(\s*(?:caBundle|tls\.crt|tls\.key|ca\.crt|ca\.key):\s*)\S+$/
 /** `helm template` output with render-time certificates masked, for comparing two renders. */
 export function maskGenerated(yaml: string): string {
     return yaml.replace(GENERATED, "$1<generated>");
-}
-
-/** The API server drops null fields; so do the checks. */
-export function withoutNulls(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(withoutNulls);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
-    return value;
-}
-
-export interface RenderedStack {
-    stack: string;
-    releases: (ReleaseSpec & { manifests: K8sObject[]; /** `helm template` output as is. */ yaml: string })[];
-    /** Everything: rendered and program-owned. */
-    manifests: Manifest[];
-}
-
-const templates = new Map<string, Promise<{ yaml: string; objects: K8sObject[] }>>();
-
-/**
- * `helm template`, parsed, once per distinct release input in a process: stacks that share a release
- * (a shipped stack file and its fixture) render and parse it once. Callers must not mutate the objects.
- */
-function templateOnce(args: Parameters<typeof helmTemplate>[0]): Promise<{ yaml: string; objects: K8sObject[] }> {
-    const key = JSON.stringify(args);
-    if (!templates.has(key)) templates.set(key, helmTemplate(args).then((yaml) => ({ yaml, objects: parseManifests(yaml, args.namespace, () => true) })));
-    return templates.get(key)!;
-}
-
-/** Told of each release as soon as its chart has rendered (the releases render in parallel). */
-export type OnRendered = (release: ReleaseSpec, objects: number) => void;
-
-/** Renders every release of the stack (in parallel) and joins the program's own objects. */
-export async function renderStack(graph: StackGraph, schemas: Scopes, override?: (spec: ReleaseSpec) => ReleaseSpec, onRendered?: OnRendered): Promise<RenderedStack> {
-    const version = kubeVersion(graph);
-    const releases = await Promise.all(
-        releaseSpecs(graph).map(async (original) => {
-            const spec = override ? override(original) : original;
-            const chart = resolveChart({ chart: spec.chart, version: spec.version });
-            const { yaml, objects } = await templateOnce({ ...spec, chartDir: chart.dir, kubeVersion: version });
-            onRendered?.(original, objects.length);
-            return { ...spec, yaml, objects };
-        }),
-    ).then((all) =>
-        all.map(({ objects, ...r }) => {
-            // Charts ship CRDs the reference may not hold; their schemas validate the custom objects too.
-            for (const o of objects) if (o.kind === "CustomResourceDefinition") schemas.addCrd(o);
-            return { ...r, objects };
-        }),
-    ).then((all) =>
-        all.map(({ objects, ...r }) => ({
-            ...r,
-            manifests: objects.map((o) => (schemas.clusterScoped(o) || o.metadata.namespace ? o : { ...o, metadata: { ...o.metadata, namespace: r.namespace } })),
-        })),
-    );
-    const manifests: Manifest[] = [
-        ...releases.flatMap((r) => r.manifests.map((object) => ({ source: r.releaseName, object }))),
-        ...programObjects(graph).map((object) => ({ source: "program", object })),
-    ];
-    return { stack: graph.stack, releases, manifests };
 }
 
 /** A copy of `values` with `value` at `keys`. */
@@ -164,5 +28,3 @@ export function renderedStack(graph: StackGraph): Promise<RenderedStack> {
 
 /** The stacks the render tests cover; one list to switch to the all-stacks helper when it lands. */
 export const RENDER_STACKS = ["dev", "prod"] as const;
-
-export { Scopes, SchemaValidator, basicScopes, schemaValidator } from "./schemas";

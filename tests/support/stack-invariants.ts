@@ -3,12 +3,12 @@ import * as ipaddr from "ipaddr.js";
 import { ADMISSION_POLICIES } from "../../components/platform/tenants/admission";
 import { policies } from "../../policy/policies";
 import { readWaivers } from "../../policy/waivers";
-import { StackGraph, stackGraph } from "./harness";
+import { StackGraph, stackGraph } from "../../tooling/offline/harness";
 import { policyDocuments } from "./iam-documents";
-import { ACCOUNT_ID, RecordedResource } from "./mocks";
+import { ACCOUNT_ID, RecordedResource } from "../../tooling/offline/mocks";
 import { policyResources, runPolicy } from "./policy-harness";
 import { CONFIG_KEYS } from "../../stacks/config/keys";
-import { PROJECT, projectDefaults, stackFileConfig } from "./stack-files";
+import { PROJECT, projectDefaults, stackFileConfig } from "../../tooling/offline/stack-files";
 import { STACK_NAME, stackNames } from "./stacks";
 import { TENANT_INVARIANT } from "./tenant-invariant";
 

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { projectRoot } from "./paths";
+import { projectRoot } from "../../tooling/offline/paths";
 
 /** One preview job of the matrix preview.yml runs: the stack, its variable key, its GitHub environment and runner. */
 export interface PreviewLeg {

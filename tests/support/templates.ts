@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { Workflow } from "./ci-access-workflows";
-import { projectRoot } from "./paths";
+import { projectRoot } from "../../tooling/offline/paths";
 
 /** The two repositories to copy (README, Onboarding a service). */
 export const TEMPLATES_DIR = path.join(projectRoot, "templates");

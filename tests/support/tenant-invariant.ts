@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { POD_SECURITY_VERSION } from "../../components/shared/namespace";
-import type { StackGraph } from "./harness";
+import type { StackGraph } from "../../tooling/offline/harness";
 import type { StackFile, StackInvariant } from "./stack-invariants";
 import { amount, projectPermits } from "./tenants";
 

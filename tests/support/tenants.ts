@@ -1,5 +1,5 @@
 import { quotaAmount } from "../../components/platform/tenants/quota";
-import type { K8sObject } from "./render";
+import type { K8sObject } from "../../tooling/offline/render";
 
 /** Whether `o` is an application namespace (the label the network and admission policies select by). */
 export const isApplicationNamespace = (o: K8sObject): boolean => o.kind === "Namespace" && o.metadata.labels?.["eks-platform/tenant"] === "application";

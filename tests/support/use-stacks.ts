@@ -1,5 +1,5 @@
-import { StackGraph, stackGraph } from "./harness";
-import { fixturesDir } from "./stack-files";
+import { StackGraph, stackGraph } from "../../tooling/offline/harness";
+import { fixturesDir } from "../../tooling/offline/stack-files";
 import { stackNames } from "./stacks";
 import { beforeBuilding } from "./build-hook";
 

@@ -1,5 +1,5 @@
-import { StackGraph, buildStack } from "./harness";
-import { ACCOUNT_ID } from "./mocks";
+import { StackGraph, buildStack } from "../../tooling/offline/harness";
+import { ACCOUNT_ID } from "../../tooling/offline/mocks";
 
 /**
  * Stacks with the optional features the real stack files leave off, each built once and shared

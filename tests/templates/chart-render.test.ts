@@ -1,9 +1,11 @@
 import { expect } from "chai";
-import { stackGraph } from "../support/harness";
+import { stackGraph } from "../../tooling/offline/harness";
 import { requireReference } from "../support/reference";
-import { K8sObject, renderedStack, schemaValidator } from "../support/render";
+import { K8sObject } from "../../tooling/offline/render";
+import { renderedStack } from "../support/render";
+import { schemaValidator } from "../../tooling/offline/schemas";
 import { describeObject, monitorProblems, podTemplates } from "../support/render-checks";
-import { stackFileConfig } from "../support/stack-files";
+import { stackFileConfig } from "../../tooling/offline/stack-files";
 import { gitopsEnvironmentFolders } from "../support/templates";
 import { beforeBuilding } from "../support/build-hook";
 import { hostStack, renderFolder } from "../support/gitops-render";

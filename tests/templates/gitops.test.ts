@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CONFIG_KEYS } from "../../stacks/config/keys";
-import { StackGraph, stackGraph } from "../support/harness";
-import { projectRoot } from "../support/paths";
-import { stackFileConfig } from "../support/stack-files";
+import { StackGraph, stackGraph } from "../../tooling/offline/harness";
+import { projectRoot } from "../../tooling/offline/paths";
+import { stackFileConfig } from "../../tooling/offline/stack-files";
 import { CHART_DIR, GITOPS_DIR, GITOPS_PATH, environmentValues, filesUnder, gitopsEnvironmentFolders } from "../support/templates";
 import { beforeBuilding } from "../support/build-hook";
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WORKLOAD_NODE_LABELS } from "../../shared/placement";
 import { NODE_METADATA_OPTIONS, ROOT_VOLUME } from "../node-group";
-import { familyArchitecture } from "./families";
+import { familyArchitecture } from "../../shared/instance-types";
 
 export const NODE_CLASS_NAME = "default";
 export const NODE_POOL_NAME = "default";

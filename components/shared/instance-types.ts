@@ -1,6 +1,6 @@
 /**
- * EC2 instance families Karpenter may be told to use (current generations and the older ones
- * still on offer). Config naming anything else is a typo, caught before deployment.
+ * EC2 instance families on offer (current generations and the older ones still sold): the node group's
+ * instance types and Karpenter's families are checked against them, so a typo fails before deployment.
  */
 export const EC2_INSTANCE_FAMILIES: readonly string[] = [
     "a1",
@@ -22,4 +22,12 @@ export const EC2_INSTANCE_FAMILIES: readonly string[] = [
 /** Graviton families (`a1`, or a `g` after the generation digit: m7g, c6gn, t4g) are arm64. */
 export function familyArchitecture(family: string): "amd64" | "arm64" {
     return family === "a1" || /^[a-z]+\d+g/.test(family) ? "arm64" : "amd64";
+}
+
+/** EC2 spelling of a CPU architecture, as node group AMI types name it. */
+export type NodeArchitecture = "x86_64" | "arm64";
+
+/** EC2 spelling of an instance type's CPU architecture (`m7g.large` → arm64). */
+export function instanceArchitecture(instanceType: string): NodeArchitecture {
+    return familyArchitecture(instanceType.split(".")[0]) === "arm64" ? "arm64" : "x86_64";
 }

@@ -4,8 +4,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { parse } from "yaml";
 import type { ChartPin } from "../../components/versions";
-import { projectRoot } from "./paths";
-import { referenceDir } from "./reference";
+import { projectRoot, referenceDir } from "./paths";
 
 /** Where unpacked tools and pulled charts are kept between runs. */
 export const cacheDir = path.join(projectRoot, "node_modules", ".cache", "eks-platform");

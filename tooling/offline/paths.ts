@@ -11,3 +11,6 @@ export const projectRoot: string = (() => {
     }
     return dir;
 })();
+
+/** Upstream files (charts, CRDs, Kubernetes schemas) that sit beside the repo in CI, not in a user's clone. */
+export const referenceDir = path.resolve(projectRoot, "..", "shared", "reference");

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { celRuleViolations } from "./cel";
 import { loadYamlStream } from "./yaml-stream";
-import { referenceDir } from "./reference";
+import { referenceDir } from "./paths";
 import type { K8sObject } from "./render";
 
 /** What rendering needs to know about kinds: which are cluster-scoped, and the CRDs charts ship. */

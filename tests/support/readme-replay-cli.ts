@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/readme-replay.ts <folder>`: a copy of the project in `<folder>` with the README's `replay:`
+ * `npx tsx tests/support/readme-replay-cli.ts <folder>`: a copy of the project in `<folder>` with the README's `replay:`
  * blocks (Before your first up, Account layout, Adding a stack) replayed for the example organisation of
  * tests/support/readme-replay.ts (ACME): its account pinned, its region, repositories and CIDRs, a staging
  * stack with its deploy workflow. `.ci/run` runs the whole suite there, so a new user's first hour stays
@@ -7,15 +7,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../tests/support/paths";
-import { replayReadme } from "../tests/support/readme-replay";
+import { projectRoot } from "../../tooling/offline/paths";
+import { replayReadme } from "./readme-replay";
 
 const LEFT_OUT = new Set(["node_modules", ".build", "out", ".git"]);
 
 function main(): void {
     const target = process.argv[2];
     if (!target) {
-        console.error("usage: npx tsx scripts/readme-replay.ts <folder>  (a new folder for the replayed copy)");
+        console.error("usage: npx tsx tests/support/readme-replay-cli.ts <folder>  (a new folder for the replayed copy)");
         process.exit(2);
     }
     const dir = path.resolve(target);
