@@ -1,6 +1,7 @@
 /**
  * Every pinned version in one place. Chart versions match the upstream files in
- * ../shared/reference (tests compare them); bump them together with those files.
+ * ../shared/reference (tests compare them); bump them together with those files. Tests refer to these
+ * constants by name; tests/readme-versions.test.ts checks every version the README states against them.
  */
 
 /** Kubernetes versions EKS supports (standard or extended support) as of this release. */

@@ -29,34 +29,8 @@ import { logsKey } from "../components/shared/logs-key";
 import { ALB_BACKENDS, NamespaceIsolation, WEBHOOK_BACKENDS, scrapeBackends } from "../components/shared/network-policy";
 import { PolicyWaivers } from "../components/shared/policy-waivers";
 import { PlatformConfig } from "./config/types";
+import { PlatformOutputs } from "./outputs";
 import { PreflightResult } from "./preflight";
-
-/** What `index.ts` exports as stack outputs. */
-export interface PlatformOutputs {
-    vpcId: pulumi.Output<string>;
-    vpcCidr: string;
-    publicSubnetIds: pulumi.Output<string[]>;
-    privateSubnetIds: pulumi.Output<string[]>;
-    repositoryUrls: pulumi.Output<Record<string, string>>;
-    clusterName: pulumi.Output<string>;
-    clusterEndpoint: pulumi.Output<string>;
-    clusterCertificateAuthority: pulumi.Output<string>;
-    nodeSecurityGroupId: pulumi.Output<string>;
-    kubeconfig: pulumi.Output<string>;
-    appSecretsKeyArn: pulumi.Output<string>;
-    argocdUrl?: pulumi.Output<string>;
-    grafanaUrl?: pulumi.Output<string>;
-    argocdAdminPassword: pulumi.Output<string>;
-    grafanaAdminPassword: pulumi.Output<string>;
-    ciDeployRoleArn?: pulumi.Output<string>;
-    ciPreviewRoleArn?: pulumi.Output<string>;
-    /** The shared ALB's WAF web ACL; app Ingresses joining the group carry it in `alb.ingress.kubernetes.io/wafv2-acl-arn`. */
-    wafAclArn?: pulumi.Output<string>;
-    /** Image-push role ARN per application repository (`ciApplications`): AWS_ECR_PUSH_ROLE_ARN_<ENV> of the service template. */
-    ciImagePushRoleArns?: pulumi.Output<Record<string, string>>;
-    /** Image-pull (promotion) role ARN per application repository: AWS_ECR_PULL_ROLE_ARN_<ENV> of the service template. */
-    ciImagePullRoleArns?: pulumi.Output<Record<string, string>>;
-}
 
 /** What a cluster add-on is built from. */
 export interface AddonContext {

@@ -8,8 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config/load";
 import { configWarnings } from "./config/warnings";
 import { PlatformConfig } from "./config/types";
-import { PlatformOutputs, buildPlatform } from "./platform";
+import { PlatformOutputs, stackOutputs } from "./outputs";
+import { buildPlatform } from "./platform";
 import { PreflightInput, preflight } from "./preflight";
+
+/** `index.ts` exports `stackOutputs(await runProgram())`; the outputs are declared in ./outputs. */
+export { stackOutputs };
 
 /**
  * The whole program, as `index.ts` runs it: validate the config (nothing registered on error), build the
@@ -22,35 +26,6 @@ export async function runProgram(projectDir: string = process.cwd()): Promise<Pl
     const provider = awsProvider(cfg.region, cfg.tags, cfg.awsAccount);
     const checked = await preflight(preflightInput(cfg), provider);
     return buildPlatform(cfg, { provider, preflight: checked });
-}
-
-/**
- * The stack outputs: every output always, an optional one the stack does not have as null (or an empty map),
- * so `pulumi stack output` lists them all and no run warns of an undefined output.
- */
-export function stackOutputs(o: PlatformOutputs) {
-    return {
-        vpcId: o.vpcId,
-        vpcCidr: o.vpcCidr,
-        publicSubnetIds: o.publicSubnetIds,
-        privateSubnetIds: o.privateSubnetIds,
-        repositoryUrls: o.repositoryUrls,
-        clusterName: o.clusterName,
-        clusterEndpoint: o.clusterEndpoint,
-        clusterCertificateAuthority: o.clusterCertificateAuthority,
-        nodeSecurityGroupId: o.nodeSecurityGroupId,
-        kubeconfig: o.kubeconfig,
-        appSecretsKeyArn: o.appSecretsKeyArn,
-        argocdUrl: o.argocdUrl ?? null,
-        grafanaUrl: o.grafanaUrl ?? null,
-        argocdAdminPassword: o.argocdAdminPassword,
-        grafanaAdminPassword: o.grafanaAdminPassword,
-        ciDeployRoleArn: o.ciDeployRoleArn ?? null,
-        ciPreviewRoleArn: o.ciPreviewRoleArn ?? null,
-        wafAclArn: o.wafAclArn ?? null,
-        ciImagePushRoleArns: o.ciImagePushRoleArns ?? {},
-        ciImagePullRoleArns: o.ciImagePullRoleArns ?? {},
-    };
 }
 
 /** What the preflight needs to know of a validated config. */

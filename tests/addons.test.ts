@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { CHARTS } from "../components/versions";
 import { useStacks } from "./support/use-stacks";
 import { parse } from "yaml";
 import { StackGraph } from "../tooling/offline/harness";
@@ -8,6 +9,8 @@ import { CrdValidator } from "./support/crd";
 import { referenceChartVersion, referenceText, referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 
 const json = (text: string) => JSON.parse(text);
+/** A chart's folder in the reference files (`charts/<name>-<version>`) and its values.yaml. */
+const referenceChart = (name: string, version: string) => ({ dir: `charts/${name}-${version}`, values: `charts/${name}-${version}/values.yaml` });
 const release = (g: StackGraph, releaseName: string) =>
     g.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === releaseName)!;
 const customResources = (g: StackGraph, kind: string) => g.resources.filter((r) => r.type.endsWith(`:${kind}`) && r.type.startsWith("kubernetes:"));
@@ -19,10 +22,10 @@ describe("Cluster add-ons", () => {
     const stacks = useStacks();
 
     describe("Karpenter", () => {
-        it("installs chart 1.14.1 from the OCI registry, CRDs from karpenter-crd at the same version", () => {
+        it(`installs chart ${CHARTS.karpenter.version} from the OCI registry, CRDs from karpenter-crd at the same version`, () => {
             const controller = release(stacks.dev, "karpenter");
-            expect(controller.inputs).to.include({ chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1", namespace: "kube-system", skipCrds: true });
-            expect(release(stacks.dev, "karpenter-crd").inputs).to.include({ chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: "1.14.1" });
+            expect(controller.inputs).to.include({ chart: "oci://public.ecr.aws/karpenter/karpenter", version: CHARTS.karpenter.version, namespace: "kube-system", skipCrds: true });
+            expect(release(stacks.dev, "karpenter-crd").inputs).to.include({ chart: "oci://public.ecr.aws/karpenter/karpenter-crd", version: CHARTS.karpenter.version });
             expect(controller.opts.dependsOn).to.include("kubernetes:helm.sh/v3:Release::eks-dev-karpenter-crd");
         });
 
@@ -133,7 +136,7 @@ describe("Cluster add-ons", () => {
         it("sets clusterName, region and vpcId explicitly and runs 2 replicas on the system nodes", () => {
             for (const g of stacks.all) {
                 const r = release(g, "aws-load-balancer-controller");
-                expect(r.inputs).to.include({ chart: "aws-load-balancer-controller", version: "3.5.0", namespace: "kube-system" });
+                expect(r.inputs).to.include({ chart: "aws-load-balancer-controller", version: CHARTS.awsLoadBalancerController.version, namespace: "kube-system" });
                 expect(r.inputs.repositoryOpts).to.deep.equal({ repo: "https://aws.github.io/eks-charts" });
                 expect(r.inputs.values).to.include({ clusterName: `eks-${g.stack}`, region: "us-west-2", replicaCount: 2 });
                 expect(r.inputs.values.vpcId).to.equal(g.outputs.vpcId);
@@ -150,9 +153,9 @@ describe("Cluster add-ons", () => {
     });
 
     describe("External Secrets", () => {
-        it("installs chart 2.9.0 with its CRDs into its own namespace", () => {
+        it(`installs chart ${CHARTS.externalSecrets.version} with its CRDs into its own namespace`, () => {
             const r = release(stacks.dev, "external-secrets");
-            expect(r.inputs).to.include({ chart: "external-secrets", version: "2.9.0", namespace: "external-secrets" });
+            expect(r.inputs).to.include({ chart: "external-secrets", version: CHARTS.externalSecrets.version, namespace: "external-secrets" });
             expect(r.inputs.values.installCRDs).to.equal(true);
             expect(release(stacks.prod, "external-secrets").inputs.values).to.include({ replicaCount: 2, leaderElect: true });
         });
@@ -189,12 +192,12 @@ describe("Cluster add-ons", () => {
         });
 
         const CHART_DIRS: Record<string, { dir: string; values: string }> = {
-            karpenter: { dir: "karpenter", values: "karpenter/release-v1.14.1/values.yaml" },
+            karpenter: { dir: "karpenter", values: `karpenter/release-v${CHARTS.karpenter.version}/values.yaml` },
             "aws-load-balancer-controller": { dir: "aws-load-balancer-controller", values: "aws-load-balancer-controller/values.yaml" },
             "external-secrets": { dir: "external-secrets", values: "external-secrets/values.yaml" },
-            "metrics-server": { dir: "charts/metrics-server-3.13.1", values: "charts/metrics-server-3.13.1/values.yaml" },
-            "external-dns": { dir: "charts/external-dns-1.21.1", values: "charts/external-dns-1.21.1/values.yaml" },
-            "aws-for-fluent-bit": { dir: "charts/aws-for-fluent-bit-0.2.0", values: "charts/aws-for-fluent-bit-0.2.0/values.yaml" },
+            "metrics-server": referenceChart("metrics-server", CHARTS.metricsServer.version),
+            "external-dns": referenceChart("external-dns", CHARTS.externalDns.version),
+            "aws-for-fluent-bit": referenceChart("aws-for-fluent-bit", CHARTS.awsForFluentBit.version),
         };
 
         it("pins each chart to the reference Chart.yaml version", () => {
@@ -214,14 +217,14 @@ describe("Cluster add-ons", () => {
 
         it("would notice a values path the chart does not have", () => {
             expect(unknownValuesPaths({ settings: { clusterNmae: "x" }, replicas: 1 }, referenceYaml(CHART_DIRS.karpenter.values))).to.deep.equal(["settings.clusterNmae"]);
-            // A key only main has, not the 1.14.1 release:
+            // A key only main has, not the pinned release:
             expect(unknownValuesPaths({ settings: { awsFeatureGates: { nodeClassCEL: true } } }, referenceYaml(CHART_DIRS.karpenter.values))).to.have.length(1);
         });
 
         const validators = () => ({
-            NodePool: [new CrdValidator("karpenter/release-v1.14.1/karpenter.sh_nodepools.yaml"), new CrdValidator("karpenter/karpenter.sh_nodepools.yaml")],
+            NodePool: [new CrdValidator(`karpenter/release-v${CHARTS.karpenter.version}/karpenter.sh_nodepools.yaml`), new CrdValidator("karpenter/karpenter.sh_nodepools.yaml")],
             EC2NodeClass: [
-                new CrdValidator("karpenter/release-v1.14.1/karpenter.k8s.aws_ec2nodeclasses.yaml"),
+                new CrdValidator(`karpenter/release-v${CHARTS.karpenter.version}/karpenter.k8s.aws_ec2nodeclasses.yaml`),
                 new CrdValidator("karpenter/karpenter.k8s.aws_ec2nodeclasses.yaml"),
             ],
             ClusterSecretStore: [new CrdValidator("external-secrets/external-secrets.io_clustersecretstores.yaml")],

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { CHARTS } from "../components/versions";
 import { StackGraph } from "../tooling/offline/harness";
 import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { useStacks } from "./support/use-stacks";
@@ -12,10 +13,10 @@ describe("Operations add-ons", () => {
     const stacks = useStacks();
 
     describe("metrics-server", () => {
-        it("runs chart 3.13.1 in kube-system on the system nodes, two replicas with a PDB allowing one disruption, requests set", () => {
+        it(`runs chart ${CHARTS.metricsServer.version} in kube-system on the system nodes, two replicas with a PDB allowing one disruption, requests set`, () => {
             for (const g of stacks.all) {
                 const r = release(g, "metrics-server");
-                expect(r.inputs).to.include({ chart: "metrics-server", version: "3.13.1", namespace: "kube-system" });
+                expect(r.inputs).to.include({ chart: "metrics-server", version: CHARTS.metricsServer.version, namespace: "kube-system" });
                 const v = r.inputs.values;
                 expect(v.replicas).to.equal(2);
                 expect(v.podDisruptionBudget).to.deep.equal({ enabled: true, maxUnavailable: 1 });
@@ -47,7 +48,7 @@ describe("Operations add-ons", () => {
         it("owns its records by cluster name, filters by zone id and domain, never deletes in prod, syncs in dev", () => {
             for (const [g, zone, domain, policy] of [[stacks.dev, "Z0DEVEXAMPLE0000001", "dev.example.com", "sync"], [stacks.prod, "Z0PRODEXAMPLE000001", "example.com", "upsert-only"]] as const) {
                 const v = release(g, "external-dns").inputs.values;
-                expect(release(g, "external-dns").inputs).to.include({ chart: "external-dns", version: "1.21.1", namespace: "external-dns" });
+                expect(release(g, "external-dns").inputs).to.include({ chart: "external-dns", version: CHARTS.externalDns.version, namespace: "external-dns" });
                 expect(v).to.deep.include({ txtOwnerId: `eks-${g.stack}`, policy, sources: ["service", "ingress"], domainFilters: [domain], extraArgs: [`--zone-id-filter=${zone}`] });
                 expect(v.serviceAccount).to.deep.equal({ create: true, name: "external-dns" });
                 expect(v.nodeSelector).to.deep.equal(SYSTEM.nodeSelector);
@@ -66,7 +67,7 @@ describe("Operations add-ons", () => {
                     { Sid: "WriteContainerLogStreams", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [groupArn, `${groupArn}:*`] },
                 ]);
                 const r = release(g, "aws-for-fluent-bit");
-                expect(r.inputs).to.include({ chart: "aws-for-fluent-bit", version: "0.2.0", namespace: "amazon-cloudwatch" });
+                expect(r.inputs).to.include({ chart: "aws-for-fluent-bit", version: CHARTS.awsForFluentBit.version, namespace: "amazon-cloudwatch" });
                 expect(r.inputs.values.cloudWatchLogs).to.include({ logGroupName: `/aws/containerinsights/eks-${g.stack}/application`, autoCreateGroup: false, region: "us-west-2" });
                 expect(r.inputs.values.tolerations).to.deep.equal([{ operator: "Exists" }]);
                 expect(r.opts.dependsOn).to.include(`aws:cloudwatch/logGroup:LogGroup::eks-${g.stack}-container-logs`);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { CHARTS } from "../components/versions";
 import { useStacks } from "./support/use-stacks";
 import { compareSync } from "bcryptjs";
 import { StackGraph } from "../tooling/offline/harness";
@@ -36,10 +37,10 @@ describe("Platform", () => {
     const stacks = useStacks();
 
     describe("Argo CD", () => {
-        it("installs argo-cd 10.1.1 into argocd after Karpenter's NodePool and the Load Balancer Controller", () => {
+        it(`installs argo-cd ${CHARTS.argoCd.version} into argocd after Karpenter's NodePool and the Load Balancer Controller`, () => {
             for (const g of stacks.all) {
                 const r = release(g, "argocd");
-                expect(r.inputs).to.include({ chart: "argo-cd", version: "10.1.1", namespace: "argocd" });
+                expect(r.inputs).to.include({ chart: "argo-cd", version: CHARTS.argoCd.version, namespace: "argocd" });
                 expect(r.inputs.repositoryOpts).to.deep.equal({ repo: "https://argoproj.github.io/argo-helm" });
                 expect(r.opts.dependsOn).to.include(`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-karpenter-node-pool`);
                 expect(r.opts.dependsOn).to.include(`kubernetes:helm.sh/v3:Release::eks-${g.stack}-aws-load-balancer-controller`);
@@ -124,9 +125,9 @@ describe("Platform", () => {
     });
 
     describe("monitoring", () => {
-        it("installs kube-prometheus-stack 88.5.3 into monitoring with server-side CRD upgrades", () => {
+        it(`installs kube-prometheus-stack ${CHARTS.kubePrometheusStack.version} into monitoring with server-side CRD upgrades`, () => {
             const r = release(stacks.dev, "kube-prometheus-stack");
-            expect(r.inputs).to.include({ chart: "kube-prometheus-stack", version: "88.5.3", namespace: "monitoring" });
+            expect(r.inputs).to.include({ chart: "kube-prometheus-stack", version: CHARTS.kubePrometheusStack.version, namespace: "monitoring" });
             expect(values(stacks.dev, "kube-prometheus-stack").crds).to.deep.include({ enabled: true });
             expect(values(stacks.dev, "kube-prometheus-stack").crds.upgradeJob).to.deep.include({ enabled: true, forceConflicts: true });
         });
@@ -256,14 +257,14 @@ describe("Platform", () => {
         });
 
         it("sets only values paths the charts' (and subcharts') values.yaml have, or document commented out and read in a template", () => {
-            const KPS = "charts/kube-prometheus-stack-88.5.3";
+            const KPS = `charts/kube-prometheus-stack-${CHARTS.kubePrometheusStack.version}`;
             const SUBCHARTS = ["grafana", "kube-state-metrics", "prometheus-node-exporter"];
             for (const g of stacks.all) {
                 // redis-ha's own keys are checked against the subchart's values.yaml.
                 const { enabled, ...redisHa } = values(g, "argocd")["redis-ha"];
                 const argocd = { ...values(g, "argocd"), "redis-ha": { enabled } };
                 expect(unknownValuesPaths(argocd, referenceYaml("argo-cd/values.yaml")), `${g.stack} argocd`).to.deep.equal([]);
-                expect(unknownValuesPaths(redisHa, referenceYaml("charts/argo-cd-10.1.1/charts/redis-ha/values.yaml")), `${g.stack} redis-ha`).to.deep.equal([]);
+                expect(unknownValuesPaths(redisHa, referenceYaml(`charts/argo-cd-${CHARTS.argoCd.version}/charts/redis-ha/values.yaml`)), `${g.stack} redis-ha`).to.deep.equal([]);
                 const all = values(g, "kube-prometheus-stack");
                 // A subchart's keys are checked against its own values.yaml; the parent's against the parent's.
                 const parent = Object.fromEntries(Object.entries(all).filter(([k]) => !SUBCHARTS.includes(k)));

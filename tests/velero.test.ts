@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { CHARTS } from "../components/versions";
 import { StackGraph, buildStack } from "../tooling/offline/harness";
 import { referenceYaml, requireReference, unknownValuesPaths } from "./support/reference";
 import { reveal } from "./support/secrets";
@@ -88,10 +89,10 @@ describe("Backups (Velero)", () => {
             requireReference(this);
         });
 
-        it("pins velero 12.1.0 and sets only values paths its values.yaml has", () => {
+        it(`pins velero ${CHARTS.velero.version} and sets only values paths its values.yaml has`, () => {
             const release = stacks.prod.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "velero")!;
-            expect(release.inputs.version).to.equal(referenceYaml("charts/velero-12.1.0/Chart.yaml").version);
-            expect(unknownValuesPaths(release.inputs.values, referenceYaml("charts/velero-12.1.0/values.yaml"))).to.deep.equal([]);
+            expect(release.inputs.version).to.equal(referenceYaml(`charts/velero-${CHARTS.velero.version}/Chart.yaml`).version);
+            expect(unknownValuesPaths(release.inputs.values, referenceYaml(`charts/velero-${CHARTS.velero.version}/values.yaml`))).to.deep.equal([]);
         });
     });
 });

@@ -40,23 +40,28 @@ export function renderPulumiYaml(current: string): string {
 
 /** README with the table between the markers regenerated. */
 export function renderReadme(current: string): string {
-    const begin = current.indexOf(README_BEGIN);
-    const end = current.indexOf(README_END);
-    if (begin < 0 || end < begin) throw new Error(`README.md lacks the config table markers ${README_BEGIN} … ${README_END}`);
-    return `${current.slice(0, begin)}${README_BEGIN}\n${configTable()}\n${current.slice(end)}`;
+    return replaceSection(current, README_BEGIN, README_END, "the config table", configTable());
+}
+
+/** `text` with what lies between the lines `begin` and `end` replaced by `body`; `what` names the section in the error. */
+export function replaceSection(text: string, begin: string, end: string, what: string, body: string): string {
+    const from = text.indexOf(begin);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`README.md lacks ${what} markers ${begin} … ${end}`);
+    return `${text.slice(0, from)}${begin}\n${body}\n${text.slice(to)}`;
 }
 
 /** key | type | default | allowed | description, one row per key; never a stack's own values (those are the user's). */
 export function configTable(): string {
-    const rows = [
-        "| key | type | default | allowed | description |",
-        "|---|---|---|---|---|",
-        ...(Object.entries({ ...PROVIDER_KEYS, ...CONFIG_KEYS }) as [keyof typeof CONFIG_KEYS, KeySpec][]).map(([key, spec]) =>
-            row([`\`${key}\``, spec.type, showDefault(spec.default), allowedText(key), spec.description]),
-        ),
-    ];
-    return rows.join("\n");
+    const keys = Object.entries({ ...PROVIDER_KEYS, ...CONFIG_KEYS }) as [keyof typeof CONFIG_KEYS, KeySpec][];
+    return table(
+        ["key", "type", "default", "allowed", "description"],
+        keys.map(([key, spec]) => [`\`${key}\``, spec.type, showDefault(spec.default), allowedText(key), spec.description]),
+    );
 }
+
+/** A Markdown table: the header, its separator, then one escaped row per entry. */
+export const table = (header: string[], rows: string[][]): string => [row(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(row)].join("\n");
 
 function showDefault(value: ConfigValue | undefined): string {
     if (value === undefined) return "— (required)";

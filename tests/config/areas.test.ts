@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { validateConfig } from "../../stacks/config/validate";
 import { buildStack } from "../../tooling/offline/harness";
 import { PROJECT, configWith } from "../../tooling/offline/stack-files";
@@ -6,9 +7,14 @@ import { errorFor } from "../support/config-errors";
 
 describe("cluster config", () => {
     it("rejects a Kubernetes version of the wrong form or outside the supported range", () => {
-        expect(errorFor("dev", { kubernetesVersion: "1.35.2" })).to.include('eks-platform:kubernetesVersion: got "1.35.2"; allowed: a version of the form 1.NN from 1.32 to 1.36');
-        expect(errorFor("dev", { kubernetesVersion: "1.29" })).to.include('eks-platform:kubernetesVersion: got "1.29"');
-        expect(errorFor("dev", { kubernetesVersion: "1.37" })).to.include('eks-platform:kubernetesVersion: got "1.37"');
+        const { default: current, oldestSupported, newestSupported } = KUBERNETES_VERSIONS;
+        const minor = (version: string, by: number) => `1.${Number(version.split(".")[1]) + by}`;
+        expect(errorFor("dev", { kubernetesVersion: `${current}.2` })).to.include(
+            `eks-platform:kubernetesVersion: got "${current}.2"; allowed: a version of the form 1.NN from ${oldestSupported} to ${newestSupported}`,
+        );
+        for (const outside of [minor(oldestSupported, -1), minor(newestSupported, 1)]) {
+            expect(errorFor("dev", { kubernetesVersion: outside })).to.include(`eks-platform:kubernetesVersion: got "${outside}"`);
+        }
     });
     it("refuses a world-open public endpoint in prod", () => {
         const msg = errorFor("prod", { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] });

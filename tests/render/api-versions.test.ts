@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { stackGraph } from "../../tooling/offline/harness";
 import { referenceDir } from "../../tooling/offline/paths";
 import { requireReference } from "../support/reference";
@@ -13,7 +14,7 @@ import { beforeBuilding } from "../support/build-hook";
  * target version serves. The swagger keeps definitions of removed APIs (policy/v1beta1, extensions/v1beta1…),
  * so "served" means: some path of the API server answers for that group/version/kind.
  */
-const TARGET = "1.35";
+const TARGET = KUBERNETES_VERSIONS.default;
 
 /** `group/version/kind` of every API the target's API server serves. */
 function servedApis(): Set<string> {
@@ -98,9 +99,9 @@ describe(`Rendered manifests: APIs served by Kubernetes ${TARGET}`, () => {
             served,
         );
         expect(problems).to.deep.equal([
-            "policy/v1beta1 PodDisruptionBudget n/x: not served by Kubernetes 1.35 (removed)",
-            "extensions/v1beta1 Ingress n/x: not served by Kubernetes 1.35 (removed)",
-            "autoscaling/v2beta2 HorizontalPodAutoscaler n/x: not served by Kubernetes 1.35 (removed)",
+            `policy/v1beta1 PodDisruptionBudget n/x: not served by Kubernetes ${TARGET} (removed)`,
+            `extensions/v1beta1 Ingress n/x: not served by Kubernetes ${TARGET} (removed)`,
+            `autoscaling/v2beta2 HorizontalPodAutoscaler n/x: not served by Kubernetes ${TARGET} (removed)`,
             "networking.k8s.io/v1beta1 IPAddress n/x: a pre-GA API (networking.k8s.io/v1beta1); use the GA version",
             "example.com/v1alpha1 Widget n/x: its CRD marks example.com/v1alpha1 deprecated",
         ]);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { stackGraph } from "../../tooling/offline/harness";
 import { requireReference } from "../support/reference";
 import { K8sObject, RenderedStack } from "../../tooling/offline/render";
@@ -27,7 +28,7 @@ describe("Rendered manifests: schemas", () => {
                 for (const r of rendered.releases) expect(r.manifests, r.releaseName).to.not.be.empty;
             });
 
-            it("every object, rendered or the program's own (VolumeSnapshotClass included), passes the Kubernetes 1.35 or CRD schema with unknown fields rejected", () => {
+            it(`every object, rendered or the program's own (VolumeSnapshotClass included), passes the Kubernetes ${KUBERNETES_VERSIONS.default} or CRD schema with unknown fields rejected`, () => {
                 const schemas = schemaValidator();
                 // VolumeSnapshotClass too: reference/crds holds the CRDs the EKS snapshot-controller add-on installs.
                 const problems = rendered.manifests.flatMap((m) => schemas.errors(m.object).map((e) => `${m.source}: ${label(m.object)}: ${e}`));

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { StackGraph, stackGraph } from "../../tooling/offline/harness";
 import { projectRoot } from "../../tooling/offline/paths";
 import { podSecurityProblems } from "../support/pod-security-checks";
@@ -32,7 +33,7 @@ describe("Rendered manifests of every real stack file", () => {
                 rendered = await renderedStack(graph);
             });
 
-            it("renders every release, and every object passes the Kubernetes 1.35 or CRD schema", () => {
+            it(`renders every release, and every object passes the Kubernetes ${KUBERNETES_VERSIONS.default} or CRD schema`, () => {
                 expect(rendered.releases).to.not.be.empty;
                 for (const r of rendered.releases) expect(r.manifests, r.releaseName).to.not.be.empty;
                 const schemas = schemaValidator();

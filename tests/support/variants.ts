@@ -22,27 +22,46 @@ export const SECRET_HOLDERS: Record<keyof typeof CONFIGURED_SECRETS, string[]> =
     alertHeartbeatUrl: ["kubernetes:core/v1:Secret monitoring-alertmanager-config"],
 };
 
-let devWithExtras: Promise<StackGraph> | undefined;
-let prodWithoutCi: Promise<StackGraph> | undefined;
+/** A fixture stack with some keys replaced (`undefined` removes one), `secretKeys` of them set as secrets. */
+export interface Variant {
+    stack: string;
+    overrides: Record<string, unknown>;
+    secretKeys: string[];
+}
 
 /** Dev with namespace-scoped access entries and Argo CD/Grafana Ingresses on an internet-facing ALB. */
-export function devWithOptionalFeatures(): Promise<StackGraph> {
-    devWithExtras ??= buildStack("dev", {
+export const DEV_WITH_OPTIONAL_FEATURES: Variant = {
+    stack: "dev",
+    overrides: {
         namespaceAccess: ["role/developers edit dev,staging", `arn:aws:iam::${ACCOUNT_ID}:user/auditor view production`],
         ingressCertificateArn: CERTIFICATE_ARN,
         argocdHostname: "argocd.dev.example.com",
         grafanaHostname: "grafana.dev.example.com",
         ingressScheme: "internet-facing",
-    });
+    },
+    secretKeys: [],
+};
+
+/** Prod without CiAccess (so `pulumi up`'s identity is no admin) and with admin passwords set as secrets. */
+export const PROD_WITHOUT_CI_WITH_SECRETS: Variant = {
+    stack: "prod",
+    overrides: { ciRepository: undefined, ciDeployEnvironments: undefined, ...CONFIGURED_SECRETS },
+    secretKeys: Object.keys(CONFIGURED_SECRETS),
+};
+
+let devWithExtras: Promise<StackGraph> | undefined;
+let prodWithoutCi: Promise<StackGraph> | undefined;
+
+/** The graph of DEV_WITH_OPTIONAL_FEATURES, built once. */
+export function devWithOptionalFeatures(): Promise<StackGraph> {
+    devWithExtras ??= buildVariant(DEV_WITH_OPTIONAL_FEATURES);
     return devWithExtras;
 }
 
-/** Prod without CiAccess (so `pulumi up`'s identity is no admin) and with admin passwords set as secrets. */
+/** The graph of PROD_WITHOUT_CI_WITH_SECRETS, built once. */
 export function prodWithoutCiWithSecrets(): Promise<StackGraph> {
-    prodWithoutCi ??= buildStack(
-        "prod",
-        { ciRepository: undefined, ciDeployEnvironments: undefined, ...CONFIGURED_SECRETS },
-        Object.keys(CONFIGURED_SECRETS),
-    );
+    prodWithoutCi ??= buildVariant(PROD_WITHOUT_CI_WITH_SECRETS);
     return prodWithoutCi;
 }
+
+const buildVariant = (v: Variant) => buildStack(v.stack, v.overrides, v.secretKeys);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { stackGraph } from "../../tooling/offline/harness";
 import { requireReference } from "../support/reference";
 import { K8sObject } from "../../tooling/offline/render";
@@ -10,7 +11,7 @@ import { gitopsEnvironmentFolders } from "../support/templates";
 import { beforeBuilding } from "../support/build-hook";
 import { hostStack, renderFolder } from "../support/gitops-render";
 
-/** What the Pod Security Standard `restricted` (v1.35) refuses in a pod template. */
+/** What the Pod Security Standard `restricted` (at the default Kubernetes version) refuses in a pod template. */
 function restrictedViolations(spec: any): string[] {
     const problems: string[] = [];
     const pod = spec.securityContext ?? {};
@@ -44,7 +45,7 @@ describe("service chart rendered with Helm, per GitOps environment", () => {
         for (const [env, app] of folders) rendered.set(env, await renderFolder(env, app));
     });
 
-    it("renders every object of the chart, schema-valid for Kubernetes 1.35 and the External Secrets and Prometheus Operator CRDs", () => {
+    it(`renders every object of the chart, schema-valid for Kubernetes ${KUBERNETES_VERSIONS.default} and the External Secrets and Prometheus Operator CRDs`, () => {
         const validator = schemaValidator();
         for (const [env, objects] of rendered) {
             expect(objects.map((o) => o.kind).sort(), env).to.deep.equal(

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformOutputs } from "../../stacks/platform";
+import { PlatformOutputs } from "../../stacks/outputs";
 import { runProgram, stackOutputs } from "../../stacks/program";
 import { PlatformMocks, RecordedOptions, RecordedResource, offlineAccountId } from "./mocks";
 import { PROJECT, configWith, fixturesDir, secretKeysOf } from "./stack-files";

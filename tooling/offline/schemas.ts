@@ -1,6 +1,7 @@
 import { Validator } from "@cfworker/json-schema";
 import * as fs from "fs";
 import * as path from "path";
+import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { celRuleViolations } from "./cel";
 import { loadYamlStream } from "./yaml-stream";
 import { referenceDir } from "./paths";
@@ -71,7 +72,7 @@ export class SchemaValidator implements Scopes {
         if (!validator) {
             const definition = this.byGvk.get(key);
             const schema = definition ? { $ref: `#/definitions/${definition}`, definitions: this.reachable(definition) } : this.crds.get(key)?.schema;
-            if (!schema) return [`no schema for ${o.apiVersion} ${o.kind} (neither Kubernetes 1.35 nor a known CRD)`];
+            if (!schema) return [`no schema for ${o.apiVersion} ${o.kind} (neither Kubernetes ${KUBERNETES_VERSIONS.default} nor a known CRD)`];
             validator = new Validator(schema, "7", false);
             this.validators.set(key, validator);
         }
@@ -124,10 +125,10 @@ export function closeSchema(schema: any, root = false): any {
 
 let sharedValidator: SchemaValidator | undefined;
 
-/** Kubernetes 1.35 plus every reference CRD (Karpenter, External Secrets, Argo CD, Prometheus Operator). */
+/** Kubernetes (the default version, KUBERNETES_VERSIONS.default) plus every reference CRD (Karpenter, External Secrets, Argo CD, Prometheus Operator). */
 export function schemaValidator(): SchemaValidator {
     if (sharedValidator) return sharedValidator;
-    const v = new SchemaValidator(JSON.parse(fs.readFileSync(path.join(referenceDir, "kubernetes", "swagger-1.35.json"), "utf8")));
+    const v = new SchemaValidator(JSON.parse(fs.readFileSync(path.join(referenceDir, "kubernetes", `swagger-${KUBERNETES_VERSIONS.default}.json`), "utf8")));
     for (const file of referenceCrdFiles()) {
         for (const o of loadYamlStream(fs.readFileSync(file, "utf8")) as any[]) {
             if (o?.kind === "CustomResourceDefinition" && !JSON.stringify(o).includes("{{")) v.addCrd(o);

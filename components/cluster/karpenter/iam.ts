@@ -3,7 +3,7 @@ import { PolicyDocument } from "../../shared/iam";
 
 /**
  * Karpenter controller permissions, statement for statement the six managed policies of
- * Karpenter's getting-started CloudFormation template (v1.14, the chart version we pin). Every
+ * Karpenter's getting-started CloudFormation template (of the release CHARTS.karpenter pins). Every
  * write is scoped by `aws:RequestTag`/`aws:ResourceTag` to this cluster; `Resource: "*"` appears
  * only where upstream has it (read-only discovery, pricing), as the security checklist allows.
  */

@@ -1,8 +1,9 @@
 import { PolicyDocument } from "../../shared/iam";
 
 /**
- * Controller permissions for aws-load-balancer-controller v3.5.0 (chart 3.5.0): the project's
- * docs/install/iam_policy.json at that tag, as typed data. Tag conditions (`elbv2.k8s.aws/cluster`)
+ * Controller permissions for aws-load-balancer-controller at LOAD_BALANCER_CONTROLLER_VERSION (the release
+ * of the chart CHARTS.awsLoadBalancerController pins): the project's docs/install/iam_policy.json at that
+ * tag, as typed data. Tag conditions (`elbv2.k8s.aws/cluster`)
  * keep writes to load balancers, target groups and security groups the controller created. When
  * bumping the chart, replace this with the new version's policy; a test diffs the two.
  */

@@ -2,7 +2,7 @@
 export const platformIngressGroup = (clusterName: string): string => `${clusterName}-platform`;
 
 /**
- * How the Load Balancer Controller names the ALB of an explicit IngressGroup (v3.5.0,
+ * How the Load Balancer Controller names the ALB of an explicit IngressGroup (LOAD_BALANCER_CONTROLLER_VERSION,
  * pkg/ingress/model_build_load_balancer.go): `k8s-` + the group name's first 17 letters and digits +
  * `-` + a 10-character hash. This is the prefix before the hash.
  */
