@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformConfig } from "./config/types";
+import { PlatformConfig } from "./config/keys";
 
 /** The shape of an output's value: a string, a list of strings, or a map of names to strings. */
 export type OutputShape = "string" | "list" | "map";
@@ -56,7 +56,7 @@ export const STACK_OUTPUTS = {
         secret: false,
         when: {
             text: "with a WAF in front of an internet-facing ALB (`ingressScheme`, `wafEnabled`)",
-            has: (cfg) => cfg.platform.ingress?.scheme === "internet-facing" && cfg.ops.waf.enabled,
+            has: (cfg) => cfg.platform.ingress?.scheme === "internet-facing" && cfg.platform.waf.enabled,
         },
     },
     ciImagePushRoleArns: {

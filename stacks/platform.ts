@@ -5,14 +5,7 @@ import { boundaryArnFor, nodeBoundaryArnFor, permissionsBoundaryTransformation }
 import { Cluster } from "../components/cluster";
 import { configuredAccessGrants, principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
-import { ContainerLogs } from "../components/cluster/container-logs";
-import { ExternalDns } from "../components/cluster/external-dns";
-import { ExternalSecrets } from "../components/cluster/external-secrets";
 import { REPOSITORY_STORE_NAME } from "../components/cluster/external-secrets/repository-access";
-import { Karpenter } from "../components/cluster/karpenter";
-import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
-import { MetricsServer } from "../components/cluster/metrics-server";
-import { Velero } from "../components/cluster/velero";
 import { Network } from "../components/network";
 import { Platform } from "../components/platform";
 import { ARGOCD_SCRAPE_TARGET } from "../components/platform/argocd";
@@ -22,105 +15,15 @@ import { NODE_EXPORTER_NAMESPACE } from "../components/platform/monitoring/expor
 import { WebFirewall } from "../components/platform/waf";
 import { Registry } from "../components/registry";
 import { DockerHubCache } from "../components/registry/pull-through-cache";
-import { DockerHubMirror } from "../components/shared/image-mirror";
 import { AwsContext } from "../components/shared/aws-context";
-import { KeyAdministration, keyAdministration } from "../components/shared/kms-key";
+import { keyAdministration } from "../components/shared/kms-key";
 import { logsKey } from "../components/shared/logs-key";
 import { ALB_BACKENDS, NamespaceIsolation, WEBHOOK_BACKENDS, scrapeBackends } from "../components/shared/network-policy";
 import { PolicyWaivers } from "../components/shared/policy-waivers";
-import { PlatformConfig } from "./config/types";
+import { buildClusterAddons } from "./addons";
+import { PlatformConfig } from "./config/keys";
 import { PlatformOutputs } from "./outputs";
 import { PreflightResult } from "./preflight";
-
-/** What a cluster add-on is built from. */
-export interface AddonContext {
-    cfg: PlatformConfig;
-    cluster: Cluster;
-    network: Network;
-    aws: AwsContext;
-    /** Administrators of the add-ons' KMS keys. */
-    keyAdministration: KeyAdministration;
-    /** Account-level resources node launches need (the EC2 Spot service-linked role when it was missing). */
-    launchPrerequisites: pulumi.Resource[];
-    /** The stack's KMS key for CloudWatch log groups. */
-    logsKeyArn: pulumi.Output<string>;
-    /** The Load Balancer Controller's release: every release that creates a Service waits for its webhook. */
-    serviceAdmission: pulumi.Resource[];
-    /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
-    dockerHub: DockerHubMirror;
-}
-
-/**
- * The Load Balancer Controller, first: its webhook mutates every Service, so each other add-on's
- * release (they all create Services) waits for it, and it runs on the system nodes without Karpenter.
- */
-function buildLoadBalancerController(c: Omit<AddonContext, "serviceAdmission">): LoadBalancerController {
-    return new LoadBalancerController(
-        "aws-load-balancer-controller",
-        {
-            cluster: c.cluster,
-            region: c.cfg.region,
-            vpcId: c.network.vpcId,
-            replicas: 2,
-            internetFacingNamespaces: c.cfg.platform.ingress?.scheme === "internet-facing" ? [ARGOCD_NAMESPACE, MONITORING_NAMESPACE] : [],
-        },
-        { parent: c.cluster },
-    );
-}
-
-/**
- * The other cluster add-ons, one line each, in install order. Each is a child of the cluster (whose
- * provider and Pod Identity helper it uses); what it declares as `platformDependencies` the
- * Platform's releases wait for, its `scrapeTargets` Prometheus scrapes. An entry whose config
- * switch is off builds nothing (undefined).
- */
-const CLUSTER_ADDONS = {
-    karpenter: (c) => new Karpenter(
-            "karpenter",
-            { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites, imageCachePrefix: c.dockerHub.prefix, serviceAdmission: c.serviceAdmission },
-            { parent: c.cluster },
-        ),
-    externalSecrets: (c) => {
-        const credentials = c.cfg.platform.gitops?.credentials;
-        return new ExternalSecrets(
-            "external-secrets",
-            {
-                cluster: c.cluster,
-                aws: c.aws,
-                keyAdministration: c.keyAdministration,
-                storeNamespaces: c.cfg.platform.gitops?.environments ?? [],
-                ...c.cfg.addons.externalSecrets,
-                protect: c.cfg.protect,
-                serviceAdmission: c.serviceAdmission,
-                repositoryCredentials: credentials && { secretName: credentials.secretName, namespace: ARGOCD_NAMESPACE },
-            },
-            { parent: c.cluster },
-        );
-    },
-    metricsServer: (c) => new MetricsServer("metrics-server", { cluster: c.cluster, ...c.cfg.ops.metricsServer, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
-    externalDns: (c) => c.cfg.ops.externalDns && new ExternalDns("external-dns", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.externalDns, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
-    containerLogs: (c) =>
-        c.cfg.ops.containerLogs &&
-        new ContainerLogs("container-logs", { cluster: c.cluster, aws: c.aws, ...c.cfg.ops.containerLogs, logsKeyArn: c.logsKeyArn, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
-    backups: (c) =>
-        c.cfg.addons.backups &&
-        new Velero(
-            "velero",
-            { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, kubernetesVersion: c.cfg.cluster.kubernetesVersion, ...c.cfg.addons.backups, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission, dockerHub: c.dockerHub },
-            { parent: c.cluster },
-        ),
-} satisfies Record<string, (c: AddonContext) => ClusterAddonComponent | undefined>;
-
-export type ClusterAddons = { loadBalancerController: LoadBalancerController } & { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };
-
-/** Builds the Load Balancer Controller, then every entry of the add-on list in order, each waiting for its webhook. */
-export function buildClusterAddons(c: Omit<AddonContext, "serviceAdmission">): ClusterAddons {
-    const loadBalancerController = buildLoadBalancerController(c);
-    const context: AddonContext = { ...c, serviceAdmission: [loadBalancerController.release] };
-    const rest = Object.fromEntries(Object.entries(CLUSTER_ADDONS).map(([key, build]) => [key, build(context)]));
-    // Karpenter first, as before: the order of scrape targets and namespaces follows this object's.
-    return { karpenter: rest.karpenter, loadBalancerController, ...rest } as ClusterAddons;
-}
 
 /** The target account as the program found it: its provider, and what the preflight decided. */
 export interface TargetAccount {
@@ -154,7 +57,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
                 environment: cfg.environment,
                 clusterName: cfg.clusterName,
                 accessGrants: configuredAccessGrants(ctx, cfg.cluster.adminPrincipals, cfg.cluster.namespaceAccess),
-                hostedZoneIds: cfg.ops.externalDns?.zoneIds ?? [],
+                hostedZoneIds: cfg.addons.externalDns?.zoneIds ?? [],
                 aws: ctx,
             },
             opts,
@@ -226,8 +129,8 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             systemNodes: cfg.cluster.systemNodes,
             imageCachePrefix: dockerHubCache.mirror.prefix,
             ownerTags: { project: cfg.tags.project, environment: cfg.tags.environment },
-            supportType: cfg.ops.lifecycle.supportType,
-            zonalShift: cfg.ops.lifecycle.zonalShift,
+            supportType: cfg.cluster.lifecycle.supportType,
+            zonalShift: cfg.cluster.lifecycle.zonalShift,
             aws: ctx,
             keyAdministration: keyAdmins,
             protect: cfg.protect,
@@ -247,8 +150,8 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
     // WAF in front of an internet-facing shared ALB; an internal one is reachable only from the VPC.
     const ingress = cfg.platform.ingress;
     const waf =
-        ingress?.scheme === "internet-facing" && cfg.ops.waf.enabled
-            ? new WebFirewall("waf", { clusterName: cfg.clusterName, ...cfg.ops.waf, logsKeyArn: logs.arn, protect: cfg.protect }, opts)
+        ingress?.scheme === "internet-facing" && cfg.platform.waf.enabled
+            ? new WebFirewall("waf", { clusterName: cfg.clusterName, ...cfg.platform.waf, logsKeyArn: logs.arn, protect: cfg.protect }, opts)
             : undefined;
 
     const platform = new Platform(

@@ -3,11 +3,11 @@ import { controlPlaneLogGroupName } from "../components/cluster/control-plane";
 import { wafLogGroupName } from "../components/platform/waf";
 import { GITHUB_OIDC } from "../components/ci-access/types";
 import { awsProvider } from "./aws-provider";
-import { isProduction } from "./config/cluster";
+import { isProduction } from "./config/checks";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config/load";
 import { configWarnings } from "./config/warnings";
-import { PlatformConfig } from "./config/types";
+import { PlatformConfig } from "./config/keys";
 import { PlatformOutputs, stackOutputs } from "./outputs";
 import { buildPlatform } from "./platform";
 import { PreflightInput, preflight } from "./preflight";
@@ -41,8 +41,8 @@ export function preflightInput(cfg: PlatformConfig): PreflightInput {
         clusterName: cfg.clusterName,
         fixedLogGroupNames: [
             controlPlaneLogGroupName(cfg.clusterName),
-            ...(cfg.ops.containerLogs ? [applicationLogGroupName(cfg.clusterName)] : []),
-            ...(cfg.platform.ingress?.scheme === "internet-facing" && cfg.ops.waf.enabled ? [wafLogGroupName(cfg.clusterName)] : []),
+            ...(cfg.addons.containerLogs ? [applicationLogGroupName(cfg.clusterName)] : []),
+            ...(cfg.platform.ingress?.scheme === "internet-facing" && cfg.platform.waf.enabled ? [wafLogGroupName(cfg.clusterName)] : []),
         ],
         environment: cfg.environment,
         region: cfg.region,

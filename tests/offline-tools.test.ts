@@ -5,18 +5,7 @@ import { PreflightError } from "../stacks/preflight";
 import { programWarnings } from "../scripts/offline-stack";
 import { buildStack } from "../tooling/offline/harness";
 import { projectRoot } from "../tooling/offline/paths";
-
-/** Relative module specifiers a source file imports or requires, resolved to paths under the project root. */
-function importedPaths(file: string): string[] {
-    const text = fs.readFileSync(file, "utf8");
-    const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']*)["']/g)].map((m) => m[1]);
-    return specifiers.map((s) => path.relative(projectRoot, path.resolve(path.dirname(file), s)));
-}
-
-/** Every .ts and .js file under a project folder. */
-function sourcesUnder(folder: string): string[] {
-    return fs.readdirSync(path.join(projectRoot, folder), { recursive: true, encoding: "utf8" }).filter((f) => /\.(ts|js)$/.test(f)).map((f) => path.join(projectRoot, folder, f));
-}
+import { importedPaths, sourcesUnder } from "./support/source-imports";
 
 describe("offline commands", () => {
     it("keep the warnings a failed build gave, so render and cost can repeat them with the error", async () => {

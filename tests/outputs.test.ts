@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { PlatformConfig } from "../stacks/config/types";
+import { PlatformConfig } from "../stacks/config/keys";
 import { OUTPUTS_BEGIN, OUTPUTS_END, renderOutputsReadme } from "../stacks/output-docs";
 import { OUTPUT_NAMES, OutputSpec, STACK_OUTPUTS, absentValue } from "../stacks/outputs";
 import { beforeBuilding } from "./support/build-hook";

@@ -91,7 +91,7 @@ export interface CiApplication {
 
 /**
  * The accepted form of each argument, as data: CiAccess checks its arguments with it, and the stack
- * config rules (stacks/config/keys.ts) are built from it, so both say the same thing.
+ * config rules (stacks/config/ci.ts and stack.ts) are built from it, so both say the same thing.
  */
 export const CI_ACCESS_FORMS = {
     repository: { pattern: /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, form: "a GitHub repository `owner/name`" },

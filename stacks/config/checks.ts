@@ -4,10 +4,12 @@ import { KUBERNETES_VERSIONS } from "../../components/versions";
 import { isPrivate, parseIpv4Cidr } from "./cidr";
 import { AWS_REGIONS, INSTANCE_SIZE, RESERVED_TAGS, didYouMean, isExampleHost, isPlaceholderRepository } from "./reference";
 import { Verdict } from "./rules";
-import { AccessLevel, NamespaceAccess } from "./types";
+import { AccessLevel, NamespaceAccess } from "../../components/cluster/types";
 
 /** Full IAM role/user ARN, or `role/<name>` / `user/<name>` meaning the deploying account. */
 export const PRINCIPAL = /^(arn:aws(-cn|-us-gov)?:iam::\d{12}:)?(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** A fully qualified DNS name such as example.com. */
+export const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const WORLD = ["0.0.0.0/0", "::/0"];
 const DURATION = /^([0-9]+(s|m|h))+$/;
@@ -137,4 +139,9 @@ export function parseNamespaceAccess(entry: string): NamespaceAccess | undefined
     const list = (namespaces ?? "").split(",");
     if (list.length === 0 || !list.every((ns) => NAMESPACE.test(ns))) return undefined;
     return { principal, level: level as AccessLevel, namespaces: list };
+}
+
+/** `prod` and `production` get the stricter rules. */
+export function isProduction(environment: string): boolean {
+    return environment === "prod" || environment === "production";
 }

@@ -1,11 +1,152 @@
+/**
+ * The cluster area: the EKS cluster, its access, system nodes and lifecycle. Its keys (type, default,
+ * description, rule), its reader and its type; keys.ts joins the areas.
+ */
+import { NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { instanceArchitecture } from "../../components/shared/instance-types";
-import { isWorld, parseNamespaceAccess } from "./checks";
+import { KUBERNETES_VERSIONS } from "../../components/versions";
+import * as checks from "./checks";
+import { isProduction, isWorld, parseNamespaceAccess } from "./checks";
 import { contains, parseIpv4Cidr } from "./cidr";
-import { ConfigReader } from "./reader";
-import { ClusterConfig } from "./types";
+import { ConfigReader, Reads } from "./reader";
+import { BOOLEAN, KeySpec, RETENTION_DAYS, check, integer, list, oneOf, optional, pattern } from "./rules";
+
+export const CLUSTER_KEYS = {
+    clusterName: {
+        type: "string",
+        description: "EKS cluster name; also the `karpenter.sh/discovery` tag value.",
+        rule: pattern(/^[0-9A-Za-z][A-Za-z0-9_-]{0,23}$/, "letters, digits, '-' and '_', 1-24 characters, starting with a letter or digit (names derived from it must fit AWS's 64-character limits)"),
+        crossKey: "no other stack file's, unless both pin different accounts (aws:allowedAccountIds)",
+    },
+    kubernetesVersion: {
+        type: "string",
+        description: "EKS Kubernetes version (`1.NN`); managed add-on versions follow it.",
+        default: KUBERNETES_VERSIONS.default,
+        rule: check(`a version of the form 1.NN from ${KUBERNETES_VERSIONS.oldestSupported} to ${KUBERNETES_VERSIONS.newestSupported}, quoted in YAML ("${KUBERNETES_VERSIONS.default}")`, checks.kubernetesVersion),
+    },
+    endpointPublicAccess: {
+        type: "boolean",
+        description: "Expose the Kubernetes API endpoint publicly (restricted to publicAccessCidrs); the private endpoint is always on.",
+        default: true,
+        rule: BOOLEAN,
+    },
+    publicAccessCidrs: {
+        type: "array",
+        description: "CIDRs allowed to reach the public API endpoint (CI runners, VPN egress).",
+        default: [],
+        rule: list(check("a public IPv4 CIDR such as 203.0.113.0/24, or 0.0.0.0/0", checks.publicCidr), { unique: true }),
+        crossKey: "non-empty when endpointPublicAccess is true; 0.0.0.0/0 only outside prod and only with a `CKV_AWS_38` entry in policyWaivers",
+    },
+    privateAccessCidrs: {
+        type: "array",
+        description: "Networks outside the cluster (VPN clients, a CI runner subnet, a peered VPC) admitted to the private API endpoint on 443.",
+        default: [],
+        rule: list(check("an IPv4 CIDR such as 10.20.0.0/16 (not 0.0.0.0/0)", checks.networkCidr), { unique: true }),
+    },
+    clusterLogRetentionDays: {
+        type: "integer",
+        description: "Retention of the EKS control-plane log group, in days.",
+        default: 365,
+        rule: RETENTION_DAYS,
+    },
+    clusterAdminArns: {
+        type: "array",
+        description: "IAM roles/users that get cluster-admin through an access entry (`role/<name>` means this account); include the role that runs `pulumi up`.",
+        default: [],
+        rule: list(pattern(checks.PRINCIPAL, "an IAM principal: an ARN (arn:aws:iam::<account>:role/<name> or :user/<name>), or role/<name> or user/<name> in this account"), { unique: true }),
+        crossKey: "non-empty when bootstrapCreatorAdmin is false; never CI's deploy role (CiAccess makes it an admin)",
+    },
+    kmsBreakGlassArn: {
+        type: "string",
+        description: "IAM role ARN that alone may schedule deletion of, disable or re-policy the stack's KMS keys outside `pulumi up` (the deploying identity keeps PutKeyPolicy, and on unprotected stacks deletion); empty: nobody else.",
+        default: "",
+        rule: optional(pattern(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, "an IAM role ARN, arn:aws:iam::<account>:role/<name> (aws:PrincipalArn compares the full ARN)")),
+    },
+    namespaceAccess: {
+        type: "array",
+        description: "Namespace-scoped access entries, each `<principal ARN> <view|edit> <namespace>[,<namespace>…]`.",
+        default: [],
+        rule: list(check("'<principal> <view|edit> <ns>[,<ns>…]' where the principal is as in clusterAdminArns and each ns a Kubernetes namespace name", (e) => checks.parseNamespaceAccess(e) !== undefined)),
+        crossKey: "each principal once, and none that is in clusterAdminArns",
+    },
+    bootstrapCreatorAdmin: {
+        type: "boolean",
+        description: "Give the identity that creates the cluster silent cluster-admin. Fixed at creation: changing it replaces the cluster.",
+        default: false,
+        rule: BOOLEAN,
+        crossKey: "false in prod",
+    },
+    systemNodeInstanceTypes: {
+        type: "array",
+        description: "Instance types of the tainted system node group (one CPU architecture).",
+        default: ["t3.medium"],
+        rule: list(check("an EC2 instance type <family>.<size> such as t3.medium or m7g.xlarge", checks.instanceType), { minItems: 1, unique: true }),
+        crossKey: "all x86_64 or all arm64 (Graviton)",
+    },
+    systemNodeCapacityType: {
+        type: "string",
+        description: "Capacity type of the system node group: `on-demand`, or `spot` (cheaper, interruptible; for dev).",
+        default: "on-demand",
+        rule: oneOf(["on-demand", "spot"]),
+        crossKey: "on-demand in prod",
+    },
+    systemNodeMinSize: {
+        type: "integer",
+        description: "Minimum size of the system node group.",
+        default: 2,
+        rule: integer(1, 10),
+        crossKey: "at most systemNodeDesiredSize",
+    },
+    systemNodeDesiredSize: {
+        type: "integer",
+        description: "Desired size of the system node group.",
+        default: 2,
+        rule: integer(1, 20),
+        crossKey: "between systemNodeMinSize and systemNodeMaxSize",
+    },
+    systemNodeMaxSize: {
+        type: "integer",
+        description: "Maximum size of the system node group.",
+        default: 3,
+        rule: integer(1, 20),
+        crossKey: "at least systemNodeDesiredSize",
+    },
+    clusterSupportType: {
+        type: "string",
+        description: "EKS support policy: `STANDARD` (the cluster is upgraded automatically when standard support ends) or `EXTENDED` (stays on its version, at 6x the control-plane price).",
+        default: "STANDARD",
+        rule: oneOf(["STANDARD", "EXTENDED"]),
+    },
+    zonalShift: {
+        type: "boolean",
+        description: "Let ARC zonal shift move the cluster's traffic away from an impaired availability zone (no cost until a shift starts).",
+        default: true,
+        rule: BOOLEAN,
+    },
+} as const satisfies Record<string, KeySpec>;
+
+export interface ClusterConfig {
+    kubernetesVersion: string;
+    endpointPublicAccess: boolean;
+    publicAccessCidrs: string[];
+    /** Networks admitted to the private endpoint on 443 (VPN, CI runner subnet, peered VPC). */
+    privateAccessCidrs: string[];
+    logRetentionDays: number;
+    /** Principals with cluster-admin (full ARN or `role/<name>` shorthand). */
+    adminPrincipals: string[];
+    namespaceAccess: NamespaceAccess[];
+    bootstrapCreatorAdmin: boolean;
+    /** Role exempt from the KMS key-policy guard (deletion, disabling, policy changes); undefined when unset. */
+    kmsBreakGlassArn?: string;
+    systemNodes: SystemNodesArgs;
+    /** Keys `clusterSupportType`, `zonalShift`. */
+    lifecycle: { supportType: "STANDARD" | "EXTENDED"; zonalShift: boolean };
+}
+
+type ClusterKeys = typeof CLUSTER_KEYS & Reads<{ vpcCidr: "string"; policyWaivers: "array" }>;
 
 /** Reads the cluster keys and checks the rules between them (each key's own rule is the reader's). */
-export function readClusterConfig(r: ConfigReader, environment: string, waivers: Record<string, string>): ClusterConfig {
+export function readClusterConfig(r: ConfigReader<ClusterKeys>, environment: string, waivers: Record<string, string>): ClusterConfig {
     const endpointPublicAccess = r.get("endpointPublicAccess");
     const publicAccessCidrs = r.get("publicAccessCidrs");
     if (endpointPublicAccess && r.ok("endpointPublicAccess", "publicAccessCidrs")) {
@@ -99,9 +240,6 @@ export function readClusterConfig(r: ConfigReader, environment: string, waivers:
             desiredSize,
             maxSize,
         },
+        lifecycle: { supportType: r.get("clusterSupportType") as "STANDARD" | "EXTENDED", zonalShift: r.get("zonalShift") },
     };
-}
-
-export function isProduction(environment: string): boolean {
-    return environment === "prod" || environment === "production";
 }

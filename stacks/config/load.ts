@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { otherStackRegistries } from "./registry-collisions";
+import { StackRegistry } from "./registry-collisions";
 import { otherStackFiles } from "./stack-files";
 import { otherStackNames } from "./stack-names";
-import { PlatformConfig } from "./types";
+import { PlatformConfig } from "./keys";
 import { validateConfig } from "./validate";
 
 /**
@@ -33,6 +33,23 @@ export function otherStackCidrs(projectDir: string, project: string, stack: stri
         if (typeof cidr === "string") cidrs[name] = cidr;
     }
     return cidrs;
+}
+
+/** The registries of every stack file in `projectDir` except `stack`'s own. */
+export function otherStackRegistries(projectDir: string, project: string, stack: string): Record<string, StackRegistry> {
+    const out: Record<string, StackRegistry> = {};
+    for (const [name, config] of Object.entries(otherStackFiles(projectDir, stack))) {
+        const names = Array.isArray(config[`${project}:ecrRepositories`]) ? (config[`${project}:ecrRepositories`] as unknown[]).map(String) : [];
+        const prefixed = String(config[`${project}:ecrPrefixWithEnvironment`]) === "true";
+        const prefix = prefixed ? `${String(config[`${project}:environment`])}/` : "";
+        const accounts = config["aws:allowedAccountIds"];
+        out[name] = {
+            region: typeof config["aws:region"] === "string" ? config["aws:region"] : undefined,
+            allowedAccountIds: Array.isArray(accounts) ? accounts.map(String) : [],
+            names: names.map((n) => `${prefix}${n}`),
+        };
+    }
+    return out;
 }
 
 /** Whether the engine handed `key` over as a secret (the SDK has this, but leaves it out of its typings). */

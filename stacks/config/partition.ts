@@ -1,6 +1,5 @@
 /** ARNs name their partition; one from another partition than the stack's region can never match anything there. */
-import { CONFIG_KEYS, ConfigKey } from "./keys";
-import { ConfigReader } from "./reader";
+import { ConfigReader, KeyTable } from "./reader";
 
 const ARN = /\barn:(aws[a-z-]*):/g;
 
@@ -13,14 +12,13 @@ export function partitionOf(region: string): string {
 
 /**
  * Rejects every ARN-valued config entry (any key; `aws:assumeRoles` too) whose partition is not the region's,
- * e.g. an `arn:aws-cn:` role in a commercial region. Keys that failed their own rule, and secrets, are left alone.
+ * e.g. an `arn:aws-cn:` role in a commercial region (`keys`: the project's keys). Keys that failed their own rule, and secrets, are left alone.
  */
-export function checkPartitions(r: ConfigReader, region: string, assumeRoleArns: string[]): void {
+export function checkPartitions(r: ConfigReader<KeyTable>, keys: KeyTable, region: string, assumeRoleArns: string[]): void {
     const expected = partitionOf(region);
     const foreign = (value: string) => [...value.matchAll(ARN)].map((m) => m[1]).find((p) => p !== expected);
     const why = (partition: string) => `an ${partition} ARN, but ${region} is in the ${expected} partition; ARNs there start arn:${expected}:`;
-    for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
-        const spec = CONFIG_KEYS[key];
+    for (const [key, spec] of Object.entries(keys)) {
         if (spec.rule.kind === "secret" || (spec.type !== "string" && spec.type !== "array") || !r.has(key) || !r.ok(key)) continue;
         const value = r.get(key) as string | string[];
         for (const item of Array.isArray(value) ? value : [value]) {

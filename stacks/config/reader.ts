@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, ConfigKey, ConfigType, ConfigValue, KeySpec, allowedText } from "./keys";
-import { failures } from "./rules";
+import { ConfigType, ConfigValue, KeySpec, allowedText, failures } from "./rules";
 
 /**
  * Thrown before any resource is registered; its message lists every problem once. A RunError, so the
@@ -18,7 +17,15 @@ export class ConfigError extends pulumi.RunError {
 }
 
 type TypeOf<T extends ConfigType> = T extends "integer" ? number : T extends "boolean" ? boolean : T extends "array" ? string[] : string;
-export type ValueOf<K extends ConfigKey> = TypeOf<(typeof CONFIG_KEYS)[K]["type"]>;
+
+/** Keys with their declarations, as a reader reads them. */
+export type KeyTable = Record<string, KeySpec>;
+
+/**
+ * The keys of other areas an area's reader also reads, by name and type, e.g. `Reads<{ systemNodeMinSize: "integer" }>`;
+ * the reader of the whole table is checked against them where it is handed over (validate.ts).
+ */
+export type Reads<T extends Record<string, ConfigType>> = { [K in keyof T]: KeySpec & { type: T[K] } };
 
 const ZERO: Record<ConfigType, ConfigValue> = { string: "", integer: 0, boolean: false, array: [] };
 
@@ -28,12 +35,14 @@ const ZERO: Record<ConfigType, ConfigValue> = { string: "", integer: 0, boolean:
  * instead of stopping at the first. A key whose value failed its type or own rule is not `ok`, and
  * cross-key checks skip it, so one mistake is reported once.
  */
-export class ConfigReader {
+export class ConfigReader<T extends KeyTable> {
     private readonly lines: string[] = [];
-    private readonly values = new Map<ConfigKey, ConfigValue>();
+    private readonly values = new Map<string, ConfigValue>();
     private readonly invalid = new Set<string>();
 
     constructor(
+        /** The keys this reader knows: their types, defaults and rules. */
+        private readonly keys: T,
         readonly namespace: string,
         private readonly raw: Record<string, string>,
         private readonly secretKeys: string[] = [],
@@ -45,10 +54,10 @@ export class ConfigReader {
     }
 
     /** Records a problem with `key`, quoting the value it got and the allowed form, and marks the key invalid. */
-    reject(key: ConfigKey | "aws:region", value: unknown, reason?: string): void {
+    reject(key: keyof T & string, value: unknown, reason?: string): void {
         this.invalid.add(key);
         const why = reason ? ` (${reason})` : "";
-        this.note(`${this.qualified(key)}: got ${JSON.stringify(value)}${why}; allowed: ${allowedText(key)}`);
+        this.note(`${this.qualified(key)}: got ${JSON.stringify(value)}${why}; allowed: ${allowedText(this.keys[key])}`);
     }
 
     /** Records a problem in free form (unknown keys, secrets whose value must not be echoed). */
@@ -60,30 +69,30 @@ export class ConfigReader {
         return key.includes(":") ? key : `${this.namespace}:${key}`;
     }
 
-    has(key: ConfigKey): boolean {
+    has(key: keyof T & string): boolean {
         return this.raw[this.qualified(key)] !== undefined;
     }
 
     /** Whether each key is present or defaulted, of its type and within its own rule. */
-    ok(...keys: ConfigKey[]): boolean {
+    ok(...keys: (keyof T & string)[]): boolean {
         for (const key of keys) this.get(key);
         return keys.every((k) => !this.invalid.has(k));
     }
 
     /** The key's typed value; when invalid (and reported), its default or zero value so reading can go on. */
-    get<K extends ConfigKey>(key: K): ValueOf<K> {
+    get<K extends keyof T & string>(key: K): TypeOf<T[K]["type"]> {
         if (!this.values.has(key)) this.values.set(key, this.read(key));
-        return this.values.get(key) as ValueOf<K>;
+        return this.values.get(key) as TypeOf<T[K]["type"]>;
     }
 
-    private read(key: ConfigKey): ConfigValue {
-        const spec: KeySpec = CONFIG_KEYS[key];
+    private read(key: keyof T & string): ConfigValue {
+        const spec: KeySpec = this.keys[key];
         const fallback = spec.default ?? ZERO[spec.type];
         const text = this.raw[this.qualified(key)];
         if (text === undefined) {
             if (spec.default !== undefined) return spec.default;
             this.invalid.add(key);
-            this.note(`${this.qualified(key)}: missing; set it in the stack file (allowed: ${allowedText(key)})`);
+            this.note(`${this.qualified(key)}: missing; set it in the stack file (allowed: ${allowedText(spec)})`);
             return fallback;
         }
         const value = parse(spec.type, text);
@@ -98,13 +107,13 @@ export class ConfigReader {
     }
 
     /** Never echoes the value: it is meant to be secret. */
-    private checkSecret(key: ConfigKey, value: string, minLength: number): boolean {
+    private checkSecret(key: keyof T & string, value: string, minLength: number): boolean {
         if (!value) return true;
         this.invalid.add(key);
         if (!this.secretKeys.includes(this.qualified(key))) {
             this.note(`${this.qualified(key)}: is stored in plain text; set it with \`pulumi config set --secret ${key} <value>\``);
         } else if (value.length < minLength) {
-            this.note(`${this.qualified(key)}: is shorter than ${minLength} characters; allowed: ${allowedText(key)}`);
+            this.note(`${this.qualified(key)}: is shorter than ${minLength} characters; allowed: ${allowedText(this.keys[key])}`);
         } else {
             this.invalid.delete(key);
         }

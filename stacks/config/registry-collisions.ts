@@ -1,5 +1,3 @@
-import { otherStackFiles } from "./stack-files";
-
 /** What another stack file says about the ECR repositories it creates, and where. */
 export interface StackRegistry {
     region?: string;
@@ -7,23 +5,6 @@ export interface StackRegistry {
     allowedAccountIds: string[];
     /** Repository names as created (prefix applied). */
     names: string[];
-}
-
-/** The registries of every stack file in `projectDir` except `stack`'s own. */
-export function otherStackRegistries(projectDir: string, project: string, stack: string): Record<string, StackRegistry> {
-    const out: Record<string, StackRegistry> = {};
-    for (const [name, config] of Object.entries(otherStackFiles(projectDir, stack))) {
-        const names = Array.isArray(config[`${project}:ecrRepositories`]) ? (config[`${project}:ecrRepositories`] as unknown[]).map(String) : [];
-        const prefixed = String(config[`${project}:ecrPrefixWithEnvironment`]) === "true";
-        const prefix = prefixed ? `${String(config[`${project}:environment`])}/` : "";
-        const accounts = config["aws:allowedAccountIds"];
-        out[name] = {
-            region: typeof config["aws:region"] === "string" ? config["aws:region"] : undefined,
-            allowedAccountIds: Array.isArray(accounts) ? accounts.map(String) : [],
-            names: names.map((n) => `${prefix}${n}`),
-        };
-    }
-    return out;
 }
 
 /**

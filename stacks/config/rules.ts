@@ -55,6 +55,11 @@ export function describe(rule: Rule): string {
     }
 }
 
+/** What a key accepts, in words: its own rule, then the rules it shares with other keys. */
+export function allowedText(spec: KeySpec): string {
+    return spec.crossKey ? `${describe(spec.rule)}; ${spec.crossKey}` : describe(spec.rule);
+}
+
 /** Every way `value` breaks `rule` (none: it is allowed). Secrets are checked by the reader, which knows which keys are secret. */
 export function failures(rule: Rule, value: string | number | boolean | string[]): Failure[] {
     switch (rule.kind) {
@@ -92,6 +97,8 @@ export const oneOf = (values: readonly (string | number)[], noun?: string): Rule
 export const optional = (rule: Rule): Rule => ({ kind: "optional", rule });
 export const list = (item: Rule, opts: { minItems?: number; maxItems?: number; unique?: boolean } = {}): Rule => ({ kind: "list", item, ...opts });
 export const BOOLEAN: Rule = { kind: "boolean" };
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const RETENTION_DAYS: Rule = oneOf([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], "a CloudWatch retention period");
 export const SECRET: Rule = { kind: "secret", minLength: 12 };
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";

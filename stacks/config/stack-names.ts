@@ -5,7 +5,7 @@
  * stack files may share them only when each pins its account and no account is in both: the one layout where
  * the validator can prove they never meet. An unpinned file may target any account.
  */
-import { ConfigReader } from "./reader";
+import { ConfigReader, Reads } from "./reader";
 import { otherStackFiles } from "./stack-files";
 
 /** What another stack file names its environment and cluster, and which accounts it pins. */
@@ -28,7 +28,7 @@ export function otherStackNames(projectDir: string, project: string, stack: stri
 }
 
 /** Rejects an environment or clusterName another stack file uses, unless both pin disjoint accounts. */
-export function checkStackNames(r: ConfigReader, allowedAccountIds: string[], others: Record<string, StackNames>): void {
+export function checkStackNames(r: ConfigReader<Reads<{ environment: "string"; clusterName: "string" }>>, allowedAccountIds: string[], others: Record<string, StackNames>): void {
     const apart = (other: StackNames) => allowedAccountIds.length > 0 && other.allowedAccountIds.length > 0 && !allowedAccountIds.some((id) => other.allowedAccountIds.includes(id));
     const hint = "; give this stack file its own, or pin different accounts in both files (aws:allowedAccountIds)";
     for (const [stack, other] of Object.entries(others)) {

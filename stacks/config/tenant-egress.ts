@@ -1,6 +1,8 @@
 import { contains, parseIpv4Cidr } from "./cidr";
-import { ConfigReader } from "./reader";
+import { ConfigReader, Reads } from "./reader";
 import { LINK_LOCAL } from "../../components/shared/egress-policy";
+
+type EgressKeys = Reads<{ tenantEgress: "array"; gitopsEnvironments: "array"; gitopsRepoUrl: "string"; vpcCidr: "string" }>;
 
 /** Where an environment reaches when `tenantEgress` does not list it: the internet and AWS APIs. */
 export const DEFAULT_TENANT_EGRESS = ["0.0.0.0/0"];
@@ -10,7 +12,7 @@ export const DEFAULT_TENANT_EGRESS = ["0.0.0.0/0"];
  * wholly inside a range the policies always cut out would allow nothing, so it is refused; one that merely
  * contains such a range keeps it cut out.
  */
-export function readTenantEgress(r: ConfigReader, environments: string[], vpcCidr: string, otherStackCidrs: Record<string, string>): Record<string, string[]> {
+export function readTenantEgress(r: ConfigReader<EgressKeys>, environments: string[], vpcCidr: string, otherStackCidrs: Record<string, string>): Record<string, string[]> {
     const entries = r.get("tenantEgress");
     const egress: Record<string, string[]> = Object.fromEntries(environments.map((env) => [env, DEFAULT_TENANT_EGRESS]));
     if (!r.ok("tenantEgress", "gitopsEnvironments", "gitopsRepoUrl")) return egress;

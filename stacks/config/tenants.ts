@@ -1,6 +1,8 @@
 import { CONTAINER_DEFAULTS, DEFAULT_TENANT_QUOTA, QUOTA_RESOURCES, QuotaResource, TenantQuota, quotaAmount, quotaForm } from "../../components/platform/tenants/quota";
 import { Verdict } from "./rules";
-import type { ConfigReader } from "./reader";
+import type { ConfigReader, Reads } from "./reader";
+
+type QuotaKeys = Reads<{ tenantQuota: "array"; gitopsEnvironments: "array"; karpenterCpuLimit: "integer" }>;
 
 /** `<resource>=<quantity>` for every application namespace, or `<namespace>/<resource>=<quantity>` for one. */
 const ENTRY = /^(?:([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/)?([a-z.]+)=(\S+)$/;
@@ -42,7 +44,7 @@ export function tenantQuotaEntry(text: string): Verdict {
  * one. Checked against the NodePool (tenants together may not request more vCPUs than it may hold) and the
  * LimitRange (a pod that sets nothing must still fit).
  */
-export function readTenantQuotas(r: ConfigReader, gitopsOn: boolean): Record<string, TenantQuota> {
+export function readTenantQuotas(r: ConfigReader<QuotaKeys>, gitopsOn: boolean): Record<string, TenantQuota> {
     const namespaces = r.get("gitopsEnvironments");
     if (!r.ok("tenantQuota", "gitopsEnvironments")) return Object.fromEntries(namespaces.map((ns) => [ns, { ...DEFAULT_TENANT_QUOTA }]));
     const entries = r.get("tenantQuota").map((text) => ({ text, entry: parseEntry(text) as QuotaEntry }));
@@ -70,7 +72,7 @@ export function readTenantQuotas(r: ConfigReader, gitopsOn: boolean): Record<str
 }
 
 /** Requests within limits, and room for at least one container that sets nothing (the LimitRange's defaults). */
-function checkQuota(r: ConfigReader, ns: string, quota: TenantQuota): void {
+function checkQuota(r: ConfigReader<QuotaKeys>, ns: string, quota: TenantQuota): void {
     const amount = (resource: QuotaResource) => quotaAmount(resource, quota[resource])!;
     for (const kind of ["cpu", "memory"] as const) {
         const [requests, limits] = [`requests.${kind}`, `limits.${kind}`] as const;

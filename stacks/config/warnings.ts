@@ -1,5 +1,5 @@
-import { isProduction } from "./cluster";
-import { PlatformConfig } from "./types";
+import { isProduction } from "./checks";
+import { PlatformConfig } from "./keys";
 
 /** What a valid config may still get wrong for the user: printed on every preview and update. */
 export function configWarnings(cfg: PlatformConfig): string[] {

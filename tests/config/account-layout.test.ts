@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { otherStackCidrs } from "../../stacks/config/load";
-import { otherStackRegistries } from "../../stacks/config/registry-collisions";
+import { otherStackRegistries } from "../../stacks/config/load";
 import { validateConfig } from "../../stacks/config/validate";
 import { configWarnings } from "../../stacks/config/warnings";
 import { ACCOUNT_ID } from "../../tooling/offline/mocks";

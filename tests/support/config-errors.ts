@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ConfigError } from "../../stacks/config/reader";
 import { otherStackCidrs } from "../../stacks/config/load";
 import { otherStackNames } from "../../stacks/config/stack-names";
-import { PlatformConfig } from "../../stacks/config/types";
+import { PlatformConfig } from "../../stacks/config/keys";
 import { validateConfig } from "../../stacks/config/validate";
 import { PROJECT, configWith, fixturesDir, secretKeysOf } from "../../tooling/offline/stack-files";
 

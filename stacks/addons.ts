@@ -1,0 +1,108 @@
+/** The cluster add-ons of one stack and what they are built from (stacks/platform.ts wires them in). */
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "../components/cluster";
+import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
+import { ContainerLogs } from "../components/cluster/container-logs";
+import { ExternalDns } from "../components/cluster/external-dns";
+import { ExternalSecrets } from "../components/cluster/external-secrets";
+import { Karpenter } from "../components/cluster/karpenter";
+import { LoadBalancerController } from "../components/cluster/load-balancer-controller";
+import { MetricsServer } from "../components/cluster/metrics-server";
+import { Velero } from "../components/cluster/velero";
+import { Network } from "../components/network";
+import { ARGOCD_NAMESPACE } from "../components/platform/argocd/gitops";
+import { MONITORING_NAMESPACE } from "../components/platform/monitoring";
+import { AwsContext } from "../components/shared/aws-context";
+import { DockerHubMirror } from "../components/shared/image-mirror";
+import { KeyAdministration } from "../components/shared/kms-key";
+import { PlatformConfig } from "./config/keys";
+
+/** What a cluster add-on is built from. */
+export interface AddonContext {
+    cfg: PlatformConfig;
+    cluster: Cluster;
+    network: Network;
+    aws: AwsContext;
+    /** Administrators of the add-ons' KMS keys. */
+    keyAdministration: KeyAdministration;
+    /** Account-level resources node launches need (the EC2 Spot service-linked role when it was missing). */
+    launchPrerequisites: pulumi.Resource[];
+    /** The stack's KMS key for CloudWatch log groups. */
+    logsKeyArn: pulumi.Output<string>;
+    /** The Load Balancer Controller's release: every release that creates a Service waits for its webhook. */
+    serviceAdmission: pulumi.Resource[];
+    /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
+    dockerHub: DockerHubMirror;
+}
+
+/**
+ * The Load Balancer Controller, first: its webhook mutates every Service, so each other add-on's
+ * release (they all create Services) waits for it, and it runs on the system nodes without Karpenter.
+ */
+function buildLoadBalancerController(c: Omit<AddonContext, "serviceAdmission">): LoadBalancerController {
+    return new LoadBalancerController(
+        "aws-load-balancer-controller",
+        {
+            cluster: c.cluster,
+            region: c.cfg.region,
+            vpcId: c.network.vpcId,
+            replicas: 2,
+            internetFacingNamespaces: c.cfg.platform.ingress?.scheme === "internet-facing" ? [ARGOCD_NAMESPACE, MONITORING_NAMESPACE] : [],
+        },
+        { parent: c.cluster },
+    );
+}
+
+/**
+ * The other cluster add-ons, one line each, in install order. Each is a child of the cluster (whose
+ * provider and Pod Identity helper it uses); what it declares as `platformDependencies` the
+ * Platform's releases wait for, its `scrapeTargets` Prometheus scrapes. An entry whose config
+ * switch is off builds nothing (undefined).
+ */
+const CLUSTER_ADDONS = {
+    karpenter: (c) => new Karpenter(
+            "karpenter",
+            { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites, imageCachePrefix: c.dockerHub.prefix, serviceAdmission: c.serviceAdmission },
+            { parent: c.cluster },
+        ),
+    externalSecrets: (c) => {
+        const credentials = c.cfg.platform.gitops?.credentials;
+        return new ExternalSecrets(
+            "external-secrets",
+            {
+                cluster: c.cluster,
+                aws: c.aws,
+                keyAdministration: c.keyAdministration,
+                storeNamespaces: c.cfg.platform.gitops?.environments ?? [],
+                ...c.cfg.addons.externalSecrets,
+                protect: c.cfg.protect,
+                serviceAdmission: c.serviceAdmission,
+                repositoryCredentials: credentials && { secretName: credentials.secretName, namespace: ARGOCD_NAMESPACE },
+            },
+            { parent: c.cluster },
+        );
+    },
+    metricsServer: (c) => new MetricsServer("metrics-server", { cluster: c.cluster, ...c.cfg.addons.metricsServer, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
+    externalDns: (c) => c.cfg.addons.externalDns && new ExternalDns("external-dns", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.externalDns, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
+    containerLogs: (c) =>
+        c.cfg.addons.containerLogs &&
+        new ContainerLogs("container-logs", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.containerLogs, logsKeyArn: c.logsKeyArn, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
+    backups: (c) =>
+        c.cfg.addons.backups &&
+        new Velero(
+            "velero",
+            { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, kubernetesVersion: c.cfg.cluster.kubernetesVersion, ...c.cfg.addons.backups, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission, dockerHub: c.dockerHub },
+            { parent: c.cluster },
+        ),
+} satisfies Record<string, (c: AddonContext) => ClusterAddonComponent | undefined>;
+
+export type ClusterAddons = { loadBalancerController: LoadBalancerController } & { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };
+
+/** Builds the Load Balancer Controller, then every entry of the add-on list in order, each waiting for its webhook. */
+export function buildClusterAddons(c: Omit<AddonContext, "serviceAdmission">): ClusterAddons {
+    const loadBalancerController = buildLoadBalancerController(c);
+    const context: AddonContext = { ...c, serviceAdmission: [loadBalancerController.release] };
+    const rest = Object.fromEntries(Object.entries(CLUSTER_ADDONS).map(([key, build]) => [key, build(context)]));
+    // Karpenter first, as before: the order of scrape targets and namespaces follows this object's.
+    return { karpenter: rest.karpenter, loadBalancerController, ...rest } as ClusterAddons;
+}
