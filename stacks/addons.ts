@@ -53,56 +53,77 @@ function buildLoadBalancerController(c: Omit<AddonContext, "serviceAdmission">):
     );
 }
 
+const karpenter = (c: AddonContext) =>
+    new Karpenter(
+        "karpenter",
+        { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites, imageCachePrefix: c.dockerHub.prefix, serviceAdmission: c.serviceAdmission },
+        { parent: c.cluster },
+    );
+
+function externalSecrets(c: AddonContext): ExternalSecrets {
+    const credentials = c.cfg.platform.gitops?.credentials;
+    return new ExternalSecrets(
+        "external-secrets",
+        {
+            cluster: c.cluster,
+            aws: c.aws,
+            keyAdministration: c.keyAdministration,
+            storeNamespaces: c.cfg.platform.gitops?.environments ?? [],
+            ...c.cfg.addons.externalSecrets,
+            protect: c.cfg.protect,
+            serviceAdmission: c.serviceAdmission,
+            repositoryCredentials: credentials && { secretName: credentials.secretName, namespace: ARGOCD_NAMESPACE },
+        },
+        { parent: c.cluster },
+    );
+}
+
+const metricsServer = (c: AddonContext) =>
+    new MetricsServer("metrics-server", { cluster: c.cluster, ...c.cfg.addons.metricsServer, serviceAdmission: c.serviceAdmission }, { parent: c.cluster });
+
+const externalDns = (c: AddonContext) =>
+    c.cfg.addons.externalDns && new ExternalDns("external-dns", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.externalDns, serviceAdmission: c.serviceAdmission }, { parent: c.cluster });
+
+const containerLogs = (c: AddonContext) =>
+    c.cfg.addons.containerLogs &&
+    new ContainerLogs("container-logs", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.containerLogs, logsKeyArn: c.logsKeyArn, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission }, { parent: c.cluster });
+
+const backups = (c: AddonContext) =>
+    c.cfg.addons.backups &&
+    new Velero(
+        "velero",
+        { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, kubernetesVersion: c.cfg.cluster.kubernetesVersion, ...c.cfg.addons.backups, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission, dockerHub: c.dockerHub },
+        { parent: c.cluster },
+    );
+
+/** The stack's cluster add-ons; an optional one is undefined when its config switch is off. */
+export interface ClusterAddons {
+    karpenter: Karpenter;
+    loadBalancerController: LoadBalancerController;
+    externalSecrets: ExternalSecrets;
+    metricsServer: MetricsServer;
+    externalDns: ExternalDns | undefined;
+    containerLogs: ContainerLogs | undefined;
+    backups: Velero | undefined;
+}
+
 /**
- * The other cluster add-ons, one line each, in install order. Each is a child of the cluster (whose
- * provider and Pod Identity helper it uses); what it declares as `platformDependencies` the
- * Platform's releases wait for, its `scrapeTargets` Prometheus scrapes. An entry whose config
- * switch is off builds nothing (undefined).
+ * The Load Balancer Controller first, then the other add-ons, one plain call each, in install order. Each
+ * is a child of the cluster (whose provider and Pod Identity helper it uses) and waits for the controller's
+ * webhook; what it declares as `platformDependencies` the Platform's releases wait for, its `scrapeTargets`
+ * Prometheus scrapes. Adding an add-on: a builder above, a field in ClusterAddons, a line here.
  */
-const CLUSTER_ADDONS = {
-    karpenter: (c) => new Karpenter(
-            "karpenter",
-            { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites, imageCachePrefix: c.dockerHub.prefix, serviceAdmission: c.serviceAdmission },
-            { parent: c.cluster },
-        ),
-    externalSecrets: (c) => {
-        const credentials = c.cfg.platform.gitops?.credentials;
-        return new ExternalSecrets(
-            "external-secrets",
-            {
-                cluster: c.cluster,
-                aws: c.aws,
-                keyAdministration: c.keyAdministration,
-                storeNamespaces: c.cfg.platform.gitops?.environments ?? [],
-                ...c.cfg.addons.externalSecrets,
-                protect: c.cfg.protect,
-                serviceAdmission: c.serviceAdmission,
-                repositoryCredentials: credentials && { secretName: credentials.secretName, namespace: ARGOCD_NAMESPACE },
-            },
-            { parent: c.cluster },
-        );
-    },
-    metricsServer: (c) => new MetricsServer("metrics-server", { cluster: c.cluster, ...c.cfg.addons.metricsServer, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
-    externalDns: (c) => c.cfg.addons.externalDns && new ExternalDns("external-dns", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.externalDns, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
-    containerLogs: (c) =>
-        c.cfg.addons.containerLogs &&
-        new ContainerLogs("container-logs", { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.containerLogs, logsKeyArn: c.logsKeyArn, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission }, { parent: c.cluster }),
-    backups: (c) =>
-        c.cfg.addons.backups &&
-        new Velero(
-            "velero",
-            { cluster: c.cluster, aws: c.aws, keyAdministration: c.keyAdministration, kubernetesVersion: c.cfg.cluster.kubernetesVersion, ...c.cfg.addons.backups, protect: c.cfg.protect, serviceAdmission: c.serviceAdmission, dockerHub: c.dockerHub },
-            { parent: c.cluster },
-        ),
-} satisfies Record<string, (c: AddonContext) => ClusterAddonComponent | undefined>;
-
-export type ClusterAddons = { loadBalancerController: LoadBalancerController } & { [K in keyof typeof CLUSTER_ADDONS]: ReturnType<(typeof CLUSTER_ADDONS)[K]> };
-
-/** Builds the Load Balancer Controller, then every entry of the add-on list in order, each waiting for its webhook. */
 export function buildClusterAddons(c: Omit<AddonContext, "serviceAdmission">): ClusterAddons {
     const loadBalancerController = buildLoadBalancerController(c);
     const context: AddonContext = { ...c, serviceAdmission: [loadBalancerController.release] };
-    const rest = Object.fromEntries(Object.entries(CLUSTER_ADDONS).map(([key, build]) => [key, build(context)]));
-    // Karpenter first, as before: the order of scrape targets and namespaces follows this object's.
-    return { karpenter: rest.karpenter, loadBalancerController, ...rest } as ClusterAddons;
+    // Karpenter first in the object: the order of scrape targets and namespaces follows it.
+    return {
+        karpenter: karpenter(context),
+        loadBalancerController,
+        externalSecrets: externalSecrets(context),
+        metricsServer: metricsServer(context),
+        externalDns: externalDns(context),
+        containerLogs: containerLogs(context),
+        backups: backups(context),
+    } satisfies Record<keyof ClusterAddons, ClusterAddonComponent | undefined>;
 }
