@@ -32,7 +32,14 @@ const MENTIONS: Mention[] = [
 ];
 
 /** Numbers of the form of a version that are none: benchmark sections, prices, an example's own values. */
-const NOT_VERSIONS = [/CIS \d+\.\d+\.\d+/g, /USD \d+\.\d+/g, /`appVersion: 0\.1\.0`/g, /unquoted `kubernetesVersion: 1\.30` \(YAML reads the number 1\.3\)/g];
+const NOT_VERSIONS = [
+    /CIS \d+\.\d+\.\d+/g,
+    /USD \d+\.\d+/g,
+    /`appVersion: 0\.1\.0`/g,
+    /unquoted `kubernetesVersion: 1\.30` \(YAML reads the number 1\.3\)/g,
+    // The add-on recipe's example pin (cert-manager is no add-on of the platform).
+    /certManager: \{ chart: "cert-manager", repo: "https:\/\/charts\.jetstack\.io", version: "v\d+\.\d+\.\d+" \}/g,
+];
 
 const VERSION = /(?<![\w.\/-])v?\d+\.\d+(?:\.\d+)?(?![\w\/-]|\.\d)/g;
 

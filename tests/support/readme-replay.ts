@@ -18,9 +18,10 @@ export interface Recipe {
     body: string;
 }
 
-export function readmeRecipes(readme: string): Recipe[] {
+/** The blocks marked `<!-- replay: … -->` (the user recipes) or, with `kind` "recipe", the contributor recipes. */
+export function readmeRecipes(readme: string, kind: "replay" | "recipe" = "replay"): Recipe[] {
     const found: Recipe[] = [];
-    const marker = /^[ \t]*<!-- replay: (.+?) -->\n[ \t]*```(\w+)\n([\s\S]*?)\n[ \t]*```/gm;
+    const marker = new RegExp(`^[ \\t]*<!-- ${kind}: (.+?) -->\\n[ \\t]*\`\`\`(\\w+)\\n([\\s\\S]*?)\\n[ \\t]*\`\`\``, "gm");
     for (const m of readme.matchAll(marker)) {
         // Blocks inside list items are indented like their item: take the fence's indentation off.
         const indent = /^[ \t]*/.exec(m[0].split("\n")[1])![0].length;

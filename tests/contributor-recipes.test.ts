@@ -1,0 +1,78 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as esbuild from "esbuild";
+import * as fs from "fs";
+import * as path from "path";
+import { projectRoot } from "../tooling/offline/paths";
+import { applyRecipe, contributorRecipes, copyProject, typeErrors } from "./support/contributor-recipes";
+import { removeCopy } from "./support/project-copy";
+import { misplaced } from "./support/test-placement";
+
+/** The contributor recipes in README order: Adding an add-on, Adding a policy rule, Adding a key. */
+const RECIPES = ["add-on", "policy rule", "key"];
+
+// Issue 21: the add-on and key recipes named files the code had left. The README's `recipe:` blocks are
+// applied here to a scratch copy of the project, which must then type-check and pass the recipes' tests.
+describe("README's contributor recipes, applied to a scratch copy", () => {
+    const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+    const recipes = contributorRecipes(readme);
+    let dir: string;
+    const touched = new Map<string, Set<string>>();
+    before(() => {
+        dir = copyProject();
+        for (const recipe of recipes) {
+            const group = recipe.name.split(":")[0];
+            touched.set(group, (touched.get(group) ?? new Set()).add(applyRecipe(dir, recipe)));
+        }
+    });
+    after(() => removeCopy(dir));
+
+    it("are the add-on, policy-rule and key recipes, in that order", () => {
+        expect([...new Set(recipes.map((r) => r.name.split(":")[0]))]).to.deep.equal(RECIPES);
+    });
+
+    it("leave a copy that type-checks", () => {
+        const files = [...touched.values()].flatMap((s) => [...s]);
+        expect(typeErrors(dir, files)).to.deep.equal([]);
+    });
+
+    it("add a boolean key by editing the area's config file and the component that uses it, nothing else", () => {
+        expect([...touched.get("key")!].sort()).to.deep.equal(["components/cluster/cert-manager/index.ts", "stacks/config/addons.ts"]);
+    });
+
+    it("add tests where the placement rule says, and they pass in the copy", () => {
+        const tests = [...touched.values()].flatMap((s) => [...s]).filter((f) => f.endsWith(".test.ts"));
+        expect(tests).to.deep.equal(["tests/cert-manager.test.ts", "tests/policy/sns.test.ts"]);
+        expect(tests.map(misplaced)).to.deep.equal([undefined, undefined]);
+        esbuild.buildSync({
+            entryPoints: ["components", "stacks", "policy", "tooling", "tests"].flatMap((d) => tsFiles(path.join(dir, d))),
+            outdir: path.join(dir, ".build"),
+            outbase: dir,
+            format: "cjs",
+            platform: "node",
+            target: "node22",
+            logLevel: "error",
+        });
+        const specs = tests.map((t) => path.join(".build", t.replace(/\.ts$/, ".js")));
+        const run = spawnSync(process.execPath, [path.join(dir, "node_modules", ".bin", "mocha"), "--no-config", "--timeout", "60000", "--exit", ...specs], { cwd: dir, encoding: "utf8" });
+        expect(run.status, run.stdout + run.stderr).to.equal(0);
+        expect(run.stdout).to.include(`${tests.length} passing`);
+    });
+
+    it("fail on a step the code no longer fits: an anchor line gone, a file already there, a type error", () => {
+        const scratch = copyProject();
+        try {
+            const [pin, component] = recipes;
+            expect(() => applyRecipe(scratch, { ...pin, body: pin.body.replace("metricsServer:", "metricServer:") })).to.throw(/0 lines containing "metricServer/);
+            applyRecipe(scratch, component);
+            expect(() => applyRecipe(scratch, component)).to.throw(/already exists/);
+            expect(typeErrors(scratch, [applyRecipe(scratch, { name: "bad", lang: "ts", body: '// tests/bad.ts\nexport const n: number = "one";' })]).join("\n")).to.match(/tests\/bad\.ts:1: Type 'string' is not assignable/);
+        } finally {
+            removeCopy(scratch);
+        }
+    });
+});
+
+function tsFiles(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+}
