@@ -26,7 +26,8 @@ const title = (stack) => `Drift: ${stack}`;
 
 /** What a preview's exit code means: `clean`, `drift`, or an Error for anything else. */
 function outcomeOf(exitCode) {
-    const code = Number(exitCode);
+    // An empty or missing code (the preview step never wrote one) is a failure, never "0".
+    const code = /^\d+$/.test(String(exitCode).trim()) ? Number(exitCode) : NaN;
     if (code === 0) return "clean";
     if (code === EXPECT_NO_CHANGES_EXIT) return "drift";
     throw new Error(
