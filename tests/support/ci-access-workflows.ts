@@ -6,6 +6,8 @@ import { projectRoot } from "../../tooling/offline/paths";
 
 export const WORKFLOW_DIR = path.join(projectRoot, ".github", "workflows");
 export const JENKINSFILE = path.join(projectRoot, "Jenkinsfile");
+/** The nightly drift pipeline, drift.yml's twin. */
+export const JENKINSFILE_DRIFT = path.join(projectRoot, "Jenkinsfile.drift");
 
 /** A workflow file as text and as YAML 1.2 (so `on` stays a string key). */
 export interface Workflow {
