@@ -3,6 +3,7 @@ import { StackGraph } from "../tooling/offline/harness";
 import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { mutatingActions } from "./support/ci-access-corpus";
 import { decide } from "./support/iam-engine";
+import { beforeBuilding } from "./support/build-hook";
 import { useStacks } from "./support/use-stacks";
 import { devWithOptionalFeatures } from "./support/variants";
 
@@ -76,7 +77,7 @@ const keyPolicies = (g: StackGraph) => g.ofType("aws:kms/key:Key").map((k) => (t
 describe("CI's preview role can read everything its stack declares (the drift check's refresh), and write nothing", () => {
     const stacks = useStacks();
     let graphs: StackGraph[];
-    before(async () => {
+    beforeBuilding(async () => {
         graphs = [...stacks.all, await devWithOptionalFeatures()];
     });
 
@@ -125,5 +126,107 @@ describe("CI's preview role can read everything its stack declares (the drift ch
         expect(await ask("s3:PutBucketPolicy", `arn:aws:s3:::${cluster}-backups-1a2b3c4`)).to.equal("implicit");
         expect(await ask("wafv2:GetWebACL", `arn:aws:wafv2:${region}:${ACCOUNT_ID}:regional/webacl/other/1`)).to.equal("implicit");
         expect(await ask("wafv2:UpdateWebACL", `arn:aws:wafv2:${region}:${ACCOUNT_ID}:regional/webacl/${cluster}-platform-alb/1`)).to.equal("implicit");
+    });
+});
+
+/** An RBAC rule as the program declares it. */
+type Rule = { apiGroups?: string[]; resources?: string[]; verbs?: string[]; resourceNames?: string[] };
+/**
+ * AmazonEKSViewPolicy, as AWS documents it (Kubernetes' `view`): get/list/watch on these resources and no
+ * others; no Secrets, no RBAC, no cluster-scoped settings, no custom resources. Only the groups the program uses.
+ */
+const EKS_VIEW: Rule[] = [
+    { apiGroups: [""], resources: ["configmaps", "endpoints", "persistentvolumeclaims", "pods", "replicationcontrollers", "serviceaccounts", "services", "bindings", "events", "limitranges", "resourcequotas", "namespaces"] },
+    { apiGroups: ["apps"], resources: ["controllerrevisions", "daemonsets", "deployments", "replicasets", "statefulsets"] },
+    { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"] },
+    { apiGroups: ["batch"], resources: ["cronjobs", "jobs"] },
+    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"] },
+    { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"] },
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"] },
+].map((r) => ({ ...r, verbs: ["get", "list", "watch"] }));
+
+/** Whether `rules` let `verb` on `resource` of `group` (named `name`): RBAC's union of rules, `resourceNames` narrowing. */
+const permits = (rules: Rule[], group: string, resource: string, verb: string, name?: string) =>
+    rules.some(
+        (r) =>
+            (r.apiGroups ?? []).some((g) => g === group || g === "*") &&
+            (r.resources ?? []).some((x) => x === resource || x === "*") &&
+            (r.verbs ?? []).some((v) => v === verb || v === "*") &&
+            (!r.resourceNames?.length || (name !== undefined && r.resourceNames.includes(name))),
+    );
+
+/** `kubernetes:<group>/<version>:<Kind>` → API group and plural resource (`StorageClass` → storageclasses, `IngressClassParams` stays). */
+function resourceOf(type: string): { group: string; resource: string } {
+    const [, apiVersion, kind] = /^kubernetes:(.+):(\w+)$/.exec(type)!;
+    const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+    const lower = kind.toLowerCase();
+    return { group: group === "core" ? "" : group, resource: /(ss|ch)$/.test(lower) ? `${lower}es` : lower.endsWith("s") ? lower : lower.endsWith("y") ? `${lower.slice(0, -1)}ies` : `${lower}s` };
+}
+
+/** Helm release records are Secrets Helm lists by label; RBAC cannot narrow a list, so refresh leaves releases out (drift.yml --exclude). */
+const EXCLUDED_FROM_REFRESH = new Set(["kubernetes:helm.sh/v3:Release"]);
+
+describe("CI's preview identity can read every Kubernetes object its stack declares, and Secrets only by name", () => {
+    const stacks = useStacks();
+    let graphs: StackGraph[];
+    beforeBuilding(async () => {
+        graphs = [...stacks.all, await devWithOptionalFeatures()];
+    });
+    /** The rules the program binds to the preview role's group, from the graph: its ClusterRole and its Roles. */
+    const groupRules = (g: StackGraph) => {
+        const bound = (b: any) => (b.inputs.subjects ?? []).some((s: any) => s.kind === "Group" && s.name === "eks-platform:ci-refresh-readers");
+        const roleNames = (type: string) => new Set(g.ofType(type).filter(bound).map((b) => `${b.inputs.metadata.namespace ?? ""}/${b.inputs.roleRef.name}`));
+        const clusterRoles = roleNames("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+        const roles = roleNames("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
+        const rules = (type: string, names: Set<string>) => g.ofType(type).filter((r) => names.has(`${r.inputs.metadata.namespace ?? ""}/${r.inputs.metadata.name}`));
+        return {
+            cluster: rules("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", clusterRoles).flatMap((r) => r.inputs.rules as Rule[]),
+            byNamespace: (ns: string) => rules("kubernetes:rbac.authorization.k8s.io/v1:Role", roles).filter((r) => r.inputs.metadata.namespace === ns).flatMap((r) => r.inputs.rules as Rule[]),
+        };
+    };
+
+    it("gives the preview role's access entry the view policy and the refresh readers' group", () => {
+        for (const g of stacks.all) {
+            const entry = g.ofType("aws:eks/accessEntry:AccessEntry").find((e) => String(e.inputs.principalArn).endsWith(`role/eks-platform-preview-${g.stack}`));
+            expect(entry?.inputs.kubernetesGroups, g.stack).to.deep.equal(["eks-platform:ci-refresh-readers"]);
+            // No other principal carries the group.
+            expect(g.ofType("aws:eks/accessEntry:AccessEntry").filter((e) => (e.inputs.kubernetesGroups ?? []).length > 0), g.stack).to.have.length(1);
+        }
+    });
+
+    it("every Kubernetes object of every fixture stack (and the variant) is readable, by the view or the group's rules, but Helm's records", () => {
+        const problems: string[] = [];
+        for (const g of graphs) {
+            const rules = groupRules(g);
+            for (const r of g.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !EXCLUDED_FROM_REFRESH.has(x.type))) {
+                const { group, resource } = resourceOf(r.type);
+                const ns = r.inputs.metadata?.namespace;
+                const name = r.inputs.metadata?.name;
+                const may = (verb: string) => permits(EKS_VIEW, group, resource, verb, name) || permits(rules.cluster, group, resource, verb, name) || (ns !== undefined && permits(rules.byNamespace(ns), group, resource, verb, name));
+                if (!may("get")) problems.push(`${g.stack}: ${r.type} ${ns ?? ""}/${name} cannot be read`);
+            }
+        }
+        expect(problems).to.deep.equal([]);
+    });
+
+    it("reads each Secret the program declares by its exact name, and can neither list Secrets nor read any other", () => {
+        for (const g of graphs) {
+            const rules = groupRules(g);
+            const secrets = g.ofType("kubernetes:core/v1:Secret");
+            expect(secrets.length, g.stack).to.be.greaterThan(0);
+            for (const s of secrets) {
+                const { namespace, name } = s.inputs.metadata;
+                const all = [...EKS_VIEW, ...rules.cluster, ...rules.byNamespace(namespace)];
+                expect(permits(all, "", "secrets", "get", name), `${g.stack} ${namespace}/${name}`).to.equal(true);
+                expect(permits(all, "", "secrets", "get", "sh.helm.release.v1.kube-prometheus-stack.v1"), `${g.stack} ${namespace}`).to.equal(false);
+                for (const verb of ["list", "watch", "create", "update", "patch", "delete"]) expect(permits(all, "", "secrets", verb, name), `${g.stack} ${verb}`).to.equal(false);
+            }
+            expect(permits(rules.cluster, "", "secrets", "get", "anything")).to.equal(false);
+            // Nothing the group gets writes.
+            const verbs = [...rules.cluster, ...secrets.flatMap((s) => rules.byNamespace(s.inputs.metadata.namespace))].flatMap((r) => r.verbs ?? []);
+            expect([...new Set(verbs)].sort(), g.stack).to.deep.equal(["get", "list", "watch"]);
+        }
+        // The checker itself: a rule without resourceNames would let any Secret be read.
+        expect(permits([{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }], "", "secrets", "get", "x")).to.equal(true);
     });
 });
