@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CiAccess } from "../components/ci-access";
+import { REFRESH_READERS_GROUP, RefreshReader } from "../components/ci-access/refresh-reader";
 import { boundaryArnFor, nodeBoundaryArnFor, permissionsBoundaryTransformation } from "../components/ci-access/boundary";
 import { Cluster } from "../components/cluster";
 import { configuredAccessGrants, principalArn } from "../components/cluster/access";
@@ -124,7 +125,8 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             adminPrincipals: cfg.cluster.adminPrincipals,
             namespaceAccess: cfg.cluster.namespaceAccess,
             adminRoles: ci ? [{ label: "ci-deploy", roleArn: ci.deployRoleArn }] : [],
-            viewerRoles: ci ? [{ label: "ci-preview", roleArn: ci.previewRoleArn }] : [],
+            // The preview role also reads, for the drift check's refresh, what the view leaves out (RefreshReader below).
+            viewerRoles: ci ? [{ label: "ci-preview", roleArn: ci.previewRoleArn, kubernetesGroups: [REFRESH_READERS_GROUP] }] : [],
             bootstrapCreatorAdmin: cfg.cluster.bootstrapCreatorAdmin,
             systemNodes: cfg.cluster.systemNodes,
             imageCachePrefix: dockerHubCache.mirror.prefix,
@@ -178,6 +180,8 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         },
         bounded,
     );
+
+    if (ci) new RefreshReader("ci-refresh-reader", { provider: cluster.provider, secrets: platform.monitoring.ownedSecrets }, { ...opts, parent: cluster });
 
     // Default-deny both ways in the namespaces the program owns, with the allows their callers and destinations need.
     const scrapeTargets = [...allAddons.flatMap((a) => a.scrapeTargets), ARGOCD_SCRAPE_TARGET];

@@ -62,6 +62,20 @@ describe("CI role trusts, asked of the IAM engine (fixture stacks)", () => {
         }
     });
 
+    it("lets the preview roles be assumed by drift.yml's jobs on main (dev's by the branch, prod's in its environment), never from a branch", async () => {
+        const cases: [StackGraph, string][] = [[stacks.dev, "ref:refs/heads/main"], [stacks.prod, `environment:${platform["eks-platform:ciPreviewEnvironment"]}`]];
+        for (const [g, sub] of cases) {
+            expect(await asked(g, "ci-access-preview", REPO, sub, "refs/heads/main", "drift.yml"), g.stack).to.equal("allow");
+            expect(await asked(g, "ci-access-preview", REPO, sub, "refs/heads/main", "pulumi-up.yml"), `${g.stack} another workflow on main`).to.equal("implicit");
+            // Run by hand on a branch: the branch's drift.yml is not reviewed code.
+            const branchSub = g === stacks.dev ? "ref:refs/heads/feature" : sub;
+            expect(await asked(g, "ci-access-preview", REPO, branchSub, "refs/heads/feature", "drift.yml"), `${g.stack} from a branch`).to.equal("implicit");
+            expect(await asked(g, "ci-access-preview", REPO, sub, "refs/heads/main", "drift.yml", { ref: undefined }), `${g.stack} no ref claim`).to.equal("implicit");
+        }
+        // The deploy roles never trust the drift check.
+        expect(await asked(stacks.dev, "ci-access-deploy", REPO, "ref:refs/heads/main", "refs/heads/main", "drift.yml")).to.equal("implicit");
+    });
+
     it("lets dev's image-push role be assumed only by the application's release.yml, on main and v* tags, of its owner", async () => {
         const push = (sub: string, ref: string, workflow = "release.yml", extra: Partial<GithubClaims> = {}) => asked(stacks.dev, "ci-access-push-myapp", APP, sub, ref, workflow, extra);
         expect(await push("ref:refs/heads/main", "refs/heads/main")).to.equal("allow");

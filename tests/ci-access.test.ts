@@ -158,6 +158,8 @@ describe("CiAccess", () => {
             "deploy-prod.yml": [["deploy prod"]],
             // One leg per stack: dev's as a pull_request job, prod's in the reviewed preview-production environment.
             "preview.yml": [["preview dev"], ["preview prod"]],
+            // The drift check: the same roles, from main's scheduled (or hand-run) jobs.
+            "drift.yml": [["preview dev"], ["preview prod"]],
         };
         const legs = previewLegs({ PROD_RUNNER_LABEL: "prod-jit" }, fixturesDir).legs;
         for (const [file, expected] of Object.entries(opens)) {

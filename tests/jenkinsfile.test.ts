@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { CONFIG_KEYS } from "../stacks/config/keys";
-import { JENKINSFILE } from "./support/ci-access-workflows";
+import { JENKINSFILE, JENKINSFILE_DRIFT } from "./support/ci-access-workflows";
 
 /** The text from `from` to the brace that closes the first block opened after it. */
 function blockAt(code: string, from: number): string {
@@ -102,5 +102,48 @@ describe("Jenkinsfile", () => {
         expect(code.match(/withAWS\(role: /g)).to.have.length(2);
         expect(code).to.match(/withAWS\(role: env\.AWS_DEPLOY_ROLE_ARN_PROD,/);
         expect(code).to.not.match(/credentials\('aws|AmazonWebServicesCredentialsBinding/);
+    });
+});
+
+describe("Jenkinsfile.drift (the twin of drift.yml)", () => {
+    const text = fs.readFileSync(JENKINSFILE_DRIFT, "utf8");
+    const code = text.split("\n").filter((l) => !l.trim().startsWith("//")).join("\n");
+    const header = text.split("\n").filter((l) => l.startsWith("//")).join("\n");
+    const stage = (name: string) => blockAt(code, code.indexOf(`stage('${name}')`));
+    const checks = blockAt(code, code.indexOf("def driftStacks("));
+
+    it("runs every night on its own, one build at a time", () => {
+        expect(code).to.match(/triggers\s*\{\s*cron\('H \d{1,2} \* \* \*'\)\s*\}/);
+        expect(code).to.match(/options\s*\{[^}]*disableConcurrentBuilds\(\)/);
+        expect(code).to.match(/^pipeline \{\s*agent none/m);
+    });
+
+    it("checks every stack the stack files list, each with its own read-only preview role and passphrase, never the deploy role", () => {
+        expect(checks).to.include("node .github/scripts/stacks.js --lines").and.match(/for \(stack in stacks\)/);
+        expect(checks).to.include('env["AWS_PREVIEW_ROLE_ARN_${key}"]');
+        expect(code).to.not.match(/DEPLOY_ROLE|pulumi (up|refresh|destroy|import)\b|--yes/);
+        expect(checks).to.include('withCredentials([string(credentialsId: "pulumi-config-passphrase-${stack}", variable: \'PULUMI_CONFIG_PASSPHRASE\')])');
+        expect(checks.replace(/\\\n\s*/g, "")).to.match(/pulumi preview --stack "\$STACK" --refresh --expect-no-changes --diff --non-interactive --color never\s+--policy-pack policy/);
+        expect(checks).to.not.match(/--stack (dev|prod)\b/);
+        expect(code.match(/withAWS\(role: /g)).to.have.length(1);
+    });
+
+    it("checks reviewed stacks only on the prod agent and the others only on the branch agents, as the Jenkinsfile previews them", () => {
+        expect(stage("Drift")).to.include("agent { label 'eks-platform' }").and.include("driftStacks(false)").and.not.include("driftStacks(true)");
+        expect(stage("Drift of reviewed stacks")).to.include("agent { label 'eks-platform-prod' }").and.include("driftStacks(true)");
+        const skip = checks.indexOf("reviewed != (reviewedIn != '')");
+        expect(skip).to.be.greaterThan(0);
+        expect(checks.indexOf("continue", skip)).to.be.lessThan(checks.indexOf("withCredentials"));
+        expect(header).to.include("^(eks-platform/main|eks-platform-drift)$").and.include("Script Path `Jenkinsfile.drift`");
+    });
+
+    it("marks the build unstable on drift (exit 7), fails it on any other failed preview, and publishes the diff", () => {
+        expect(checks).to.include("sh(returnStatus: true, script: '''pulumi preview");
+        expect(checks).to.include('archiveArtifacts artifacts: "drift-${stack}.log"');
+        // The exit code is judged by the same script as drift.yml's summary step.
+        expect(checks).to.include("node .github/scripts/drift-issue.js summary '${code}'");
+        expect(checks).to.match(/if \(summary != 0\) \{\s*error /);
+        expect(blockAt(checks, checks.indexOf("if (code == 7)"))).to.match(/^if \(code == 7\) \{[\s\S]*\bunstable "/);
+        expect(checks.indexOf("if (summary != 0)")).to.be.lessThan(checks.indexOf("if (code == 7)"));
     });
 });

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import {
     JENKINSFILE,
+    JENKINSFILE_DRIFT,
     Step,
     Workflow,
     actionOf,
@@ -32,7 +33,17 @@ const STATIC_KEYS = /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|a
 /** Per-stack role ARNs come from variables named by convention, keyed by the stack (`AWS_DEPLOY_ROLE_ARN_PROD`). */
 const ROLE_FROM_VARS = /^\$\{\{ vars\[format\('AWS_(DEPLOY|PREVIEW)_ROLE_ARN_\{0\}', (matrix\.key|steps\.stack\.outputs\.key)\)\] \}\}$/;
 
-const pulumiSteps = (job: any): Step[] => stepsOf(job).filter((s) => actionOf(s) === PULUMI);
+/** Steps that run a pulumi command through pulumi/actions (one without `command` only installs the CLI). */
+const pulumiSteps = (job: any): Step[] => stepsOf(job).filter((s) => actionOf(s) === PULUMI && s.with?.command);
+/** Steps that run the Pulumi CLI themselves (drift.yml, which reads the exit code). */
+const cliSteps = (job: any): Step[] => stepsOf(job).filter((s) => /\bpulumi (preview|up)\b/.test(s.run ?? ""));
+/** The stack and command of a job's pulumi run, from pulumi/actions' inputs or the CLI step's STACK. */
+const pulumiRun = (job: any): { stack?: string; command?: string } => {
+    const action = pulumiSteps(job)[0];
+    if (action) return { stack: action.with?.["stack-name"], command: action.with?.command };
+    const cli = cliSteps(job)[0];
+    return { stack: cli?.env?.STACK, command: /\bpulumi (preview|up)\b/.exec(cli?.run ?? "")?.[1] };
+};
 const credentialSteps = (job: any): Step[] => stepsOf(job).filter((s) => actionOf(s) === AWS_CREDENTIALS);
 const runIndex = (job: any, command: string) => stepsOf(job).findIndex((s) => s.run?.trim() === command);
 const stackOfUp = (job: any): string | undefined => pulumiSteps(job).find((s) => s.with?.command === "up")?.with?.["stack-name"];
@@ -52,7 +63,7 @@ describe("GitHub workflows", () => {
     const pulumiJobs = () => {
         const callers = raw.filter((w) => !isReusable(w)).flatMap((w) => jobsOf(w).filter(([, job]) => calledFile(job) === "pulumi-up.yml").map(([id]) => `${w.file} ${id}`));
         expect(callers, "deploy-dev.yml and deploy-prod.yml call pulumi-up.yml").to.include.members(["deploy-dev.yml up", "deploy-prod.yml up"]);
-        return ["preview.yml preview", ...callers];
+        return ["preview.yml preview", "drift.yml drift", ...callers];
     };
     before(() => {
         raw = workflowFiles().map(readWorkflow);
@@ -163,18 +174,18 @@ describe("GitHub workflows", () => {
             for (const [id, job] of jobsOf(w)) {
                 const runs = job.strategy ? legs.map((leg) => JSON.parse(JSON.stringify(job).replace(/\$\{\{ matrix\.(\w+) \}\}/g, (_, k: string) => (leg as any)[k] ?? ""))) : [job];
                 for (const leg of runs) {
-                    const holds = credentialSteps(leg).length > 0 || pulumiSteps(leg).some((s) => JSON.stringify(s.env ?? {}).includes("PULUMI_CONFIG_PASSPHRASE"));
+                    const holds = credentialSteps(leg).length > 0 || stepsOf(leg).some((s) => JSON.stringify(s.env ?? {}).includes("PULUMI_CONFIG_PASSPHRASE"));
                     if (!holds) continue;
-                    const stack = pulumiSteps(leg)[0]?.with?.["stack-name"];
+                    const { stack, command } = pulumiRun(leg);
                     expect(stacks, `${w.file} ${id}`).to.include(stack);
-                    const envs = protectedIn(stack, pulumiSteps(leg)[0]?.with?.command);
+                    const envs = protectedIn(stack!, command!);
                     if (!envs) continue;
                     checked.push(`${w.file} ${id} ${stack}`);
                     expect(envs, `${w.file} ${id} (${stack}) holds credentials outside a protected environment`).to.include(leg.environment);
                 }
             }
         }
-        expect(checked, "prod's deploy and prod's preview leg").to.include.members(["deploy-prod.yml up prod", "preview.yml preview prod"]);
+        expect(checked, "prod's deploy, preview and drift legs").to.include.members(["deploy-prod.yml up prod", "preview.yml preview prod", "drift.yml drift prod"]);
     });
 
     it("enforces the policy pack on every pulumi command and logs in to the backend from a variable", () => {
@@ -185,6 +196,12 @@ describe("GitHub workflows", () => {
                     count++;
                     expect(s.with, `${w.file} ${id}`).to.include({ policyPacks: "policy", "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}" });
                     expect(s.env, `${w.file} ${id}`).to.deep.equal({ PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" });
+                }
+                for (const s of cliSteps(job)) {
+                    count++;
+                    // One command per logical line: a `\` continuation joins the next.
+                    expect(s.run!.replace(/\\\n\s*/g, ""), `${w.file} ${id}`).to.match(/pulumi (preview|up) [^\n]*--policy-pack policy/).and.include('pulumi login "$PULUMI_BACKEND_URL"');
+                    expect(s.env, `${w.file} ${id}`).to.include({ PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}", PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" });
                 }
             }
         }
@@ -235,7 +252,7 @@ describe("GitHub workflows", () => {
     });
 
     it("contains no static AWS keys, in the workflows or the Jenkinsfile", () => {
-        const texts = [...raw.map((w) => [w.file, w.text]), ["Jenkinsfile", fs.readFileSync(JENKINSFILE, "utf8")]];
+        const texts = [...raw.map((w) => [w.file, w.text]), ["Jenkinsfile", fs.readFileSync(JENKINSFILE, "utf8")], ["Jenkinsfile.drift", fs.readFileSync(JENKINSFILE_DRIFT, "utf8")]];
         for (const [file, text] of texts) expect(text, file).to.not.match(STATIC_KEYS);
         expect("aws-access-key-id: ${{ secrets.KEY }}").to.match(STATIC_KEYS);
     });
@@ -249,7 +266,10 @@ describe("GitHub workflows", () => {
                 expect(perms["id-token"] === "write", `${w.file} ${id} id-token`).to.equal(credentialSteps(job).length > 0);
                 const comments = pulumiSteps(job).some((s) => s.with?.["comment-on-pr"] === true);
                 expect(perms["pull-requests"] === "write", `${w.file} ${id} pull-requests`).to.equal(comments);
-                expect(Object.entries(perms).filter(([k, v]) => v === "write" && k !== "id-token" && k !== "pull-requests")).to.deep.equal([]);
+                // Only the drift job writes issues: its own `Drift: <stack>` issue, through drift-issue.js.
+                const filesIssues = stepsOf(job).some((s) => actionOf(s) === "actions/github-script" && String(s.with?.script).includes(".github/scripts/drift-issue.js"));
+                expect(perms.issues === "write", `${w.file} ${id} issues`).to.equal(filesIssues);
+                expect(Object.entries(perms).filter(([k, v]) => v === "write" && !["id-token", "pull-requests", "issues"].includes(k))).to.deep.equal([]);
             }
         }
     });

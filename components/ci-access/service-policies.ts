@@ -66,18 +66,32 @@ const dockerHubCredentials = (s: Pick<DeployScope, "aws">) => arn(s.aws, "secret
  */
 const amiParameters = (s: Pick<DeployScope, "aws">) => pulumi.interpolate`arn:${s.aws.partition}:ssm:${s.aws.region}:*:parameter/aws/service/eks/*`;
 
-/** The preview role's own policy: describe calls and the state objects; nothing else (no ReadOnlyAccess). */
-export function previewReadPolicy(s: Pick<DeployScope, "aws" | "stateLocation" | "project" | "stack">): PolicyDocument {
+/**
+ * The preview role's own policy: describe calls and the state objects; nothing else (no ReadOnlyAccess). The
+ * drift check's `--refresh` reads every resource of the stack, so the role also reads the settings of the two
+ * resources no describe call covers: Velero's backup bucket and the platform's web ACL, by name, read calls only
+ * (tests/preview-coverage.test.ts asks the IAM engine each type's read calls, and that nothing writes).
+ */
+export function previewReadPolicy(s: Pick<DeployScope, "aws" | "stateLocation" | "project" | "stack" | "clusterName">): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
             { Sid: "DescribePlatformResources", Effect: "Allow", Action: DESCRIBE_ACTIONS, Resource: "*" },
             { Sid: "ReadEksAmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: amiParameters(s) },
             { Sid: "FindDockerHubCredentials", Effect: "Allow", Action: "secretsmanager:DescribeSecret", Resource: dockerHubCredentials(s) },
+            { Sid: "ReadBackupBucketSettings", Effect: "Allow", Action: readsOf(BUCKET_ACTIONS), Resource: backupBucket(s) },
+            { Sid: "ReadPlatformWebAcl", Effect: "Allow", Action: readsOf(WAF_ACTIONS), Resource: platformWebAcl(s) },
             ...stateStatements(s, false),
         ],
     };
 }
+
+/** The Get and List calls of an action list: what reading the resources those actions manage takes. */
+const readsOf = (actions: string[]): string[] => actions.filter((a) => /^[a-z0-9-]+:(Get|List)/.test(a));
+/** Velero's backup bucket only (auto-named `<cluster>-backups-<suffix>`); no other bucket. */
+const backupBucket = (s: Pick<DeployScope, "aws" | "clusterName">) => pulumi.interpolate`arn:${s.aws.partition}:s3:::${s.clusterName}-backups-*`;
+/** The shared ALB's web ACL (`<cluster>-platform-alb`). */
+const platformWebAcl = (s: Pick<DeployScope, "aws" | "clusterName">) => arn(s.aws, "wafv2", `regional/webacl/${s.clusterName}-platform-alb/*`);
 
 /**
  * Everything but IAM the deploy role does, per service, in place of PowerUserAccess. Derived from what the
@@ -101,19 +115,13 @@ export function deployServicePolicy(s: DeployScope): PolicyDocument {
         },
         { Sid: "FindDockerHubCredentials", Effect: "Allow", Action: "secretsmanager:DescribeSecret", Resource: dockerHubCredentials(s) },
         { Sid: "ReadEksAmiParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: amiParameters(s) },
+        { Sid: "BackupBucket", Effect: "Allow", Action: BUCKET_ACTIONS, Resource: backupBucket(s) },
         {
-            // Velero's backup bucket only (auto-named `<cluster>-backups-<suffix>`); no other bucket.
-            Sid: "BackupBucket",
-            Effect: "Allow",
-            Action: BUCKET_ACTIONS,
-            Resource: pulumi.interpolate`arn:${s.aws.partition}:s3:::${s.clusterName}-backups-*`,
-        },
-        {
-            // The shared ALB's web ACL (`<cluster>-platform-alb`) and the AWS managed rule groups it references.
+            // The shared ALB's web ACL and the AWS managed rule groups it references.
             Sid: "PlatformWebAcl",
             Effect: "Allow",
             Action: WAF_ACTIONS,
-            Resource: [arn(s.aws, "wafv2", `regional/webacl/${s.clusterName}-platform-alb/*`), arn(s.aws, "wafv2", "regional/managedruleset/*/*")],
+            Resource: [platformWebAcl(s), arn(s.aws, "wafv2", "regional/managedruleset/*/*")],
         },
         {
             // WAF log delivery to CloudWatch Logs writes the log group's resource policy as the caller;

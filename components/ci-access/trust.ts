@@ -9,6 +9,7 @@ import { GITHUB_OIDC } from "./types";
 export const WORKFLOWS = {
     deploy: ".github/workflows/pulumi-up.yml",
     preview: ".github/workflows/preview.yml",
+    drift: ".github/workflows/drift.yml",
     release: ".github/workflows/release.yml",
     promotion: ".github/workflows/production.yml",
 } as const;
@@ -68,7 +69,9 @@ export function deployGrants(repository: string, branches: string[], environment
 /**
  * Preview jobs: with an environment, only jobs a reviewer let into it; without, every pull_request job of
  * the repository (GitHub issues none to fork PRs' jobs with secrets). Either way only preview.yml's jobs,
- * which run at the pull request's merge ref.
+ * which run at the pull request's merge ref. And the drift check: drift.yml's jobs on main (nightly or run
+ * by hand), in the same environment when there is one; the ref is pinned apart from the subject, as an
+ * environment's subject does not name it.
  */
 export function previewGrants(repository: string, environment?: string): GithubGrant[] {
     return [
@@ -77,6 +80,14 @@ export function previewGrants(repository: string, environment?: string): GithubG
             claims: {
                 sub: [environment ? `repo:${repository}:environment:${environment}` : `repo:${repository}:pull_request`],
                 job_workflow_ref: [workflowRef(repository, WORKFLOWS.preview, "refs/pull/*/merge")],
+            },
+        },
+        {
+            sid: "GitHubDrift",
+            claims: {
+                sub: [environment ? `repo:${repository}:environment:${environment}` : `repo:${repository}:ref:refs/heads/main`],
+                ref: ["refs/heads/main"],
+                job_workflow_ref: [workflowRef(repository, WORKFLOWS.drift, "refs/heads/main")],
             },
         },
     ];

@@ -34,6 +34,8 @@ export interface RoleGrant {
     /** Logical-name label, e.g. `ci-deploy`. */
     label: string;
     roleArn: pulumi.Input<string>;
+    /** Kubernetes groups the role's access entry also carries (in-cluster RBAC binds them), e.g. CI's refresh readers. */
+    kubernetesGroups?: string[];
 }
 
 export interface AccessEntriesArgs {
@@ -53,17 +55,18 @@ export interface AccessEntriesArgs {
  * in-cluster resources wait for.
  */
 export function createAccessEntries(args: AccessEntriesArgs, parent: pulumi.Resource): aws.eks.AccessPolicyAssociation[] {
-    const grants: { label: string; arn: pulumi.Input<string>; level: AccessLevel | "admin"; namespaces?: string[] }[] = [
+    const grants: { label: string; arn: pulumi.Input<string>; level: AccessLevel | "admin"; namespaces?: string[]; kubernetesGroups?: string[] }[] = [
         ...args.adminPrincipals.map((p) => ({ label: principalLabel(p), arn: principalArn(args.aws, p), level: "admin" as const })),
         ...args.namespaceAccess.map((a) => ({ ...a, label: principalLabel(a.principal), arn: principalArn(args.aws, a.principal) })),
         ...(args.adminRoles ?? []).map((r) => ({ label: r.label, arn: r.roleArn, level: "admin" as const })),
-        ...(args.viewerRoles ?? []).map((r) => ({ label: r.label, arn: r.roleArn, level: "view" as const })),
+        ...(args.viewerRoles ?? []).map((r) => ({ label: r.label, arn: r.roleArn, level: "view" as const, kubernetesGroups: r.kubernetesGroups })),
     ];
     const admin: aws.eks.AccessPolicyAssociation[] = [];
     for (const grant of grants) {
         const label = `${grant.level}-${grant.label}`;
         const arn = grant.arn;
-        const entry = new aws.eks.AccessEntry(label, { clusterName: args.clusterName, principalArn: arn, type: "STANDARD" }, { parent });
+        const groups = grant.kubernetesGroups?.length ? { kubernetesGroups: grant.kubernetesGroups } : {};
+        const entry = new aws.eks.AccessEntry(label, { clusterName: args.clusterName, principalArn: arn, type: "STANDARD", ...groups }, { parent });
         const association = new aws.eks.AccessPolicyAssociation(
             label,
             {

@@ -6,6 +6,8 @@ import { projectRoot } from "../../tooling/offline/paths";
 
 export const WORKFLOW_DIR = path.join(projectRoot, ".github", "workflows");
 export const JENKINSFILE = path.join(projectRoot, "Jenkinsfile");
+/** The nightly drift pipeline, drift.yml's twin. */
+export const JENKINSFILE_DRIFT = path.join(projectRoot, "Jenkinsfile.drift");
 
 /** A workflow file as text and as YAML 1.2 (so `on` stays a string key). */
 export interface Workflow {
@@ -100,7 +102,8 @@ export const effectivePermissions = (w: Workflow, job: any): Record<string, stri
 /**
  * The OIDC `sub` claim GitHub puts in a job's token: `environment:<name>` when the job names an
  * environment, `pull_request` for pull_request runs, else the ref that triggered it (for push, the
- * branches the workflow filters on; workflow_dispatch runs without an environment are not covered).
+ * branches the workflow filters on; for a schedule, main, when the job runs on main only; workflow_dispatch
+ * runs of other jobs without an environment are not covered).
  */
 export function presentedSubjects(w: Workflow, job: any, repository: string): string[] {
     const environment = typeof job.environment === "string" ? job.environment : job.environment?.name;
@@ -108,6 +111,8 @@ export function presentedSubjects(w: Workflow, job: any, repository: string): st
     const on = w.doc.on ?? {};
     if ("pull_request" in on) return [`repo:${repository}:pull_request`];
     if ("push" in on) return (on.push?.branches ?? []).map((b: string) => `repo:${repository}:ref:refs/heads/${b}`);
+    // Scheduled runs run on the default branch; a job that also runs by hand must be limited to main by its `if`.
+    if ("schedule" in on && String(job.if ?? "").startsWith("github.ref == 'refs/heads/main'")) return [`repo:${repository}:ref:refs/heads/main`];
     throw new Error(`${w.file}: cannot tell the OIDC subject of a job triggered by ${Object.keys(on).join(", ")} without an environment`);
 }
 

@@ -49,7 +49,7 @@ function placeholders(g: StackGraph): [RegExp, string][] {
     const claim = (key: string) => conditions.map((c) => c[`token.actions.githubusercontent.com:${key}`]).find((v) => v !== undefined);
     const repository = String(list(claim("sub"))[0]).split(":")[1];
     const state = list(policyOf(g, "aws:iam/rolePolicy:RolePolicy", "ci-access-preview-read").Statement)
-        .find((s: any) => s.Action === "s3:ListBucket" || list(s.Action).includes("s3:ListBucket"))
+        .find((s: any) => s.Sid === "ListStateObjects")
         .Resource.split(":::")[1];
     const tags = typeof provider.defaultTags === "string" ? JSON.parse(provider.defaultTags) : provider.defaultTags;
     const environment = String(tags.tags.environment);

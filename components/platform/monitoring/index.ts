@@ -34,6 +34,8 @@ export class Monitoring extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
     readonly grafanaAdminPassword: pulumi.Output<string>;
     readonly grafanaUrl?: pulumi.Output<string>;
+    /** The Secrets it declares itself (not the chart's), by label: CI's refresh reads exactly these. */
+    readonly ownedSecrets: Record<string, k8s.core.v1.Secret>;
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:Monitoring", name, {}, opts);
@@ -61,6 +63,7 @@ export class Monitoring extends pulumi.ComponentResource {
             { parent: this, provider },
         );
         const alertmanagerConfig = alertmanagerConfigSecret(`${name}-alertmanager-config`, namespace.metadata.name, args.alerting, { parent: this, provider });
+        this.ownedSecrets = { "grafana-admin": adminSecret, "alertmanager-config": alertmanagerConfig };
 
         this.release = helmRelease(
             name,
