@@ -7,6 +7,7 @@ import { AWS_REGIONS } from "../stacks/config/reference";
 /** A small hand-made stack: one NAT gateway, two on-demand t3.medium system nodes, a spot NodePool, a volume, an ALB, a WAF ACL. */
 const SMALL: CostModel = {
     region: "us-west-2",
+    availabilityZones: 3,
     eksSupport: "standard",
     natGateways: 1,
     publicIpv4: 1,
