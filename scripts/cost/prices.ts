@@ -77,8 +77,8 @@ export interface PriceSource {
     attributes: Record<string, string>;
     /** The usage type after its region prefix; undefined when the attributes pick one product alone. */
     usagetype?: string;
-    /** The price dimension's unit in the Price List (Hrs, GB-Mo, GB, …). */
-    unit: string;
+    /** The price dimension's unit in the Price List (Hrs, GB-Mo, GB, …); unset where the product has one priced dimension whatever it is called. */
+    unit?: string;
 }
 
 const PAGE = {
@@ -101,9 +101,9 @@ export const PRICE_SOURCES: Record<FixedPriceKey, PriceSource> = {
     ebsGp3GbMonth: { label: "EBS gp3 GB-month", page: PAGE.ebs, serviceCode: "AmazonEC2", attributes: { productFamily: "Storage", volumeApiName: "gp3" }, usagetype: "EBS:VolumeUsage.gp3", unit: "GB-Mo" },
     albHour: { label: "ALB hour", page: PAGE.elb, serviceCode: "AWSELB", attributes: { productFamily: "Load Balancer-Application" }, usagetype: "LoadBalancerUsage", unit: "Hrs" },
     albLcuHour: { label: "ALB LCU-hour", page: PAGE.elb, serviceCode: "AWSELB", attributes: { productFamily: "Load Balancer-Application" }, usagetype: "LCUUsage", unit: "LCU-Hrs" },
-    wafWebAclMonth: { label: "WAF web ACL-month", page: PAGE.waf, serviceCode: "awswaf", attributes: { productFamily: "Web Application Firewall" }, usagetype: "WebACLV2", unit: "Month" },
-    wafRuleMonth: { label: "WAF rule-month", page: PAGE.waf, serviceCode: "awswaf", attributes: { productFamily: "Web Application Firewall" }, usagetype: "RuleV2", unit: "Month" },
-    kmsKeyMonth: { label: "KMS key-month", page: PAGE.kms, serviceCode: "awskms", attributes: { productFamily: "Encryption Key" }, usagetype: "KMS-Keys", unit: "Keys" },
+    wafWebAclMonth: { label: "WAF web ACL-month", page: PAGE.waf, serviceCode: "awswaf", attributes: { productFamily: "Web Application Firewall" }, usagetype: "WebACLV2" },
+    wafRuleMonth: { label: "WAF rule-month", page: PAGE.waf, serviceCode: "awswaf", attributes: { productFamily: "Web Application Firewall" }, usagetype: "RuleV2" },
+    kmsKeyMonth: { label: "KMS key-month", page: PAGE.kms, serviceCode: "awskms", attributes: { productFamily: "Encryption Key" }, usagetype: "KMS-Keys" },
     cloudwatchLogsIngestGb: { label: "CloudWatch Logs GB ingested", page: PAGE.cloudwatch, serviceCode: "AmazonCloudWatch", attributes: { productFamily: "Data Payload" }, usagetype: "DataProcessing-Bytes", unit: "GB" },
 };
 
