@@ -10,7 +10,7 @@ import { projectRoot } from "../tooling/offline/paths";
 import { stackFilesFromArgs } from "../scripts/offline-stack";
 import { decide } from "./support/iam-engine";
 import { SMALL } from "./support/cost-model";
-import { TEST_CREDENTIALS, recorded, recordedClients } from "./support/recorded-aws";
+import { TEST_CREDENTIALS, recorded, recordedClients, recordedWire } from "./support/recorded-aws";
 
 const estimate = estimateCost(SMALL);
 /** The spot price of t4g.medium now in us-west-2a, b and c, as the recorded history has it. */
@@ -51,13 +51,23 @@ describe("npm run cost -- <stack> --live", () => {
     it("sends the Price List calls to its own endpoint region and the spot calls to the stack's region, with the default credential chain", async () => {
         expect(await (awsClients.pricing(TEST_CREDENTIALS) as any).config.region()).to.equal(PRICING_API_REGION);
         expect(await (awsClients.ec2("eu-west-1", TEST_CREDENTIALS) as any).config.region()).to.equal("eu-west-1");
-        const saved = { ...process.env };
+        const set = { AWS_ACCESS_KEY_ID: "AKIAENVEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret-from-env" };
+        const saved = Object.fromEntries(Object.keys(set).map((k) => [k, process.env[k]]));
         try {
-            Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIAENVEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret-from-env" });
+            Object.assign(process.env, set);
             expect((await awsClients.credentials()).accessKeyId).to.equal("AKIAENVEXAMPLE");
         } finally {
-            process.env = saved;
+            for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
         }
+    });
+
+    it("goes through the AWS SDK's own clients: JSON to the Price List endpoint in us-east-1, EC2's query form and XML in the stack's region", async () => {
+        const wire = recordedWire();
+        const live = await livePrices(estimate, wire);
+        expect(live.notes).to.deep.equal([]);
+        const viaSend = await livePrices(estimate, recordedClients());
+        expect(Object.fromEntries(live.prices)).to.deep.equal(Object.fromEntries(viaSend.prices));
+        expect([...new Set(wire.hosts)]).to.deep.equal(["api.pricing.us-east-1.amazonaws.com", "ec2.us-west-2.amazonaws.com"]);
     });
 
     it("reads each price from its product: the line's usage type (not a trust-store or Shield one), the first priced tier, spot as the mean over the stack's zones", async () => {

@@ -118,7 +118,8 @@ export async function lookUpProduct(pricing: PricingApi, source: PriceSource, re
     let NextToken: string | undefined;
     do {
         const page = await pricing.send(new GetProductsCommand({ ServiceCode: source.serviceCode, Filters, FormatVersion: "aws_v1", MaxResults: 100, NextToken }));
-        products.push(...(page.PriceList ?? []).map((p: unknown) => JSON.parse(typeof p === "string" ? p : JSON.stringify(p)) as PriceListProduct));
+        // Each entry is a JSON document as text (the SDK hands it over as a LazyJsonString).
+        products.push(...(page.PriceList ?? []).map((p: unknown) => JSON.parse(String(p)) as PriceListProduct));
         NextToken = page.NextToken;
     } while (NextToken);
     const what = `${source.label} (${source.serviceCode}, ${Filters.map((f) => `${f.Field}=${f.Value}`).join(", ")})`;

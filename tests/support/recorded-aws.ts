@@ -5,10 +5,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { Readable } from "stream";
 import { isDeepStrictEqual } from "util";
-import type { DescribeSpotPriceHistoryCommandOutput } from "@aws-sdk/client-ec2";
-import type { GetProductsCommandOutput } from "@aws-sdk/client-pricing";
-import type { Credentials, LiveClients } from "../../scripts/cost/live";
+import { DescribeSpotPriceHistoryCommandOutput, EC2Client } from "@aws-sdk/client-ec2";
+import { GetProductsCommandOutput, PricingClient } from "@aws-sdk/client-pricing";
+import { Credentials, LiveClients, PRICING_API_REGION } from "../../scripts/cost/live";
 import { fixturesDir } from "../../tooling/offline/stack-files";
 
 export interface Exchange {
@@ -64,6 +65,67 @@ export function recordedClients(edit: (r: ReturnType<typeof recorded>) => void =
                 return out as DescribeSpotPriceHistoryCommandOutput;
             },
         }),
+        now: () => r.now,
+    };
+}
+
+/** A request as the SDK sends it over the wire, as far as these tests read it. */
+interface WireRequest {
+    hostname: string;
+    headers: Record<string, string>;
+    body?: unknown;
+}
+
+/** A request body as text (the SDK serialises to a string or to bytes). */
+const text = (body: unknown) => (typeof body === "string" ? body : new TextDecoder().decode(body as Uint8Array));
+
+/** The EC2 query protocol's form, back into DescribeSpotPriceHistory's input. */
+function spotInput(form: URLSearchParams): Record<string, unknown> {
+    const list = (name: string) => [...form].filter(([k]) => k.startsWith(`${name}.`)).map(([, v]) => v);
+    return {
+        InstanceTypes: list("InstanceType"),
+        ProductDescriptions: list("ProductDescription"),
+        StartTime: new Date(form.get("StartTime") ?? NaN).toISOString(),
+        MaxResults: Number(form.get("MaxResults")),
+        ...(form.get("NextToken") ? { NextToken: form.get("NextToken") } : {}),
+    };
+}
+
+/** DescribeSpotPriceHistory's response as EC2 sends it (XML). */
+function spotXml(response: any): string {
+    const item = (h: any) =>
+        `<item><instanceType>${h.InstanceType}</instanceType><productDescription>${h.ProductDescription}</productDescription><spotPrice>${h.SpotPrice}</spotPrice><timestamp>${new Date(h.Timestamp).toISOString()}</timestamp><availabilityZone>${h.AvailabilityZone}</availabilityZone></item>`;
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeSpotPriceHistoryResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId><spotPriceHistorySet>${response.SpotPriceHistory.map(item).join("")}</spotPriceHistorySet><nextToken>${response.NextToken ?? ""}</nextToken></DescribeSpotPriceHistoryResponse>`;
+}
+
+/**
+ * The AWS SDK's own clients (awsClients), their HTTP answered from the recorded exchanges: the requests as the
+ * SDK serialises them (JSON to the Price List endpoint, EC2's query form) and the responses as AWS sends them.
+ */
+export function recordedWire(): LiveClients & { hosts: string[] } {
+    const r = recorded();
+    const hosts: string[] = [];
+    const handler = (answerFor: (request: WireRequest) => { type: string; body: string }) => ({
+        handle: async (request: WireRequest) => {
+            hosts.push(request.hostname);
+            const { type, body } = answerFor(request);
+            return { response: { statusCode: 200, reason: "OK", headers: { "content-type": type }, body: Readable.from([Buffer.from(body)]) } };
+        },
+    });
+    const pricing = handler((request) => {
+        if (request.headers["x-amz-target"] !== "AWSPriceListService.GetProducts") throw new Error(`not GetProducts: ${request.headers["x-amz-target"]}`);
+        return { type: "application/x-amz-json-1.1", body: JSON.stringify(answer(r.products, "GetProducts", JSON.parse(text(request.body)))) };
+    });
+    const ec2 = handler((request) => {
+        const form = new URLSearchParams(text(request.body));
+        if (form.get("Action") !== "DescribeSpotPriceHistory") throw new Error(`not DescribeSpotPriceHistory: ${form.get("Action")}`);
+        return { type: "text/xml;charset=UTF-8", body: spotXml(answer(r.spot, "DescribeSpotPriceHistory", spotInput(form))) };
+    });
+    return {
+        hosts,
+        credentials: async () => TEST_CREDENTIALS,
+        pricing: (credentials) => new PricingClient({ region: PRICING_API_REGION, credentials, requestHandler: pricing as never }),
+        ec2: (region, credentials) => new EC2Client({ region, credentials, requestHandler: ec2 as never }),
         now: () => r.now,
     };
 }
