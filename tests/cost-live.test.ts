@@ -145,6 +145,16 @@ describe("npm run cost -- <stack> --live", () => {
         expect(spotless.notes).to.deep.equal(["ec2:DescribeSpotPriceHistory failed (UnauthorizedOperation: You are not authorized to perform this operation.): the table's price stands for t4g.medium spot hour"]);
         expect(compareLive(estimate, spotless).lines.find((l) => l.item.startsWith("Karpenter"))).to.include({ tableUsd: 8.58, liveUsd: 8.58, flagged: false });
 
+        // Nothing found at all (no network, say): the reasons and the table's date, not a table of "(table)".
+        const offline = recordedClients();
+        const unreachable = () => Promise.reject(Object.assign(new Error("getaddrinfo ENOTFOUND api.pricing.us-east-1.amazonaws.com"), { name: "Error" }));
+        offline.pricing = () => ({ send: unreachable });
+        offline.ec2 = () => ({ send: unreachable });
+        const nothing = formatLive("dev", estimate, await livePrices(estimate, offline)).split("\n");
+        expect(nothing).to.have.length(3);
+        expect(nothing[0]).to.match(/^pricing:GetProducts failed \(Error: getaddrinfo ENOTFOUND api\.pricing\.us-east-1\.amazonaws\.com\): the table's price stands for EKS cluster-hour, NAT gateway-hour, .*, CloudWatch Logs GB ingested$/);
+        expect(nothing[2]).to.equal("no live price found: using the price table dated 2026-11-01");
+
         // Two products that disagree are not guessed between.
         const twice = recordedClients((r) => {
             const nat = r.products.find((e) => e.note === "NAT gateway hour")!.response;

@@ -67,9 +67,11 @@ const percent = (share: number) => {
     return `${rounded > 0 ? "+" : ""}${rounded === 0 ? 0 : rounded} %`;
 };
 
-/** The comparison as printed under the table estimate; only the reason when no lookup could run. */
+/** The comparison as printed under the table estimate; only the reasons when no live price was found. */
 export function formatLive(stack: string, e: CostEstimate, live: LivePrices): string {
     if (!live.looked) return live.notes.join("\n");
+    // Every lookup failed (no network, no permission): a table of "(table)" would only repeat the estimate.
+    if (live.prices.size === 0) return [...live.notes, `no live price found: using the price table dated ${e.pricesAsOf}`].join("\n");
     const c = compareLive(e, live);
     const width = Math.max(5, ...c.lines.map((l) => l.item.length));
     const row = (mark: string, item: string, tableUsd: number, liveUsd: number, change: string, prices: string) =>
