@@ -16,15 +16,29 @@ export interface OfflineStack {
     stackFile: string;
 }
 
-/** The named `Pulumi.<stack>.yaml` files of the project root (or of the test fixtures with `--fixtures`), or exits with usage. */
-export function stackFilesFromArgs(command: string): OfflineStack[] {
+/**
+ * The named `Pulumi.<stack>.yaml` files of the project root (or of the test fixtures with `--fixtures`), or exits
+ * with usage (status 2) on no stack, an unknown stack or a flag other than `--fixtures` and the command's own `flags`.
+ */
+export function stackFilesFromArgs(command: string, flags: Record<string, string> = {}): OfflineStack[] {
     const args = process.argv.slice(2);
     const names = args.filter((a) => !a.startsWith("-"));
+    const known: Record<string, string> = { "--fixtures": "use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file", ...flags };
     const usage = (message: string): never => {
         const stacks = fs.readdirSync(projectRoot).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter(Boolean);
-        console.error(`${message}\nusage: npm run ${command} -- <stack> [<stack> …] [--fixtures]\n  stacks here: ${stacks.join(", ") || "none"}\n  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file`);
+        const width = Math.max(...Object.keys(known).map((f) => f.length));
+        console.error(
+            [
+                message,
+                `usage: npm run ${command} -- <stack> [<stack> …] ${Object.keys(known).map((f) => `[${f}]`).join(" ")}`,
+                `  stacks here: ${stacks.join(", ") || "none"}`,
+                ...Object.entries(known).map(([f, what]) => `  ${f.padEnd(width)}  ${what}`),
+            ].join("\n"),
+        );
         process.exit(2);
     };
+    const unknown = args.filter((a) => a.startsWith("-") && !(a in known));
+    if (unknown.length > 0) return usage(`unknown option ${unknown.join(", ")}`);
     if (names.length === 0) return usage("which stack?");
     const dir = args.includes("--fixtures") ? fixturesDir : projectRoot;
     return names.map((stack) => {

@@ -1,4 +1,4 @@
-import { ASSUMED_LOG_GB_PER_MONTH, HOURS_PER_MONTH, InstancePrice, PRICES_AS_OF, SPOT_SHARE_OF_ON_DEMAND, regionPrices } from "./prices";
+import { ASSUMED_LOG_GB_PER_MONTH, HOURS_PER_MONTH, InstancePrice, PriceKey, SPOT, regionPrices, tablePrice } from "./prices";
 
 /** CPU in cores, memory in GiB. */
 export interface Requests {
@@ -16,6 +16,8 @@ export interface PodRequest extends Requests {
 /** What a stack runs that costs money, read from its resource graph and rendered manifests. */
 export interface CostModel {
     region: string;
+    /** Availability zones the VPC spans (awsx takes the region's first ones). */
+    availabilityZones: number;
     /** Whether the cluster's Kubernetes version bills standard or extended support. */
     eksSupport: "standard" | "extended";
     natGateways: number;
@@ -34,16 +36,28 @@ export interface CostModel {
     kmsKeys: number;
 }
 
+/** A quantity of one price a line bills a month (hours, GB-months, keys…, in the price's unit). */
+export interface Charge {
+    price: PriceKey;
+    quantity: number;
+}
+
 export interface CostLine {
     item: string;
     detail: string;
     monthlyUsd: number;
+    /** What the line is made of, so `--live` can price the same quantities at live prices. */
+    charges: Charge[];
 }
 
 export interface CostEstimate {
     region: string;
+    /** Availability zones the stack spans (spot prices differ per zone). */
+    availabilityZones: number;
     /** Whose list prices the lines use: `region`'s own, or the nearest priced region's when it has no table. */
     pricedRegion: string;
+    /** When the table's figures for `pricedRegion` were entered. */
+    pricesAsOf: string;
     lines: CostLine[];
     assumptions: string[];
     monthlyUsd: number;
@@ -77,57 +91,71 @@ export function binPack(pods: readonly PodRequest[], room: Requests & { pods: nu
     return nodes.length;
 }
 
-const monthly = (hourly: number) => hourly * HOURS_PER_MONTH;
 const cents = (usd: number) => Math.round(usd * 100) / 100;
+const hours = (count: number) => count * HOURS_PER_MONTH;
+
+/** What a line's charges cost a month at the prices `price` gives. */
+export function priceCharges(charges: readonly Charge[], price: (key: PriceKey) => number): number {
+    return charges.reduce((s, c) => s + c.quantity * price(c.price), 0);
+}
 
 /** Monthly list-price estimate of an idle stack (no workloads, no data transfer). */
 export function estimateCost(m: CostModel): CostEstimate {
     const { prices: p, pricedRegion } = regionPrices(m.region);
+    const price = (key: PriceKey) => tablePrice(p, pricedRegion, key);
     const lines: CostLine[] = [];
-    const add = (item: string, detail: string, usd: number) => {
-        if (usd > 0) lines.push({ item, detail, monthlyUsd: cents(usd) });
+    const add = (item: string, detail: string, charges: Charge[]) => {
+        const usd = priceCharges(charges, price);
+        if (usd > 0) lines.push({ item, detail, monthlyUsd: cents(usd), charges: charges.filter((c) => c.quantity > 0) });
     };
-    const nodeHourly = (type: string, spot: boolean) => {
-        const price = p.instances[type];
-        if (!price) throw new Error(`no price for instance type ${type} in ${pricedRegion} (add it to scripts/cost/prices.ts)`);
-        return price.hourly * (spot ? SPOT_SHARE_OF_ON_DEMAND : 1);
-    };
+    const nodeKey = (type: string, spot: boolean): PriceKey => `${spot ? "spot" : "ec2"}:${type}`;
 
-    add("EKS control plane", `${m.eksSupport} support`, monthly(p.eksClusterHour[m.eksSupport]));
-    add("NAT gateways", `${m.natGateways} × USD ${p.natGatewayHour}/h, data processing extra`, monthly(m.natGateways * p.natGatewayHour));
-    add("Public IPv4 addresses", `${m.publicIpv4} × USD ${p.publicIpv4Hour}/h`, monthly(m.publicIpv4 * p.publicIpv4Hour));
+    add("EKS control plane", `${m.eksSupport} support`, [
+        { price: "eksClusterHour", quantity: hours(1) },
+        ...(m.eksSupport === "extended" ? [{ price: "eksExtendedSupportHour" as const, quantity: hours(1) }] : []),
+    ]);
+    add("NAT gateways", `${m.natGateways} × USD ${p.natGatewayHour}/h, data processing extra`, [{ price: "natGatewayHour", quantity: hours(m.natGateways) }]);
+    add("Public IPv4 addresses", `${m.publicIpv4} × USD ${p.publicIpv4Hour}/h`, [{ price: "publicIpv4Hour", quantity: hours(m.publicIpv4) }]);
 
     let rootGiB = 0;
     for (const g of m.nodeGroups) {
-        add(`Node group ${g.name}`, `${g.count} × ${g.instanceType} ${g.spot ? "spot" : "on-demand"}`, monthly(g.count * nodeHourly(g.instanceType, g.spot)));
+        add(`Node group ${g.name}`, `${g.count} × ${g.instanceType} ${g.spot ? "spot" : "on-demand"}`, [{ price: nodeKey(g.instanceType, g.spot), quantity: hours(g.count) }]);
         rootGiB += g.count * g.rootGiB;
     }
     for (const pool of m.nodePools) {
         if (pool.pods.length === 0) continue;
-        const choice = cheapestPacking(pool, m, (type) => nodeHourly(type, pool.spot));
+        const choice = cheapestPacking(pool, m, (type) => price(nodeKey(type, pool.spot)));
         const requested = pool.pods.reduce((s, x) => ({ cpu: s.cpu + x.cpu, memoryGiB: s.memoryGiB + x.memoryGiB }), { cpu: 0, memoryGiB: 0 });
         add(
             `Karpenter NodePool ${pool.name}`,
             `${choice.nodes} × ${choice.type} ${pool.spot ? "spot" : "on-demand"} for ${pool.pods.length} platform pods (${requested.cpu.toFixed(2)} vCPU, ${requested.memoryGiB.toFixed(1)} GiB requested)`,
-            monthly(choice.nodes * choice.hourly),
+            [{ price: nodeKey(choice.type, pool.spot), quantity: hours(choice.nodes) }],
         );
         rootGiB += choice.nodes * pool.rootGiB;
     }
-    add("EBS node root volumes", `${rootGiB} GiB gp3`, rootGiB * p.ebsGp3GbMonth);
+    add("EBS node root volumes", `${rootGiB} GiB gp3`, [{ price: "ebsGp3GbMonth", quantity: rootGiB }]);
     const volumeGiB = m.volumes.reduce((s, v) => s + v.sizeGiB, 0);
-    add("EBS persistent volumes", `${volumeGiB} GiB gp3 (${m.volumes.map((v) => `${v.name} ${v.sizeGiB}`).join(", ")})`, volumeGiB * p.ebsGp3GbMonth);
-    add("Application Load Balancers", `${m.albs} × (USD ${p.albHour}/h + 1 LCU)`, monthly(m.albs * (p.albHour + p.albLcuHour)));
-    add("WAF", `${m.waf.webAcls} web ACLs, ${m.waf.rules} rules, requests extra`, m.waf.webAcls * p.wafWebAclMonth + m.waf.rules * p.wafRuleMonth);
-    add("KMS keys", `${m.kmsKeys} customer-managed keys`, m.kmsKeys * p.kmsKeyMonth);
-    add("CloudWatch Logs ingestion", `assumed ${ASSUMED_LOG_GB_PER_MONTH} GB/month (control-plane and flow logs)`, ASSUMED_LOG_GB_PER_MONTH * p.cloudwatchLogsIngestGb);
+    add("EBS persistent volumes", `${volumeGiB} GiB gp3 (${m.volumes.map((v) => `${v.name} ${v.sizeGiB}`).join(", ")})`, [{ price: "ebsGp3GbMonth", quantity: volumeGiB }]);
+    add("Application Load Balancers", `${m.albs} × (USD ${p.albHour}/h + 1 LCU)`, [
+        { price: "albHour", quantity: hours(m.albs) },
+        { price: "albLcuHour", quantity: hours(m.albs) },
+    ]);
+    add("WAF", `${m.waf.webAcls} web ACLs, ${m.waf.rules} rules, requests extra`, [
+        { price: "wafWebAclMonth", quantity: m.waf.webAcls },
+        { price: "wafRuleMonth", quantity: m.waf.rules },
+    ]);
+    add("KMS keys", `${m.kmsKeys} customer-managed keys`, [{ price: "kmsKeyMonth", quantity: m.kmsKeys }]);
+    add("CloudWatch Logs ingestion", `assumed ${ASSUMED_LOG_GB_PER_MONTH} GB/month (control-plane and flow logs)`, [{ price: "cloudwatchLogsIngestGb", quantity: ASSUMED_LOG_GB_PER_MONTH }]);
 
     return {
         region: m.region,
+        availabilityZones: m.availabilityZones,
         pricedRegion,
+        pricesAsOf: p.enteredOn,
         lines,
         assumptions: [
-            `list prices of ${pricedRegion} as of ${PRICES_AS_OF}, ${HOURS_PER_MONTH} hours a month`,
-            `spot at ${Math.round(SPOT_SHARE_OF_ON_DEMAND * 100)} % of on-demand`,
+            `list prices of ${pricedRegion} as of ${p.enteredOn}, ${HOURS_PER_MONTH} hours a month`,
+            `spot at ${Math.round(SPOT.shareOfOnDemand * 100)} % of on-demand`,
             `CloudWatch Logs: ${ASSUMED_LOG_GB_PER_MONTH} GB ingested a month; storage, data transfer, NAT data processing, S3 and snapshots not included`,
             "Karpenter nodes only for the platform's own pods (your workloads add to them)",
         ],

@@ -144,6 +144,7 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
     const acls = graph.ofType("aws:wafv2/webAcl:WebAcl");
     return {
         region,
+        availabilityZones: azs,
         eksSupport: standard ? "standard" : "extended",
         natGateways,
         publicIpv4: natGateways + publicAlbs * azs,

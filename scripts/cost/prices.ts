@@ -1,25 +1,27 @@
 /**
- * AWS list prices (USD, on-demand, Linux, no Savings Plans or free tier) the cost estimate uses,
- * as published on these pages on PRICES_AS_OF:
- *   EKS            https://aws.amazon.com/eks/pricing/
- *   EC2            https://aws.amazon.com/ec2/pricing/on-demand/
- *   NAT gateway    https://aws.amazon.com/vpc/pricing/ (also public IPv4 addresses)
- *   EBS            https://aws.amazon.com/ebs/pricing/
- *   ALB            https://aws.amazon.com/elasticloadbalancing/pricing/
- *   WAF            https://aws.amazon.com/waf/pricing/
- *   KMS            https://aws.amazon.com/kms/pricing/
- *   CloudWatch     https://aws.amazon.com/cloudwatch/pricing/
- * Spot prices move hourly; the estimate applies SPOT_SHARE_OF_ON_DEMAND instead (an assumption,
- * printed with the estimate). Update the table and the date together. A region without a table is
- * estimated with its nearest priced region's figures, and the estimate says so (`regionPrices`).
+ * AWS list prices (USD, on-demand, Linux, no Savings Plans or free tier) the cost estimate uses. Every price has
+ * a source: the AWS pricing page it is published on and the Price List API product it is (PRICE_SOURCES:
+ * service code, attributes, usage type), which is what `npm run cost -- <stack> --live` asks for; and the date
+ * it was entered (each region table's `enteredOn`). Update a figure and its table's date together.
+ * Spot prices move hourly: the table applies SPOT (an explicit, sourced share of on-demand) and `--live` reads
+ * the spot price history instead. A region without a table is estimated with its nearest priced region's
+ * figures, and the estimate says so (`regionPrices`).
  */
 export const PRICES_AS_OF = "2026-11-01";
 
 /** Hours AWS bills a month for (365 × 24 / 12). */
 export const HOURS_PER_MONTH = 730;
 
-/** Assumed spot price as a share of on-demand (spot typically runs 60–70 % below it). */
-export const SPOT_SHARE_OF_ON_DEMAND = 0.35;
+/**
+ * Spot as a share of on-demand, for every family the NodePools and spot node groups use (t4g, m6g, m7g, c7g and
+ * their Intel peers): the EC2 Spot Instance Advisor lists these families at 60–70 % savings over on-demand in the
+ * priced regions; the table assumes 65 % (an assumption, printed with every estimate; `--live` shows the real one).
+ */
+export const SPOT = {
+    shareOfOnDemand: 0.35,
+    source: "EC2 Spot Instance Advisor, https://aws.amazon.com/ec2/spot/instance-advisor/ (savings over on-demand, Linux)",
+    enteredOn: PRICES_AS_OF,
+} as const;
 
 /** Assumed CloudWatch Logs ingestion (control-plane and flow logs) per month, in GB, for the assumption line. */
 export const ASSUMED_LOG_GB_PER_MONTH = 5;
@@ -37,7 +39,11 @@ export interface InstancePrice {
 }
 
 export interface RegionPrices {
-    eksClusterHour: { standard: number; extended: number };
+    /** When these figures were entered from the pricing pages. */
+    enteredOn: string;
+    eksClusterHour: number;
+    /** Added to the cluster hour while the cluster's Kubernetes version is in extended support. */
+    eksExtendedSupportHour: number;
     natGatewayHour: number;
     publicIpv4Hour: number;
     ebsGp3GbMonth: number;
@@ -49,6 +55,76 @@ export interface RegionPrices {
     kmsKeyMonth: number;
     cloudwatchLogsIngestGb: number;
     instances: Record<string, InstancePrice>;
+}
+
+/** The table's prices a region has a single figure for (a field of RegionPrices). */
+export type FixedPriceKey = Exclude<keyof RegionPrices, "enteredOn" | "instances">;
+
+/** A price the estimate uses: a fixed one, an instance type's on-demand hour (`ec2:<type>`) or spot hour (`spot:<type>`). */
+export type PriceKey = FixedPriceKey | `ec2:${string}` | `spot:${string}`;
+
+/**
+ * The Price List API product a price is. GetProducts filters on `attributes` (TERM_MATCH) and the region's
+ * `regionCode`; the usage type carries a region prefix (USE1-, EU-, APN2-; none for some us-east-1 products),
+ * so it is matched on what follows the prefix.
+ */
+export interface PriceSource {
+    /** What the price is, for the output. */
+    label: string;
+    /** The AWS pricing page that publishes it. */
+    page: string;
+    serviceCode: string;
+    attributes: Record<string, string>;
+    /** The usage type after its region prefix; undefined when the attributes pick one product alone. */
+    usagetype?: string;
+    /** The price dimension's unit in the Price List (Hrs, GB-Mo, GB, …); unset where the product has one priced dimension whatever it is called. */
+    unit?: string;
+}
+
+const PAGE = {
+    eks: "https://aws.amazon.com/eks/pricing/",
+    ec2: "https://aws.amazon.com/ec2/pricing/on-demand/",
+    vpc: "https://aws.amazon.com/vpc/pricing/",
+    ebs: "https://aws.amazon.com/ebs/pricing/",
+    elb: "https://aws.amazon.com/elasticloadbalancing/pricing/",
+    waf: "https://aws.amazon.com/waf/pricing/",
+    kms: "https://aws.amazon.com/kms/pricing/",
+    cloudwatch: "https://aws.amazon.com/cloudwatch/pricing/",
+};
+
+/** The source of each fixed price of the table. */
+export const PRICE_SOURCES: Record<FixedPriceKey, PriceSource> = {
+    eksClusterHour: { label: "EKS cluster-hour", page: PAGE.eks, serviceCode: "AmazonEKS", attributes: { productFamily: "Compute" }, usagetype: "AmazonEKS-Hours:perCluster", unit: "Hrs" },
+    eksExtendedSupportHour: { label: "EKS extended support cluster-hour", page: PAGE.eks, serviceCode: "AmazonEKS", attributes: { productFamily: "Compute" }, usagetype: "AmazonEKS-Hours:extendedSupport", unit: "Hrs" },
+    natGatewayHour: { label: "NAT gateway-hour", page: PAGE.vpc, serviceCode: "AmazonEC2", attributes: { productFamily: "NAT Gateway" }, usagetype: "NatGateway-Hours", unit: "Hrs" },
+    publicIpv4Hour: { label: "public IPv4 address-hour", page: PAGE.vpc, serviceCode: "AmazonVPC", attributes: {}, usagetype: "PublicIPv4:InUseAddress", unit: "Hrs" },
+    ebsGp3GbMonth: { label: "EBS gp3 GB-month", page: PAGE.ebs, serviceCode: "AmazonEC2", attributes: { productFamily: "Storage", volumeApiName: "gp3" }, usagetype: "EBS:VolumeUsage.gp3", unit: "GB-Mo" },
+    albHour: { label: "ALB hour", page: PAGE.elb, serviceCode: "AWSELB", attributes: { productFamily: "Load Balancer-Application" }, usagetype: "LoadBalancerUsage", unit: "Hrs" },
+    albLcuHour: { label: "ALB LCU-hour", page: PAGE.elb, serviceCode: "AWSELB", attributes: { productFamily: "Load Balancer-Application" }, usagetype: "LCUUsage", unit: "LCU-Hrs" },
+    wafWebAclMonth: { label: "WAF web ACL-month", page: PAGE.waf, serviceCode: "awswaf", attributes: { productFamily: "Web Application Firewall" }, usagetype: "WebACLV2" },
+    wafRuleMonth: { label: "WAF rule-month", page: PAGE.waf, serviceCode: "awswaf", attributes: { productFamily: "Web Application Firewall" }, usagetype: "RuleV2" },
+    kmsKeyMonth: { label: "KMS key-month", page: PAGE.kms, serviceCode: "awskms", attributes: { productFamily: "Encryption Key" }, usagetype: "KMS-Keys" },
+    cloudwatchLogsIngestGb: { label: "CloudWatch Logs GB ingested", page: PAGE.cloudwatch, serviceCode: "AmazonCloudWatch", attributes: { productFamily: "Data Payload" }, usagetype: "DataProcessing-Bytes", unit: "GB" },
+};
+
+/** The source of an instance type's on-demand hour: Linux, shared tenancy, no pre-installed software, not a reservation. */
+export function instanceSource(type: string): PriceSource {
+    return {
+        label: `${type} on-demand hour`,
+        page: PAGE.ec2,
+        serviceCode: "AmazonEC2",
+        attributes: { productFamily: "Compute Instance", instanceType: type, operatingSystem: "Linux", tenancy: "Shared", preInstalledSw: "NA", capacitystatus: "Used", licenseModel: "No License required" },
+        unit: "Hrs",
+    };
+}
+
+/** A price as the table has it, for a region's figures. */
+export function tablePrice(prices: RegionPrices, pricedRegion: string, key: PriceKey): number {
+    const [kind, type] = key.split(":");
+    if (type === undefined) return prices[key as FixedPriceKey];
+    const instance = prices.instances[type];
+    if (!instance) throw new Error(`no price for instance type ${type} in ${pricedRegion} (add it to scripts/cost/prices.ts)`);
+    return instance.hourly * (kind === "spot" ? SPOT.shareOfOnDemand : 1);
 }
 
 const shape = (vcpu: number, memoryGiB: number, maxPods: number) => ({ vcpu, memoryGiB, maxPods });
@@ -69,7 +145,9 @@ const instances = (hourly: Record<InstanceType, number>): Record<string, Instanc
 
 /** us-east-1 and us-west-2 share list prices for everything estimated here. */
 const US: RegionPrices = {
-    eksClusterHour: { standard: 0.1, extended: 0.6 },
+    enteredOn: PRICES_AS_OF,
+    eksClusterHour: 0.1,
+    eksExtendedSupportHour: 0.5,
     natGatewayHour: 0.045,
     publicIpv4Hour: 0.005,
     ebsGp3GbMonth: 0.08,

@@ -4,6 +4,9 @@ import * as path from "path";
 import { expect } from "chai";
 import { costModel } from "../../scripts/cost/from-stack";
 import { CostEstimate, estimateCost } from "../../scripts/cost/estimate";
+import { compareLive, formatLive } from "../../scripts/cost/compare";
+import { livePrices } from "../../scripts/cost/live";
+import { recordedClients } from "../support/recorded-aws";
 import { projectRoot } from "../../tooling/offline/paths";
 import { requireReference } from "../support/reference";
 import { renderedStack } from "../support/render";
@@ -67,6 +70,16 @@ describe("npm run cost", function () {
         expect(line(e, "Node group")!.detail).to.match(/^3 × m6i\.large on-demand$/);
         // redis-ha's three replicas refuse to share a node, and Prometheus and Alertmanager spread over zones on on-demand nodes.
         expect(line(e, "Karpenter NodePool default")!.detail).to.match(/^4 × /);
+    });
+
+    it("prices every line of the dev fixture live from the recorded us-west-2 responses, flagging the spot lines", async () => {
+        const e = estimateCost(costModel(stacks.dev, await renderedStack(stacks.dev)));
+        const live = await livePrices(e, recordedClients());
+        expect(live.notes, "every price dev uses has a recorded response").to.deep.equal([]);
+        const compared = compareLive(e, live);
+        expect(compared.lines.filter((l) => l.flagged).map((l) => l.item)).to.deep.equal(["Node group eks-dev-system", "Karpenter NodePool default"]);
+        expect(compared.tableUsd).to.equal(e.monthlyUsd);
+        expect(formatLive("dev", e, live)).to.include("More than 10 % off the table: Node group eks-dev-system (+12 %), Karpenter NodePool default (+12 %)");
     });
 
     // Issue 19, Why 2: this read the shipped stack files, so a user's own values (another region, bigger
