@@ -114,6 +114,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         {
             name: cfg.clusterName,
             kubernetesVersion: cfg.cluster.kubernetesVersion,
+            computeMode: cfg.cluster.computeMode,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
             endpointPublicAccess: cfg.cluster.endpointPublicAccess,
@@ -210,6 +211,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         grafanaAdminPassword: platform.monitoring.grafanaAdminPassword,
         appSecretsKeyArn: addons.externalSecrets.secretsKeyArn,
         clusterName: cluster.name,
+        computeMode: cluster.computeMode,
         clusterEndpoint: cluster.endpoint,
         clusterCertificateAuthority: cluster.certificateAuthority,
         nodeSecurityGroupId: cluster.nodeSecurityGroupId,

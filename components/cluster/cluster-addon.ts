@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { helmRelease } from "../shared/helm-release";
 import { releaseNamespace } from "../shared/namespace";
-import { Placement } from "../shared/placement";
+import { Placement, placementFor } from "../shared/placement";
 import { ScrapeTarget } from "../shared/scrape-target";
 import { ChartPin } from "../versions";
 import type { Cluster, ServiceAccountPermissions } from "./index";
@@ -79,7 +79,7 @@ export function installClusterAddon(owner: pulumi.Resource, cluster: Cluster, in
             namespace: namespace ? namespace.metadata.name : install.serviceAccount.namespace,
             releaseName: install.name,
             skipCrds: install.skipCrds,
-            values: clusterAddonValues(install, install.values),
+            values: clusterAddonValues({ ...install, placement: placementFor(install.placement, cluster.computeMode) }, install.values),
         },
         { parent: owner, provider, dependsOn: [...(install.dependsOn ?? []), ...role.ready] },
     );

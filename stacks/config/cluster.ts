@@ -2,9 +2,9 @@
  * The cluster area: the EKS cluster, its access, system nodes and lifecycle. Its keys (type, default,
  * description, rule), its reader and its type; keys.ts joins the areas.
  */
-import { NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
+import { ComputeMode, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { instanceArchitecture } from "../../components/shared/instance-types";
-import { KUBERNETES_VERSIONS } from "../../components/versions";
+import { AUTO_MODE, KUBERNETES_VERSIONS } from "../../components/versions";
 import * as checks from "./checks";
 import { isProduction, isWorld, parseNamespaceAccess } from "./checks";
 import { contains, parseIpv4Cidr } from "./cidr";
@@ -23,6 +23,13 @@ export const CLUSTER_KEYS = {
         description: "EKS Kubernetes version (`1.NN`); managed add-on versions follow it.",
         default: KUBERNETES_VERSIONS.default,
         rule: check(`a version of the form 1.NN from ${KUBERNETES_VERSIONS.oldestSupported} to ${KUBERNETES_VERSIONS.newestSupported}, quoted in YAML ("${KUBERNETES_VERSIONS.default}")`, checks.kubernetesVersion),
+    },
+    computeMode: {
+        type: "string",
+        description: "Who runs the nodes, load balancers and volumes: `karpenter` (this program installs Karpenter, the Load Balancer Controller and the EBS CSI driver on a system node group) or `auto` (EKS Auto Mode runs them; README, Choosing a mode). Fixed at creation.",
+        default: "karpenter",
+        rule: oneOf(["karpenter", "auto"]),
+        crossKey: `auto: kubernetesVersion ${AUTO_MODE.minimumKubernetesVersion} or later, karpenterExpireAfter at most 504h, no systemNode*, karpenterAmiAlias or karpenterReplicas keys, no CI access (ciRepository); never changed on an existing stack`,
     },
     endpointPublicAccess: {
         type: "boolean",
@@ -127,6 +134,8 @@ export const CLUSTER_KEYS = {
 
 export interface ClusterConfig {
     kubernetesVersion: string;
+    /** `karpenter` (Karpenter, the LBC and EBS CSI on a system node group) or `auto` (EKS Auto Mode). */
+    computeMode: ComputeMode;
     endpointPublicAccess: boolean;
     publicAccessCidrs: string[];
     /** Networks admitted to the private endpoint on 443 (VPN, CI runner subnet, peered VPC). */
@@ -143,7 +152,53 @@ export interface ClusterConfig {
     lifecycle: { supportType: "STANDARD" | "EXTENDED"; zonalShift: boolean };
 }
 
-type ClusterKeys = typeof CLUSTER_KEYS & Reads<{ vpcCidr: "string"; policyWaivers: "array" }>;
+type ClusterKeys = typeof CLUSTER_KEYS &
+    Reads<{ vpcCidr: "string"; policyWaivers: "array"; karpenterAmiAlias: "string"; karpenterReplicas: "integer"; karpenterExpireAfter: "string"; ciRepository: "string" }>;
+
+/** Keys of the system node group and the Karpenter controller, which Auto Mode has no use for. */
+const NOT_IN_AUTO_MODE = [
+    "systemNodeInstanceTypes", "systemNodeCapacityType", "systemNodeMinSize", "systemNodeDesiredSize", "systemNodeMaxSize", "karpenterAmiAlias", "karpenterReplicas",
+] as const;
+
+/** Auto Mode replaces every node after at most 21 days (EKS User Guide, "Learn how EKS Auto Mode works"). */
+const AUTO_MODE_MAX_EXPIRY_HOURS = 504;
+
+/** `computeMode: auto` against the keys it rules out or bounds; each message names both keys. */
+function checkAutoMode(r: ConfigReader<ClusterKeys>): void {
+    const why: Record<(typeof NOT_IN_AUTO_MODE)[number], string> = {
+        systemNodeInstanceTypes: "Auto Mode runs the platform's controllers on its built-in system pool; there is no system node group",
+        systemNodeCapacityType: "Auto Mode runs the platform's controllers on its built-in system pool (on-demand); there is no system node group",
+        systemNodeMinSize: "Auto Mode's built-in system pool scales itself; there is no system node group",
+        systemNodeDesiredSize: "Auto Mode's built-in system pool scales itself; there is no system node group",
+        systemNodeMaxSize: "Auto Mode's built-in system pool scales itself; there is no system node group",
+        karpenterAmiAlias: "Auto Mode chooses and patches the node image itself; a NodeClass selects no AMI",
+        karpenterReplicas: "Auto Mode runs its node controller outside the cluster; there is no Karpenter controller",
+    };
+    for (const key of NOT_IN_AUTO_MODE) {
+        if (r.has(key)) r.reject(key, r.get(key), `eks-platform:computeMode is auto: ${why[key]}; remove the key`);
+    }
+    const version = r.get("kubernetesVersion");
+    const minor = (v: string) => Number(v.split(".")[1]);
+    if (r.ok("kubernetesVersion") && minor(version) < minor(AUTO_MODE.minimumKubernetesVersion)) {
+        r.reject("kubernetesVersion", version, `eks-platform:computeMode auto needs Kubernetes ${AUTO_MODE.minimumKubernetesVersion} or later`);
+    }
+    const expiry = r.get("karpenterExpireAfter");
+    if (r.ok("karpenterExpireAfter") && !(durationHours(expiry) <= AUTO_MODE_MAX_EXPIRY_HOURS)) {
+        r.reject("karpenterExpireAfter", expiry, `eks-platform:computeMode is auto, which replaces every node after at most 21 days; choose ${AUTO_MODE_MAX_EXPIRY_HOURS}h or less`);
+    }
+    // The CI roles' permissions boundary is built from the documents of the policies the platform's roles hold;
+    // Auto Mode's cluster policies are not among them, so a bounded cluster role could not run Auto Mode.
+    if (r.get("ciRepository") !== "") {
+        r.reject("ciRepository", r.get("ciRepository"), "eks-platform:computeMode is auto, and CI's permissions boundary does not cover Auto Mode's cluster policies yet; deploy an auto stack without CI access, or use computeMode karpenter");
+    }
+}
+
+/** Hours of a Go duration (`720h`, `1h30m`, `90m`); Infinity for `Never`. */
+function durationHours(text: string): number {
+    if (text === "Never") return Infinity;
+    const units: Record<string, number> = { h: 1, m: 1 / 60, s: 1 / 3600 };
+    return [...text.matchAll(/(\d+)([hms])/g)].reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
+}
 
 /** Reads the cluster keys and checks the rules between them (each key's own rule is the reader's). */
 export function readClusterConfig(r: ConfigReader<ClusterKeys>, environment: string, waivers: Record<string, string>): ClusterConfig {
@@ -203,9 +258,12 @@ export function readClusterConfig(r: ConfigReader<ClusterKeys>, environment: str
         r.reject("systemNodeInstanceTypes", instanceTypes, "mixes x86_64 and arm64 types; one node group runs one AMI");
     }
 
+    const computeMode = r.get("computeMode") as ComputeMode;
+    if (computeMode === "auto") checkAutoMode(r);
+
     const capacityType = r.get("systemNodeCapacityType");
     // Karpenter, CoreDNS and the LBC live on these nodes: prod does not bet them on spot interruptions.
-    if (capacityType === "spot" && isProduction(environment)) {
+    if (capacityType === "spot" && isProduction(environment) && computeMode === "karpenter") {
         r.reject("systemNodeCapacityType", capacityType, "prod's system nodes (Karpenter, CoreDNS, the LBC) must not be reclaimed at two minutes' notice");
     }
 
@@ -225,6 +283,7 @@ export function readClusterConfig(r: ConfigReader<ClusterKeys>, environment: str
 
     return {
         kubernetesVersion: r.get("kubernetesVersion"),
+        computeMode,
         endpointPublicAccess,
         publicAccessCidrs,
         privateAccessCidrs,
