@@ -11,6 +11,11 @@ export interface FixtureStacks {
     readonly prod: StackGraph;
     /** Every fixture stack, in file-name order. */
     readonly all: StackGraph[];
+    /**
+     * The fixture stacks of one `computeMode` (by their `computeMode` output): a test of what only one mode
+     * builds runs over these, and asserts the other mode's equivalent over the others.
+     */
+    inMode(mode: "karpenter" | "auto"): StackGraph[];
 }
 
 /**
@@ -39,6 +44,11 @@ export function useStacks(): FixtureStacks {
         },
         get all() {
             return [...(graphs ?? new Map()).keys()].map(get);
+        },
+        inMode(mode) {
+            const matching = this.all.filter((g) => g.outputs.computeMode === mode);
+            if (matching.length === 0) throw new Error(`useStacks(): no fixture stack has computeMode ${mode}`);
+            return matching;
         },
     };
 }
