@@ -23,8 +23,8 @@ export interface CostModel {
     publicIpv4: number;
     /** Managed node groups: the first instance type, the desired size. */
     nodeGroups: { name: string; instanceType: string; count: number; spot: boolean; rootGiB: number }[];
-    /** Karpenter NodePools with the pods that land on their nodes. */
-    nodePools: { name: string; families: string[]; spot: boolean; rootGiB: number; pods: PodRequest[] }[];
+    /** Karpenter NodePools (or EKS Auto Mode's, `autoMode`, which add its management fee) with the pods that land on their nodes. */
+    nodePools: { name: string; families: string[]; spot: boolean; rootGiB: number; pods: PodRequest[]; autoMode?: boolean }[];
     /** What DaemonSets take on every node, and how many pods they are. */
     daemonSets: Requests & { pods: number };
     /** Persistent volumes (gp3). */
@@ -98,6 +98,8 @@ export function estimateCost(m: CostModel): CostEstimate {
     add("Public IPv4 addresses", `${m.publicIpv4} × USD ${p.publicIpv4Hour}/h`, monthly(m.publicIpv4 * p.publicIpv4Hour));
 
     let rootGiB = 0;
+    const autoModeNodes: string[] = [];
+    let autoModeFees = 0;
     for (const g of m.nodeGroups) {
         add(`Node group ${g.name}`, `${g.count} × ${g.instanceType} ${g.spot ? "spot" : "on-demand"}`, monthly(g.count * nodeHourly(g.instanceType, g.spot)));
         rootGiB += g.count * g.rootGiB;
@@ -106,13 +108,18 @@ export function estimateCost(m: CostModel): CostEstimate {
         if (pool.pods.length === 0) continue;
         const choice = cheapestPacking(pool, m, (type) => nodeHourly(type, pool.spot));
         const requested = pool.pods.reduce((s, x) => ({ cpu: s.cpu + x.cpu, memoryGiB: s.memoryGiB + x.memoryGiB }), { cpu: 0, memoryGiB: 0 });
+        if (pool.autoMode) {
+            autoModeNodes.push(`${choice.nodes} × ${choice.type} × USD ${p.instances[choice.type].autoModeFeeHourly}/h`);
+            autoModeFees += choice.nodes * p.instances[choice.type].autoModeFeeHourly;
+        }
         add(
-            `Karpenter NodePool ${pool.name}`,
+            `${pool.autoMode ? "Auto Mode" : "Karpenter"} NodePool ${pool.name}`,
             `${choice.nodes} × ${choice.type} ${pool.spot ? "spot" : "on-demand"} for ${pool.pods.length} platform pods (${requested.cpu.toFixed(2)} vCPU, ${requested.memoryGiB.toFixed(1)} GiB requested)`,
             monthly(choice.nodes * choice.hourly),
         );
         rootGiB += choice.nodes * pool.rootGiB;
     }
+    add("EKS Auto Mode management fee", autoModeNodes.join(", "), monthly(autoModeFees));
     add("EBS node root volumes", `${rootGiB} GiB gp3`, rootGiB * p.ebsGp3GbMonth);
     const volumeGiB = m.volumes.reduce((s, v) => s + v.sizeGiB, 0);
     add("EBS persistent volumes", `${volumeGiB} GiB gp3 (${m.volumes.map((v) => `${v.name} ${v.sizeGiB}`).join(", ")})`, volumeGiB * p.ebsGp3GbMonth);
@@ -129,7 +136,7 @@ export function estimateCost(m: CostModel): CostEstimate {
             `list prices of ${pricedRegion} as of ${PRICES_AS_OF}, ${HOURS_PER_MONTH} hours a month`,
             `spot at ${Math.round(SPOT_SHARE_OF_ON_DEMAND * 100)} % of on-demand`,
             `CloudWatch Logs: ${ASSUMED_LOG_GB_PER_MONTH} GB ingested a month; storage, data transfer, NAT data processing, S3 and snapshots not included`,
-            "Karpenter nodes only for the platform's own pods (your workloads add to them)",
+            `${m.nodePools.some((pool) => pool.autoMode) ? "Auto Mode" : "Karpenter"} nodes only for the platform's own pods (your workloads add to them)`,
         ],
         monthlyUsd: cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)),
     };

@@ -9,6 +9,7 @@
  *   WAF            https://aws.amazon.com/waf/pricing/
  *   KMS            https://aws.amazon.com/kms/pricing/
  *   CloudWatch     https://aws.amazon.com/cloudwatch/pricing/
+ *   EKS Auto Mode  https://aws.amazon.com/eks/pricing/ (the per-instance management fee, billed per second beside EC2)
  * Spot prices move hourly; the estimate applies SPOT_SHARE_OF_ON_DEMAND instead (an assumption,
  * printed with the estimate). Update the table and the date together. A region without a table is
  * estimated with its nearest priced region's figures, and the estimate says so (`regionPrices`).
@@ -34,7 +35,16 @@ export interface InstancePrice {
     maxPods: number;
     /** On-demand USD per hour. */
     hourly: number;
+    /**
+     * EKS Auto Mode's management fee for an instance of this type, USD per hour, whatever its purchase option
+     * (on-demand or spot): 12 % of the type's on-demand price for the families priced here, as the EKS pricing
+     * page lists it per type on PRICES_AS_OF.
+     */
+    autoModeFeeHourly: number;
 }
+
+/** Auto Mode's management fee as a share of the on-demand price, for the general-purpose, compute and burstable families priced here. */
+export const AUTO_MODE_FEE_SHARE = 0.12;
 
 export interface RegionPrices {
     eksClusterHour: { standard: number; extended: number };
@@ -64,8 +74,11 @@ const SHAPES = {
 } as const;
 type InstanceType = keyof typeof SHAPES;
 
+/** The fee rounded as AWS lists it: to the hundred-thousandth of a dollar. */
+const autoModeFee = (onDemand: number) => Math.round(onDemand * AUTO_MODE_FEE_SHARE * 1e5) / 1e5;
+
 const instances = (hourly: Record<InstanceType, number>): Record<string, InstancePrice> =>
-    Object.fromEntries(Object.entries(hourly).map(([type, price]) => [type, { ...SHAPES[type as InstanceType], hourly: price }]));
+    Object.fromEntries(Object.entries(hourly).map(([type, price]) => [type, { ...SHAPES[type as InstanceType], hourly: price, autoModeFeeHourly: autoModeFee(price) }]));
 
 /** us-east-1 and us-west-2 share list prices for everything estimated here. */
 const US: RegionPrices = {
