@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arn } from "../shared/aws-context";
 import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
 import { KmsKey } from "../shared/kms-key";
-import { AUTO_MODE_CLUSTER_POLICIES } from "./auto-mode/iam";
+import { AUTO_MODE_CLUSTER_POLICIES, autoModeTagPropagationPolicy } from "./auto-mode/iam";
 import { ClusterArgs } from "./types";
 
 /** The log group EKS writes the control-plane logs of cluster `name` to (a fixed name: EKS chooses it). */
@@ -45,6 +45,10 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource, a
         (policy) => new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, { role: role.name, policyArn: managedPolicyArn(args.aws, policy) }, { parent }),
     );
     if (auto && !autoModeNodeRoleArn) throw new Error("computeMode auto: the control plane needs the node role of Auto Mode's system pool");
+    // The stack's owner tags on what Auto Mode launches: its managed policies alone refuse user-defined tags.
+    const autoModeTags = auto
+        ? [new aws.iam.RolePolicy(`${name}-cluster-auto-mode-tags`, { role: role.id, policy: policyJson(autoModeTagPropagationPolicy()) }, { parent })]
+        : [];
 
     const secretsKey = new KmsKey(
         `${name}-secrets`,
@@ -126,7 +130,7 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource, a
             upgradePolicy: { supportType: args.supportType },
             zonalShiftConfig: { enabled: args.zonalShift },
         },
-        { parent, protect: args.protect, dependsOn: [clusterPolicy, ...autoModePolicies, useSecretsKey, logGroup] },
+        { parent, protect: args.protect, dependsOn: [clusterPolicy, ...autoModePolicies, ...autoModeTags, useSecretsKey, logGroup] },
     );
 
     const clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;

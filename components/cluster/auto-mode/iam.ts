@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
 import { AttachableManagedPolicyName } from "../../shared/aws-managed-policies";
+import { PolicyDocument } from "../../shared/iam";
 import { createNodeRole } from "../node-group";
 
 /**
@@ -14,6 +15,44 @@ export const AUTO_MODE_CLUSTER_POLICIES: AttachableManagedPolicyName[] = [
     "AmazonEKSLoadBalancingPolicy",
     "AmazonEKSNetworkingPolicy",
 ];
+
+/**
+ * Auto Mode's managed policies let EKS tag what it launches with its own `eks:*` tags only. The NodeClass's and
+ * IngressClassParams' tags (the stack's owner tags, on every instance, volume, interface and load balancer)
+ * need this beside them: AWS's documented tag-propagation policy (EKS User Guide, "Custom AWS tags for EKS Auto
+ * resources"), each create allowed only when it carries this cluster's `eks:eks-cluster-name` tag, which EKS
+ * puts on everything it creates for the cluster. Shield is left out: the platform asks for no Shield protection.
+ */
+export function autoModeTagPropagationPolicy(): PolicyDocument {
+    const thisCluster = { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" };
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "Compute",
+                Effect: "Allow",
+                Action: ["ec2:CreateFleet", "ec2:RunInstances", "ec2:CreateLaunchTemplate"],
+                Resource: "*",
+                Condition: { StringEquals: thisCluster, StringLike: { "aws:RequestTag/eks:kubernetes-node-class-name": "*", "aws:RequestTag/eks:kubernetes-node-pool-name": "*" } },
+            },
+            { Sid: "Storage", Effect: "Allow", Action: ["ec2:CreateVolume", "ec2:CreateSnapshot"], Resource: ["arn:*:ec2:*:*:volume/*", "arn:*:ec2:*:*:snapshot/*"], Condition: { StringEquals: thisCluster } },
+            {
+                Sid: "Networking",
+                Effect: "Allow",
+                Action: "ec2:CreateNetworkInterface",
+                Resource: "*",
+                Condition: { StringEquals: thisCluster, StringLike: { "aws:RequestTag/eks:kubernetes-cni-node-name": "*" } },
+            },
+            {
+                Sid: "LoadBalancer",
+                Effect: "Allow",
+                Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule", "ec2:CreateSecurityGroup"],
+                Resource: "*",
+                Condition: { StringEquals: thisCluster },
+            },
+        ],
+    };
+}
 
 /** Auto Mode nodes: join the cluster and pull images, nothing more (EKS User Guide, "Amazon EKS Auto Mode node IAM role"). */
 export const AUTO_MODE_NODE_POLICIES: AttachableManagedPolicyName[] = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"];

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_CLASS_NAME, NodeClassTarget } from "../karpenter/manifests";
+import { NodeClassTarget } from "../karpenter/manifests";
+import { platformIngressGroup } from "../load-balancer-controller/names";
 import { INTERNAL_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS } from "../load-balancer-controller/ingress-class";
 import { ROOT_VOLUME } from "../node-group";
 
@@ -8,9 +9,12 @@ export const AUTO_MODE_GROUP = "eks.amazonaws.com";
 /** The IngressClass controller of Auto Mode's load balancing. */
 export const AUTO_MODE_ALB_CONTROLLER = `${AUTO_MODE_GROUP}/alb`;
 
+/** The workload NodePool's NodeClass; not `default`, which Auto Mode reserves for its built-in one. */
+export const AUTO_MODE_NODE_CLASS_NAME = "workload";
+
 /** The workload NodePool launches with the NodeClass below; families go by Auto Mode's own label. */
 export const AUTO_MODE_NODE_CLASS_TARGET: NodeClassTarget = {
-    nodeClassRef: { group: AUTO_MODE_GROUP, kind: "NodeClass", name: NODE_CLASS_NAME },
+    nodeClassRef: { group: AUTO_MODE_GROUP, kind: "NodeClass", name: AUTO_MODE_NODE_CLASS_NAME },
     instanceFamilyLabel: `${AUTO_MODE_GROUP}/instance-family`,
 };
 
@@ -49,7 +53,7 @@ export function autoModeNodeClass(s: AutoModeNodeClassSettings): { apiVersion: s
     return {
         apiVersion: `${AUTO_MODE_GROUP}/v1`,
         kind: "NodeClass",
-        metadata: { name: NODE_CLASS_NAME },
+        metadata: { name: AUTO_MODE_NODE_CLASS_NAME },
         spec: {
             role: s.nodeRoleName,
             subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": s.clusterName } }],
@@ -63,15 +67,18 @@ export function autoModeNodeClass(s: AutoModeNodeClassSettings): { apiVersion: s
     };
 }
 
-/** Auto Mode's IngressClassParams: the scheme, the namespaces allowed (none: all), the owner tags on every load balancer. */
-function ingressClassParams(name: string, scheme: "internal" | "internet-facing", ownerTags: Record<string, string>, namespaces?: string[]) {
+/**
+ * Auto Mode's IngressClassParams: the scheme, the namespaces allowed (none: all) with the group their Ingresses
+ * share (Auto Mode takes it from here, never from an annotation), the owner tags on every load balancer.
+ */
+function ingressClassParams(name: string, scheme: "internal" | "internet-facing", ownerTags: Record<string, string>, only?: { namespaces: string[]; group: string }) {
     return {
         apiVersion: `${AUTO_MODE_GROUP}/v1`,
         kind: "IngressClassParams",
         metadata: { name },
         spec: {
             scheme,
-            ...(namespaces ? { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: namespaces }] } } : {}),
+            ...(only ? { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: only.namespaces }] }, group: { name: only.group } } : {}),
             tags: Object.entries(ownerTags).map(([key, value]) => ({ key, value })),
         },
     };
@@ -91,15 +98,16 @@ export const AUTO_MODE_INTERNAL_PARAMS = "alb-internal";
 
 /**
  * The same two classes as in `karpenter` mode, on Auto Mode's load balancing: `alb` (default, internal,
- * whatever an Ingress asks) and, for `internetFacingNamespaces` only, `alb-internet-facing`.
+ * whatever an Ingress asks) and, for `internetFacingNamespaces` only, `alb-internet-facing`, whose Ingresses
+ * (the platform's) share the cluster's platform ALB.
  */
-export function autoModeIngressClasses(ownerTags: Record<string, string>, internetFacingNamespaces: string[]) {
+export function autoModeIngressClasses(clusterName: string, ownerTags: Record<string, string>, internetFacingNamespaces: string[]) {
     return [
         { params: ingressClassParams(AUTO_MODE_INTERNAL_PARAMS, "internal", ownerTags), ingressClass: ingressClass(INTERNAL_INGRESS_CLASS, AUTO_MODE_INTERNAL_PARAMS, true) },
         ...(internetFacingNamespaces.length > 0
             ? [
                   {
-                      params: ingressClassParams(INTERNET_FACING_INGRESS_CLASS, "internet-facing", ownerTags, internetFacingNamespaces),
+                      params: ingressClassParams(INTERNET_FACING_INGRESS_CLASS, "internet-facing", ownerTags, { namespaces: internetFacingNamespaces, group: platformIngressGroup(clusterName) }),
                       ingressClass: ingressClass(INTERNET_FACING_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS, false),
                   },
               ]
