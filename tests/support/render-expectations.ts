@@ -29,6 +29,10 @@ export const AWS_CALLERS = [
     { namespace: "kube-system", name: "aws-load-balancer-controller" },
     { namespace: "external-secrets", name: "external-secrets" },
 ];
+/** Controllers that run in the cluster only in `computeMode: karpenter` (Auto Mode runs both outside it). */
+export const KARPENTER_MODE_CONTROLLERS = ["karpenter", "aws-load-balancer-controller"];
+/** AWS_CALLERS as a stack's compute mode has them. */
+export const awsCallersOf = (g: StackGraph) => (g.outputs.computeMode === "auto" ? AWS_CALLERS.filter((c) => !KARPENTER_MODE_CONTROLLERS.includes(c.name)) : AWS_CALLERS);
 /** Controllers that call AWS where their switch installs them (external-dns, Velero, Fluent Bit). */
 export const OPTIONAL_AWS_CALLERS = [
     { namespace: "external-dns", name: "external-dns" },
