@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CiAccess } from "../components/ci-access";
 import { boundaryArnFor, nodeBoundaryArnFor, permissionsBoundaryTransformation } from "../components/ci-access/boundary";
 import { Cluster } from "../components/cluster";
+import { autoModeServiceCidr } from "../components/cluster/auto-mode/dns";
 import { configuredAccessGrants, principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
 import { REPOSITORY_STORE_NAME } from "../components/cluster/external-secrets/repository-access";
@@ -115,6 +116,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             name: cfg.clusterName,
             kubernetesVersion: cfg.cluster.kubernetesVersion,
             computeMode: cfg.cluster.computeMode,
+            serviceIpv4Cidr: cfg.cluster.computeMode === "auto" ? autoModeServiceCidr(cfg.network.vpcCidr, cfg.network.otherVpcCidrs) : undefined,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
             endpointPublicAccess: cfg.cluster.endpointPublicAccess,
@@ -169,6 +171,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
                 vpcCidr: cfg.network.vpcCidr,
                 otherVpcCidrs: cfg.network.otherVpcCidrs,
                 albCidrs: network.privateSubnetCidrs,
+                dnsAddress: cluster.dnsAddress,
             },
             repositoryStore: addons.externalSecrets.repositoryStore && { name: REPOSITORY_STORE_NAME, resource: addons.externalSecrets.repositoryStore },
             argocd: cfg.platform.argocd,
@@ -196,6 +199,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             albBackends: ingress ? ALB_BACKENDS : [],
             fromPrometheus: scrapeBackends(scrapeTargets),
             egress,
+            dnsAddress: cluster.dnsAddress,
         },
         policyOpts(),
     );

@@ -2,7 +2,9 @@ import { expect } from "chai";
 import { AUTO_MODE_CLUSTER_POLICIES, AUTO_MODE_NODE_POLICIES } from "../components/cluster/auto-mode/iam";
 import { SchemaValidator, schemaValidator } from "../tooling/offline/schemas";
 import { StackGraph } from "../tooling/offline/harness";
-import { K8sObject } from "../tooling/offline/render";
+import { K8sObject, programObjects } from "../tooling/offline/render";
+import { autoModeServiceCidr, clusterDnsAddress } from "../components/cluster/auto-mode/dns";
+import { Pod, decide } from "./support/network-policy-eval";
 import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { requireReference } from "./support/reference";
 import { useStacks } from "./support/use-stacks";
@@ -27,7 +29,7 @@ describe("EKS Auto Mode (computeMode auto)", () => {
             const cluster = g.one("aws:eks/cluster:Cluster").inputs;
             expect(cluster.computeConfig).to.deep.equal({ enabled: true, nodePools: ["system"], nodeRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${c}-auto-system` });
             expect(cluster.storageConfig).to.deep.equal({ blockStorage: { enabled: true } });
-            expect(cluster.kubernetesNetworkConfig).to.deep.equal({ elasticLoadBalancing: { enabled: true } });
+            expect(cluster.kubernetesNetworkConfig).to.deep.equal({ elasticLoadBalancing: { enabled: true }, serviceIpv4Cidr: "172.20.0.0/16" });
             expect(cluster.bootstrapSelfManagedAddons).to.equal(false);
             expect(cluster.accessConfig.authenticationMode).to.equal("API");
             expect(g.outputs.computeMode).to.equal("auto");
@@ -147,6 +149,35 @@ describe("EKS Auto Mode (computeMode auto)", () => {
             expect(snapshotClass.inputs.driver).to.equal("ebs.csi.eks.amazonaws.com");
         }),
     );
+
+    it(
+        "resolves names in every default-deny namespace through the node's own DNS at the explicit service CIDR's tenth address, and nothing else on port 53",
+        each((g) => {
+            expect(g.one("aws:eks/cluster:Cluster").inputs.kubernetesNetworkConfig.serviceIpv4Cidr).to.equal("172.20.0.0/16");
+            const policies = programObjects(g).filter((o) => o.kind === "NetworkPolicy");
+            const pod = (namespace: string): Pod => ({ namespace, labels: { app: "x" }, ip: "10.20.100.7", ports: {} });
+            // A platform namespace, an add-on's, and the tenant namespace: all start from default-deny egress.
+            for (const namespace of ["argocd", "external-secrets", "sandbox"]) {
+                expect(policies.some((p) => p.metadata.namespace === namespace && p.metadata.name === "default-deny-egress"), namespace).to.equal(true);
+                for (const protocol of ["UDP", "TCP"] as const) {
+                    expect(decide(policies, { from: pod(namespace), to: { ip: "172.20.0.10" }, port: 53, protocol }).allowed, `${namespace} DNS/${protocol}`).to.equal(true);
+                }
+                expect(decide(policies, { from: pod(namespace), to: { ip: "172.20.0.11" }, port: 53, protocol: "UDP" }).allowed, `${namespace} other service address`).to.equal(false);
+            }
+            // No rule selects CoreDNS pods, which Auto Mode does not run.
+            expect(JSON.stringify(policies)).to.not.include("kube-dns");
+            for (const k of stacks.inMode("karpenter")) expect(JSON.stringify(programObjects(k).filter((o) => o.kind === "NetworkPolicy"))).to.include("kube-dns");
+        }),
+    );
+
+    it("gives Auto Mode EKS's first-choice service CIDR unless the VPC or a reachable network overlaps it", () => {
+        expect(autoModeServiceCidr("10.20.0.0/16", [])).to.equal("172.20.0.0/16");
+        expect(autoModeServiceCidr("172.16.0.0/12", [])).to.equal("10.100.0.0/16");
+        expect(autoModeServiceCidr("10.0.0.0/16", ["172.20.5.0/24"])).to.equal("10.100.0.0/16");
+        expect(() => autoModeServiceCidr("10.0.0.0/8", ["172.20.0.0/16"])).to.throw("overlap both service CIDRs");
+        expect(clusterDnsAddress("172.20.0.0/16")).to.equal("172.20.0.10");
+        expect(clusterDnsAddress("10.100.0.0/16")).to.equal("10.100.0.10");
+    });
 
     describe("the NodeClass and IngressClassParams against the model of their documented fields (tooling/offline/auto-mode-crds.ts)", () => {
         let schemas: SchemaValidator;

@@ -44,7 +44,7 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource, a
     const autoModePolicies = (auto ? AUTO_MODE_CLUSTER_POLICIES : []).map(
         (policy) => new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, { role: role.name, policyArn: managedPolicyArn(args.aws, policy) }, { parent }),
     );
-    if (auto && !autoModeNodeRoleArn) throw new Error("computeMode auto: the control plane needs the node role of Auto Mode's system pool");
+    if (auto && (!autoModeNodeRoleArn || !args.serviceIpv4Cidr)) throw new Error("computeMode auto: the control plane needs the node role of Auto Mode's system pool and an explicit service CIDR");
     // The stack's owner tags on what Auto Mode launches: its managed policies alone refuse user-defined tags.
     const autoModeTags = auto
         ? [new aws.iam.RolePolicy(`${name}-cluster-auto-mode-tags`, { role: role.id, policy: policyJson(autoModeTagPropagationPolicy()) }, { parent })]
@@ -120,7 +120,7 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource, a
                       // The built-in `system` pool runs the platform's controllers; the workload NodePool replaces `general-purpose`.
                       computeConfig: { enabled: true, nodePools: ["system"], nodeRoleArn: autoModeNodeRoleArn },
                       storageConfig: { blockStorage: { enabled: true } },
-                      kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+                      kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true }, serviceIpv4Cidr: args.serviceIpv4Cidr },
                   }
                 : {}),
             encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },

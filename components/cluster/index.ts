@@ -10,6 +10,7 @@ import { kubeconfig } from "./kubeconfig";
 import { createSystemNodeGroup } from "./node-group";
 import { PodIdentityRole } from "./pod-identity";
 import { createDefaultStorageClass } from "./storage";
+import { clusterDnsAddress } from "./auto-mode/dns";
 import { createAutoModeNodeRole } from "./auto-mode/iam";
 import { ClusterArgs, ComputeMode } from "./types";
 
@@ -55,6 +56,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly systemNodeGroup?: aws.eks.NodeGroup;
     /** `auto` mode: the role of the nodes of Auto Mode's `system` pool (the cluster's `computeConfig.nodeRoleArn`). */
     readonly autoModeNodeRole?: aws.iam.Role;
+    /** `auto` mode: where pods reach DNS (each node's own CoreDNS, at the service CIDR's tenth address); absent: the CoreDNS pods. */
+    readonly dnsAddress?: string;
     /** The default `gp3` StorageClass; workloads with volumes wait for it. */
     readonly defaultStorageClass: k8s.storage.v1.StorageClass;
     private readonly args: ClusterArgs;
@@ -66,6 +69,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.ownerTags = args.ownerTags;
         this.computeMode = args.computeMode;
         const auto = args.computeMode === "auto";
+        this.dnsAddress = auto && args.serviceIpv4Cidr ? clusterDnsAddress(args.serviceIpv4Cidr) : undefined;
 
         this.autoModeNodeRole = auto ? createAutoModeNodeRole(`${args.name}-auto-system`, `Nodes of Auto Mode's system pool of ${args.name}`, args.aws, args.imageCachePrefix, this) : undefined;
         const controlPlane = createControlPlane(args, this, this.autoModeNodeRole?.arn);

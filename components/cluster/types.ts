@@ -45,6 +45,11 @@ export interface ClusterArgs {
     kubernetesVersion: string;
     /** `karpenter`: managed add-ons and a system node group; `auto`: EKS Auto Mode's compute, block storage and load balancing. */
     computeMode: ComputeMode;
+    /**
+     * `auto` mode: the Kubernetes service CIDR, set explicitly (`autoModeServiceCidr`) so the address of the
+     * node-local DNS (its tenth address) is known to the NetworkPolicies before the cluster exists.
+     */
+    serviceIpv4Cidr?: string;
     /** VPC of the cluster. */
     vpcId: pulumi.Input<string>;
     /** Private subnets for the control-plane ENIs and all nodes. */
