@@ -164,8 +164,9 @@ describe("EKS Auto Mode (computeMode auto)", () => {
                 }
                 expect(decide(policies, { from: pod(namespace), to: { ip: "172.20.0.11" }, port: 53, protocol: "UDP" }).allowed, `${namespace} other service address`).to.equal(false);
             }
-            // No rule selects CoreDNS pods, which Auto Mode does not run.
+            // No rule selects CoreDNS pods, which Auto Mode does not run, and Prometheus looks for none.
             expect(JSON.stringify(policies)).to.not.include("kube-dns");
+            expect(g.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "kube-prometheus-stack")!.inputs.values.coreDns).to.deep.equal({ enabled: false });
             for (const k of stacks.inMode("karpenter")) expect(JSON.stringify(programObjects(k).filter((o) => o.kind === "NetworkPolicy"))).to.include("kube-dns");
         }),
     );

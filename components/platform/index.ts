@@ -149,6 +149,7 @@ export class Platform extends pulumi.ComponentResource {
                 prometheusReplicas: args.monitoring.prometheusReplicas,
                 alertmanagerReplicas: args.monitoring.alertmanagerReplicas,
                 dockerHub: args.dockerHub,
+                clusterDnsPods: args.cluster.computeMode === "karpenter",
                 grafanaAdminPassword: args.monitoring.grafanaAdminPassword,
                 alerting: args.monitoring.alerting,
                 scrapeTargets: [...args.scrapeTargets, ARGOCD_SCRAPE_TARGET],
