@@ -47,3 +47,17 @@ export const IMAGES = {
     /** Velero's AWS object-store plugin (Docker Hub); v1.14.x pairs with Velero 1.18 (chart 12.1.0). Multi-arch. */
     veleroPluginForAws: { repository: "velero/velero-plugin-for-aws", tag: "v1.14.2" },
 } as const;
+
+/**
+ * EKS Auto Mode (`computeMode: auto`): where and on which Kubernetes versions AWS offers it. Source: the EKS
+ * User Guide, "Automate cluster infrastructure with EKS Auto Mode" (docs.aws.amazon.com/eks/latest/userguide/
+ * automode.html: Kubernetes 1.29 or later; every commercial Region where EKS is, the China Regions excepted),
+ * checked 2026-12-06. The preflight refuses an auto stack outside them, naming `computeMode` and `aws:region`.
+ */
+export const AUTO_MODE = {
+    minimumKubernetesVersion: "1.29",
+    /** Regions (by name prefix) without Auto Mode. */
+    unavailableRegionPrefixes: ["cn-"],
+    source: "https://docs.aws.amazon.com/eks/latest/userguide/automode.html",
+    checked: "2026-12-06",
+} as const;

@@ -66,6 +66,13 @@ const NODE_WRITE_ACTIONS = ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLa
  */
 const NODE_RESOURCE_TYPES = ["instance", "launch-template", "fleet", "volume", "network-interface", "spot-instances-request"];
 const CLUSTER_TAG_KEY = /^aws:(requesttag|resourcetag)\/kubernetes\.io\/cluster\/(.+)$/;
+/**
+ * EKS Auto Mode's scoping (its managed policies and AWS's documented tag-propagation grant): a create must carry
+ * the `eks:eks-cluster-name` tag of the cluster whose role makes it. EKS sets that principal tag when it assumes
+ * the cluster role (sts:TagSession), so `${aws:PrincipalTag/eks:eks-cluster-name}` is the role's own cluster.
+ */
+const EKS_CLUSTER_NAME_TAG = "aws:requesttag/eks:eks-cluster-name";
+const OWN_CLUSTER = "${aws:principaltag/eks:eks-cluster-name}";
 
 /** The resource types of `NODE_RESOURCE_TYPES` an ARN pattern covers (`*` covers all). */
 function nodeResourcesCovered(resource: string): string[] {
@@ -76,11 +83,16 @@ function nodeResourcesCovered(resource: string): string[] {
     return NODE_RESOURCE_TYPES.filter((t) => globMatches(rest, `${t}/example`));
 }
 
-/** The clusters whose `kubernetes.io/cluster/<name>` tag a statement's Condition requires. */
-function clusterTagScopes(s: Statement): string[] {
+/**
+ * The clusters whose `kubernetes.io/cluster/<name>` tag a statement's Condition requires, or whose
+ * `eks:eks-cluster-name` tag (Auto Mode: `own` stands for the role's own cluster, `clusters` of the stack).
+ */
+function clusterTagScopes(s: Statement, clusters: string[] = []): string[] {
     return conditionTests(s).flatMap((t) => {
         const m = CLUSTER_TAG_KEY.exec(t.key);
-        return m && restricts(t, true) ? [m[2]] : [];
+        if (m) return restricts(t, true) ? [m[2]] : [];
+        if (t.key !== EKS_CLUSTER_NAME_TAG || !restricts(t) || t.operator !== "stringequals") return [];
+        return t.values.flatMap((v) => (v.toLowerCase() === OWN_CLUSTER ? clusters : [v]));
     });
 }
 
@@ -90,7 +102,7 @@ function karpenterStatementIssues(s: Statement, label: string, clusters: string[
     const covered = [...new Set(list(s.Resource).flatMap((res) => nodeResourcesCovered(String(res))))];
     const onNodes = s.NotResource !== undefined ? NODE_RESOURCE_TYPES : covered;
     if (actions.length > 0 && onNodes.length > 0) {
-        const scopes = clusterTagScopes(s);
+        const scopes = clusterTagScopes(s, clusters);
         const stackScopes = clusters.length === 0 ? scopes : scopes.filter((name) => clusters.includes(name.toLowerCase()));
         if (stackScopes.length === 0) {
             const which = clusters.length === 0 ? "<name>" : clusters.length === 1 ? clusters[0] : `{${clusters.join(",")}}`;
@@ -120,7 +132,7 @@ export const karpenterControllerScoping: SecurityCheck = {
     name: "karpenter-controller-scoping",
     checks: ["Karpenter"],
     description:
-        "Identity policies that allow ec2:RunInstances, CreateFleet, CreateLaunchTemplate, TerminateInstances, DeleteLaunchTemplate or CreateTags on instances, launch templates and what launches create require an aws:RequestTag/aws:ResourceTag kubernetes.io/cluster/<this cluster> condition (RunInstances/CreateFleet on images, snapshots, security groups, subnets, capacity reservations and placement groups excepted, as upstream); iam:PassRole names its roles and carries an iam:PassedToService condition.",
+        "Identity policies that allow ec2:RunInstances, CreateFleet, CreateLaunchTemplate, TerminateInstances, DeleteLaunchTemplate or CreateTags on instances, launch templates and what launches create require an aws:RequestTag/aws:ResourceTag kubernetes.io/cluster/<this cluster> condition, or EKS Auto Mode's aws:RequestTag/eks:eks-cluster-name equal to this cluster or to the cluster role's own ${aws:PrincipalTag/eks:eks-cluster-name} (RunInstances/CreateFleet on images, snapshots, security groups, subnets, capacity reservations and placement groups excepted, as upstream); iam:PassRole names its roles and carries an iam:PassedToService condition.",
     appliesTo: ofTypes(...IDENTITY_POLICY_HOLDERS),
     inspect: (r, ctx) => {
         const clusters = ctx.resources

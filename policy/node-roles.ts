@@ -11,12 +11,13 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const EC2_SERVICE = "ec2.amazonaws.com";
 
 /**
- * AWS-managed policies a node role may hold (CIS 5.1.3): join the cluster, run the VPC CNI, pull
- * images (AmazonEC2ContainerRegistryReadOnly is the older, broader name of the pull-only policy),
- * and SSM for shell access without SSH.
+ * AWS-managed policies a node role may hold (CIS 5.1.3): join the cluster (AmazonEKSWorkerNodeMinimalPolicy is
+ * EKS Auto Mode's narrower form), run the VPC CNI, pull images (AmazonEC2ContainerRegistryReadOnly is the
+ * older, broader name of the pull-only policy), and SSM for shell access without SSH.
  */
 export const NODE_ROLE_POLICIES = [
     "AmazonEKSWorkerNodePolicy",
+    "AmazonEKSWorkerNodeMinimalPolicy",
     "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryPullOnly",
     "AmazonEC2ContainerRegistryReadOnly",

@@ -1,6 +1,7 @@
 /** The cluster add-ons of one stack and what they are built from (stacks/platform.ts wires them in). */
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster";
+import { AutoModeCompute } from "../components/cluster/auto-mode";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
 import { ContainerLogs } from "../components/cluster/container-logs";
 import { ExternalDns } from "../components/cluster/external-dns";
@@ -29,7 +30,7 @@ export interface AddonContext {
     launchPrerequisites: pulumi.Resource[];
     /** The stack's KMS key for CloudWatch log groups. */
     logsKeyArn: pulumi.Output<string>;
-    /** The Load Balancer Controller's release: every release that creates a Service waits for its webhook. */
+    /** The Load Balancer Controller's release (none in `auto` mode): every release that creates a Service waits for its webhook. */
     serviceAdmission: pulumi.Resource[];
     /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
     dockerHub: DockerHubMirror;
@@ -39,21 +40,30 @@ export interface AddonContext {
  * The Load Balancer Controller, first: its webhook mutates every Service, so each other add-on's
  * release (they all create Services) waits for it, and it runs on the system nodes without Karpenter.
  */
-function buildLoadBalancerController(c: Omit<AddonContext, "serviceAdmission">): LoadBalancerController {
+function buildLoadBalancerController(c: Omit<AddonContext, "serviceAdmission">): LoadBalancerController | undefined {
+    if (c.cfg.cluster.computeMode === "auto") return undefined;
     return new LoadBalancerController(
         "aws-load-balancer-controller",
-        {
-            cluster: c.cluster,
-            region: c.cfg.region,
-            vpcId: c.network.vpcId,
-            replicas: 2,
-            internetFacingNamespaces: c.cfg.platform.ingress?.scheme === "internet-facing" ? [ARGOCD_NAMESPACE, MONITORING_NAMESPACE] : [],
-        },
+        { cluster: c.cluster, region: c.cfg.region, vpcId: c.network.vpcId, replicas: 2, internetFacingNamespaces: internetFacingNamespaces(c) },
         { parent: c.cluster },
     );
 }
 
+/** The platform's own namespaces, when its shared Ingress is internet-facing: the only ones the internet-facing class admits. */
+const internetFacingNamespaces = (c: Pick<AddonContext, "cfg">): string[] => (c.cfg.platform.ingress?.scheme === "internet-facing" ? [ARGOCD_NAMESPACE, MONITORING_NAMESPACE] : []);
+
+/** `computeMode: auto`: the workload NodePool, IngressClasses and NetworkPolicy switch of EKS Auto Mode, in place of Karpenter and the LBC. */
+const autoMode = (c: AddonContext) =>
+    c.cfg.cluster.computeMode === "auto"
+        ? new AutoModeCompute(
+              "auto-mode",
+              { cluster: c.cluster, aws: c.aws, nodePool: c.cfg.addons.karpenter.nodePool, tags: c.cfg.tags, imageCachePrefix: c.dockerHub.prefix, internetFacingNamespaces: internetFacingNamespaces(c), launchPrerequisites: c.launchPrerequisites },
+              { parent: c.cluster },
+          )
+        : undefined;
+
 const karpenter = (c: AddonContext) =>
+    c.cfg.cluster.computeMode === "karpenter" &&
     new Karpenter(
         "karpenter",
         { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites, imageCachePrefix: c.dockerHub.prefix, serviceAdmission: c.serviceAdmission },
@@ -98,8 +108,12 @@ const backups = (c: AddonContext) =>
 
 /** The stack's cluster add-ons; an optional one is undefined when its config switch is off. */
 export interface ClusterAddons {
-    karpenter: Karpenter;
-    loadBalancerController: LoadBalancerController;
+    /** `computeMode: karpenter` only. */
+    karpenter: Karpenter | undefined;
+    /** `computeMode: karpenter` only. */
+    loadBalancerController: LoadBalancerController | undefined;
+    /** `computeMode: auto` only. */
+    autoMode: AutoModeCompute | undefined;
     externalSecrets: ExternalSecrets;
     metricsServer: MetricsServer;
     externalDns: ExternalDns | undefined;
@@ -115,10 +129,11 @@ export interface ClusterAddons {
  */
 export function buildClusterAddons(c: Omit<AddonContext, "serviceAdmission">): ClusterAddons {
     const loadBalancerController = buildLoadBalancerController(c);
-    const context: AddonContext = { ...c, serviceAdmission: [loadBalancerController.release] };
-    // Karpenter first in the object: the order of scrape targets and namespaces follows it.
+    const context: AddonContext = { ...c, serviceAdmission: loadBalancerController ? [loadBalancerController.release] : [] };
+    // Karpenter (or Auto Mode) first in the object: the order of scrape targets and namespaces follows it.
     return {
-        karpenter: karpenter(context),
+        autoMode: autoMode(context),
+        karpenter: karpenter(context) || undefined,
         loadBalancerController,
         externalSecrets: externalSecrets(context),
         metricsServer: metricsServer(context),

@@ -39,6 +39,7 @@ export const STACK_OUTPUTS = {
     privateSubnetIds: { description: "Private subnet IDs, one per zone (nodes, the control plane's ENIs).", shape: "list", secret: false },
     repositoryUrls: { description: "ECR repository name → URL, one per `ecrRepositories` entry.", shape: "map", secret: false },
     clusterName: { description: "The EKS cluster's name.", shape: "string", secret: false },
+    computeMode: { description: "`karpenter` or `auto` (`computeMode`), as the cluster was created; the preflight refuses a change.", shape: "string", secret: false },
     clusterEndpoint: { description: "The Kubernetes API server's URL.", shape: "string", secret: false },
     clusterCertificateAuthority: { description: "The cluster's certificate authority data (base64).", shape: "string", secret: false },
     nodeSecurityGroupId: { description: "The cluster security group the nodes share.", shape: "string", secret: false },

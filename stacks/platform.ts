@@ -4,6 +4,7 @@ import { CiAccess } from "../components/ci-access";
 import { REFRESH_READERS_GROUP, RefreshReader } from "../components/ci-access/refresh-reader";
 import { boundaryArnFor, nodeBoundaryArnFor, permissionsBoundaryTransformation } from "../components/ci-access/boundary";
 import { Cluster } from "../components/cluster";
+import { autoModeServiceCidr } from "../components/cluster/auto-mode/dns";
 import { configuredAccessGrants, principalArn } from "../components/cluster/access";
 import { ClusterAddonComponent } from "../components/cluster/cluster-addon";
 import { REPOSITORY_STORE_NAME } from "../components/cluster/external-secrets/repository-access";
@@ -115,6 +116,8 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         {
             name: cfg.clusterName,
             kubernetesVersion: cfg.cluster.kubernetesVersion,
+            computeMode: cfg.cluster.computeMode,
+            serviceIpv4Cidr: cfg.cluster.computeMode === "auto" ? autoModeServiceCidr(cfg.network.vpcCidr, cfg.network.otherVpcCidrs) : undefined,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
             endpointPublicAccess: cfg.cluster.endpointPublicAccess,
@@ -170,6 +173,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
                 vpcCidr: cfg.network.vpcCidr,
                 otherVpcCidrs: cfg.network.otherVpcCidrs,
                 albCidrs: network.privateSubnetCidrs,
+                dnsAddress: cluster.dnsAddress,
             },
             repositoryStore: addons.externalSecrets.repositoryStore && { name: REPOSITORY_STORE_NAME, resource: addons.externalSecrets.repositoryStore },
             argocd: cfg.platform.argocd,
@@ -199,6 +203,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             albBackends: ingress ? ALB_BACKENDS : [],
             fromPrometheus: scrapeBackends(scrapeTargets),
             egress,
+            dnsAddress: cluster.dnsAddress,
         },
         policyOpts(),
     );
@@ -214,6 +219,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         grafanaAdminPassword: platform.monitoring.grafanaAdminPassword,
         appSecretsKeyArn: addons.externalSecrets.secretsKeyArn,
         clusterName: cluster.name,
+        computeMode: cluster.computeMode,
         clusterEndpoint: cluster.endpoint,
         clusterCertificateAuthority: cluster.certificateAuthority,
         nodeSecurityGroupId: cluster.nodeSecurityGroupId,

@@ -112,7 +112,9 @@ describe("Cluster add-ons", () => {
         });
 
         it("tears down in order: NodePool, then EC2NodeClass, then the controller, then its IAM and queue", () => {
-            for (const g of stacks.all) {
+            // Auto Mode's order (NodePool, then NodeClass, then its role's access entry) is tests/auto-mode.test.ts's.
+            for (const g of stacks.inMode("auto")) expect(g.ofType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name)).to.not.include.members(["karpenter"]);
+            for (const g of stacks.inMode("karpenter")) {
                 const pool = customResources(g, "NodePool")[0];
                 const nodeClass = customResources(g, "EC2NodeClass")[0];
                 const controller = `kubernetes:helm.sh/v3:Release::eks-${g.stack}-karpenter`;
@@ -133,8 +135,9 @@ describe("Cluster add-ons", () => {
     });
 
     describe("AWS Load Balancer Controller", () => {
-        it("sets clusterName, region and vpcId explicitly and runs 2 replicas on the system nodes", () => {
-            for (const g of stacks.all) {
+        it("sets clusterName, region and vpcId explicitly and runs 2 replicas on the system nodes (none in Auto Mode)", () => {
+            for (const g of stacks.inMode("auto")) expect(release(g, "aws-load-balancer-controller")).to.equal(undefined);
+            for (const g of stacks.inMode("karpenter")) {
                 const r = release(g, "aws-load-balancer-controller");
                 expect(r.inputs).to.include({ chart: "aws-load-balancer-controller", version: CHARTS.awsLoadBalancerController.version, namespace: "kube-system" });
                 expect(r.inputs.repositoryOpts).to.deep.equal({ repo: "https://aws.github.io/eks-charts" });
@@ -209,7 +212,10 @@ describe("Cluster add-ons", () => {
 
         it("sets only values paths that exist in each chart's values.yaml", () => {
             for (const g of stacks.all) {
-                for (const [name, { values }] of Object.entries(CHART_DIRS)) {
+                // Auto Mode runs Karpenter and the load balancer controller outside the cluster: no release of either.
+                const absent = g.outputs.computeMode === "auto" ? ["karpenter", "aws-load-balancer-controller"] : [];
+                for (const name of absent) expect(release(g, name), `${g.stack} ${name}`).to.equal(undefined);
+                for (const [name, { values }] of Object.entries(CHART_DIRS).filter(([n]) => !absent.includes(n))) {
                     expect(unknownValuesPaths(release(g, name).inputs.values, referenceYaml(values)), `${g.stack} ${name}`).to.deep.equal([]);
                 }
             }
@@ -233,7 +239,10 @@ describe("Cluster add-ons", () => {
         it("emits custom resources that validate against the reference CRDs at a served version", () => {
             const all = validators();
             for (const g of stacks.all) {
-                for (const [kind, checks] of Object.entries(all)) {
+                // Auto Mode's NodePool is Karpenter's API (the same CRD); its NodeClass is checked in tests/auto-mode.test.ts.
+                const auto = g.outputs.computeMode === "auto";
+                if (auto) expect(customResources(g, "EC2NodeClass"), g.stack).to.deep.equal([]);
+                for (const [kind, checks] of Object.entries(all).filter(([k]) => !(auto && k === "EC2NodeClass"))) {
                     const objects = customResources(g, kind);
                     expect(objects, `${g.stack} ${kind}`).to.have.length(1);
                     for (const check of checks) expect(check.errors(objects[0].inputs), `${g.stack} ${kind}`).to.deep.equal([]);
@@ -268,7 +277,8 @@ describe("Cluster add-ons", () => {
 
         it("grants Karpenter's controller exactly upstream's six policies, conditions included", () => {
             const cfn = parse(referenceText("karpenter/cloudformation.yaml"), { customTags: CFN_TAGS }) as any;
-            for (const g of stacks.all) {
+            for (const g of stacks.inMode("auto")) expect(g.ofType("aws:iam/policy:Policy").filter((p) => p.name.includes("karpenter"))).to.deep.equal([]);
+            for (const g of stacks.inMode("karpenter")) {
                 const nodeRole = `arn:aws:iam::${ACCOUNT_ID}:role/eks-${g.stack}-karpenter-nodes`;
                 const queueArn = `arn:aws:sqs:us-west-2:${ACCOUNT_ID}:eks-${g.stack}`;
                 const substitutions: Record<string, string> = {
@@ -303,7 +313,8 @@ describe("Cluster add-ons", () => {
 
         it("grants the Load Balancer Controller upstream's policy: all 80 actions, with its conditions", () => {
             const upstream = JSON.parse(referenceText("aws-load-balancer-controller/iam_policy.json"));
-            for (const g of stacks.all) {
+            for (const g of stacks.inMode("auto")) expect(g.ofType("aws:iam/policy:Policy").filter((p) => p.name.includes("load-balancer"))).to.deep.equal([]);
+            for (const g of stacks.inMode("karpenter")) {
                 const ours = json(g.one("aws:iam/policy:Policy", `eks-${g.stack}-aws-load-balancer-controller-controller`).inputs.policy);
                 expect(allowedActions(ours)).to.have.length(80).and.to.include.members(allowedActions(upstream));
                 expect(normalizePolicy(ours)).to.deep.equal(normalizePolicy(upstream));

@@ -79,10 +79,20 @@ describe("CI's permissions boundaries: no wider than the platform's own policies
     this.timeout(120000);
     const stacks = useStacks();
 
+    it("exist only with CI access: a stack without it (the auto fixture) has no CI role, provider or boundary, and no role under one", () => {
+        const withoutCi = stacks.all.filter((g) => !stacks.withCi.includes(g));
+        expect(withoutCi.map((g) => g.stack)).to.deep.equal(stacks.inMode("auto").map((g) => g.stack));
+        for (const g of withoutCi) {
+            expect(g.resources.filter((r) => r.type.startsWith("eks-platform:ci") || r.name.startsWith("ci-access")).map((r) => r.name), g.stack).to.deep.equal([]);
+            expect(g.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider"), g.stack).to.deep.equal([]);
+            expect(g.ofType("aws:iam/role:Role").filter((r) => r.inputs.permissionsBoundary !== undefined).map((r) => r.name), g.stack).to.deep.equal([]);
+        }
+    });
+
     it("leave every statement of every platform role working on its own environment's resources, asked of a real IAM engine", async () => {
         const broken: string[] = [];
         let asked = 0;
-        for (const g of stacks.all) {
+        for (const g of stacks.withCi) {
             const roles = platformRoles(g);
             const keys = keyPolicies(g);
             expect(roles.length, g.stack).to.be.at.least(8);
@@ -104,7 +114,7 @@ describe("CI's permissions boundaries: no wider than the platform's own policies
     });
 
     it("withholds only what a platform policy grants and the platform does not use, and only that", async () => {
-        for (const g of stacks.all) {
+        for (const g of stacks.withCi) {
             const granted = new Set<string>();
             for (const role of platformRoles(g)) {
                 const policies: Policies = { identity: role.documents.map((d) => d.doc), boundary: boundaryOf(g, role.boundaryArn) };
@@ -125,7 +135,7 @@ describe("CI's permissions boundaries: no wider than the platform's own policies
     });
 
     it("lists as unscopable only actions a boundary allows", () => {
-        for (const g of stacks.all) {
+        for (const g of stacks.withCi) {
             const allowed = new Set(
                 ["ci-access-boundary", "ci-access-node-boundary"].flatMap((n) => list(JSON.parse(g.one("aws:iam/policy:Policy", n).inputs.policy).Statement)).filter((s: any) => s.Effect === "Allow").flatMap((s: any) => list(s.Action)),
             );
@@ -220,7 +230,7 @@ describe("CI's permissions boundaries: no wider than the platform's own policies
     });
 
     it("puts the owner tags where the boundaries look for them: node groups, VPC CNI, EBS CSI, the cluster security group, Karpenter, the Load Balancer Controller", () => {
-        for (const g of stacks.all) {
+        for (const g of stacks.withCi) {
             const owner = { project: PROJECT, environment: String(stackFileConfig(g.stack, fixturesDir)[`${PROJECT}:environment`]) };
             const addon = (name: string) => JSON.parse(g.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === name)!.inputs.configurationValues);
             expect(JSON.parse(addon("vpc-cni").env.ADDITIONAL_ENI_TAGS), `${g.stack} vpc-cni`).to.include(owner);

@@ -103,8 +103,11 @@ describe("Cluster", () => {
             }
         });
 
-        it("lets CI's preview role read the whole cluster except Secrets, and nothing more", () => {
-            for (const g of stacks.all) {
+        it("lets CI's preview role read the whole cluster except Secrets, and nothing more; a stack without CI has no such entry", () => {
+            for (const g of stacks.all.filter((s) => s.outputs.ciPreviewRoleArn === null)) {
+                expect(g.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).to.not.include("view-ci-preview");
+            }
+            for (const g of stacks.all.filter((s) => s.outputs.ciPreviewRoleArn !== null)) {
                 const preview = g.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "view-ci-preview");
                 expect(preview.inputs.principalArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/eks-platform-preview-${g.stack}`);
                 expect(preview.inputs.policyArn).to.equal("arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy");
@@ -159,8 +162,12 @@ describe("Cluster", () => {
             expect(json(addon(stacks.dev, "aws-ebs-csi-driver").inputs.configurationValues).controller.tolerations).to.deep.include(toleration);
         });
 
-        it("orders add-ons around the node group: network add-ons first, deployments after", () => {
-            for (const g of stacks.all) {
+        it("orders add-ons around the node group: network add-ons first, deployments after (Auto Mode: none of them, it runs its own)", () => {
+            for (const g of stacks.inMode("auto")) {
+                expect(g.ofType("aws:eks/addon:Addon").map((a) => a.inputs.addonName).filter((n) => n !== "snapshot-controller")).to.deep.equal([]);
+                expect(g.ofType("aws:eks/nodeGroup:NodeGroup")).to.deep.equal([]);
+            }
+            for (const g of stacks.inMode("karpenter")) {
                 const nodeGroup = g.one("aws:eks/nodeGroup:NodeGroup");
                 expect(nodeGroup.opts.dependsOn).to.have.members([
                     "aws:eks/addon:Addon::vpc-cni", "aws:eks/addon:Addon::kube-proxy", "aws:eks/addon:Addon::eks-pod-identity-agent",
@@ -187,11 +194,12 @@ describe("Cluster", () => {
             expect(attached.inputs.policyArn).to.equal("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
         });
 
-        it("makes encrypted gp3 the default StorageClass, deleted with the cluster", () => {
+        it("makes encrypted gp3 the default StorageClass of the mode's EBS CSI driver, deleted with the cluster", () => {
+            const provisioner = { karpenter: "ebs.csi.aws.com", auto: "ebs.csi.eks.amazonaws.com" };
             for (const g of stacks.all) {
                 const sc = g.one("kubernetes:storage.k8s.io/v1:StorageClass");
                 expect(sc.inputs.metadata.annotations).to.deep.equal({ "storageclass.kubernetes.io/is-default-class": "true" });
-                expect(sc.inputs).to.include({ provisioner: "ebs.csi.aws.com", volumeBindingMode: "WaitForFirstConsumer", allowVolumeExpansion: true });
+                expect(sc.inputs).to.include({ provisioner: provisioner[g.outputs.computeMode as "karpenter" | "auto"], volumeBindingMode: "WaitForFirstConsumer", allowVolumeExpansion: true });
                 expect(sc.inputs.parameters).to.include({ type: "gp3", encrypted: "true" });
                 expect(sc.opts.deletedWith).to.equal(key(g, "aws:eks/cluster:Cluster", "<c>"));
                 expect(sc.provider).to.match(new RegExp(`pulumi:providers:kubernetes::eks-${g.stack}-k8s::`));
@@ -205,7 +213,9 @@ describe("Cluster", () => {
         it("is managed, AL2023, in the private subnets: prod x86_64 on-demand, dev Graviton spot", () => {
             expect(nodeGroup(stacks.dev).inputs).to.include({ amiType: "AL2023_ARM_64_STANDARD", capacityType: "SPOT" });
             expect(nodeGroup(stacks.prod).inputs).to.include({ amiType: "AL2023_x86_64_STANDARD", capacityType: "ON_DEMAND" });
-            for (const g of stacks.all) {
+            // Auto Mode has none: its built-in system pool runs the controllers (tests/auto-mode.test.ts).
+            for (const g of stacks.inMode("auto")) expect(g.ofType("aws:eks/nodeGroup:NodeGroup")).to.deep.equal([]);
+            for (const g of stacks.inMode("karpenter")) {
                 expect(nodeGroup(g).inputs).to.include({ clusterName: `eks-${g.stack}` });
                 expect(nodeGroup(g).inputs.subnetIds).to.deep.equal(g.outputs.privateSubnetIds);
             }
@@ -219,14 +229,16 @@ describe("Cluster", () => {
         });
 
         it("is tainted CriticalAddonsOnly and labelled as system", () => {
-            for (const g of stacks.all) {
+            for (const g of stacks.inMode("karpenter")) {
                 expect(nodeGroup(g).inputs.taints).to.deep.equal([{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);
                 expect(nodeGroup(g).inputs.labels).to.deep.equal({ "eks-platform/node-role": "system" });
             }
         });
 
         it("launches with IMDSv2 required at hop limit 1, an encrypted gp3 root volume and no public IP", () => {
-            for (const g of stacks.all) {
+            // Auto Mode launches no template of ours: it enforces IMDSv2, hop limit 1 and encrypted volumes itself.
+            for (const g of stacks.inMode("auto")) expect(g.ofType("aws:ec2/launchTemplate:LaunchTemplate")).to.deep.equal([]);
+            for (const g of stacks.inMode("karpenter")) {
                 const lt = g.one("aws:ec2/launchTemplate:LaunchTemplate");
                 expect(lt.inputs.metadataOptions).to.include({ httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" });
                 expect(lt.inputs.blockDeviceMappings[0].ebs).to.include({ volumeType: "gp3", encrypted: "true" });
@@ -238,7 +250,7 @@ describe("Cluster", () => {
         });
 
         it("runs as a role with only the worker, CNI and ECR pull-only policies", () => {
-            for (const g of stacks.all) {
+            for (const g of stacks.inMode("karpenter")) {
                 const role = g.one("aws:iam/role:Role", `eks-${g.stack}-system-node`);
                 expect(json(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "ec2.amazonaws.com" });
                 const attached = g.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(`eks-${g.stack}-system-node-`));
@@ -252,10 +264,13 @@ describe("Cluster", () => {
     });
 
     describe("Kubernetes provider and outputs", () => {
-        it("makes the provider wait for the system nodes, CoreDNS and the admin access entries", () => {
-            for (const g of stacks.all) {
+        it("makes the provider wait for the system nodes, CoreDNS and the admin access entries (Auto Mode: the entries only)", () => {
+            for (const g of stacks.inMode("karpenter")) {
                 const provider = g.one("pulumi:providers:kubernetes");
                 expect(provider.opts.dependsOn).to.include(key(g, "aws:eks/nodeGroup:NodeGroup", "<c>-system")).and.include("aws:eks/addon:Addon::coredns");
+            }
+            for (const g of stacks.inMode("auto")) {
+                expect(g.one("pulumi:providers:kubernetes").opts.dependsOn).to.deep.equal(["aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators"]);
             }
             expect(stacks.prod.one("pulumi:providers:kubernetes").opts.dependsOn).to.include(
                 "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-ci-deploy",

@@ -26,6 +26,17 @@ describe("cost estimate", () => {
         expect(e.assumptions.join("\n")).to.include("as of 2026-").and.include("spot at 35 %");
     });
 
+    it("adds EKS Auto Mode's management fee per node of an Auto Mode pool, on spot nodes too, at the dated per-type fee", () => {
+        const auto = estimateCost({ ...SMALL, nodeGroups: [], nodePools: [{ ...SMALL.nodePools[0], autoMode: true }] });
+        const fee = auto.lines.find((l) => l.item === "EKS Auto Mode management fee")!;
+        // One t4g.medium: 12 % of its on-demand 0.0336/h, whatever it is bought as (here spot).
+        expect(fee.detail).to.equal("1 × t4g.medium × USD 0.00403/h");
+        expect(fee.monthlyUsd).to.equal(2.94); // 0.00403 × 730
+        expect(auto.lines.find((l) => l.item.startsWith("Auto Mode NodePool default"))!.detail).to.include("1 × t4g.medium spot");
+        expect(auto.assumptions.join("\n")).to.include("Auto Mode nodes only for the platform's own pods");
+        expect(estimateCost(SMALL).lines.find((l) => l.item === "EKS Auto Mode management fee")).to.equal(undefined);
+    });
+
     it("bills extended support six times standard and picks a bigger node when pods do not fit a small one", () => {
         expect(estimateCost({ ...SMALL, eksSupport: "extended" }).lines[0].monthlyUsd).to.equal(438);
         const big = estimateCost({ ...SMALL, nodePools: [{ ...SMALL.nodePools[0], pods: [{ name: "prometheus", cpu: 0.5, memoryGiB: 6 }] }] });

@@ -8,6 +8,8 @@ import { devWithOptionalFeatures } from "./support/variants";
 const release = (g: StackGraph, name: string) => g.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === name)!;
 const policyOf = (g: StackGraph, name: string) => JSON.parse(g.one("aws:iam/policy:Policy", name).inputs.policy);
 const SYSTEM = { nodeSelector: { "eks-platform/node-role": "system" }, toleration: { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" } };
+/** The system nodes a stack's controllers select: the node group's label, or Auto Mode's built-in `system` pool. */
+const systemSelector = (g: StackGraph) => (g.outputs.computeMode === "auto" ? { "karpenter.sh/nodepool": "system" } : SYSTEM.nodeSelector);
 
 describe("Operations add-ons", () => {
     const stacks = useStacks();
@@ -20,7 +22,7 @@ describe("Operations add-ons", () => {
                 const v = r.inputs.values;
                 expect(v.replicas).to.equal(2);
                 expect(v.podDisruptionBudget).to.deep.equal({ enabled: true, maxUnavailable: 1 });
-                expect(v.nodeSelector).to.deep.equal(SYSTEM.nodeSelector);
+                expect(v.nodeSelector).to.deep.equal(systemSelector(g));
                 expect(v.tolerations).to.deep.equal([SYSTEM.toleration]);
                 expect(v.resources.requests).to.have.keys("cpu", "memory");
                 // It calls no AWS API: no Pod Identity role.

@@ -17,6 +17,12 @@ const one = (g: StackGraph, kind: string) => {
 };
 const CERT = CERTIFICATE_ARN;
 
+/** What the platform's releases wait for: the workload NodePool and the ALB ingress (the LBC, or Auto Mode's default IngressClass). */
+const nodesAndIngress = (g: StackGraph): string[] =>
+    g.outputs.computeMode === "auto"
+        ? [`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-auto-node-pool`, `kubernetes:networking.k8s.io/v1:IngressClass::eks-${g.stack}-auto-alb`]
+        : [`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-karpenter-node-pool`, `kubernetes:helm.sh/v3:Release::eks-${g.stack}-aws-load-balancer-controller`];
+
 /** Application names an ApplicationSet's list generator + template produce. */
 function generatedApplications(appSet: any): { name: string; namespace: string; path: string; syncPolicy: any }[] {
     const template = appSet.spec.template;
@@ -37,13 +43,12 @@ describe("Platform", () => {
     const stacks = useStacks();
 
     describe("Argo CD", () => {
-        it(`installs argo-cd ${CHARTS.argoCd.version} into argocd after Karpenter's NodePool and the Load Balancer Controller`, () => {
+        it(`installs argo-cd ${CHARTS.argoCd.version} into argocd after the workload NodePool and the ALB ingress (LBC, or Auto Mode's IngressClass)`, () => {
             for (const g of stacks.all) {
                 const r = release(g, "argocd");
                 expect(r.inputs).to.include({ chart: "argo-cd", version: CHARTS.argoCd.version, namespace: "argocd" });
                 expect(r.inputs.repositoryOpts).to.deep.equal({ repo: "https://argoproj.github.io/argo-helm" });
-                expect(r.opts.dependsOn).to.include(`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-karpenter-node-pool`);
-                expect(r.opts.dependsOn).to.include(`kubernetes:helm.sh/v3:Release::eks-${g.stack}-aws-load-balancer-controller`);
+                expect(r.opts.dependsOn).to.include.members(nodesAndIngress(g));
             }
         });
 
@@ -187,7 +192,7 @@ describe("Platform", () => {
                 expect(argo.some((d) => d.includes("kube-prometheus-stack") || d.includes("monitoring"))).to.equal(false);
                 expect(mon.some((d) => d.includes("argocd"))).to.equal(false);
                 expect(mon).to.include(`kubernetes:storage.k8s.io/v1:StorageClass::gp3`);
-                expect(mon).to.include(`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-karpenter-node-pool`);
+                expect(mon).to.include.members(nodesAndIngress(g));
             }
         });
 
@@ -195,8 +200,8 @@ describe("Platform", () => {
             for (const g of stacks.all) {
                 // The application namespaces are not release namespaces: tests/tenants.test.ts.
                 const namespaces = g.ofType("kubernetes:core/v1:Namespace").filter((n) => !n.name.startsWith("tenants-"));
-                const velero = g.stack === "prod" ? ["velero"] : [];
-                expect(namespaces.map((n) => n.inputs.metadata.name)).to.have.members(["argocd", "monitoring", "node-exporter", "external-secrets", "external-dns", "amazon-cloudwatch", ...velero]);
+                const optional = ["velero", "external-dns"].filter((name) => release(g, name) !== undefined);
+                expect(namespaces.map((n) => n.inputs.metadata.name)).to.have.members(["argocd", "monitoring", "node-exporter", "external-secrets", "amazon-cloudwatch", ...optional]);
                 for (const n of namespaces) expect(n.opts.deletedWith, n.name).to.equal(`aws:eks/cluster:Cluster::eks-${g.stack}`);
             }
         });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { LOAD_BALANCER_CONTROLLER_VERSION } from "../components/cluster/load-balancer-controller/iam-policy";
-import { CHARTS, KUBERNETES_VERSIONS } from "../components/versions";
+import { AUTO_MODE, CHARTS, KUBERNETES_VERSIONS } from "../components/versions";
 import { README_BEGIN, README_END } from "../stacks/config/docs";
 import { OUTPUTS_BEGIN, OUTPUTS_END } from "../stacks/output-docs";
 import { projectRoot } from "../tooling/offline/paths";
@@ -29,6 +29,7 @@ const MENTIONS: Mention[] = [
     { names: "CHARTS.externalDns", version: CHARTS.externalDns.version, context: "**external-dns** (chart {v})" },
     { names: "CHARTS.awsForFluentBit", version: CHARTS.awsForFluentBit.version, context: "(chart aws-for-fluent-bit {v}," },
     { names: "KUBERNETES_VERSIONS.default", version: KUBERNETES_VERSIONS.default, context: "Kubernetes {v} schema" },
+    { names: "AUTO_MODE.minimumKubernetesVersion", version: AUTO_MODE.minimumKubernetesVersion, context: "**Where:** Kubernetes {v} or later" },
 ];
 
 /** Numbers of the form of a version that are none: benchmark sections, prices, an example's own values. */

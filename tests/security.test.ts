@@ -38,7 +38,15 @@ describe("security invariants (every fixture stack)", () => {
     });
 
     it("launches no node with IMDSv1, a hop limit above 1 or an unencrypted volume", () => {
-        for (const g of stacks.all) {
+        // Auto Mode enforces IMDSv2 at hop limit 1 and encrypted root volumes on every node it launches, and offers
+        // no way to loosen them: its stacks must launch nodes only that way (no template, node group or EC2NodeClass).
+        for (const g of stacks.inMode("auto")) {
+            expect(g.one("aws:eks/cluster:Cluster").inputs.computeConfig.enabled, g.stack).to.equal(true);
+            for (const type of ["aws:ec2/launchTemplate:LaunchTemplate", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/instance:Instance", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"]) {
+                expect(g.ofType(type), `${g.stack} ${type}`).to.deep.equal([]);
+            }
+        }
+        for (const g of stacks.inMode("karpenter")) {
             const templates = g.ofType("aws:ec2/launchTemplate:LaunchTemplate");
             expect(templates.length).to.be.greaterThan(0);
             for (const lt of templates) {

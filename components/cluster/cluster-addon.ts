@@ -2,11 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { helmRelease } from "../shared/helm-release";
 import { releaseNamespace } from "../shared/namespace";
-import { Placement } from "../shared/placement";
+import { Placement, placementFor } from "../shared/placement";
 import { ScrapeTarget } from "../shared/scrape-target";
 import { ChartPin } from "../versions";
 import type { Cluster, ServiceAccountPermissions } from "./index";
 import type { PodIdentityRole } from "./pod-identity";
+import type { ComputeMode } from "./types";
 
 /** The fixed facts of one add-on's chart install, exported by the add-on as a constant. */
 export interface ClusterAddonSpec {
@@ -79,16 +80,17 @@ export function installClusterAddon(owner: pulumi.Resource, cluster: Cluster, in
             namespace: namespace ? namespace.metadata.name : install.serviceAccount.namespace,
             releaseName: install.name,
             skipCrds: install.skipCrds,
-            values: clusterAddonValues(install, install.values),
+            values: clusterAddonValues(install, install.values, cluster.computeMode),
         },
         { parent: owner, provider, dependsOn: [...(install.dependsOn ?? []), ...role.ready] },
     );
     return { role, namespace, release };
 }
 
-/** Chart values with the spec's service account and placement merged in. */
-export function clusterAddonValues(spec: ClusterAddonSpec, values: Record<string, unknown>): Record<string, unknown> {
-    const placement = { nodeSelector: spec.placement.nodeSelector, ...(spec.placement.tolerations ? { tolerations: spec.placement.tolerations } : {}) };
+/** Chart values with the spec's service account and placement (as the cluster's compute mode has it: `placementFor`) merged in. */
+export function clusterAddonValues(spec: ClusterAddonSpec, values: Record<string, unknown>, computeMode: ComputeMode = "karpenter"): Record<string, unknown> {
+    const where = placementFor(spec.placement, computeMode);
+    const placement = { nodeSelector: where.nodeSelector, ...(where.tolerations ? { tolerations: where.tolerations } : {}) };
     const placed = spec.placementKey
         ? { ...values, [spec.placementKey]: { ...(values[spec.placementKey] as Record<string, unknown> | undefined), ...placement } }
         : { ...values, ...placement };

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arn } from "../shared/aws-context";
 import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
 import { KmsKey } from "../shared/kms-key";
+import { AUTO_MODE_CLUSTER_POLICIES, autoModeTagPropagationPolicy } from "./auto-mode/iam";
 import { ClusterArgs } from "./types";
 
 /** The log group EKS writes the control-plane logs of cluster `name` to (a fixed name: EKS chooses it). */
@@ -19,8 +20,12 @@ export interface ControlPlane {
     clusterSecurityGroupId: pulumi.Output<string>;
 }
 
-/** EKS control plane: IAM role, envelope-encryption key, log group, cluster, discovery tag. */
-export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): ControlPlane {
+/**
+ * EKS control plane: IAM role, envelope-encryption key, log group, cluster, discovery tag. In `auto` mode the
+ * cluster runs Auto Mode's compute (the built-in `system` pool, on `autoModeNodeRoleArn`), block storage and
+ * load balancing, all three together as EKS requires, and its role holds the policies those need.
+ */
+export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource, autoModeNodeRoleArn?: pulumi.Input<string>): ControlPlane {
     const name = args.name;
     const role = new aws.iam.Role(
         `${name}-cluster`,
@@ -35,6 +40,15 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
         { role: role.name, policyArn: managedPolicyArn(args.aws, "AmazonEKSClusterPolicy") },
         { parent },
     );
+    const auto = args.computeMode === "auto";
+    const autoModePolicies = (auto ? AUTO_MODE_CLUSTER_POLICIES : []).map(
+        (policy) => new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, { role: role.name, policyArn: managedPolicyArn(args.aws, policy) }, { parent }),
+    );
+    if (auto && (!autoModeNodeRoleArn || !args.serviceIpv4Cidr)) throw new Error("computeMode auto: the control plane needs the node role of Auto Mode's system pool and an explicit service CIDR");
+    // The stack's owner tags on what Auto Mode launches: its managed policies alone refuse user-defined tags.
+    const autoModeTags = auto
+        ? [new aws.iam.RolePolicy(`${name}-cluster-auto-mode-tags`, { role: role.id, policy: policyJson(autoModeTagPropagationPolicy()) }, { parent })]
+        : [];
 
     const secretsKey = new KmsKey(
         `${name}-secrets`,
@@ -99,8 +113,16 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
                 authenticationMode: "API",
                 bootstrapClusterCreatorAdminPermissions: args.bootstrapCreatorAdmin,
             },
-            // Add-ons are EKS managed add-ons (see addons.ts), never the unmanaged defaults.
+            // Add-ons are EKS managed add-ons (see addons.ts), never the unmanaged defaults; Auto Mode runs its own.
             bootstrapSelfManagedAddons: false,
+            ...(auto
+                ? {
+                      // The built-in `system` pool runs the platform's controllers; the workload NodePool replaces `general-purpose`.
+                      computeConfig: { enabled: true, nodePools: ["system"], nodeRoleArn: autoModeNodeRoleArn },
+                      storageConfig: { blockStorage: { enabled: true } },
+                      kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true }, serviceIpv4Cidr: args.serviceIpv4Cidr },
+                  }
+                : {}),
             encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
             enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
             deletionProtection: args.protect,
@@ -108,7 +130,7 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
             upgradePolicy: { supportType: args.supportType },
             zonalShiftConfig: { enabled: args.zonalShift },
         },
-        { parent, protect: args.protect, dependsOn: [clusterPolicy, useSecretsKey, logGroup] },
+        { parent, protect: args.protect, dependsOn: [clusterPolicy, ...autoModePolicies, ...autoModeTags, useSecretsKey, logGroup] },
     );
 
     const clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;

@@ -10,7 +10,9 @@ import { kubeconfig } from "./kubeconfig";
 import { createSystemNodeGroup } from "./node-group";
 import { PodIdentityRole } from "./pod-identity";
 import { createDefaultStorageClass } from "./storage";
-import { ClusterArgs } from "./types";
+import { clusterDnsAddress } from "./auto-mode/dns";
+import { createAutoModeNodeRole } from "./auto-mode/iam";
+import { ClusterArgs, ComputeMode } from "./types";
 
 export { ClusterArgs } from "./types";
 export { PodIdentityRole } from "./pod-identity";
@@ -25,9 +27,11 @@ export interface ServiceAccountPermissions {
 
 /**
  * EKS cluster in the private subnets: API authentication mode with access entries, Pod Identity
- * (no OIDC provider), secrets envelope-encrypted with a dedicated key, all control-plane logs,
- * EKS managed add-ons, and a small tainted system node group. Add-ons and the Platform component
- * use `provider`, which only becomes usable once nodes, CoreDNS and admin access exist.
+ * (no OIDC provider), secrets envelope-encrypted with a dedicated key, all control-plane logs, and
+ * either (`karpenter`) EKS managed add-ons and a small tainted system node group, or (`auto`) EKS Auto
+ * Mode, which runs the CNI, kube-proxy, CoreDNS, the Pod Identity agent and the EBS CSI driver itself
+ * and its built-in `system` pool. Add-ons and the Platform component use `provider`, which only becomes
+ * usable once nodes, CoreDNS and admin access exist.
  */
 export class Cluster extends pulumi.ComponentResource {
     /** The EKS cluster's name, known once the cluster exists: for inputs that must wait for it. */
@@ -46,7 +50,14 @@ export class Cluster extends pulumi.ComponentResource {
     /** Kubernetes provider for everything in-cluster. */
     readonly provider: k8s.Provider;
     readonly eksCluster: aws.eks.Cluster;
-    readonly systemNodeGroup: aws.eks.NodeGroup;
+    /** Config key `computeMode`: what runs the nodes, load balancers and volumes. */
+    readonly computeMode: ComputeMode;
+    /** The tainted system node group; absent in `auto` mode, whose built-in `system` pool takes its place. */
+    readonly systemNodeGroup?: aws.eks.NodeGroup;
+    /** `auto` mode: the role of the nodes of Auto Mode's `system` pool (the cluster's `computeConfig.nodeRoleArn`). */
+    readonly autoModeNodeRole?: aws.iam.Role;
+    /** `auto` mode: where pods reach DNS (each node's own CoreDNS, at the service CIDR's tenth address); absent: the CoreDNS pods. */
+    readonly dnsAddress?: string;
     /** The default `gp3` StorageClass; workloads with volumes wait for it. */
     readonly defaultStorageClass: k8s.storage.v1.StorageClass;
     private readonly args: ClusterArgs;
@@ -56,8 +67,12 @@ export class Cluster extends pulumi.ComponentResource {
         this.args = args;
         this.configuredName = args.name;
         this.ownerTags = args.ownerTags;
+        this.computeMode = args.computeMode;
+        const auto = args.computeMode === "auto";
+        this.dnsAddress = auto && args.serviceIpv4Cidr ? clusterDnsAddress(args.serviceIpv4Cidr) : undefined;
 
-        const controlPlane = createControlPlane(args, this);
+        this.autoModeNodeRole = auto ? createAutoModeNodeRole(`${args.name}-auto-system`, `Nodes of Auto Mode's system pool of ${args.name}`, args.aws, args.imageCachePrefix, this) : undefined;
+        const controlPlane = createControlPlane(args, this, this.autoModeNodeRole?.arn);
         const cluster = controlPlane.cluster;
         this.eksCluster = cluster;
 
@@ -73,22 +88,9 @@ export class Cluster extends pulumi.ComponentResource {
             this,
         );
 
-        // Nodes only turn Ready with the CNI and kube-proxy in place; Pod Identity needs its agent.
-        const addonArgs = { cluster, kubernetesVersion: args.kubernetesVersion, ownerTags: args.ownerTags };
-        const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createManagedAddon(addon, addonArgs, this));
-        this.systemNodeGroup = createSystemNodeGroup(
-            `${args.name}-system`,
-            { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons, ownerTags: args.ownerTags },
-            this,
-        );
-        // Deployments need schedulable nodes, or the add-on never turns ACTIVE.
-        const coredns = createManagedAddon("coredns", { ...addonArgs, dependsOn: [this.systemNodeGroup] }, this);
-        const ebsCsiRole = this.podIdentity("ebs-csi-driver", {
-            namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
-            serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
-            managedPolicies: ["AmazonEBSCSIDriverPolicy"],
-        });
-        const ebsCsi = createManagedAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [this.systemNodeGroup, ...ebsCsiRole.ready] }, this);
+        // Auto Mode runs the node add-ons and the EBS CSI driver itself; the program installs them otherwise.
+        const nodeSupport = auto ? { systemNodeGroup: undefined, ready: [], storage: [] } : this.managedNodeSupport(args, cluster);
+        this.systemNodeGroup = nodeSupport.systemNodeGroup;
 
         this.name = cluster.name;
         this.arn = cluster.arn;
@@ -104,9 +106,9 @@ export class Cluster extends pulumi.ComponentResource {
         this.provider = new k8s.Provider(
             `${args.name}-k8s`,
             { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-            { parent: this, dependsOn: [this.systemNodeGroup, coredns, ...adminAccess] },
+            { parent: this, dependsOn: [...nodeSupport.ready, ...adminAccess] },
         );
-        this.defaultStorageClass = createDefaultStorageClass(this.provider, cluster, ebsCsi, this);
+        this.defaultStorageClass = createDefaultStorageClass(this.provider, cluster, args.computeMode, nodeSupport.storage, this);
         this.warnIfDeployerLacksAccess();
 
         this.registerOutputs({
@@ -115,6 +117,30 @@ export class Cluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
             nodeSecurityGroupId: this.nodeSecurityGroupId,
         });
+    }
+
+    /**
+     * `karpenter` mode: the managed add-ons nodes need (CNI, kube-proxy, Pod Identity agent), the system node
+     * group, CoreDNS on it and the EBS CSI driver. `ready`: what in-cluster resources wait for; `storage`: the driver.
+     */
+    private managedNodeSupport(args: ClusterArgs, cluster: aws.eks.Cluster): { systemNodeGroup?: aws.eks.NodeGroup; ready: pulumi.Resource[]; storage: pulumi.Resource[] } {
+        // Nodes only turn Ready with the CNI and kube-proxy in place; Pod Identity needs its agent.
+        const addonArgs = { cluster, kubernetesVersion: args.kubernetesVersion, ownerTags: args.ownerTags };
+        const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createManagedAddon(addon, addonArgs, this));
+        const systemNodeGroup = createSystemNodeGroup(
+            `${args.name}-system`,
+            { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons, ownerTags: args.ownerTags },
+            this,
+        );
+        // Deployments need schedulable nodes, or the add-on never turns ACTIVE.
+        const coredns = createManagedAddon("coredns", { ...addonArgs, dependsOn: [systemNodeGroup] }, this);
+        const ebsCsiRole = this.podIdentity("ebs-csi-driver", {
+            namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+            serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
+            managedPolicies: ["AmazonEBSCSIDriverPolicy"],
+        });
+        const ebsCsi = createManagedAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [systemNodeGroup, ...ebsCsiRole.ready] }, this);
+        return { systemNodeGroup, ready: [systemNodeGroup, coredns], storage: [ebsCsi] };
     }
 
     /** Role + policy + Pod Identity association for one service account of this cluster, in one call. */

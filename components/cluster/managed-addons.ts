@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { onSystemNodes } from "../shared/placement";
+import { onSystemNodes, placementFor } from "../shared/placement";
+import { ComputeMode } from "./types";
 import { ManagedAddonName } from "../versions";
 
 /** The Pod Identity service accounts EKS managed add-ons run as. */
@@ -12,7 +13,8 @@ export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-cs
  * the stack's `project`/`environment` tags: the VPC CNI and EBS CSI driver put them on the interfaces,
  * volumes and snapshots they create, which CI's permissions boundary lets the platform change.
  */
-export function managedAddonConfiguration(addon: ManagedAddonName, ownerTags: Record<string, string>): Record<string, unknown> | undefined {
+export function managedAddonConfiguration(addon: ManagedAddonName, ownerTags: Record<string, string>, computeMode: ComputeMode = "karpenter"): Record<string, unknown> | undefined {
+    const systemNodesConfiguration = () => systemNodes(computeMode);
     const configuration: Record<ManagedAddonName, Record<string, unknown> | undefined> = {
         // Prefix delegation: each ENI slot holds a /28, so small nodes run far more pods.
         // Network policy enforcement: the add-on's node agent applies the NetworkPolicies (off by default).
@@ -33,8 +35,8 @@ export function managedAddonConfiguration(addon: ManagedAddonName, ownerTags: Re
 }
 
 /** Tolerations before nodeSelector: the JSON EKS stores keeps this order, so a reorder would show as a change. */
-function systemNodesConfiguration() {
-    const placement = onSystemNodes();
+function systemNodes(computeMode: ComputeMode) {
+    const placement = placementFor(onSystemNodes(), computeMode);
     return { tolerations: placement.tolerations, nodeSelector: placement.nodeSelector };
 }
 
@@ -45,6 +47,8 @@ export interface ManagedAddonArgs {
     dependsOn?: pulumi.Resource[];
     /** The stack's owner tags (`ClusterArgs.ownerTags`). */
     ownerTags: Record<string, string>;
+    /** Where the add-on's controller runs: the system node group, or Auto Mode's system pool. */
+    computeMode?: ComputeMode;
 }
 
 /**
@@ -53,7 +57,7 @@ export interface ManagedAddonArgs {
  */
 export function createManagedAddon(addonName: ManagedAddonName, args: ManagedAddonArgs, parent: pulumi.Resource): aws.eks.Addon {
     const version = aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: args.kubernetesVersion, mostRecent: false }, { parent });
-    const configuration = managedAddonConfiguration(addonName, args.ownerTags);
+    const configuration = managedAddonConfiguration(addonName, args.ownerTags, args.computeMode);
     return new aws.eks.Addon(
         addonName,
         {

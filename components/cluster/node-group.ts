@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
-import { AwsManagedPolicyName } from "../shared/aws-managed-policies";
+import { AttachableManagedPolicyName, AwsManagedPolicyName } from "../shared/aws-managed-policies";
 import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
 import { SYSTEM_NODE_LABELS, SYSTEM_TAINT } from "../shared/placement";
 import { pullThroughPolicy } from "../registry/pull-through-cache";
@@ -45,7 +45,7 @@ export function systemNodeAmiType(instanceTypes: readonly string[]): "AL2023_x86
 export function createNodeRole(
     name: string,
     description: string,
-    policies: AwsManagedPolicyName[],
+    policies: AttachableManagedPolicyName[],
     ctx: AwsContext,
     imageCachePrefix: string,
     parent: pulumi.Resource,

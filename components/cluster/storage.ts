@@ -3,24 +3,28 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const DEFAULT_STORAGE_CLASS = "gp3";
 
-/** Default StorageClass: encrypted gp3 through the EBS CSI driver, bound where the pod lands. */
+/** The EBS CSI driver's name: the managed add-on's, or Auto Mode's block storage's. */
+export const EBS_PROVISIONERS = { karpenter: "ebs.csi.aws.com", auto: "ebs.csi.eks.amazonaws.com" } as const;
+
+/** Default StorageClass: encrypted gp3 through the mode's EBS CSI driver, bound where the pod lands. */
 export function createDefaultStorageClass(
     provider: k8s.Provider,
     cluster: pulumi.Resource,
-    ebsCsiDriver: pulumi.Resource,
+    computeMode: keyof typeof EBS_PROVISIONERS,
+    ebsCsiDriver: pulumi.Resource[],
     parent: pulumi.Resource,
 ): k8s.storage.v1.StorageClass {
     return new k8s.storage.v1.StorageClass(
         "gp3",
         {
             metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
-            provisioner: "ebs.csi.aws.com",
+            provisioner: EBS_PROVISIONERS[computeMode],
             parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
             volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
             reclaimPolicy: "Delete",
         },
         // Holds no AWS resources of its own, so destroying the cluster may simply take it along.
-        { parent, provider, dependsOn: [ebsCsiDriver], deletedWith: cluster },
+        { parent, provider, dependsOn: ebsCsiDriver, deletedWith: cluster },
     );
 }

@@ -5,6 +5,12 @@ import type { RoleGrant } from "./access";
 
 export type AccessLevel = "view" | "edit";
 
+/**
+ * Who runs the nodes, load balancers and volumes (config key `computeMode`, fixed at creation): `karpenter`,
+ * the controllers this program installs on a system node group; `auto`, EKS Auto Mode.
+ */
+export type ComputeMode = "karpenter" | "auto";
+
 /** A namespace-scoped access entry. */
 export interface NamespaceAccess {
     /** IAM role/user ARN, or `role/<name>` / `user/<name>` in the deploying account. */
@@ -37,6 +43,13 @@ export interface ClusterArgs {
     name: string;
     /** Kubernetes version, `1.NN`. */
     kubernetesVersion: string;
+    /** `karpenter`: managed add-ons and a system node group; `auto`: EKS Auto Mode's compute, block storage and load balancing. */
+    computeMode: ComputeMode;
+    /**
+     * `auto` mode: the Kubernetes service CIDR, set explicitly (`autoModeServiceCidr`) so the address of the
+     * node-local DNS (its tenth address) is known to the NetworkPolicies before the cluster exists.
+     */
+    serviceIpv4Cidr?: string;
     /** VPC of the cluster. */
     vpcId: pulumi.Input<string>;
     /** Private subnets for the control-plane ENIs and all nodes. */
@@ -64,7 +77,7 @@ export interface ClusterArgs {
     viewerRoles?: RoleGrant[];
     /** Whether the creating identity gets implicit cluster-admin (fixed at creation). */
     bootstrapCreatorAdmin: boolean;
-    /** The tainted system node group. Config keys `systemNodeInstanceTypes`, `systemNode{Min,Desired,Max}Size`. */
+    /** The tainted system node group (`karpenter` mode only). Config keys `systemNodeInstanceTypes`, `systemNode{Min,Desired,Max}Size`. */
     systemNodes: SystemNodesArgs;
     /** Repository prefix of the stack's Docker Hub pull-through cache; the system nodes pull through it. */
     imageCachePrefix: string;

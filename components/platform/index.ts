@@ -86,7 +86,8 @@ export class Platform extends pulumi.ComponentResource {
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:Platform", name, {}, opts);
-        const shared = args.ingress && { ...args.ingress, groupName: platformIngressGroup(args.cluster.configuredName) };
+        // Auto Mode reads no group annotation: the internet-facing class's parameters group the platform's Ingresses.
+        const shared = args.ingress && { ...args.ingress, groupName: args.cluster.computeMode === "auto" ? undefined : platformIngressGroup(args.cluster.configuredName) };
         const common = { provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: args.dependsOn };
 
         if (!args.gitops !== !args.tenants) throw new Error("Platform: gitops and tenants come together (the Applications deploy into the tenants' namespaces)");
@@ -148,6 +149,7 @@ export class Platform extends pulumi.ComponentResource {
                 prometheusReplicas: args.monitoring.prometheusReplicas,
                 alertmanagerReplicas: args.monitoring.alertmanagerReplicas,
                 dockerHub: args.dockerHub,
+                clusterDnsPods: args.cluster.computeMode === "karpenter",
                 grafanaAdminPassword: args.monitoring.grafanaAdminPassword,
                 alerting: args.monitoring.alerting,
                 scrapeTargets: [...args.scrapeTargets, ARGOCD_SCRAPE_TARGET],

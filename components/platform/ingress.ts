@@ -7,8 +7,11 @@ export interface AlbIngressSettings {
     certificateArn: string;
     /** `internal` or `internet-facing`. */
     scheme: "internal" | "internet-facing";
-    /** IngressGroup: every Ingress with the same group shares one ALB. */
-    groupName: string;
+    /**
+     * IngressGroup: every Ingress with the same group shares one ALB. Absent under EKS Auto Mode, which takes the
+     * group from the IngressClassParams only (EKS User Guide, "Create an IngressClass to configure an ALB").
+     */
+    groupName?: string;
     /** WAFv2 web ACL the Load Balancer Controller attaches to the group's ALB; absent means none. */
     wafAclArn?: pulumi.Input<string>;
 }
@@ -38,7 +41,7 @@ export function albIngress(
                 name: args.name,
                 namespace: args.namespace,
                 annotations: {
-                    "alb.ingress.kubernetes.io/group.name": args.groupName,
+                    ...(args.groupName ? { "alb.ingress.kubernetes.io/group.name": args.groupName } : {}),
                     "alb.ingress.kubernetes.io/scheme": args.scheme,
                     "alb.ingress.kubernetes.io/target-type": "ip",
                     "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTPS: 443 }]),

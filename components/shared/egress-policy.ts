@@ -16,6 +16,15 @@ export const DNS_EGRESS: EgressRule = {
     ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
 };
 
+/**
+ * DNS, UDP and TCP 53, where the cluster serves it: the CoreDNS pods (`karpenter` mode), or, under EKS Auto
+ * Mode, `dnsAddress`, the kube-dns service address that each node's own DNS service answers on (Auto Mode runs
+ * CoreDNS on the node, not as pods, so a pod selector would match nothing and cut every namespace off).
+ */
+export function dnsEgress(dnsAddress?: string): EgressRule {
+    return dnsAddress ? { to: [{ ipBlock: { cidr: `${dnsAddress}/32` } }], ports: DNS_EGRESS.ports } : DNS_EGRESS;
+}
+
 /** Credentials from the Pod Identity agent (TCP 80); the instance metadata address stays closed. */
 export const POD_IDENTITY_EGRESS: EgressRule = { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT } }], ports: [{ protocol: "TCP", port: 80 }] };
 

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_EGRESS, LINK_LOCAL, POD_IDENTITY_EGRESS, egressTo, ipBlockExcept } from "./egress-policy";
+import { LINK_LOCAL, POD_IDENTITY_EGRESS, dnsEgress, egressTo, ipBlockExcept } from "./egress-policy";
 import { ScrapeTarget } from "./scrape-target";
 
 type EgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
@@ -91,6 +91,8 @@ export interface NamespaceIsolationArgs {
     fromPrometheus: IngressBackend[];
     /** Where the namespaces' pods may connect to. */
     egress: PlatformEgress;
+    /** The cluster's DNS address when it is no pod (EKS Auto Mode: `Cluster.dnsAddress`); absent: the CoreDNS pods. */
+    dnsAddress?: string;
 }
 
 type NetworkPolicyManifest = { metadata: { name: string; namespace: string }; spec: k8s.types.input.networking.v1.NetworkPolicySpec };
@@ -129,7 +131,7 @@ export function networkPolicyManifests(args: NamespaceIsolationArgs): NetworkPol
             },
             {
                 metadata: { name: "allow-egress", namespace },
-                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [DNS_EGRESS, POD_IDENTITY_EGRESS, https, ...namespaceEgress(namespace, args.egress)] },
+                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dnsEgress(args.dnsAddress), POD_IDENTITY_EGRESS, https, ...namespaceEgress(namespace, args.egress)] },
             },
         ]),
         ...allows(args.webhooks, "control-plane"),

@@ -41,6 +41,19 @@ export function onSystemNodes(extraSelector: Record<string, string> = {}): Place
     return { nodeSelector: { ...extraSelector, ...SYSTEM_NODE_LABELS }, tolerations: [SYSTEM_TOLERATION] };
 }
 
+/**
+ * In EKS Auto Mode the system nodes are those of its built-in `system` NodePool: tainted `CriticalAddonsOnly`
+ * like the node group, labelled with their pool's name instead of the node-role label.
+ */
+export const AUTO_MODE_SYSTEM_NODE_LABELS = { "karpenter.sh/nodepool": "system" } as const;
+
+/** `placement` as the compute mode has it: system placement selects Auto Mode's `system` pool in `auto`. */
+export function placementFor(placement: Placement, computeMode: "karpenter" | "auto"): Placement {
+    if (computeMode === "karpenter" || placement.nodeSelector[NODE_ROLE_LABEL] !== SYSTEM_NODE_LABELS[NODE_ROLE_LABEL]) return placement;
+    const { [NODE_ROLE_LABEL]: _system, ...rest } = placement.nodeSelector;
+    return { ...placement, nodeSelector: { ...rest, ...AUTO_MODE_SYSTEM_NODE_LABELS } };
+}
+
 /** Karpenter's label for a node's capacity type (`spot` or `on-demand`). */
 export const CAPACITY_TYPE_LABEL = "karpenter.sh/capacity-type";
 

@@ -34,6 +34,7 @@ export interface Comparison {
 export function priceLabel(key: PriceKey): string {
     const [kind, type] = key.split(":");
     if (type === undefined) return PRICE_SOURCES[key as FixedPriceKey].label;
+    if (kind === "autoModeFee") return `${type} Auto Mode management-fee hour`;
     return `${type} ${kind === "spot" ? "spot" : "on-demand"} hour`;
 }
 

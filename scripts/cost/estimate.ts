@@ -25,8 +25,8 @@ export interface CostModel {
     publicIpv4: number;
     /** Managed node groups: the first instance type, the desired size. */
     nodeGroups: { name: string; instanceType: string; count: number; spot: boolean; rootGiB: number }[];
-    /** Karpenter NodePools with the pods that land on their nodes. */
-    nodePools: { name: string; families: string[]; spot: boolean; rootGiB: number; pods: PodRequest[] }[];
+    /** Karpenter NodePools (or EKS Auto Mode's, `autoMode`, which add its management fee) with the pods that land on their nodes. */
+    nodePools: { name: string; families: string[]; spot: boolean; rootGiB: number; pods: PodRequest[]; autoMode?: boolean }[];
     /** What DaemonSets take on every node, and how many pods they are. */
     daemonSets: Requests & { pods: number };
     /** Persistent volumes (gp3). */
@@ -118,6 +118,8 @@ export function estimateCost(m: CostModel): CostEstimate {
     add("Public IPv4 addresses", `${m.publicIpv4} × USD ${p.publicIpv4Hour}/h`, [{ price: "publicIpv4Hour", quantity: hours(m.publicIpv4) }]);
 
     let rootGiB = 0;
+    const autoModeNodes: string[] = [];
+    const autoModeFees: Charge[] = [];
     for (const g of m.nodeGroups) {
         add(`Node group ${g.name}`, `${g.count} × ${g.instanceType} ${g.spot ? "spot" : "on-demand"}`, [{ price: nodeKey(g.instanceType, g.spot), quantity: hours(g.count) }]);
         rootGiB += g.count * g.rootGiB;
@@ -126,13 +128,18 @@ export function estimateCost(m: CostModel): CostEstimate {
         if (pool.pods.length === 0) continue;
         const choice = cheapestPacking(pool, m, (type) => price(nodeKey(type, pool.spot)));
         const requested = pool.pods.reduce((s, x) => ({ cpu: s.cpu + x.cpu, memoryGiB: s.memoryGiB + x.memoryGiB }), { cpu: 0, memoryGiB: 0 });
+        if (pool.autoMode) {
+            autoModeNodes.push(`${choice.nodes} × ${choice.type} × USD ${p.instances[choice.type].autoModeFeeHourly}/h`);
+            autoModeFees.push({ price: `autoModeFee:${choice.type}`, quantity: hours(choice.nodes) });
+        }
         add(
-            `Karpenter NodePool ${pool.name}`,
+            `${pool.autoMode ? "Auto Mode" : "Karpenter"} NodePool ${pool.name}`,
             `${choice.nodes} × ${choice.type} ${pool.spot ? "spot" : "on-demand"} for ${pool.pods.length} platform pods (${requested.cpu.toFixed(2)} vCPU, ${requested.memoryGiB.toFixed(1)} GiB requested)`,
             [{ price: nodeKey(choice.type, pool.spot), quantity: hours(choice.nodes) }],
         );
         rootGiB += choice.nodes * pool.rootGiB;
     }
+    add("EKS Auto Mode management fee", autoModeNodes.join(", "), autoModeFees);
     add("EBS node root volumes", `${rootGiB} GiB gp3`, [{ price: "ebsGp3GbMonth", quantity: rootGiB }]);
     const volumeGiB = m.volumes.reduce((s, v) => s + v.sizeGiB, 0);
     add("EBS persistent volumes", `${volumeGiB} GiB gp3 (${m.volumes.map((v) => `${v.name} ${v.sizeGiB}`).join(", ")})`, [{ price: "ebsGp3GbMonth", quantity: volumeGiB }]);
@@ -157,7 +164,7 @@ export function estimateCost(m: CostModel): CostEstimate {
             `list prices of ${pricedRegion} as of ${p.enteredOn}, ${HOURS_PER_MONTH} hours a month`,
             `spot at ${Math.round(SPOT.shareOfOnDemand * 100)} % of on-demand`,
             `CloudWatch Logs: ${ASSUMED_LOG_GB_PER_MONTH} GB ingested a month; storage, data transfer, NAT data processing, S3 and snapshots not included`,
-            "Karpenter nodes only for the platform's own pods (your workloads add to them)",
+            `${m.nodePools.some((pool) => pool.autoMode) ? "Auto Mode" : "Karpenter"} nodes only for the platform's own pods (your workloads add to them)`,
         ],
         monthlyUsd: cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)),
     };

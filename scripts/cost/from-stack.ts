@@ -1,9 +1,9 @@
 import type { StackGraph } from "../../tooling/offline/harness";
 import type { K8sObject, RenderedStack } from "../../tooling/offline/render";
 import { plainValues } from "../../tooling/offline/render";
-import { NODE_ROLE_LABEL } from "../../components/shared/placement";
+import { AUTO_MODE_SYSTEM_NODE_LABELS, NODE_ROLE_LABEL } from "../../components/shared/placement";
 import { CostModel, PodRequest, Requests } from "./estimate";
-import { EKS_STANDARD_SUPPORT_FROM } from "./prices";
+import { EKS_STANDARD_SUPPORT_FROM, regionPrices } from "./prices";
 
 /**
  * The EKS managed add-ons' DaemonSets on every node (aws-node, kube-proxy, ebs-csi-node,
@@ -45,8 +45,16 @@ function spreadsOverNodes(podSpec: any): boolean {
     return antiAffinity.some((t) => t.topologyKey === HOST) || spread.some((c) => c.topologyKey === HOST && c.whenUnsatisfiable === "DoNotSchedule");
 }
 
-/** Whether a pod with this spec avoids the tainted system nodes (and so lands on Karpenter's). */
-const onWorkloadNodes = (podSpec: any) => podSpec?.nodeSelector?.[NODE_ROLE_LABEL] !== "system";
+/** Whether a pod with this spec avoids the tainted system nodes (the node group, or Auto Mode's system pool) and so lands on the workload NodePool. */
+const onWorkloadNodes = (podSpec: any) => podSpec?.nodeSelector?.[NODE_ROLE_LABEL] !== "system" && podSpec?.nodeSelector?.[AUTO_MODE_SYSTEM_POOL_LABEL] !== "system";
+
+/**
+ * Auto Mode's built-in `system` pool (EKS User Guide, "Learn about EKS Auto Mode built-in NodePools"): on-demand
+ * instances of the c, m and r categories, generation 5 or later, either architecture, on the default NodeClass's
+ * 80 GiB root volume. The estimate prices its nodes among the table's types that qualify.
+ */
+const AUTO_MODE_SYSTEM_POOL = { families: /^[cmr]([5-9])[a-z]*$/, rootGiB: 80 };
+const AUTO_MODE_SYSTEM_POOL_LABEL = Object.keys(AUTO_MODE_SYSTEM_NODE_LABELS)[0];
 
 /** The long-running pods the manifests create (Deployments, StatefulSets, Prometheus and Alertmanager), with their placement. */
 export function platformPods(manifests: readonly K8sObject[]): (PodRequest & { workload: boolean })[] {
@@ -105,20 +113,29 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
     }));
 
     const pods = platformPods(manifests);
-    const nodeClasses = graph.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").map((c) => plainValues(c.inputs));
-    const nodePools = graph.ofType("kubernetes:karpenter.sh/v1:NodePool").map((r, i) => {
+    const autoMode = cluster.computeConfig?.enabled === true;
+    // Karpenter's EC2NodeClass (root volume in blockDeviceMappings) or Auto Mode's NodeClass (in ephemeralStorage).
+    const nodeClasses = graph.ofType(autoMode ? "kubernetes:eks.amazonaws.com/v1:NodeClass" : "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").map((c) => plainValues(c.inputs));
+    const familyLabel = autoMode ? "eks.amazonaws.com/instance-family" : "karpenter.k8s.aws/instance-family";
+    const nodePools: CostModel["nodePools"] = graph.ofType("kubernetes:karpenter.sh/v1:NodePool").map((r, i) => {
         const pool = plainValues(r.inputs);
         const requirement = (key: string): string[] => pool.spec.template.spec.requirements.find((q: any) => q.key === key)?.values ?? [];
         const nodeClass = nodeClasses.find((c) => c.metadata.name === pool.spec.template.spec.nodeClassRef.name);
         return {
             name: pool.metadata.name,
-            families: requirement("karpenter.k8s.aws/instance-family"),
+            families: requirement(familyLabel),
             spot: requirement("karpenter.sh/capacity-type").includes("spot"),
-            rootGiB: gibibytes(nodeClass?.spec.blockDeviceMappings?.[0]?.ebs?.volumeSize ?? "20Gi"),
+            rootGiB: gibibytes(nodeClass?.spec.ephemeralStorage?.size ?? nodeClass?.spec.blockDeviceMappings?.[0]?.ebs?.volumeSize ?? "20Gi"),
             // Every platform pod off the system nodes goes to the first pool.
             pods: i === 0 ? pods.filter((p) => p.workload).map(({ workload, ...p }) => p) : [],
+            autoMode,
         };
     });
+    if (autoMode) {
+        const families = [...new Set(Object.keys(regionPrices(region).prices.instances).map((t) => t.split(".")[0]))].filter((f) => AUTO_MODE_SYSTEM_POOL.families.test(f));
+        const systemPods = pods.filter((p) => !p.workload).map(({ workload, ...p }) => p);
+        nodePools.push({ name: "system", families, spot: false, rootGiB: AUTO_MODE_SYSTEM_POOL.rootGiB, pods: systemPods, autoMode });
+    }
 
     const releaseValues = (name: string) => plainValues(graph.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === name)?.inputs.values ?? {});
     const grafana = releaseValues("kube-prometheus-stack").grafana;
@@ -139,7 +156,8 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
     const daemonSets = manifests
         .filter((o) => o.kind === "DaemonSet")
         .map((o) => podRequests(o.spec?.template?.spec))
-        .reduce<Requests & { pods: number }>((s, r) => ({ cpu: s.cpu + r.cpu, memoryGiB: s.memoryGiB + r.memoryGiB, pods: s.pods + 1 }), MANAGED_DAEMONSETS);
+        // Auto Mode runs the CNI, kube-proxy, the EBS CSI node plugin and the Pod Identity agent outside pods.
+        .reduce<Requests & { pods: number }>((s, r) => ({ cpu: s.cpu + r.cpu, memoryGiB: s.memoryGiB + r.memoryGiB, pods: s.pods + 1 }), autoMode ? { cpu: 0, memoryGiB: 0, pods: 0 } : MANAGED_DAEMONSETS);
 
     const acls = graph.ofType("aws:wafv2/webAcl:WebAcl");
     return {

@@ -193,8 +193,11 @@ export async function livePrices(estimate: CostEstimate, clients: LiveClients = 
         else notes.push(`${found.note}: using the table's price`);
     };
 
+    // The Auto Mode fee has no Price List product this program can name with certainty: the table's figure stands.
+    const fees = keys.filter((k) => k.startsWith("autoModeFee:"));
+    if (fees.length > 0) notes.push(`EKS Auto Mode management fee (${fees.map((k) => k.slice("autoModeFee:".length)).join(", ")}): not asked of the Price List: using the table's price`);
     const pricing = clients.pricing(credentials);
-    for (const key of keys.filter((k) => !k.startsWith("spot:"))) {
+    for (const key of keys.filter((k) => !k.startsWith("spot:") && !k.startsWith("autoModeFee:"))) {
         const source = key.startsWith("ec2:") ? instanceSource(key.slice(4)) : PRICE_SOURCES[key as FixedPriceKey];
         try {
             take(key, await lookUpProduct(pricing, source, estimate.region));

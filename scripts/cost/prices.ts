@@ -4,8 +4,9 @@
  * service code, attributes, usage type), which is what `npm run cost -- <stack> --live` asks for; and the date
  * it was entered (each region table's `enteredOn`). Update a figure and its table's date together.
  * Spot prices move hourly: the table applies SPOT (an explicit, sourced share of on-demand) and `--live` reads
- * the spot price history instead. A region without a table is estimated with its nearest priced region's
- * figures, and the estimate says so (`regionPrices`).
+ * the spot price history instead. EKS Auto Mode's per-instance management fee (https://aws.amazon.com/eks/pricing/,
+ * billed per second beside EC2) is `autoModeFee:<type>`. A region without a table is estimated with its nearest
+ * priced region's figures, and the estimate says so (`regionPrices`).
  */
 export const PRICES_AS_OF = "2026-11-01";
 
@@ -36,7 +37,16 @@ export interface InstancePrice {
     maxPods: number;
     /** On-demand USD per hour. */
     hourly: number;
+    /**
+     * EKS Auto Mode's management fee for an instance of this type, USD per hour, whatever its purchase option
+     * (on-demand or spot): 12 % of the type's on-demand price for the families priced here, as the EKS pricing
+     * page lists it per type on PRICES_AS_OF.
+     */
+    autoModeFeeHourly: number;
 }
+
+/** Auto Mode's management fee as a share of the on-demand price, for the general-purpose, compute and burstable families priced here. */
+export const AUTO_MODE_FEE_SHARE = 0.12;
 
 export interface RegionPrices {
     /** When these figures were entered from the pricing pages. */
@@ -60,8 +70,11 @@ export interface RegionPrices {
 /** The table's prices a region has a single figure for (a field of RegionPrices). */
 export type FixedPriceKey = Exclude<keyof RegionPrices, "enteredOn" | "instances">;
 
-/** A price the estimate uses: a fixed one, an instance type's on-demand hour (`ec2:<type>`) or spot hour (`spot:<type>`). */
-export type PriceKey = FixedPriceKey | `ec2:${string}` | `spot:${string}`;
+/**
+ * A price the estimate uses: a fixed one, an instance type's on-demand hour (`ec2:<type>`), spot hour (`spot:<type>`)
+ * or EKS Auto Mode management-fee hour (`autoModeFee:<type>`).
+ */
+export type PriceKey = FixedPriceKey | `ec2:${string}` | `spot:${string}` | `autoModeFee:${string}`;
 
 /**
  * The Price List API product a price is. GetProducts filters on `attributes` (TERM_MATCH) and the region's
@@ -124,6 +137,7 @@ export function tablePrice(prices: RegionPrices, pricedRegion: string, key: Pric
     if (type === undefined) return prices[key as FixedPriceKey];
     const instance = prices.instances[type];
     if (!instance) throw new Error(`no price for instance type ${type} in ${pricedRegion} (add it to scripts/cost/prices.ts)`);
+    if (kind === "autoModeFee") return instance.autoModeFeeHourly;
     return instance.hourly * (kind === "spot" ? SPOT.shareOfOnDemand : 1);
 }
 
@@ -140,8 +154,11 @@ const SHAPES = {
 } as const;
 type InstanceType = keyof typeof SHAPES;
 
+/** The fee rounded as AWS lists it: to the hundred-thousandth of a dollar. */
+const autoModeFee = (onDemand: number) => Math.round(onDemand * AUTO_MODE_FEE_SHARE * 1e5) / 1e5;
+
 const instances = (hourly: Record<InstanceType, number>): Record<string, InstancePrice> =>
-    Object.fromEntries(Object.entries(hourly).map(([type, price]) => [type, { ...SHAPES[type as InstanceType], hourly: price }]));
+    Object.fromEntries(Object.entries(hourly).map(([type, price]) => [type, { ...SHAPES[type as InstanceType], hourly: price, autoModeFeeHourly: autoModeFee(price) }]));
 
 /** us-east-1 and us-west-2 share list prices for everything estimated here. */
 const US: RegionPrices = {

@@ -133,7 +133,7 @@ export interface AddonsConfig {
     containerLogs?: { retentionDays: number };
 }
 
-type AddonKeys = typeof ADDON_KEYS & Reads<{ systemNodeMinSize: "integer"; gitopsEnvironments: "array" }>;
+type AddonKeys = typeof ADDON_KEYS & Reads<{ systemNodeMinSize: "integer"; gitopsEnvironments: "array"; computeMode: "string" }>;
 
 /** Reads the add-on keys and checks the rules between them; each key's own rule is the reader's. */
 export function readAddonsConfig(r: ConfigReader<AddonKeys>, environment: string): AddonsConfig {
@@ -144,7 +144,8 @@ export function readAddonsConfig(r: ConfigReader<AddonKeys>, environment: string
         r.reject("karpenterReplicas", replicas, `more than systemNodeMinSize ${systemNodes}`);
     }
     const metricsServerReplicas = r.get("metricsServerReplicas");
-    if (r.ok("metricsServerReplicas", "systemNodeMinSize") && metricsServerReplicas > systemNodes) {
+    // Auto Mode's system pool adds nodes for replicas that cannot share one; a node group does not.
+    if (r.get("computeMode") === "karpenter" && r.ok("metricsServerReplicas", "systemNodeMinSize") && metricsServerReplicas > systemNodes) {
         r.reject("metricsServerReplicas", metricsServerReplicas, `more than systemNodeMinSize ${systemNodes}; each replica needs its own system node`);
     }
     const zoneIds = r.get("externalDnsZoneIds");

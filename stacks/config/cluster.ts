@@ -2,12 +2,13 @@
  * The cluster area: the EKS cluster, its access, system nodes and lifecycle. Its keys (type, default,
  * description, rule), its reader and its type; keys.ts joins the areas.
  */
-import { NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
+import { ComputeMode, NamespaceAccess, SystemNodesArgs } from "../../components/cluster/types";
 import { instanceArchitecture } from "../../components/shared/instance-types";
-import { KUBERNETES_VERSIONS } from "../../components/versions";
+import { AUTO_MODE, KUBERNETES_VERSIONS } from "../../components/versions";
 import * as checks from "./checks";
 import { isProduction, isWorld, parseNamespaceAccess } from "./checks";
 import { contains, parseIpv4Cidr } from "./cidr";
+import { AutoModeKeys, checkAutoMode } from "./compute-mode";
 import { ConfigReader, Reads } from "./reader";
 import { BOOLEAN, KeySpec, RETENTION_DAYS, check, integer, list, oneOf, optional, pattern } from "./rules";
 
@@ -23,6 +24,13 @@ export const CLUSTER_KEYS = {
         description: "EKS Kubernetes version (`1.NN`); managed add-on versions follow it.",
         default: KUBERNETES_VERSIONS.default,
         rule: check(`a version of the form 1.NN from ${KUBERNETES_VERSIONS.oldestSupported} to ${KUBERNETES_VERSIONS.newestSupported}, quoted in YAML ("${KUBERNETES_VERSIONS.default}")`, checks.kubernetesVersion),
+    },
+    computeMode: {
+        type: "string",
+        description: "Who runs the nodes, load balancers and volumes: `karpenter` (this program installs Karpenter, the Load Balancer Controller and the EBS CSI driver on a system node group) or `auto` (EKS Auto Mode runs them; README, Choosing a mode). Fixed at creation.",
+        default: "karpenter",
+        rule: oneOf(["karpenter", "auto"]),
+        crossKey: `auto: kubernetesVersion ${AUTO_MODE.minimumKubernetesVersion} or later, karpenterExpireAfter at most 504h, no systemNode*, karpenterAmiAlias or karpenterReplicas keys, no CI access (ciRepository); never changed on an existing stack`,
     },
     endpointPublicAccess: {
         type: "boolean",
@@ -127,6 +135,8 @@ export const CLUSTER_KEYS = {
 
 export interface ClusterConfig {
     kubernetesVersion: string;
+    /** `karpenter` (Karpenter, the LBC and EBS CSI on a system node group) or `auto` (EKS Auto Mode). */
+    computeMode: ComputeMode;
     endpointPublicAccess: boolean;
     publicAccessCidrs: string[];
     /** Networks admitted to the private endpoint on 443 (VPN, CI runner subnet, peered VPC). */
@@ -143,7 +153,7 @@ export interface ClusterConfig {
     lifecycle: { supportType: "STANDARD" | "EXTENDED"; zonalShift: boolean };
 }
 
-type ClusterKeys = typeof CLUSTER_KEYS & Reads<{ vpcCidr: "string"; policyWaivers: "array" }>;
+type ClusterKeys = typeof CLUSTER_KEYS & Reads<{ vpcCidr: "string"; policyWaivers: "array" }> & AutoModeKeys;
 
 /** Reads the cluster keys and checks the rules between them (each key's own rule is the reader's). */
 export function readClusterConfig(r: ConfigReader<ClusterKeys>, environment: string, waivers: Record<string, string>): ClusterConfig {
@@ -203,9 +213,12 @@ export function readClusterConfig(r: ConfigReader<ClusterKeys>, environment: str
         r.reject("systemNodeInstanceTypes", instanceTypes, "mixes x86_64 and arm64 types; one node group runs one AMI");
     }
 
+    const computeMode = r.get("computeMode") as ComputeMode;
+    if (computeMode === "auto") checkAutoMode(r);
+
     const capacityType = r.get("systemNodeCapacityType");
     // Karpenter, CoreDNS and the LBC live on these nodes: prod does not bet them on spot interruptions.
-    if (capacityType === "spot" && isProduction(environment)) {
+    if (capacityType === "spot" && isProduction(environment) && computeMode === "karpenter") {
         r.reject("systemNodeCapacityType", capacityType, "prod's system nodes (Karpenter, CoreDNS, the LBC) must not be reclaimed at two minutes' notice");
     }
 
@@ -225,6 +238,7 @@ export function readClusterConfig(r: ConfigReader<ClusterKeys>, environment: str
 
     return {
         kubernetesVersion: r.get("kubernetesVersion"),
+        computeMode,
         endpointPublicAccess,
         publicAccessCidrs,
         privateAccessCidrs,

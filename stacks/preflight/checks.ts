@@ -1,4 +1,4 @@
-import { MANAGED_ADDONS } from "../../components/versions";
+import { AUTO_MODE, MANAGED_ADDONS } from "../../components/versions";
 import { AccountFacts, Lookup, LookupRequest } from "./lookups";
 
 /** The slice of validated stack config the preflight reads. */
@@ -13,6 +13,9 @@ export interface PreflightInput {
     /** Fully qualified config keys, so messages can name them. */
     namespace: string;
     kubernetesVersion: string;
+    /** Config key `computeMode`; fixed at creation, so an existing cluster's must match. */
+    computeMode: "karpenter" | "auto";
+    /** Empty in `auto` mode, which has no system node group. */
     systemNodeInstanceTypes: string[];
     /** Zones the VPC spans: a system instance type must be offered in at least this many. */
     azCount: number;
@@ -63,7 +66,8 @@ export function lookupRequest(input: PreflightInput): LookupRequest {
         userNames: [...users].sort(),
         repositoryNames: input.repositories,
         githubOidcUrl: input.ci?.oidcUrl ?? "",
-        managedAddons: MANAGED_ADDONS,
+        // Auto Mode runs the node add-ons and the EBS CSI driver itself; Velero's snapshot controller remains.
+        managedAddons: input.computeMode === "auto" ? MANAGED_ADDONS.filter((a) => a === "snapshot-controller") : MANAGED_ADDONS,
         clusterName: input.clusterName,
         fixedLogGroupNames: input.fixedLogGroupNames,
         dockerHubCredentialsSecret: input.dockerHubCredentialsSecret,
@@ -102,6 +106,11 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
     const regions = read(facts.regions, `list the account's regions in ${input.region}`, "ec2:DescribeRegions");
     if (regions && !regions.includes(input.region)) {
         got("aws:region", input.region, `not enabled for account ${account}; enable it (Account > AWS Regions) or choose one of ${regions.slice().sort().join(", ")}`);
+    }
+
+    const autoModeMissing = AUTO_MODE.unavailableRegionPrefixes.find((prefix) => input.region.startsWith(prefix));
+    if (input.computeMode === "auto" && autoModeMissing) {
+        got("computeMode", "auto", `EKS Auto Mode is not offered in aws:region ${input.region} (none of the ${autoModeMissing}* Regions has it; ${AUTO_MODE.source}, checked ${AUTO_MODE.checked}); use computeMode karpenter there, or another region`);
     }
 
     const versions = read(facts.kubernetesVersions, "list EKS Kubernetes versions", "eks:DescribeClusterVersions");
@@ -179,8 +188,18 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
     const ours = (tags: Record<string, string>) => tags.project === input.project && tags.environment === input.environment;
     const owner = (tags: Record<string, string>) => (tags.project === input.project && tags.environment ? `the ${tags.environment} stack of this project` : "something outside this stack");
     const cluster = read(facts.existingCluster, `list EKS clusters in ${input.region}`, "eks:ListClusters and eks:DescribeCluster");
-    if (cluster && !ours(cluster)) {
-        got("clusterName", input.clusterName, `an EKS cluster of that name already exists in ${account} ${input.region}, owned by ${owner(cluster)}; choose another clusterName`);
+    if (cluster && !ours(cluster.tags)) {
+        got("clusterName", input.clusterName, `an EKS cluster of that name already exists in ${account} ${input.region}, owned by ${owner(cluster.tags)}; choose another clusterName`);
+    } else if (cluster) {
+        // Auto Mode is chosen when the cluster is created; switching would replace the cluster and everything in it.
+        const created = cluster.autoMode ? "auto" : "karpenter";
+        if (created !== input.computeMode) {
+            got(
+                "computeMode",
+                input.computeMode,
+                `this stack's cluster ${input.clusterName} was created with computeMode ${created} (DescribeCluster: computeConfig.enabled is ${cluster.autoMode}), and the mode cannot change after creation; set computeMode back to ${created}, or create a new stack for ${input.computeMode} and move the workloads`,
+            );
+        }
     }
     const logGroups = read(facts.existingLogGroups, `list CloudWatch log groups in ${input.region}`, "logs:DescribeLogGroups and logs:ListTagsForResource");
     for (const [name, tags] of Object.entries(logGroups ?? {})) {

@@ -28,8 +28,8 @@ export interface AccountFacts {
     ecrRepositories: Lookup<Record<string, Record<string, string>>>;
     /** EKS managed add-on → the default build EKS offers for the Kubernetes version, undefined when it offers none. */
     managedAddonVersions: Lookup<Record<string, string | undefined>>;
-    /** Tags of an EKS cluster of the configured name in the region, when one exists. */
-    existingCluster: Lookup<Record<string, string> | undefined>;
+    /** An EKS cluster of the configured name in the region, when one exists: its tags, and whether it runs Auto Mode (`computeConfig.enabled`). */
+    existingCluster: Lookup<{ tags: Record<string, string>; autoMode: boolean } | undefined>;
     /** Log groups the stack creates under fixed names that already exist, with their tags. */
     existingLogGroups: Lookup<Record<string, Record<string, string>>>;
     /** ARN of the Docker Hub credentials secret; null when there is no such secret. */
@@ -143,7 +143,9 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
     // creation fail halfway; its tags say whether it is this stack's own.
     const cluster = attempt(async () => {
         const names = (await aws.eks.getClusters({}, opts)).names;
-        return names.includes(req.clusterName) ? ((await aws.eks.getCluster({ name: req.clusterName }, opts)).tags ?? {}) : undefined;
+        if (!names.includes(req.clusterName)) return undefined;
+        const found = await aws.eks.getCluster({ name: req.clusterName }, opts);
+        return { tags: found.tags ?? {}, autoMode: (found.computeConfigs ?? []).some((c) => c.enabled) };
     });
     const logGroups = attempt(async () => {
         const found = await Promise.all(

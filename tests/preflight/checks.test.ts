@@ -11,6 +11,7 @@ const input = (over: Partial<PreflightInput> = {}): PreflightInput => ({
     region: "eu-west-1",
     namespace: "eks-platform",
     kubernetesVersion: "1.35",
+    computeMode: "karpenter",
     systemNodeInstanceTypes: ["m6i.large"],
     azCount: 3,
     karpenterInstanceFamilies: ["m6i", "c6i"],
@@ -182,11 +183,33 @@ describe("preflight checks (account look-ups judged against the config)", () => 
     });
 
     it("rejects a cluster name another stack or tool holds in the account and region, and accepts its own", () => {
-        const { problems } = evaluate(input(), facts({ existingCluster: ok({ project: "other" }) }));
+        const { problems } = evaluate(input(), facts({ existingCluster: ok({ tags: { project: "other" }, autoMode: false }) }));
         expect(problems).to.deep.equal([
             'eks-platform:clusterName: got "eks-prod"; an EKS cluster of that name already exists in 111122223333 (acme-prod) eu-west-1, owned by something outside this stack; choose another clusterName',
         ]);
-        expect(evaluate(input(), facts({ existingCluster: ok({ project: "eks-platform", environment: "prod" }) })).problems).to.deep.equal([]);
+        expect(evaluate(input(), facts({ existingCluster: ok({ tags: { project: "eks-platform", environment: "prod" }, autoMode: false }) })).problems).to.deep.equal([]);
+    });
+
+    it("refuses a computeMode that differs from the one the stack's cluster was created with, naming the key and both modes", () => {
+        const own = { project: "eks-platform", environment: "prod" };
+        const toAuto = evaluate(input({ computeMode: "auto" }), facts({ existingCluster: ok({ tags: own, autoMode: false }) }));
+        expect(toAuto.problems).to.have.length(1);
+        expect(toAuto.problems[0]).to.match(/^eks-platform:computeMode: got "auto"; this stack's cluster eks-prod was created with computeMode karpenter \(DescribeCluster: computeConfig.enabled is false\), and the mode cannot change after creation; set computeMode back to karpenter/);
+        const toKarpenter = evaluate(input(), facts({ existingCluster: ok({ tags: own, autoMode: true }) }));
+        expect(toKarpenter.problems).to.have.length(1);
+        expect(toKarpenter.problems[0]).to.match(/^eks-platform:computeMode: got "karpenter"; .* created with computeMode auto .*set computeMode back to auto/);
+        // The same mode, and a first run (no cluster yet), pass.
+        expect(evaluate(input({ computeMode: "auto" }), facts({ existingCluster: ok({ tags: own, autoMode: true }) })).problems).to.deep.equal([]);
+        expect(evaluate(input({ computeMode: "auto" }), facts()).problems).to.deep.equal([]);
+    });
+
+    it("refuses Auto Mode in a region without it, naming computeMode and aws:region, and asks for no node-group add-ons in auto mode", () => {
+        const china = evaluate(input({ computeMode: "auto", region: "cn-north-1" }), facts({ regions: ok(["cn-north-1"]) }));
+        expect(china.problems).to.have.length(1);
+        expect(china.problems[0]).to.match(/^eks-platform:computeMode: got "auto"; EKS Auto Mode is not offered in aws:region cn-north-1 .*use computeMode karpenter there/);
+        expect(evaluate(input({ region: "cn-north-1" }), facts({ regions: ok(["cn-north-1"]) })).problems).to.deep.equal([]);
+        expect(lookupRequest(input({ computeMode: "auto" })).managedAddons).to.deep.equal(["snapshot-controller"]);
+        expect(lookupRequest(input()).managedAddons).to.include.members(["vpc-cni", "coredns", "aws-ebs-csi-driver"]);
     });
 
     it("rejects a fixed-name log group a destroyed cluster left behind, and accepts the stack's own", () => {

@@ -142,6 +142,18 @@ describe("the program against the target account (index.ts: config, provider, pr
             expect(error!.message).to.include('eks-platform:kubernetesVersion: got "1.35"; EKS in us-west-2 offers 1.34');
         });
 
+        it("refuses to switch an existing stack's cluster to Auto Mode, from DescribeCluster's computeConfig, before anything registers", async () => {
+            const existing = (autoMode: boolean) => ({
+                "aws:eks/getClusters:getClusters": () => ({ names: ["eks-auto"] }),
+                "aws:eks/getCluster:getCluster": () => ({ tags: { project: PROJECT, environment: "auto" }, computeConfigs: [{ enabled: autoMode, nodePools: [], nodeRoleArn: "" }] }),
+            });
+            const { error, registered } = await run("auto", {}, existing(false));
+            expect(error).to.be.instanceOf(PreflightError);
+            expect(error!.message, error!.message).to.include('eks-platform:computeMode: got "auto"; this stack\'s cluster eks-auto was created with computeMode karpenter');
+            expect(registered).to.deep.equal(onlyProvider);
+            expect((await run("auto", {}, existing(true))).error).to.equal(undefined);
+        });
+
         it("names a region the account has not enabled", async () => {
             const { error } = await run("prod", {}, { "aws:index/getRegions:getRegions": () => ({ names: ["us-east-1"] }) });
             expect(error!.message).to.include('aws:region: got "us-west-2"; not enabled for account');

@@ -56,6 +56,17 @@ describe("npm run cost", function () {
         expect(e.monthlyUsd).to.be.at.most(DEV_BUDGET_USD);
     });
 
+    it("estimates an Auto Mode stack: the workload and built-in system pools on Auto Mode nodes, their management fee, no node group", async () => {
+        for (const g of stacks.inMode("auto")) {
+            const e = estimateCost(costModel(g, await renderedStack(g)));
+            expect(line(e, "Node group"), g.stack).to.equal(undefined);
+            expect(line(e, "Auto Mode NodePool default")!.detail).to.match(/^1 × c7g\.large spot for \d+ platform pods/);
+            // The controllers (External Secrets, metrics-server, external-dns, Velero) on Auto Mode's on-demand system pool.
+            expect(line(e, "Auto Mode NodePool system")!.detail).to.match(/^\d+ × [cm]\d+[a-z]*\.\w+ on-demand for \d+ platform pods/);
+            expect(line(e, "EKS Auto Mode management fee")!.detail).to.match(/^1 × c7g\.large × USD 0\.0087\/h, \d+ × /);
+        }
+    });
+
     it("runs dev on Graviton only with images published for arm64", async () => {
         const rendered = await renderedStack(stacks.dev);
         // Images through the Docker Hub cache are Docker Hub's; references without a registry are too.

@@ -119,6 +119,12 @@ describe("Rendered manifests: monitoring and first-up safety", () => {
             });
 
             it("admits Services when the Load Balancer Controller is away, and installs every Service-creating release after it", () => {
+                if (graph.outputs.computeMode === "auto") {
+                    // Auto Mode's load balancing runs outside the cluster: no webhook of its own to wait for or fail open.
+                    expect(byKind(rendered, "MutatingWebhookConfiguration").flatMap((w) => w.webhooks).map((w: any) => w.name)).to.not.include("mservice.elbv2.k8s.aws");
+                    expect(release(graph, "aws-load-balancer-controller")).to.equal(undefined);
+                    return;
+                }
                 const webhook = byKind(rendered, "MutatingWebhookConfiguration").flatMap((w) => w.webhooks).find((w: any) => w.name === "mservice.elbv2.k8s.aws");
                 expect(webhook.failurePolicy).to.equal("Ignore");
                 const lbc = release(graph, "aws-load-balancer-controller");
@@ -129,8 +135,14 @@ describe("Rendered manifests: monitoring and first-up safety", () => {
             });
 
             it("sizes Karpenter nodes for prefix delegation, and places snapshot-controller on the system nodes after them", () => {
-                expect(byKind(rendered, "EC2NodeClass")[0].spec.kubelet.maxPods).to.equal(PREFIX_DELEGATION_MAX_PODS);
                 const snapshot = graph.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "snapshot-controller");
+                if (graph.outputs.computeMode === "auto") {
+                    // Auto Mode sizes its nodes' pods itself (no EC2NodeClass); the controller goes to its system pool.
+                    expect(byKind(rendered, "EC2NodeClass")).to.deep.equal([]);
+                    expect(JSON.parse(snapshot!.inputs.configurationValues).nodeSelector).to.deep.equal({ "karpenter.sh/nodepool": "system" });
+                    return;
+                }
+                expect(byKind(rendered, "EC2NodeClass")[0].spec.kubelet.maxPods).to.equal(PREFIX_DELEGATION_MAX_PODS);
                 if (snapshot) {
                     expect(JSON.parse(snapshot.inputs.configurationValues).nodeSelector).to.deep.equal({ "eks-platform/node-role": "system" });
                     expect((snapshot.opts.dependsOn as string[]).some((d) => d.includes("aws:eks/nodeGroup:NodeGroup"))).to.equal(true);

@@ -6,7 +6,7 @@ import { stackGraph } from "../../tooling/offline/harness";
 import { requireReference } from "../support/reference";
 import { K8sObject, RenderedStack } from "../../tooling/offline/render";
 import { RENDER_STACKS, renderedStack } from "../support/render";
-import { HOST_ACCESS, PLACEMENT, SYSTEM_RELEASES } from "../support/render-expectations";
+import { HOST_ACCESS, PLACEMENT, SYSTEM_RELEASES, placementOf } from "../support/render-expectations";
 import { describeObject, disruptionProblems, hygieneProblems, placementProblems, podTemplates } from "../support/render-checks";
 import { beforeBuilding } from "../support/build-hook";
 
@@ -42,6 +42,22 @@ const REPLICAS: Record<string, Record<string, number>> = {
         "Deployment argocd/argocd-redis-ha-haproxy": 3,
         "Deployment argocd/argocd-redis": 0,
     },
+    // Auto Mode: no Karpenter or Load Balancer Controller pods (AWS runs both outside the cluster).
+    auto: {
+        "Deployment kube-system/karpenter": 0,
+        "Deployment kube-system/metrics-server": 2,
+        "Deployment external-dns/external-dns": 1,
+        "Deployment kube-system/aws-load-balancer-controller": 0,
+        "Deployment external-secrets/external-secrets": 1,
+        "Deployment external-secrets/external-secrets-webhook": 1,
+        "Deployment external-secrets/external-secrets-cert-controller": 1,
+        "Deployment velero/velero": 1,
+        "Deployment argocd/argocd-server": 1,
+        "Deployment argocd/argocd-repo-server": 1,
+        "Deployment argocd/argocd-applicationset-controller": 1,
+        "StatefulSet argocd/argocd-application-controller": 1,
+        "Deployment argocd/argocd-redis": 1,
+    },
 };
 
 const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
@@ -50,14 +66,17 @@ describe("Rendered manifests: placement, disruption and hygiene", () => {
     for (const stack of RENDER_STACKS) {
         describe(stack, () => {
             let rendered: RenderedStack;
+            let placement = PLACEMENT;
             beforeBuilding(async function () {
                 requireReference(this);
-                rendered = await renderedStack(await stackGraph(stack));
+                const graph = await stackGraph(stack);
+                placement = placementOf(graph);
+                rendered = await renderedStack(graph);
             });
 
-            it("system controllers tolerate the system taint and select system nodes; every other pod selects workload nodes", () => {
+            it("system controllers tolerate the system taint and select system nodes (Auto Mode: its system pool); every other pod selects workload nodes", () => {
                 const system = new Set(rendered.releases.filter((r) => SYSTEM_RELEASES.includes(r.releaseName)).flatMap((r) => r.manifests));
-                expect(placementProblems(objects(rendered), PLACEMENT, (t) => system.has(t.owner))).to.deep.equal([]);
+                expect(placementProblems(objects(rendered), placement, (t) => system.has(t.owner))).to.deep.equal([]);
             });
 
             it("every PodDisruptionBudget allows an eviction, and every multi-replica workload has one", () => {

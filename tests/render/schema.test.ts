@@ -20,10 +20,11 @@ describe("Rendered manifests: schemas", () => {
 
             it("renders every Helm release the program registers, with its pinned chart, namespace and values", () => {
                 expect(rendered.releases.map((r) => r.releaseName)).to.have.members([
-                    "karpenter-crd", "karpenter", "aws-load-balancer-controller", "external-secrets", "metrics-server", "external-dns", "aws-for-fluent-bit",
-                    "kube-prometheus-stack", "argocd",
-                    // Velero only where backupEnabled (the prod fixture).
-                    ...(stack === "prod" ? ["velero"] : []),
+                    // Karpenter and the Load Balancer Controller only in karpenter mode: Auto Mode runs both outside the cluster.
+                    ...(stack === "auto" ? [] : ["karpenter-crd", "karpenter", "aws-load-balancer-controller"]),
+                    "external-secrets", "metrics-server", "external-dns", "aws-for-fluent-bit", "kube-prometheus-stack", "argocd",
+                    // Velero only where backupEnabled (the prod and auto fixtures).
+                    ...(stack === "dev" ? [] : ["velero"]),
                 ]);
                 for (const r of rendered.releases) expect(r.manifests, r.releaseName).to.not.be.empty;
             });

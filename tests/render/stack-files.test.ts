@@ -8,7 +8,7 @@ import { K8sObject, RenderedStack, programObjects } from "../../tooling/offline/
 import { renderedStack } from "../support/render";
 import { schemaValidator } from "../../tooling/offline/schemas";
 import { disruptionProblems, hygieneProblems, monitorProblems, placementProblems, podIdentityProblems, podTemplates, rulesOnJobs } from "../support/render-checks";
-import { AWS_CALLERS, EKS_TARGETS, HIDDEN_CONTROL_PLANE_JOBS, HOST_ACCESS, OPTIONAL_AWS_CALLERS, PLACEMENT, SYSTEM_RELEASES, chartAssociations } from "../support/render-expectations";
+import { EKS_TARGETS, HIDDEN_CONTROL_PLANE_JOBS, HOST_ACCESS, OPTIONAL_AWS_CALLERS, SYSTEM_RELEASES, awsCallersOf, chartAssociations, placementOf } from "../support/render-expectations";
 import { podSecurityLevel } from "../../components/shared/namespace";
 import { stackNames } from "../support/stacks";
 import { beforeBuilding } from "../support/build-hook";
@@ -44,7 +44,7 @@ describe("Rendered manifests of every real stack file", () => {
             it("binds every AWS-calling controller to a Pod Identity association, and every association to a pod", () => {
                 const rendered_ = objects(rendered);
                 const present = OPTIONAL_AWS_CALLERS.filter((c) => podTemplates(rendered_).some((t) => t.namespace === c.namespace && t.owner.metadata.name === c.name));
-                expect(podIdentityProblems(rendered_, chartAssociations(graph), [...AWS_CALLERS, ...present])).to.deep.equal([]);
+                expect(podIdentityProblems(rendered_, chartAssociations(graph), [...awsCallersOf(graph), ...present])).to.deep.equal([]);
             });
 
             it("scrapes only targets that exist, and alerts on nothing EKS hides", () => {
@@ -54,7 +54,7 @@ describe("Rendered manifests of every real stack file", () => {
 
             it("places, budgets and hardens every pod: system controllers on system nodes, evictable PDBs, requests, pinned images", () => {
                 const system = new Set(rendered.releases.filter((r) => SYSTEM_RELEASES.includes(r.releaseName)).flatMap((r) => r.manifests));
-                expect(placementProblems(objects(rendered), PLACEMENT, (t) => system.has(t.owner))).to.deep.equal([]);
+                expect(placementProblems(objects(rendered), placementOf(graph), (t) => system.has(t.owner))).to.deep.equal([]);
                 expect(disruptionProblems(objects(rendered))).to.deep.equal([]);
                 expect(hygieneProblems(objects(rendered), HOST_ACCESS)).to.deep.equal([]);
             });

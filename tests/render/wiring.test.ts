@@ -4,7 +4,7 @@ import { requireReference } from "../support/reference";
 import { K8sObject, RenderedStack } from "../../tooling/offline/render";
 import { RENDER_STACKS, renderedStack } from "../support/render";
 import { monitorProblems, podIdentityProblems, rulesOnJobs } from "../support/render-checks";
-import { AWS_CALLERS, EKS_TARGETS, HIDDEN_CONTROL_PLANE_JOBS, chartAssociations } from "../support/render-expectations";
+import { EKS_TARGETS, HIDDEN_CONTROL_PLANE_JOBS, KARPENTER_MODE_CONTROLLERS, awsCallersOf, chartAssociations } from "../support/render-expectations";
 import { beforeBuilding } from "../support/build-hook";
 
 const objects = (r: RenderedStack) => r.manifests.map((m) => m.object);
@@ -22,12 +22,14 @@ describe("Rendered manifests: wiring", () => {
             });
 
             it("each AWS-calling controller runs as a service account with a Pod Identity association, and each association's account exists and is used", () => {
-                expect(podIdentityProblems(objects(rendered), associations(graph), AWS_CALLERS)).to.deep.equal([]);
+                expect(podIdentityProblems(objects(rendered), associations(graph), awsCallersOf(graph))).to.deep.equal([]);
             });
 
             it("each PodMonitor and ServiceMonitor finds its targets by port name, and Prometheus selects it", () => {
                 const monitors = objects(rendered).filter((o) => o.kind === "PodMonitor" || o.kind === "ServiceMonitor");
-                expect(monitors.map((m) => m.metadata.name)).to.include.members(["karpenter", "aws-load-balancer-controller", "external-secrets", "argocd"]);
+                const controllers = graph.outputs.computeMode === "auto" ? [] : KARPENTER_MODE_CONTROLLERS;
+                expect(monitors.map((m) => m.metadata.name)).to.include.members([...controllers, "external-secrets", "argocd"]);
+                if (graph.outputs.computeMode === "auto") expect(monitors.map((m) => m.metadata.name)).to.not.include.members(KARPENTER_MODE_CONTROLLERS);
                 expect(monitorProblems(objects(rendered), EKS_TARGETS)).to.deep.equal([]);
             });
 

@@ -19,6 +19,7 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
     return {
         name: "eks-unit",
         kubernetesVersion: "1.35",
+        computeMode: "karpenter",
         vpcId: "vpc-0unit",
         privateSubnetIds: ["subnet-0unit1", "subnet-0unit2"],
         endpointPublicAccess: false,

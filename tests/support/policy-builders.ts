@@ -121,7 +121,7 @@ export const defaultSecurityGroup = (name: string, inputs: Record<string, unknow
 /** `1.NN` with NN shifted by `delta` from a supported bound. */
 export const minorFrom = (version: string, delta: number) => `1.${Number(version.split(".")[1]) + delta}`;
 export const { oldestSupported: OLDEST_K8S, newestSupported: NEWEST_K8S } = KUBERNETES_VERSIONS;
-export const NODE_POLICY_LIST = "AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy, AmazonEC2ContainerRegistryPullOnly, AmazonEC2ContainerRegistryReadOnly, AmazonSSMManagedInstanceCore";
+export const NODE_POLICY_LIST = "AmazonEKSWorkerNodePolicy, AmazonEKSWorkerNodeMinimalPolicy, AmazonEKS_CNI_Policy, AmazonEC2ContainerRegistryPullOnly, AmazonEC2ContainerRegistryReadOnly, AmazonSSMManagedInstanceCore";
 
 /** A hand-built stack that a policy must (or, where `expected` is empty, must not) report on. */
 export interface FixtureCase {

@@ -1,4 +1,4 @@
-import { NODE_ROLE_LABEL, SYSTEM_NODE_LABELS, SYSTEM_TOLERATION } from "../../components/shared/placement";
+import { AUTO_MODE_SYSTEM_NODE_LABELS, NODE_ROLE_LABEL, SYSTEM_NODE_LABELS, SYSTEM_TOLERATION } from "../../components/shared/placement";
 import { StackGraph } from "../../tooling/offline/harness";
 import { HygieneAllowance, OutsideTargets, Placement } from "./render-checks";
 
@@ -6,6 +6,10 @@ import { HygieneAllowance, OutsideTargets, Placement } from "./render-checks";
 
 const SYSTEM_NODE_LABEL = { key: NODE_ROLE_LABEL, value: SYSTEM_NODE_LABELS[NODE_ROLE_LABEL] };
 export const PLACEMENT: Placement = { systemLabel: SYSTEM_NODE_LABEL, workloadLabel: { key: NODE_ROLE_LABEL, value: "workload" }, systemTaintKey: SYSTEM_TOLERATION.key! };
+/** Under EKS Auto Mode the system controllers select its built-in `system` pool, tainted like the node group. */
+export const AUTO_MODE_PLACEMENT: Placement = { ...PLACEMENT, systemLabel: { key: "karpenter.sh/nodepool", value: AUTO_MODE_SYSTEM_NODE_LABELS["karpenter.sh/nodepool"] } };
+/** The placement a stack's manifests must follow, by its `computeMode` output. */
+export const placementOf = (g: StackGraph): Placement => (g.outputs.computeMode === "auto" ? AUTO_MODE_PLACEMENT : PLACEMENT);
 
 /** Releases whose pods run on the tainted system nodes: they must work before Karpenter has launched a node. */
 export const SYSTEM_RELEASES = ["karpenter", "aws-load-balancer-controller", "external-secrets", "metrics-server", "external-dns", "velero"];
@@ -25,6 +29,10 @@ export const AWS_CALLERS = [
     { namespace: "kube-system", name: "aws-load-balancer-controller" },
     { namespace: "external-secrets", name: "external-secrets" },
 ];
+/** Controllers that run in the cluster only in `computeMode: karpenter` (Auto Mode runs both outside it). */
+export const KARPENTER_MODE_CONTROLLERS = ["karpenter", "aws-load-balancer-controller"];
+/** AWS_CALLERS as a stack's compute mode has them. */
+export const awsCallersOf = (g: StackGraph) => (g.outputs.computeMode === "auto" ? AWS_CALLERS.filter((c) => !KARPENTER_MODE_CONTROLLERS.includes(c.name)) : AWS_CALLERS);
 /** Controllers that call AWS where their switch installs them (external-dns, Velero, Fluent Bit). */
 export const OPTIONAL_AWS_CALLERS = [
     { namespace: "external-dns", name: "external-dns" },

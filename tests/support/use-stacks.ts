@@ -11,6 +11,17 @@ export interface FixtureStacks {
     readonly prod: StackGraph;
     /** Every fixture stack, in file-name order. */
     readonly all: StackGraph[];
+    /**
+     * The fixture stacks of one `computeMode` (by their `computeMode` output): a test of what only one mode
+     * builds runs over these, and asserts the other mode's equivalent over the others.
+     */
+    inMode(mode: "karpenter" | "auto"): StackGraph[];
+    /**
+     * The fixture stacks with CI access (a `ciDeployRoleArn` output): what the CI role and boundary tests ask.
+     * The others (the auto fixture: Auto Mode runs without CI access) are held to having no CI at all by
+     * tests/ci-access.test.ts.
+     */
+    readonly withCi: StackGraph[];
 }
 
 /**
@@ -39,6 +50,14 @@ export function useStacks(): FixtureStacks {
         },
         get all() {
             return [...(graphs ?? new Map()).keys()].map(get);
+        },
+        get withCi() {
+            return this.all.filter((g) => g.outputs.ciDeployRoleArn !== null);
+        },
+        inMode(mode) {
+            const matching = this.all.filter((g) => g.outputs.computeMode === mode);
+            if (matching.length === 0) throw new Error(`useStacks(): no fixture stack has computeMode ${mode}`);
+            return matching;
         },
     };
 }

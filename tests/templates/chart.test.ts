@@ -87,7 +87,7 @@ describe("service chart (without Helm)", () => {
         ]);
         expect(monitor.spec.endpoints).to.have.length(1);
         expect(monitor.spec.endpoints[0]).to.include({ port: "metrics", path: "/metrics" });
-        const prometheus = monitoringValues({ prometheusRetention: "7d", prometheusMemoryRequest: "512Mi", prometheusVolumeSize: "20Gi", grafanaVolumeSize: "5Gi", storageClassName: "gp3", scrapeTargets: [], prometheusReplicas: 1, alertmanagerReplicas: 1, namespace: "monitoring", dockerHub: { registry: "111122223333.dkr.ecr.us-west-2.amazonaws.com", prefix: "docker-hub-unit", dependencies: [] } }).prometheus.prometheusSpec;
+        const prometheus = monitoringValues({ prometheusRetention: "7d", prometheusMemoryRequest: "512Mi", prometheusVolumeSize: "20Gi", grafanaVolumeSize: "5Gi", storageClassName: "gp3", scrapeTargets: [], prometheusReplicas: 1, alertmanagerReplicas: 1, namespace: "monitoring", dockerHub: { registry: "111122223333.dkr.ecr.us-west-2.amazonaws.com", prefix: "docker-hub-unit", dependencies: [] }, clusterDnsPods: true }).prometheus.prometheusSpec;
         expect(prometheus.serviceMonitorSelectorNilUsesHelmValues).to.equal(false);
         expect(prometheus).to.not.have.property("serviceMonitorSelector");
         expect(prometheus).to.not.have.property("serviceMonitorNamespaceSelector");

@@ -2,6 +2,7 @@ import { Validator } from "@cfworker/json-schema";
 import * as fs from "fs";
 import * as path from "path";
 import { KUBERNETES_VERSIONS } from "../../components/versions";
+import { AUTO_MODE_CRDS } from "./auto-mode-crds";
 import { celRuleViolations } from "./cel";
 import { loadYamlStream } from "./yaml-stream";
 import { referenceDir } from "./paths";
@@ -22,7 +23,7 @@ const CLUSTER_SCOPED_KINDS = [
 
 /** Scopes from a fixed list plus the CRDs seen; `npm run render` uses it when ../shared/reference is absent. */
 export function basicScopes(): Scopes {
-    const crds = new Map<string, string>();
+    const crds = new Map<string, string>(AUTO_MODE_CRDS.map((crd) => [`${crd.spec.group}/${crd.spec.names.kind}`, crd.spec.scope]));
     return {
         clusterScoped: (o) => CLUSTER_SCOPED_KINDS.includes(o.kind) || crds.get(`${o.apiVersion.split("/")[0]}/${o.kind}`) === "Cluster",
         addCrd: (crd) => void crds.set(`${crd.spec.group}/${crd.spec.names.kind}`, crd.spec.scope),
@@ -125,7 +126,7 @@ export function closeSchema(schema: any, root = false): any {
 
 let sharedValidator: SchemaValidator | undefined;
 
-/** Kubernetes (the default version, KUBERNETES_VERSIONS.default) plus every reference CRD (Karpenter, External Secrets, Argo CD, Prometheus Operator). */
+/** Kubernetes (the default version, KUBERNETES_VERSIONS.default) plus every reference CRD (Karpenter, External Secrets, Argo CD, Prometheus Operator) and Auto Mode's modelled ones. */
 export function schemaValidator(): SchemaValidator {
     if (sharedValidator) return sharedValidator;
     const v = new SchemaValidator(JSON.parse(fs.readFileSync(path.join(referenceDir, "kubernetes", `swagger-${KUBERNETES_VERSIONS.default}.json`), "utf8")));
@@ -134,6 +135,8 @@ export function schemaValidator(): SchemaValidator {
             if (o?.kind === "CustomResourceDefinition" && !JSON.stringify(o).includes("{{")) v.addCrd(o);
         }
     }
+    // Auto Mode's NodeClass and IngressClassParams: no reference CRD exists, so the documented fields' model.
+    for (const crd of AUTO_MODE_CRDS) v.addCrd(crd);
     return (sharedValidator = v);
 }
 

@@ -66,8 +66,21 @@ export function ec2NodeClass(s: NodeClassSettings) {
     };
 }
 
-/** karpenter.sh/v1 NodePool drawing from the given families and capacity types. */
-export function nodePool(s: NodePoolSettings) {
+/** The NodeClass a NodePool launches with, and the label its instance families go by. */
+export interface NodeClassTarget {
+    nodeClassRef: { group: string; kind: string; name: string };
+    /** Karpenter's `karpenter.k8s.aws/instance-family`, Auto Mode's `eks.amazonaws.com/instance-family`. */
+    instanceFamilyLabel: string;
+}
+
+/** Karpenter's own EC2NodeClass (above). */
+export const EC2_NODE_CLASS_TARGET: NodeClassTarget = {
+    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: NODE_CLASS_NAME },
+    instanceFamilyLabel: "karpenter.k8s.aws/instance-family",
+};
+
+/** karpenter.sh/v1 NodePool drawing from the given families and capacity types, launching with `target`'s NodeClass. */
+export function nodePool(s: NodePoolSettings, target: NodeClassTarget = EC2_NODE_CLASS_TARGET) {
     const architectures = [...new Set(s.instanceFamilies.map(familyArchitecture))].sort();
     return {
         apiVersion: "karpenter.sh/v1",
@@ -77,9 +90,9 @@ export function nodePool(s: NodePoolSettings) {
             template: {
                 metadata: { labels: { ...WORKLOAD_NODE_LABELS } },
                 spec: {
-                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: NODE_CLASS_NAME },
+                    nodeClassRef: target.nodeClassRef,
                     requirements: [
-                        { key: "karpenter.k8s.aws/instance-family", operator: "In", values: s.instanceFamilies },
+                        { key: target.instanceFamilyLabel, operator: "In", values: s.instanceFamilies },
                         { key: "karpenter.sh/capacity-type", operator: "In", values: s.capacityTypes },
                         { key: "kubernetes.io/arch", operator: "In", values: architectures },
                         { key: "kubernetes.io/os", operator: "In", values: ["linux"] },

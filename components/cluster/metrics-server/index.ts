@@ -44,7 +44,7 @@ export class MetricsServer extends pulumi.ComponentResource implements ClusterAd
                 chart: METRICS_SERVER_ADDON.chart,
                 namespace: METRICS_SERVER_ADDON.serviceAccount.namespace,
                 releaseName: METRICS_SERVER_ADDON.name,
-                values: clusterAddonValues(METRICS_SERVER_ADDON, metricsServerValues(args.replicas)),
+                values: clusterAddonValues(METRICS_SERVER_ADDON, metricsServerValues(args.replicas), args.cluster.computeMode),
             },
             { parent: this, provider: args.cluster.provider, dependsOn: args.serviceAdmission },
         );

@@ -9,6 +9,7 @@ import { CHARTS, IMAGES } from "../../versions";
 import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon, ownedNamespaces } from "../cluster-addon";
 import type { Cluster } from "../index";
 import { createManagedAddon } from "../managed-addons";
+import { EBS_PROVISIONERS } from "../storage";
 import { backupBucket } from "./bucket";
 import { veleroPolicy } from "./iam";
 
@@ -78,10 +79,17 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddonComp
         const bucket = backupBucket(`${clusterName}-backups`, { keyArn: key.arn, noncurrentVersionDays: args.retentionDays, protect: args.protect }, this);
         this.bucketName = bucket.bucket;
 
-        // Its controller runs on the system nodes, so (like CoreDNS) the add-on turns ACTIVE only once they exist.
+        // Its controller runs on the system nodes, so (like CoreDNS) the add-on turns ACTIVE only once they exist
+        // (Auto Mode launches its system pool's nodes for the pending pods themselves).
         const snapshotController = createManagedAddon(
             "snapshot-controller",
-            { cluster: args.cluster.eksCluster, kubernetesVersion: args.kubernetesVersion, dependsOn: [args.cluster.systemNodeGroup], ownerTags: args.cluster.ownerTags },
+            {
+                cluster: args.cluster.eksCluster,
+                kubernetesVersion: args.kubernetesVersion,
+                dependsOn: args.cluster.systemNodeGroup ? [args.cluster.systemNodeGroup] : [],
+                ownerTags: args.cluster.ownerTags,
+                computeMode: args.cluster.computeMode,
+            },
             this,
         );
         const snapshotClass = new k8s.apiextensions.CustomResource(
@@ -90,7 +98,7 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddonComp
                 apiVersion: "snapshot.storage.k8s.io/v1",
                 kind: "VolumeSnapshotClass",
                 metadata: { name: VELERO_SNAPSHOT_CLASS, labels: { "velero.io/csi-volumesnapshot-class": "true" } },
-                driver: "ebs.csi.aws.com",
+                driver: EBS_PROVISIONERS[args.cluster.computeMode],
                 // Velero deletes the VolumeSnapshot after a backup; the EBS snapshot must outlive it until the backup expires.
                 deletionPolicy: "Retain",
             },

@@ -82,6 +82,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     scrapeTargets: args.scrapeTargets,
                     namespace: MONITORING_NAMESPACE,
                     dockerHub: args.dockerHub,
+                    clusterDnsPods: args.clusterDnsPods,
                 }),
             },
             { parent: this, provider, dependsOn: [adminSecret, alertmanagerConfig, sidecarRole, nodeExporterNamespace, args.storageClass, ...args.dockerHub.dependencies, ...args.dependsOn] },

@@ -28,6 +28,8 @@ export interface MonitoringValuesArgs {
     namespace: string;
     /** Where Docker Hub images (Grafana, busybox) are pulled from. */
     dockerHub: DockerHubMirror;
+    /** CoreDNS runs as pods Prometheus can scrape; EKS Auto Mode runs it on each node, out of reach (`computeMode`). */
+    clusterDnsPods: boolean;
 }
 
 const WORKLOAD_NODES = onWorkloadNodes();
@@ -66,6 +68,8 @@ export function monitoringValues(a: MonitoringValuesArgs) {
         kubeScheduler: { enabled: false },
         kubeControllerManager: { enabled: false },
         kubeEtcd: { enabled: false },
+        // Under Auto Mode no CoreDNS pod exists: the monitor would select nothing.
+        coreDns: { enabled: a.clusterDnsPods },
         // EKS's kube-proxy add-on serves metrics on 127.0.0.1:10249 only (aws/containers-roadmap#657):
         // the monitor would never reach it and KubeProxyDown would fire forever.
         kubeProxy: { enabled: false },

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_EGRESS, LINK_LOCAL, POD_IDENTITY_EGRESS, egressTo } from "../../shared/egress-policy";
+import { LINK_LOCAL, POD_IDENTITY_EGRESS, dnsEgress, egressTo } from "../../shared/egress-policy";
 import { PROMETHEUS_PEER, cidrPeers } from "../../shared/network-policy";
 
 /** Container port names of the service template (templates/service): the ALB forwards to `http`, Prometheus scrapes `metrics`. */
@@ -20,6 +20,8 @@ export interface TenantNetworkArgs {
     otherVpcCidrs: string[];
     /** CIDRs of the subnets internal ALBs put their ENIs in: applications' Ingresses get internal ALBs only. */
     albCidrs: pulumi.Input<string[]>;
+    /** The cluster's DNS address when it is no pod (EKS Auto Mode: `Cluster.dnsAddress`); absent: the CoreDNS pods. */
+    dnsAddress?: string;
 }
 
 type NetworkPolicyManifest = { metadata: { name: string; namespace: string }; spec: k8s.types.input.networking.v1.NetworkPolicySpec };
@@ -42,7 +44,7 @@ export function tenantNetworkPolicyManifests(args: TenantNetworkArgs): NetworkPo
             { metadata: { name: "default-deny-ingress", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
             { metadata: { name: "default-deny-egress", namespace }, spec: { podSelector: {}, policyTypes: ["Egress"] } },
             allow(namespace, "same-namespace", { policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }),
-            allow(namespace, "dns", { policyTypes: ["Egress"], egress: [DNS_EGRESS, POD_IDENTITY_EGRESS] }),
+            allow(namespace, "dns", { policyTypes: ["Egress"], egress: [dnsEgress(args.dnsAddress), POD_IDENTITY_EGRESS] }),
             allow(namespace, "alb", { policyTypes: ["Ingress"], ingress: [{ from: cidrPeers(args.albCidrs), ports: [{ protocol: "TCP", port: TENANT_PORTS.http }] }] }),
             allow(namespace, "prometheus", { policyTypes: ["Ingress"], ingress: [{ from: [PROMETHEUS_PEER], ports: [{ protocol: "TCP", port: TENANT_PORTS.metrics }] }] }),
             ...(cidrs.length > 0 ? [allow(namespace, "https", { policyTypes: ["Egress"], egress: [egressTo(cidrs, excluded, [TENANT_EGRESS_PORT])] })] : []),

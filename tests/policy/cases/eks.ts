@@ -1,6 +1,6 @@
 import { accessAssociation, ACCOUNT, FixtureCase, minorFrom, NEWEST_K8S, OLDEST_K8S } from "../../support/policy-builders";
 import { KUBERNETES_VERSIONS } from "../../../components/versions";
-import { eksCluster } from "../../support/policy-fixtures";
+import { aws, eksCluster } from "../../support/policy-fixtures";
 
 /** Hand-built stacks the EKS control plane and access policies must (or must not) report on. */
 export const eksCases: FixtureCase[] = [
@@ -134,5 +134,27 @@ export const eksCases: FixtureCase[] = [
             accessAssociation("team-admin", "AmazonEKSAdminPolicy", { type: "namespace", namespaces: ["team"] }),
         ],
         expected: [],
+    },
+    {
+        policy: "eks-access-scope",
+        title: "Auto Mode's node policy cluster-wide for an EC2 access entry's role",
+        resources: [
+            aws("aws:eks/accessEntry:AccessEntry", "auto-nodes", { clusterName: "c", principalArn: `arn:aws:iam::${ACCOUNT}:role/auto-nodes`, type: "EC2" }),
+            accessAssociation("auto-nodes", "AmazonEKSAutoNodePolicy", { type: "cluster" }),
+        ],
+        expected: [],
+    },
+    {
+        policy: "eks-access-scope",
+        title: "Auto Mode's node policy cluster-wide for a person's (STANDARD) entry, or for no entry at all",
+        resources: [
+            aws("aws:eks/accessEntry:AccessEntry", "operator", { clusterName: "c", principalArn: `arn:aws:iam::${ACCOUNT}:role/operator`, type: "STANDARD" }),
+            accessAssociation("operator", "AmazonEKSAutoNodePolicy", { type: "cluster" }),
+            accessAssociation("stray", "AmazonEKSAutoNodePolicy", { type: "cluster" }),
+        ],
+        expected: [
+            ["operator", `CIS 4.1.1: access policy association operator grants AmazonEKSAutoNodePolicy cluster-wide to arn:aws:iam::${ACCOUNT}:role/operator; only AmazonEKSClusterAdminPolicy may be cluster-scoped, other access must be limited to namespaces`],
+            ["stray", `CIS 4.1.1: access policy association stray grants AmazonEKSAutoNodePolicy cluster-wide to arn:aws:iam::${ACCOUNT}:role/stray; only AmazonEKSClusterAdminPolicy may be cluster-scoped, other access must be limited to namespaces`],
+        ],
     },
 ];

@@ -103,7 +103,31 @@ export const karpenterCases: FixtureCase[] = [
                 Condition: { StringEquals: { "iam:PassedToService": ["eks.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } },
             }),
             iamPolicy("lbc-tags", { Effect: "Allow", Action: ["ec2:CreateTags"], Resource: "arn:aws:ec2:*:*:security-group/*", Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } } }),
+            // EKS Auto Mode's documented tag-propagation grant: launches carrying the cluster role's own eks:eks-cluster-name, or this cluster's by name.
+            iamPolicy(
+                "auto-mode-tags",
+                { Sid: "Compute", Effect: "Allow", Action: ["ec2:CreateFleet", "ec2:RunInstances", "ec2:CreateLaunchTemplate"], Resource: "*", Condition: { StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } } },
+                { Sid: "ByName", Effect: "Allow", Action: "ec2:RunInstances", Resource: "*", Condition: { StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "c" } } },
+            ),
         ],
         expected: [],
+    },
+    {
+        policy: "karpenter-controller-scoping",
+        title: "Auto Mode's cluster-name tag left open, named for another cluster, or only when present",
+        resources: [
+            eksCluster("c"),
+            iamPolicy(
+                "auto-mode-loose",
+                { Sid: "AnyName", Effect: "Allow", Action: "ec2:RunInstances", Resource: "*", Condition: { StringLike: { "aws:RequestTag/eks:eks-cluster-name": "*" } } },
+                { Sid: "OtherName", Effect: "Allow", Action: "ec2:CreateFleet", Resource: "*", Condition: { StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "other" } } },
+                { Sid: "IfExists", Effect: "Allow", Action: "ec2:CreateLaunchTemplate", Resource: "*", Condition: { StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } } },
+            ),
+        ],
+        expected: [
+            ["auto-mode-loose", 'Karpenter: Policy auto-mode-loose.policy statement "AnyName" allows ec2:RunInstances on instance, launch-template, fleet, volume, network-interface, spot-instances-request resources without an aws:RequestTag or aws:ResourceTag condition on kubernetes.io/cluster/c'],
+            ["auto-mode-loose", 'Karpenter: Policy auto-mode-loose.policy statement "OtherName" allows ec2:CreateFleet on instance, launch-template, fleet, volume, network-interface, spot-instances-request resources without an aws:RequestTag or aws:ResourceTag condition on kubernetes.io/cluster/c (it names kubernetes.io/cluster/other, not this stack\'s cluster)'],
+            ["auto-mode-loose", 'Karpenter: Policy auto-mode-loose.policy statement "IfExists" allows ec2:CreateLaunchTemplate on instance, launch-template, fleet, volume, network-interface, spot-instances-request resources without an aws:RequestTag or aws:ResourceTag condition on kubernetes.io/cluster/c'],
+        ],
     },
 ];

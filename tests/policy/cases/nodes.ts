@@ -77,10 +77,12 @@ export const nodesCases: FixtureCase[] = [
     },
     {
         policy: "node-role-policies",
-        title: "a node role with exactly the node policies (ECR by its older name), beside a controller role with others",
+        title: "a node role with exactly the node policies (ECR by its older name), an Auto Mode node role, beside a controller role with others",
         resources: [
             role("nodes", ec2Trust),
             ...["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"].map((p) => attachment(`nodes-${p}`, "nodes", managedPolicy(p))),
+            role("auto-nodes", ec2Trust),
+            ...["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"].map((p) => attachment(`auto-nodes-${p}`, "auto-nodes", managedPolicy(p))),
             role("controller", doc(podIdentityStatement)),
             attachment("controller-s3", "controller", managedPolicy("AmazonS3FullAccess")),
             aws("aws:iam/rolePolicy:RolePolicy", "controller-inline", { role: "controller", policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) }),

@@ -1,0 +1,40 @@
+import { expect } from "chai";
+import { errorFor, validatedConfig } from "../support/config-errors";
+
+describe("computeMode config (stacks/config/compute-mode.ts)", () => {
+    it("defaults to karpenter, accepts auto, and rejects anything else naming the allowed values", () => {
+        expect(validatedConfig("dev").cluster.computeMode).to.equal("karpenter");
+        expect(validatedConfig("auto").cluster.computeMode).to.equal("auto");
+        expect(errorFor("dev", { computeMode: "fargate" })).to.include('eks-platform:computeMode: got "fargate"; allowed: one of karpenter, auto');
+    });
+
+    it("refuses, naming both keys, the system node group and Karpenter controller keys under Auto Mode", () => {
+        const msg = errorFor("auto", { systemNodeInstanceTypes: ["t3.medium"], systemNodeMinSize: 2, karpenterAmiAlias: "al2023@latest", karpenterReplicas: 2 });
+        expect(msg).to.include('eks-platform:systemNodeInstanceTypes: got ["t3.medium"] (eks-platform:computeMode is auto: Auto Mode runs the platform\'s controllers on its built-in system pool; there is no system node group; remove the key)');
+        expect(msg).to.include("eks-platform:systemNodeMinSize: got 2 (eks-platform:computeMode is auto: Auto Mode's built-in system pool scales itself");
+        expect(msg).to.include('eks-platform:karpenterAmiAlias: got "al2023@latest" (eks-platform:computeMode is auto: Auto Mode chooses and patches the node image itself');
+        expect(msg).to.include("eks-platform:karpenterReplicas: got 2 (eks-platform:computeMode is auto: Auto Mode runs its node controller outside the cluster");
+        // The same keys stay valid in karpenter mode (the dev fixture sets them all).
+        expect(validatedConfig("dev").cluster.systemNodes.instanceTypes).to.deep.equal(["t4g.medium"]);
+    });
+
+    it("bounds the workload nodes' lifetime by Auto Mode's 21 days, naming both keys", () => {
+        expect(errorFor("auto", { karpenterExpireAfter: "720h" })).to.include(
+            'eks-platform:karpenterExpireAfter: got "720h" (eks-platform:computeMode is auto, which replaces every node after at most 21 days; choose 504h or less)',
+        );
+        expect(errorFor("auto", { karpenterExpireAfter: "Never" })).to.include('eks-platform:karpenterExpireAfter: got "Never" (eks-platform:computeMode is auto');
+        expect(validatedConfig("auto", { karpenterExpireAfter: "503h59m" }).addons.karpenter.nodePool.expireAfter).to.equal("503h59m");
+        expect(validatedConfig("dev", { karpenterExpireAfter: "720h" }).addons.karpenter.nodePool.expireAfter).to.equal("720h");
+    });
+
+    it("refuses CI access with Auto Mode, whose cluster policies CI's permissions boundary does not cover", () => {
+        expect(errorFor("auto", { ciRepository: "octo-platform/eks-platform", ciRepositoryId: "691237045", ciRepositoryOwnerId: "148930217", ciStateBucket: "octo-platform-pulumi-state/eks-platform" })).to.include(
+            'eks-platform:ciRepository: got "octo-platform/eks-platform" (eks-platform:computeMode is auto, and CI\'s permissions boundary does not cover Auto Mode\'s cluster policies yet',
+        );
+    });
+
+    it("lets metrics-server run more replicas than a system node group would hold: Auto Mode's system pool grows", () => {
+        expect(validatedConfig("auto", { metricsServerReplicas: 4 }).addons.metricsServer.replicas).to.equal(4);
+        expect(errorFor("dev", { metricsServerReplicas: 4 })).to.include("eks-platform:metricsServerReplicas: got 4 (more than systemNodeMinSize 2");
+    });
+});
