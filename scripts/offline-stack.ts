@@ -4,7 +4,7 @@ import * as path from "path";
 import { ChartPin } from "../components/versions";
 import { StackGraph, stackGraph } from "../tooling/offline/harness";
 import { pullChart, resolveChart } from "../tooling/offline/helm";
-import { RenderedStack, renderStack } from "../tooling/offline/render";
+import { RenderOptions, RenderedStack, releaseSpecs, renderStack } from "../tooling/offline/render";
 import { Scopes, basicScopes, schemaValidator } from "../tooling/offline/schemas";
 import { projectRoot, referenceDir } from "../tooling/offline/paths";
 import { fixturesDir } from "../tooling/offline/stack-files";
@@ -16,21 +16,28 @@ export interface OfflineStack {
     stackFile: string;
 }
 
+/** The stacks of `dir`: one per `Pulumi.<stack>.yaml`. */
+export function stacksIn(dir: string): string[] {
+    return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s);
+}
+
+/** `<dir>/Pulumi.<stack>.yaml` (or `.yml`) when it exists. */
+export function stackFileOf(stack: string, dir: string): OfflineStack | undefined {
+    const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
+    return stackFile ? { stack, dir, stackFile } : undefined;
+}
+
 /** The named `Pulumi.<stack>.yaml` files of the project root (or of the test fixtures with `--fixtures`), or exits with usage. */
 export function stackFilesFromArgs(command: string): OfflineStack[] {
     const args = process.argv.slice(2);
     const names = args.filter((a) => !a.startsWith("-"));
     const usage = (message: string): never => {
-        const stacks = fs.readdirSync(projectRoot).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter(Boolean);
-        console.error(`${message}\nusage: npm run ${command} -- <stack> [<stack> …] [--fixtures]\n  stacks here: ${stacks.join(", ") || "none"}\n  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file`);
+        console.error(`${message}\nusage: npm run ${command} -- <stack> [<stack> …] [--fixtures]\n  stacks here: ${stacksIn(projectRoot).join(", ") || "none"}\n  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file`);
         process.exit(2);
     };
     if (names.length === 0) return usage("which stack?");
     const dir = args.includes("--fixtures") ? fixturesDir : projectRoot;
-    return names.map((stack) => {
-        const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
-        return stackFile ? { stack, dir, stackFile } : usage(`no Pulumi.${stack}.yaml in ${dir}`);
-    });
+    return names.map((stack) => stackFileOf(stack, dir) ?? usage(`no Pulumi.${stack}.yaml in ${dir}`));
 }
 
 /** Where the commands say what they are doing and what the program warns of: stderr, so stdout keeps only the result. */
@@ -65,12 +72,13 @@ export async function buildOffline({ stack, dir }: OfflineStack, say: Say = toSt
     }
 }
 
-/** Renders the stack's Helm releases, saying each as it is done. */
-export async function renderOffline(graph: StackGraph, scopes: Scopes, say: Say = toStderr): Promise<RenderedStack> {
+/** Renders the stack's Helm releases (at the cluster's version unless `options` say otherwise), saying each as it is done. */
+export async function renderOffline(graph: StackGraph, scopes: Scopes, say: Say = toStderr, options: Omit<RenderOptions, "onRendered"> = {}): Promise<RenderedStack> {
     const started = performance.now();
-    const count = graph.ofType("kubernetes:helm.sh/v3:Release").length;
-    say(`${graph.stack}: rendering ${count} Helm releases ...`);
-    const rendered = await renderStack(graph, scopes, undefined, (r, objects) => say(`${graph.stack}:   ${r.releaseName} (${r.chart} ${r.version}): ${objects} objects, ${since(started)}`));
+    const count = releaseSpecs(graph).filter((spec) => options.include?.(spec) ?? true).length;
+    say(`${graph.stack}: rendering ${count} Helm releases${options.kubeVersion ? ` at Kubernetes ${options.kubeVersion}` : ""} ...`);
+    const onRendered: RenderOptions["onRendered"] = (r, objects) => say(`${graph.stack}:   ${r.releaseName} (${r.chart} ${r.version}): ${objects} objects, ${since(started)}`);
+    const rendered = await renderStack(graph, scopes, { ...options, onRendered });
     say(`${graph.stack}: rendered in ${since(started)}`);
     return rendered;
 }

@@ -1,4 +1,4 @@
-import { MANAGED_ADDONS } from "../../components/versions";
+import { ADDONS_NEEDING_A_BUILD, missingBuilds, noBuildText } from "./addon-builds";
 import { AccountFacts, Lookup, LookupRequest } from "./lookups";
 
 /** The slice of validated stack config the preflight reads. */
@@ -63,7 +63,7 @@ export function lookupRequest(input: PreflightInput): LookupRequest {
         userNames: [...users].sort(),
         repositoryNames: input.repositories,
         githubOidcUrl: input.ci?.oidcUrl ?? "",
-        managedAddons: MANAGED_ADDONS,
+        managedAddons: ADDONS_NEEDING_A_BUILD,
         clusterName: input.clusterName,
         fixedLogGroupNames: input.fixedLogGroupNames,
         dockerHubCredentialsSecret: input.dockerHubCredentialsSecret,
@@ -115,9 +115,9 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
         }
         if (offered) {
             const addons = read(facts.managedAddonVersions, `look up EKS add-on versions for Kubernetes ${input.kubernetesVersion}`, "eks:DescribeAddonVersions");
-            const missing = Object.entries(addons ?? {}).filter(([, version]) => !version).map(([name]) => name);
+            const missing = missingBuilds(addons ?? {});
             if (missing.length > 0) {
-                got("kubernetesVersion", input.kubernetesVersion, `EKS in ${input.region} has no build of the managed add-on(s) ${missing.join(", ")} for it yet; stay on the current version until it does`);
+                got("kubernetesVersion", input.kubernetesVersion, `${noBuildText(input.region, missing, "it")}; stay on the current version until it does`);
             }
         }
     }
