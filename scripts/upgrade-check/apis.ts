@@ -63,7 +63,7 @@ export function describeObject(m: Manifest): string {
 
 /** Where the fix goes: the chart of a release, or the program's component. */
 const fixIn = (m: Manifest, change: string) =>
-    m.source === "program" ? `${change} in the component that creates it (components/)` : `bump the chart of release ${m.source} (components/versions.ts CHARTS) to a version that does: ${change}`;
+    m.source === "program" ? `change the component that creates it (components/): ${change}` : `bump the chart of release ${m.source} (components/versions.ts CHARTS) to a version that does: ${change}`;
 
 /**
  * What each object meets on `target`. Blocking: a built-in API the target does not serve (removed; `current`
