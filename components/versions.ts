@@ -65,7 +65,7 @@ export interface KubernetesCompatibility {
     date: string;
 }
 
-/** One entry per chart of CHARTS; bump the entry with the chart (tests/upgrade-check.test.ts checks they pair up). */
+/** One entry per chart of CHARTS (the type requires it); bump an entry with its chart, from the new release's upstream docs. */
 export const CHART_COMPATIBILITY = {
     karpenter: {
         basis: "supported",
