@@ -42,6 +42,8 @@ const NOT_VERSIONS = [
     /`>=1\.25\.0(-0)?`/g,
     // The add-on recipe's example pin (cert-manager is no add-on of the platform).
     /certManager: \{ chart: "cert-manager", repo: "https:\/\/charts\.jetstack\.io", version: "v\d+\.\d+\.\d+" \}/g,
+    // Its upstream-documented Kubernetes range (CHART_COMPATIBILITY), in the same recipe.
+    /certManager: \{ basis: "supported", [^}]*\}/g,
 ];
 
 const VERSION = /(?<![\w.\/-])v?\d+\.\d+(?:\.\d+)?(?![\w\/-]|\.\d)/g;

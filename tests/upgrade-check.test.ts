@@ -72,19 +72,24 @@ describe("npm run upgrade-check: what blocks an upgrade", () => {
         dev = await stackGraph("dev", projectRoot);
     });
 
+    /** The check of the dev stack plus one fixture-chart release: exit 1 and exactly one blocking finding, returned. */
+    async function theBlocker(name: string, chart: string): Promise<{ report: CheckReport; blocker: Finding }> {
+        const report = await upgradeCheck(withRelease(dev, { name, namespace: "upgrade-check", chart, version: "0.1.0" }), offline);
+        expect(report.exitCode).to.equal(1);
+        const blockers = ofSeverity(report, "block");
+        expect(blockers).to.have.length(1);
+        return { report, blocker: blockers[0] };
+    }
+
     it(`fails on an object of an API ${TARGET} removes, naming the object, its release and the version to use`, async function () {
         this.timeout(120_000);
-        const graph = withRelease(dev, { name: "removed-api", namespace: "upgrade-check", chart: "upgrade-removed-api", version: "0.1.0" });
-        const report = await upgradeCheck(graph, offline);
-        expect(report.exitCode).to.equal(1);
-        expect(ofSeverity(report, "block")).to.deep.equal([
-            {
-                severity: "block",
-                subject: "Workload upgrade-check/training (scheduling.k8s.io/v1alpha1, release removed-api)",
-                message: `Kubernetes ${TARGET} does not serve scheduling.k8s.io/v1alpha1 Workload (Kubernetes 1.35 still serves it: the upgrade removes it)`,
-                fix: `bump the chart of release removed-api (components/versions.ts CHARTS) to a version that does: render it as scheduling.k8s.io/v1alpha2 Workload, the version ${TARGET} serves`,
-            },
-        ]);
+        const { report, blocker } = await theBlocker("removed-api", "upgrade-removed-api");
+        expect(blocker).to.deep.equal({
+            severity: "block",
+            subject: "Workload upgrade-check/training (scheduling.k8s.io/v1alpha1, release removed-api)",
+            message: `Kubernetes ${TARGET} does not serve scheduling.k8s.io/v1alpha1 Workload (Kubernetes 1.35 still serves it: the upgrade removes it)`,
+            fix: `bump the chart of release removed-api (components/versions.ts CHARTS) to a version that does: render it as scheduling.k8s.io/v1alpha2 Workload, the version ${TARGET} serves`,
+        });
         const text = formatReport(report);
         expect(text).to.match(/^BLOCKED: 1 finding block the upgrade to 1\.36/m);
         expect(text).to.include("6. Other changes: what the findings above need");
@@ -92,17 +97,13 @@ describe("npm run upgrade-check: what blocks an upgrade", () => {
 
     it(`fails on a chart whose kubeVersion excludes ${TARGET}, naming the release, the chart and the fix, without asking Helm to render it`, async function () {
         this.timeout(120_000);
-        const graph = withRelease(dev, { name: "old-kube", namespace: "upgrade-check", chart: "upgrade-old-kube", version: "0.1.0" });
-        const report = await upgradeCheck(graph, offline);
-        expect(report.exitCode).to.equal(1);
-        expect(ofSeverity(report, "block")).to.deep.equal([
-            {
-                severity: "block",
-                subject: "release old-kube: chart upgrade-old-kube 0.1.0",
-                message: `kubeVersion ">=1.25.0-0 <1.36.0-0" excludes Kubernetes ${TARGET}: Helm refuses to install it`,
-                fix: `bump the chart of release old-kube to a version whose kubeVersion admits ${TARGET}`,
-            },
-        ]);
+        const { blocker } = await theBlocker("old-kube", "upgrade-old-kube");
+        expect(blocker).to.deep.equal({
+            severity: "block",
+            subject: "release old-kube: chart upgrade-old-kube 0.1.0",
+            message: `kubeVersion ">=1.25.0-0 <1.36.0-0" excludes Kubernetes ${TARGET}: Helm refuses to install it`,
+            fix: `bump the chart of release old-kube to a version whose kubeVersion admits ${TARGET}`,
+        });
     });
 
     it("refuses a target it cannot check: a jump of two minors, a version outside KUBERNETES_VERSIONS, the current one (exit 2, saying what is allowed)", async () => {
