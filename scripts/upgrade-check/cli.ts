@@ -6,6 +6,7 @@ import { configWith, fixturesDir } from "../../tooling/offline/stack-files";
 import { helmBinary } from "../../tooling/offline/helm";
 import { EksClientLike, eksClient } from "./account";
 import { CannotCheck, formatReport, upgradeCheck } from "./check";
+import { upgradeTarget } from "./target";
 
 export interface CliIo {
     out: (text: string) => void;
@@ -44,6 +45,14 @@ export async function runCli(args: readonly string[], io: CliIo = { out: (t) => 
     for (const file of files.map((f) => f!)) {
         const config = configWith(file.stack, {}, file.dir);
         const region = config["aws:region"];
+        // Refused before the build when the stack file already says the version (the check repeats it on the graph).
+        const stated = config["eks-platform:kubernetesVersion"];
+        const early = stated ? upgradeTarget(stated, to) : undefined;
+        if (early && !early.ok) {
+            io.err(`${file.stack}: ${early.error}`);
+            code = 2;
+            continue;
+        }
         try {
             const graph = await buildOffline(file, io.err);
             ensureCharts(graph.ofType("kubernetes:helm.sh/v3:Release").map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: r.inputs.repositoryOpts?.repo })));

@@ -71,7 +71,7 @@ function karpenterStep(nodeClass: K8sObject, objects: K8sObject[], p: PlanInput)
     const alias: string = nodeClass.spec.amiSelectorTerms?.find((t: { alias?: string }) => t.alias)?.alias ?? "";
     const pools = objects.filter((o) => o.kind === "NodePool" && o.spec.template?.spec?.nodeClassRef?.name === nodeClass.metadata.name);
     const archs = [...new Set(pools.flatMap((pool) => pool.spec.template.spec.requirements?.find((r: { key: string }) => r.key === "kubernetes.io/arch")?.values ?? []))].map((a) => (a === "amd64" ? "x86_64" : a));
-    const budgets = pools.map((pool) => `${pool.metadata.name}: ${pool.spec.disruption?.budgets ? JSON.stringify(pool.spec.disruption.budgets) : "Karpenter's default budget, 10% of its nodes at a time"}`).join("; ");
+    const budgets = pools.map((pool) => `NodePool ${pool.metadata.name}: ${pool.spec.disruption?.budgets ? `budgets ${JSON.stringify(pool.spec.disruption.budgets)}` : "no budgets set, so Karpenter's default, 10% of its nodes at a time"}`).join("; ");
     const title = `Karpenter nodes (EC2NodeClass ${nodeClass.metadata.name}, NodePool ${pools.map((x) => x.metadata.name).join(", ") || "none"})`;
     const release = /@(v\d{8})$/.exec(alias)?.[1];
     if (!release) {
