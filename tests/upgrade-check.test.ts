@@ -91,7 +91,7 @@ describe("npm run upgrade-check: what blocks an upgrade", () => {
             fix: `bump the chart of release removed-api (components/versions.ts CHARTS) to a version that does: render it as scheduling.k8s.io/v1alpha2 Workload, the version ${TARGET} serves`,
         });
         const text = formatReport(report);
-        expect(text).to.match(/^BLOCKED: 1 finding block the upgrade to 1\.36/m);
+        expect(text).to.match(/^BLOCKED: 1 finding blocks the upgrade to 1\.36 \(\d+ warnings?\); fix it first$/m);
         expect(text).to.include("6. Other changes: what the findings above need");
     });
 

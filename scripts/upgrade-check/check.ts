@@ -140,6 +140,6 @@ export function formatReport(r: CheckReport): string {
     const blocks = r.sections.flatMap((s) => blocking(s.findings)).length;
     const warns = r.sections.flatMap((s) => warnings(s.findings)).length;
     const tail = `${warns} warning${warns === 1 ? "" : "s"}`;
-    lines.push("", blocks > 0 ? `BLOCKED: ${blocks} finding${blocks === 1 ? "" : "s"} block the upgrade to ${r.target} (${tail}); fix them first` : `READY: nothing blocks the upgrade to ${r.target} (${tail})`);
+    lines.push("", blocks > 0 ? `BLOCKED: ${blocks === 1 ? "1 finding blocks" : `${blocks} findings block`} the upgrade to ${r.target} (${tail}); fix ${blocks === 1 ? "it" : "them"} first` : `READY: nothing blocks the upgrade to ${r.target} (${tail})`);
     return `${lines.join("\n")}\n`;
 }
