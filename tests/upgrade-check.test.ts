@@ -7,6 +7,7 @@ import { CheckReport, formatReport, upgradeCheck } from "../scripts/upgrade-chec
 import { runCli } from "../scripts/upgrade-check/cli";
 import { compatibilityFindings } from "../scripts/upgrade-check/compatibility";
 import { Finding } from "../scripts/upgrade-check/findings";
+import { upgradePlan } from "../scripts/upgrade-check/plan";
 import { upgradeTarget } from "../scripts/upgrade-check/target";
 import { StackGraph, stackGraph } from "../tooling/offline/harness";
 import { chartSearchDirs } from "../tooling/offline/helm";
@@ -57,6 +58,14 @@ describe(`npm run upgrade-check: the stack files against Kubernetes ${TARGET}, o
         });
     }
 
+    it("tells a stack on EXTENDED support to return to STANDARD once upgraded", async () => {
+        const dev = await stackGraph("dev", projectRoot);
+        const extended = { ...dev, one: (type: string, name?: string) => (type === "aws:eks/cluster:Cluster" ? { ...dev.one(type), inputs: { ...dev.one(type).inputs, upgradePolicy: { supportType: "EXTENDED" } } } : dev.one(type, name)) };
+        const last = upgradePlan({ graph: extended, stackFile: "Pulumi.dev.yaml", region: "us-west-2", current: "1.35", target: TARGET, blocking: [] }).pop()!;
+        expect(last.change).to.equal("once on 1.36, set `eks-platform:clusterSupportType: STANDARD` in Pulumi.dev.yaml again (EXTENDED costs 6x the control-plane price once a version leaves standard support)");
+        expect(upgradePlan({ graph: dev, stackFile: "Pulumi.dev.yaml", region: "us-west-2", current: "1.35", target: TARGET, blocking: [] }).pop()!.change).to.equal("none besides kubernetesVersion");
+    });
+
     it("lists the steps in the order EKS and Pulumi apply them: control plane, node add-ons, system nodes, add-ons on them, Karpenter nodes", () => {
         const steps = runs.dev.out.split("\n").filter((l) => /^ {2}\d\. /.test(l)).map((l) => l.replace(/^ {2}\d\. ([^:(]+).*$/, "$1").trim());
         expect(steps).to.deep.equal(["Control plane", "Managed add-ons the nodes need", "System node group eks-dev-system", "Managed add-ons on the system nodes", "Karpenter nodes", "Other changes"]);
@@ -92,7 +101,7 @@ describe("npm run upgrade-check: what blocks an upgrade", () => {
         });
         const text = formatReport(report);
         expect(text).to.match(/^BLOCKED: 1 finding blocks the upgrade to 1\.36 \(\d+ warnings?\); fix it first$/m);
-        expect(text).to.include("6. Other changes: what the findings above need");
+        expect(text).to.include("6. Other changes: what the findings above and the stack's support policy need");
     });
 
     it(`fails on a chart whose kubeVersion excludes ${TARGET}, naming the release, the chart and the fix, without asking Helm to render it`, async function () {

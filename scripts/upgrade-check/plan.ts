@@ -58,9 +58,11 @@ export function upgradePlan(p: PlanInput): PlanStep[] {
     if (late.length > 0) steps.push({ title: "Managed add-ons on the system nodes", detail: `${withBuild(late)} move to their ${p.target} builds once the system nodes are up`, change: resolved });
     for (const nodeClass of objects.filter((o) => o.kind === "EC2NodeClass")) steps.push(karpenterStep(nodeClass, objects, p));
     const extra = [...new Set(p.blocking.map((f) => f.fix).filter((f): f is string => !!f))];
+    // README, "Upgrading": EXTENDED only buys time for a planned upgrade, at 6x the control-plane price.
+    if (cluster.upgradePolicy?.supportType === "EXTENDED") extra.push(`once on ${p.target}, set \`${KEY}:clusterSupportType: STANDARD\` in ${p.stackFile} again (EXTENDED costs 6x the control-plane price once a version leaves standard support)`);
     steps.push({
         title: "Other changes",
-        detail: extra.length > 0 ? `what the findings above need before the upgrade (in the same change as kubernetesVersion, or before it)` : "nothing else blocks",
+        detail: extra.length > 0 ? `what the findings above and the stack's support policy need (in the same change as kubernetesVersion, or before it)` : "nothing else blocks",
         change: extra.length > 0 ? extra.join("; ") : "none besides kubernetesVersion",
     });
     return steps;
