@@ -37,6 +37,14 @@ interface ChartMeta {
     dependencies?: { name: string; condition?: string }[];
 }
 
+const trees = new Map<string, ReturnType<typeof chartTree>>();
+
+/** `chartTree` once per chart folder and process (a check runs once per stack, tests run it often). */
+function chartTreeOnce(dir: string): ReturnType<typeof chartTree> {
+    if (!trees.has(dir)) trees.set(dir, chartTree(dir));
+    return trees.get(dir)!;
+}
+
 /** A chart folder and every subchart under its charts/ (folders), each with the values path that enables it. */
 function chartTree(dir: string, chain: string[] = [], condition?: string): { dir: string; meta: ChartMeta; chain: string[]; condition?: string }[] {
     const meta = parse(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as ChartMeta;
@@ -74,11 +82,11 @@ export function kubeVersionVerdicts(releases: readonly ReleaseSpec[], target: st
     const { helm, eks } = kubeVersionsOf(target);
     return releases.map((release) => {
         const root = resolveChart(release, chartDirs).dir;
-        const defaults = parse(fs.readFileSync(path.join(root, "values.yaml"), "utf8")) ?? {};
+        // The chart's defaults only matter for a subchart that fails: read them then (values.yaml runs to 200 KB).
+        const defaults = (condition: string) => valueAt(parse(fs.readFileSync(path.join(root, "values.yaml"), "utf8")) ?? {}, condition);
         const findings: Finding[] = [];
         let excluded = false;
-        for (const chart of chartTree(root)) {
-            const enabled = !chart.condition || (valueAt(release.values, chart.condition) ?? valueAt(defaults, chart.condition) ?? true) !== false;
+        for (const chart of chartTreeOnce(root)) {
             const constraint = chart.meta.kubeVersion;
             const subject = `release ${release.releaseName}: chart ${chart.chain.join(" > subchart ")}`;
             if (!constraint) {
@@ -87,9 +95,10 @@ export function kubeVersionVerdicts(releases: readonly ReleaseSpec[], target: st
             }
             const admitsHelm = helmAdmits(constraint, helm);
             const admitsEks = helmAdmits(constraint, eks);
+            const enabled = () => !chart.condition || (valueAt(release.values, chart.condition) ?? defaults(chart.condition) ?? true) !== false;
             if (admitsHelm && admitsEks) {
                 findings.push({ severity: "ok", subject, message: `kubeVersion "${constraint}" admits ${target} (and EKS's v${target}.N-eks-…)` });
-            } else if (!enabled) {
+            } else if (!enabled()) {
                 findings.push({ severity: "ok", subject, message: `kubeVersion "${constraint}" excludes ${target}, but the release disables it (${chart.condition}: false)` });
             } else {
                 const pin = pinOf(release);

@@ -112,10 +112,20 @@ export async function upgradeCheck(graph: StackGraph, options: CheckOptions): Pr
 /** An `ok` line standing for a section with nothing to report. */
 const orOk = (findings: Finding[], subject: string, message: string): Finding[] => (findings.length > 0 ? findings : [{ severity: "ok", subject, message }]);
 
+/**
+ * Schema errors by object (its JSON) and version, once per process: a second check of a stack (tests run
+ * several) validates nothing again. The validator only ever gains CRDs, which renders of the same charts add first.
+ */
+const validated = new Map<string, Map<string, string[]>>();
+
 /** Objects the target's API server would refuse (unknown fields, wrong types, CRD rules). */
 function schemaFindings(manifests: readonly Manifest[], target: string, errors: (o: Manifest["object"]) => string[]): Finding[] {
+    if (!validated.has(target)) validated.set(target, new Map());
+    const seen = validated.get(target)!;
     return manifests.flatMap((m): Finding[] => {
-        const problems = errors(m.object);
+        const key = JSON.stringify(m.object);
+        if (!seen.has(key)) seen.set(key, errors(m.object));
+        const problems = seen.get(key)!;
         if (problems.length === 0) return [];
         const fix = m.source === "program" ? "change the object in the component that creates it (components/)" : `change the release's values, or bump the chart of release ${m.source} (components/versions.ts CHARTS) to a version that renders valid objects for ${target}`;
         return [{ severity: "block", subject: describeObject(m), message: `Kubernetes ${target} would refuse it: ${problems.join("; ")}`, fix }];
