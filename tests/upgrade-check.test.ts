@@ -104,6 +104,17 @@ describe("npm run upgrade-check: what blocks an upgrade", () => {
         expect(text).to.include("6. Other changes: what the findings above and the stack's support policy need");
     });
 
+    it(`fails on an object the ${TARGET} schema refuses, naming it and what to change`, async function () {
+        this.timeout(120_000);
+        const { blocker } = await theBlocker("invalid", "upgrade-invalid");
+        expect(blocker).to.deep.equal({
+            severity: "block",
+            subject: "ConfigMap upgrade-check/settings (v1, release invalid)",
+            message: `Kubernetes ${TARGET} would refuse it: #/spec False boolean schema.`,
+            fix: `change the release's values, or bump the chart of release invalid (components/versions.ts CHARTS) to a version that renders valid objects for ${TARGET}`,
+        });
+    });
+
     it(`fails on a chart whose kubeVersion excludes ${TARGET}, naming the release, the chart and the fix, without asking Helm to render it`, async function () {
         this.timeout(120_000);
         const { blocker } = await theBlocker("old-kube", "upgrade-old-kube");
