@@ -16,28 +16,21 @@ export interface OfflineStack {
     stackFile: string;
 }
 
-/** The stacks of `dir`: one per `Pulumi.<stack>.yaml`. */
-export function stacksIn(dir: string): string[] {
-    return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s);
-}
-
-/** `<dir>/Pulumi.<stack>.yaml` (or `.yml`) when it exists. */
-export function stackFileOf(stack: string, dir: string): OfflineStack | undefined {
-    const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
-    return stackFile ? { stack, dir, stackFile } : undefined;
-}
-
 /** The named `Pulumi.<stack>.yaml` files of the project root (or of the test fixtures with `--fixtures`), or exits with usage. */
 export function stackFilesFromArgs(command: string): OfflineStack[] {
     const args = process.argv.slice(2);
     const names = args.filter((a) => !a.startsWith("-"));
     const usage = (message: string): never => {
-        console.error(`${message}\nusage: npm run ${command} -- <stack> [<stack> …] [--fixtures]\n  stacks here: ${stacksIn(projectRoot).join(", ") || "none"}\n  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file`);
+        const stacks = fs.readdirSync(projectRoot).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter(Boolean);
+        console.error(`${message}\nusage: npm run ${command} -- <stack> [<stack> …] [--fixtures]\n  stacks here: ${stacks.join(", ") || "none"}\n  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file`);
         process.exit(2);
     };
     if (names.length === 0) return usage("which stack?");
     const dir = args.includes("--fixtures") ? fixturesDir : projectRoot;
-    return names.map((stack) => stackFileOf(stack, dir) ?? usage(`no Pulumi.${stack}.yaml in ${dir}`));
+    return names.map((stack) => {
+        const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
+        return stackFile ? { stack, dir, stackFile } : usage(`no Pulumi.${stack}.yaml in ${dir}`);
+    });
 }
 
 /** Where the commands say what they are doing and what the program warns of: stderr, so stdout keeps only the result. */
@@ -98,4 +91,15 @@ export function ensureCharts(pins: ChartPin[]): void {
             pullChart(pin);
         }
     }
+}
+
+/** The stacks of `dir`: one per `Pulumi.<stack>.yaml`. */
+export function stacksIn(dir: string): string[] {
+    return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s);
+}
+
+/** `<dir>/Pulumi.<stack>.yaml` (or `.yml`) when it exists. */
+export function stackFileOf(stack: string, dir: string): OfflineStack | undefined {
+    const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
+    return stackFile ? { stack, dir, stackFile } : undefined;
 }
