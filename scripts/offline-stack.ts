@@ -4,7 +4,7 @@ import * as path from "path";
 import { ChartPin } from "../components/versions";
 import { StackGraph, stackGraph } from "../tooling/offline/harness";
 import { pullChart, resolveChart } from "../tooling/offline/helm";
-import { RenderedStack, renderStack } from "../tooling/offline/render";
+import { RenderOptions, RenderedStack, releaseSpecs, renderStack } from "../tooling/offline/render";
 import { Scopes, basicScopes, schemaValidator } from "../tooling/offline/schemas";
 import { projectRoot, referenceDir } from "../tooling/offline/paths";
 import { fixturesDir } from "../tooling/offline/stack-files";
@@ -79,12 +79,13 @@ export async function buildOffline({ stack, dir }: OfflineStack, say: Say = toSt
     }
 }
 
-/** Renders the stack's Helm releases, saying each as it is done. */
-export async function renderOffline(graph: StackGraph, scopes: Scopes, say: Say = toStderr): Promise<RenderedStack> {
+/** Renders the stack's Helm releases (at the cluster's version unless `options` say otherwise), saying each as it is done. */
+export async function renderOffline(graph: StackGraph, scopes: Scopes, say: Say = toStderr, options: Omit<RenderOptions, "onRendered"> = {}): Promise<RenderedStack> {
     const started = performance.now();
-    const count = graph.ofType("kubernetes:helm.sh/v3:Release").length;
-    say(`${graph.stack}: rendering ${count} Helm releases ...`);
-    const rendered = await renderStack(graph, scopes, undefined, (r, objects) => say(`${graph.stack}:   ${r.releaseName} (${r.chart} ${r.version}): ${objects} objects, ${since(started)}`));
+    const count = releaseSpecs(graph).filter((spec) => options.include?.(spec) ?? true).length;
+    say(`${graph.stack}: rendering ${count} Helm releases${options.kubeVersion ? ` at Kubernetes ${options.kubeVersion}` : ""} ...`);
+    const onRendered: RenderOptions["onRendered"] = (r, objects) => say(`${graph.stack}:   ${r.releaseName} (${r.chart} ${r.version}): ${objects} objects, ${since(started)}`);
+    const rendered = await renderStack(graph, scopes, { ...options, onRendered });
     say(`${graph.stack}: rendered in ${since(started)}`);
     return rendered;
 }
@@ -104,4 +105,15 @@ export function ensureCharts(pins: ChartPin[]): void {
             pullChart(pin);
         }
     }
+}
+
+/** The stacks of `dir`: one per `Pulumi.<stack>.yaml`. */
+export function stacksIn(dir: string): string[] {
+    return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s);
+}
+
+/** `<dir>/Pulumi.<stack>.yaml` (or `.yml`) when it exists. */
+export function stackFileOf(stack: string, dir: string): OfflineStack | undefined {
+    const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
+    return stackFile ? { stack, dir, stackFile } : undefined;
 }

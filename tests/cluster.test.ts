@@ -228,6 +228,10 @@ describe("Cluster", () => {
             expect(nodeGroup(stacks.prod).inputs.scalingConfig).to.deep.equal({ minSize: 2, desiredSize: 3, maxSize: 4 });
         });
 
+        it("follows the cluster's Kubernetes version, so changing kubernetesVersion rolls the nodes to the new AMI after the control plane", () => {
+            for (const g of stacks.all) expect(nodeGroup(g).inputs.version, g.stack).to.be.a("string").and.equal(g.one("aws:eks/cluster:Cluster").inputs.version);
+        });
+
         it("is tainted CriticalAddonsOnly and labelled as system", () => {
             for (const g of stacks.inMode("karpenter")) {
                 expect(nodeGroup(g).inputs.taints).to.deep.equal([{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }]);

@@ -64,7 +64,7 @@ describe("README's contributor recipes, applied to a scratch copy", () => {
     it("fail on a step the code no longer fits: an anchor line gone, a file already there, a type error", () => {
         const scratch = copyProject();
         try {
-            const [pin, component] = recipes;
+            const [pin, component] = ["add-on: chart pin", "add-on: component"].map((name) => recipes.find((r) => r.name === name)!);
             expect(() => applyRecipe(scratch, { ...pin, body: pin.body.replace("metricsServer:", "metricServer:") })).to.throw(/0 lines containing "metricServer/);
             applyRecipe(scratch, component);
             expect(() => applyRecipe(scratch, component)).to.throw(/already exists/);

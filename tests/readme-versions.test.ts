@@ -30,6 +30,7 @@ const MENTIONS: Mention[] = [
     { names: "CHARTS.awsForFluentBit", version: CHARTS.awsForFluentBit.version, context: "(chart aws-for-fluent-bit {v}," },
     { names: "KUBERNETES_VERSIONS.default", version: KUBERNETES_VERSIONS.default, context: "Kubernetes {v} schema" },
     { names: "AUTO_MODE.minimumKubernetesVersion", version: AUTO_MODE.minimumKubernetesVersion, context: "**Where:** Kubernetes {v} or later" },
+    { names: "KUBERNETES_VERSIONS.newestSupported", version: KUBERNETES_VERSIONS.newestSupported, context: "npm run upgrade-check -- prod --to {v}`" },
 ];
 
 /** Numbers of the form of a version that are none: benchmark sections, prices, an example's own values. */
@@ -38,8 +39,12 @@ const NOT_VERSIONS = [
     /USD \d+\.\d+/g,
     /`appVersion: 0\.1\.0`/g,
     /unquoted `kubernetesVersion: 1\.30` \(YAML reads the number 1\.3\)/g,
+    // How Helm reads a chart's kubeVersion (README, "Upgrading Kubernetes"): constraints, not pins.
+    /`>=1\.25\.0(-0)?`/g,
     // The add-on recipe's example pin (cert-manager is no add-on of the platform).
     /certManager: \{ chart: "cert-manager", repo: "https:\/\/charts\.jetstack\.io", version: "v\d+\.\d+\.\d+" \}/g,
+    // Its upstream-documented Kubernetes range (CHART_COMPATIBILITY), in the same recipe.
+    /certManager: \{ basis: "supported", [^}]*\}/g,
 ];
 
 const VERSION = /(?<![\w.\/-])v?\d+\.\d+(?:\.\d+)?(?![\w\/-]|\.\d)/g;

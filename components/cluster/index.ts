@@ -129,7 +129,7 @@ export class Cluster extends pulumi.ComponentResource {
         const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createManagedAddon(addon, addonArgs, this));
         const systemNodeGroup = createSystemNodeGroup(
             `${args.name}-system`,
-            { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons, ownerTags: args.ownerTags },
+            { clusterName: cluster.name, kubernetesVersion: cluster.version, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons, ownerTags: args.ownerTags },
             this,
         );
         // Deployments need schedulable nodes, or the add-on never turns ACTIVE.

@@ -60,6 +60,11 @@ export function createNodeRole(
 
 export interface SystemNodeGroupArgs {
     clusterName: pulumi.Input<string>;
+    /**
+     * The cluster's Kubernetes version (its output, so the group updates after the control plane). Without it
+     * the group keeps the version it was created with when `kubernetesVersion` changes.
+     */
+    kubernetesVersion: pulumi.Input<string>;
     subnetIds: pulumi.Input<string[]>;
     nodes: SystemNodesArgs;
     aws: AwsContext;
@@ -105,6 +110,8 @@ export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, p
             nodeGroupNamePrefix: `${name}-`,
             nodeRoleArn: role.arn,
             subnetIds: args.subnetIds,
+            // A new version rolls the group to that version's AMI, one node at a time (updateConfig).
+            version: args.kubernetesVersion,
             amiType: systemNodeAmiType(args.nodes.instanceTypes),
             capacityType: args.nodes.capacityType,
             instanceTypes: args.nodes.instanceTypes,

@@ -1,4 +1,5 @@
-import { AUTO_MODE, MANAGED_ADDONS } from "../../components/versions";
+import { AUTO_MODE } from "../../components/versions";
+import { addonsNeedingABuild, missingBuilds, noBuildText } from "./addon-builds";
 import { AccountFacts, Lookup, LookupRequest } from "./lookups";
 
 /** The slice of validated stack config the preflight reads. */
@@ -66,8 +67,7 @@ export function lookupRequest(input: PreflightInput): LookupRequest {
         userNames: [...users].sort(),
         repositoryNames: input.repositories,
         githubOidcUrl: input.ci?.oidcUrl ?? "",
-        // Auto Mode runs the node add-ons and the EBS CSI driver itself; Velero's snapshot controller remains.
-        managedAddons: input.computeMode === "auto" ? MANAGED_ADDONS.filter((a) => a === "snapshot-controller") : MANAGED_ADDONS,
+        managedAddons: addonsNeedingABuild(input.computeMode),
         clusterName: input.clusterName,
         fixedLogGroupNames: input.fixedLogGroupNames,
         dockerHubCredentialsSecret: input.dockerHubCredentialsSecret,
@@ -124,9 +124,9 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
         }
         if (offered) {
             const addons = read(facts.managedAddonVersions, `look up EKS add-on versions for Kubernetes ${input.kubernetesVersion}`, "eks:DescribeAddonVersions");
-            const missing = Object.entries(addons ?? {}).filter(([, version]) => !version).map(([name]) => name);
+            const missing = missingBuilds(addons ?? {});
             if (missing.length > 0) {
-                got("kubernetesVersion", input.kubernetesVersion, `EKS in ${input.region} has no build of the managed add-on(s) ${missing.join(", ")} for it yet; stay on the current version until it does`);
+                got("kubernetesVersion", input.kubernetesVersion, `${noBuildText(input.region, missing, "it")}; stay on the current version until it does`);
             }
         }
     }

@@ -15,7 +15,7 @@ export const TEST_FOLDERS: Record<string, string> = {
     "tests/render/": "the rendered Kubernetes manifests of a whole stack (npm run render)",
 };
 
-/** Folders of tests/ that hold no tests: helpers, the policy cases, the fixture stack files. */
+/** Folders of tests/ that hold no tests: helpers, the policy cases, the fixtures (stack files, charts, recorded AWS responses). */
 export const HELPER_FOLDERS = ["tests/support/", "tests/policy/cases/", "tests/fixtures/"];
 
 /** Why `file` (relative to the project, `/`-separated) is misplaced, or undefined when it follows the rule. */

@@ -109,17 +109,32 @@ function templateOnce(args: Parameters<typeof helmTemplate>[0]): Promise<{ yaml:
 /** Told of each release as soon as its chart has rendered (the releases render in parallel). */
 export type OnRendered = (release: ReleaseSpec, objects: number) => void;
 
+/** How `renderStack` renders; every field optional. */
+export interface RenderOptions {
+    /** Changes a release before it renders (a test's value edit). */
+    override?: (spec: ReleaseSpec) => ReleaseSpec;
+    onRendered?: OnRendered;
+    /** `--kube-version`: the stack's cluster version unless told (`npm run upgrade-check` renders at the target). */
+    kubeVersion?: string;
+    /** Folders holding `<chart>-<version>` (`chartSearchDirs()` unless told; tests add their fixture charts). */
+    chartDirs?: string[];
+    /** Releases to render (all unless told): a chart whose kubeVersion excludes the version would fail Helm. */
+    include?: (spec: ReleaseSpec) => boolean;
+}
+
 /** Renders every release of the stack (in parallel) and joins the program's own objects. */
-export async function renderStack(graph: StackGraph, schemas: Scopes, override?: (spec: ReleaseSpec) => ReleaseSpec, onRendered?: OnRendered): Promise<RenderedStack> {
-    const version = kubeVersion(graph);
+export async function renderStack(graph: StackGraph, schemas: Scopes, options: RenderOptions = {}): Promise<RenderedStack> {
+    const version = options.kubeVersion ?? kubeVersion(graph);
     const releases = await Promise.all(
-        releaseSpecs(graph).map(async (original) => {
-            const spec = override ? override(original) : original;
-            const chart = resolveChart({ chart: spec.chart, version: spec.version });
-            const { yaml, objects } = await templateOnce({ ...spec, chartDir: chart.dir, kubeVersion: version });
-            onRendered?.(original, objects.length);
-            return { ...spec, yaml, objects };
-        }),
+        releaseSpecs(graph)
+            .filter((spec) => options.include?.(spec) ?? true)
+            .map(async (original) => {
+                const spec = options.override ? options.override(original) : original;
+                const chart = resolveChart({ chart: spec.chart, version: spec.version }, options.chartDirs);
+                const { yaml, objects } = await templateOnce({ ...spec, chartDir: chart.dir, kubeVersion: version });
+                options.onRendered?.(original, objects.length);
+                return { ...spec, yaml, objects };
+            }),
     ).then((all) =>
         all.map(({ objects, ...r }) => {
             // Charts ship CRDs the reference may not hold; their schemas validate the custom objects too.

@@ -41,7 +41,8 @@ export class SchemaValidator implements Scopes {
     private readonly crds = new Map<string, { scope: string; schema: any; rules: any }>();
     private readonly validators = new Map<string, Validator>();
 
-    constructor(swagger: any) {
+    /** `version`: the Kubernetes version the swagger describes, for messages. */
+    constructor(swagger: any, readonly version: string = KUBERNETES_VERSIONS.default) {
         this.definitions = {};
         for (const [name, def] of Object.entries<any>(swagger.definitions)) {
             this.definitions[name] = closeSchema(def);
@@ -73,7 +74,7 @@ export class SchemaValidator implements Scopes {
         if (!validator) {
             const definition = this.byGvk.get(key);
             const schema = definition ? { $ref: `#/definitions/${definition}`, definitions: this.reachable(definition) } : this.crds.get(key)?.schema;
-            if (!schema) return [`no schema for ${o.apiVersion} ${o.kind} (neither Kubernetes ${KUBERNETES_VERSIONS.default} nor a known CRD)`];
+            if (!schema) return [`no schema for ${o.apiVersion} ${o.kind} (neither Kubernetes ${this.version} nor a known CRD)`];
             validator = new Validator(schema, "7", false);
             this.validators.set(key, validator);
         }
@@ -124,20 +125,50 @@ export function closeSchema(schema: any, root = false): any {
     return copy;
 }
 
-let sharedValidator: SchemaValidator | undefined;
+const sharedValidators = new Map<string, SchemaValidator>();
 
-/** Kubernetes (the default version, KUBERNETES_VERSIONS.default) plus every reference CRD (Karpenter, External Secrets, Argo CD, Prometheus Operator) and Auto Mode's modelled ones. */
-export function schemaValidator(): SchemaValidator {
-    if (sharedValidator) return sharedValidator;
-    const v = new SchemaValidator(JSON.parse(fs.readFileSync(path.join(referenceDir, "kubernetes", `swagger-${KUBERNETES_VERSIONS.default}.json`), "utf8")));
-    for (const file of referenceCrdFiles()) {
-        for (const o of loadYamlStream(fs.readFileSync(file, "utf8")) as any[]) {
-            if (o?.kind === "CustomResourceDefinition" && !JSON.stringify(o).includes("{{")) v.addCrd(o);
-        }
-    }
-    // Auto Mode's NodeClass and IngressClassParams: no reference CRD exists, so the documented fields' model.
-    for (const crd of AUTO_MODE_CRDS) v.addCrd(crd);
-    return (sharedValidator = v);
+/** Where the reference keeps the Kubernetes OpenAPI (v2) document of `version`. */
+export function swaggerFile(version: string): string {
+    return path.join(referenceDir, "kubernetes", `swagger-${version}.json`);
+}
+
+const swaggers = new Map<string, any>();
+
+/** The parsed swagger of `version`, read once per process (4 MB). */
+export function loadSwagger(version: string): any {
+    if (!swaggers.has(version)) swaggers.set(version, JSON.parse(fs.readFileSync(swaggerFile(version), "utf8")));
+    return swaggers.get(version);
+}
+
+/**
+ * Kubernetes `version` (the default, KUBERNETES_VERSIONS.default, unless told) plus every reference CRD
+ * (Karpenter, External Secrets, Argo CD, Prometheus Operator) and Auto Mode's modelled ones; one per version and process.
+ */
+export function schemaValidator(version: string = KUBERNETES_VERSIONS.default): SchemaValidator {
+    const shared = sharedValidators.get(version);
+    if (shared) return shared;
+    const v = new SchemaValidator(loadSwagger(version), version);
+    for (const crd of knownCrds()) v.addCrd(crd);
+    sharedValidators.set(version, v);
+    return v;
+}
+
+let crds: K8sObject[] | undefined;
+
+/** Every CustomResourceDefinition of the reference outside charts/ (those the charts ship render with them). */
+export function referenceCrds(): K8sObject[] {
+    crds ??= referenceCrdFiles().flatMap((file) =>
+        (loadYamlStream(fs.readFileSync(file, "utf8")) as any[]).filter((o) => o?.kind === "CustomResourceDefinition" && !JSON.stringify(o).includes("{{")),
+    );
+    return crds;
+}
+
+/**
+ * The reference CRDs and Auto Mode's NodeClass and IngressClassParams, for which no reference CRD exists (a
+ * model of their documented fields, tooling/offline/auto-mode-crds.ts).
+ */
+export function knownCrds(): K8sObject[] {
+    return [...referenceCrds(), ...(AUTO_MODE_CRDS as unknown as K8sObject[])];
 }
 
 function referenceCrdFiles(): string[] {
