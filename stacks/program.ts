@@ -48,6 +48,7 @@ export function preflightInput(cfg: PlatformConfig): PreflightInput {
         region: cfg.region,
         namespace: cfg.project,
         kubernetesVersion: cfg.cluster.kubernetesVersion,
+        ipFamily: cfg.network.ipFamily,
         systemNodeInstanceTypes: cfg.cluster.systemNodes.instanceTypes,
         azCount: cfg.network.azCount,
         karpenterInstanceFamilies: cfg.addons.karpenter.nodePool.instanceFamilies,

@@ -99,6 +99,8 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource): 
                 authenticationMode: "API",
                 bootstrapClusterCreatorAdminPermissions: args.bootstrapCreatorAdmin,
             },
+            // IPv6: EKS picks the service range from fd00::/8 (no serviceIpv6Cidr to give); IPv4 keeps EKS's default, unset.
+            kubernetesNetworkConfig: args.ipFamily === "ipv6" ? { ipFamily: "ipv6" } : undefined,
             // Add-ons are EKS managed add-ons (see addons.ts), never the unmanaged defaults.
             bootstrapSelfManagedAddons: false,
             encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },

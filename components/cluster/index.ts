@@ -8,8 +8,10 @@ import { EBS_CSI_SERVICE_ACCOUNT, createManagedAddon } from "./managed-addons";
 import { clusterArn, createControlPlane } from "./control-plane";
 import { kubeconfig } from "./kubeconfig";
 import { createSystemNodeGroup } from "./node-group";
+import { IpFamily } from "../network/types";
 import { PodIdentityRole } from "./pod-identity";
 import { createDefaultStorageClass } from "./storage";
+import { VPC_CNI_SERVICE_ACCOUNT, vpcCniIpv6Policy } from "./vpc-cni";
 import { ClusterArgs } from "./types";
 
 export { ClusterArgs } from "./types";
@@ -36,6 +38,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly configuredName: string;
     /** The stack's owner tags (`ClusterArgs.ownerTags`), for what the add-ons create outside the provider's default tags. */
     readonly ownerTags: Record<string, string>;
+    /** The cluster's IP family (`ipFamily`): node roles, node metadata and the add-ons' load balancers follow it. */
+    readonly ipFamily: IpFamily;
     readonly arn: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<string>;
     readonly certificateAuthority: pulumi.Output<string>;
@@ -56,6 +60,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.args = args;
         this.configuredName = args.name;
         this.ownerTags = args.ownerTags;
+        this.ipFamily = args.ipFamily;
 
         const controlPlane = createControlPlane(args, this);
         const cluster = controlPlane.cluster;
@@ -75,10 +80,30 @@ export class Cluster extends pulumi.ComponentResource {
 
         // Nodes only turn Ready with the CNI and kube-proxy in place; Pod Identity needs its agent.
         const addonArgs = { cluster, kubernetesVersion: args.kubernetesVersion, ownerTags: args.ownerTags };
-        const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createManagedAddon(addon, addonArgs, this));
+        // IPv6: the CNI assigns IPv6 prefixes with its own role (the nodes keep no CNI policy); IPv4: with the node role.
+        const cniRole =
+            args.ipFamily === "ipv6"
+                ? this.podIdentity("vpc-cni", {
+                      namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
+                      serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
+                      policies: { ipv6: vpcCniIpv6Policy(args.aws, args.ownerTags) },
+                  })
+                : undefined;
+        const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) =>
+            createManagedAddon(addon, { ...addonArgs, dependsOn: addon === "vpc-cni" ? cniRole?.ready : undefined }, this),
+        );
         this.systemNodeGroup = createSystemNodeGroup(
             `${args.name}-system`,
-            { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons, ownerTags: args.ownerTags },
+            {
+                clusterName: cluster.name,
+                subnetIds: args.privateSubnetIds,
+                nodes: args.systemNodes,
+                aws: args.aws,
+                imageCachePrefix: args.imageCachePrefix,
+                dependsOn: nodeAddons,
+                ownerTags: args.ownerTags,
+                ipFamily: args.ipFamily,
+            },
             this,
         );
         // Deployments need schedulable nodes, or the add-on never turns ACTIVE.

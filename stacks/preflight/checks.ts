@@ -13,6 +13,8 @@ export interface PreflightInput {
     /** Fully qualified config keys, so messages can name them. */
     namespace: string;
     kubernetesVersion: string;
+    /** `ipFamily`: an existing cluster of this stack must have been created with it (EKS cannot change it). */
+    ipFamily: string;
     systemNodeInstanceTypes: string[];
     /** Zones the VPC spans: a system instance type must be offered in at least this many. */
     azCount: number;
@@ -179,8 +181,15 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
     const ours = (tags: Record<string, string>) => tags.project === input.project && tags.environment === input.environment;
     const owner = (tags: Record<string, string>) => (tags.project === input.project && tags.environment ? `the ${tags.environment} stack of this project` : "something outside this stack");
     const cluster = read(facts.existingCluster, `list EKS clusters in ${input.region}`, "eks:ListClusters and eks:DescribeCluster");
-    if (cluster && !ours(cluster)) {
-        got("clusterName", input.clusterName, `an EKS cluster of that name already exists in ${account} ${input.region}, owned by ${owner(cluster)}; choose another clusterName`);
+    if (cluster && !ours(cluster.tags)) {
+        got("clusterName", input.clusterName, `an EKS cluster of that name already exists in ${account} ${input.region}, owned by ${owner(cluster.tags)}; choose another clusterName`);
+    } else if (cluster?.ipFamily && cluster.ipFamily !== input.ipFamily) {
+        // EKS fixes the family at creation; the update would replace the cluster (and the VPC under it), losing every workload.
+        got(
+            "ipFamily",
+            input.ipFamily,
+            `this stack's cluster ${input.clusterName} was created with ipFamily ${cluster.ipFamily}, and EKS cannot change a cluster's IP family; set ipFamily back to ${cluster.ipFamily}, or create a new stack with ${input.ipFamily} and move the workloads (README, Choosing a mode)`,
+        );
     }
     const logGroups = read(facts.existingLogGroups, `list CloudWatch log groups in ${input.region}`, "logs:DescribeLogGroups and logs:ListTagsForResource");
     for (const [name, tags] of Object.entries(logGroups ?? {})) {

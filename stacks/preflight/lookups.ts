@@ -28,12 +28,19 @@ export interface AccountFacts {
     ecrRepositories: Lookup<Record<string, Record<string, string>>>;
     /** EKS managed add-on → the default build EKS offers for the Kubernetes version, undefined when it offers none. */
     managedAddonVersions: Lookup<Record<string, string | undefined>>;
-    /** Tags of an EKS cluster of the configured name in the region, when one exists. */
-    existingCluster: Lookup<Record<string, string> | undefined>;
+    /** An EKS cluster of the configured name in the region, when one exists: its tags and IP family (`ipv4`/`ipv6`). */
+    existingCluster: Lookup<ExistingCluster | undefined>;
     /** Log groups the stack creates under fixed names that already exist, with their tags. */
     existingLogGroups: Lookup<Record<string, Record<string, string>>>;
     /** ARN of the Docker Hub credentials secret; null when there is no such secret. */
     dockerHubCredentials: Lookup<string | null>;
+}
+
+/** What DescribeCluster says about a cluster that already has the configured name. */
+export interface ExistingCluster {
+    tags: Record<string, string>;
+    /** `kubernetesNetworkConfig.ipFamily`; undefined when EKS reports none. */
+    ipFamily?: string;
 }
 
 /** What to look up: names come from the validated stack config. */
@@ -143,7 +150,9 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
     // creation fail halfway; its tags say whether it is this stack's own.
     const cluster = attempt(async () => {
         const names = (await aws.eks.getClusters({}, opts)).names;
-        return names.includes(req.clusterName) ? ((await aws.eks.getCluster({ name: req.clusterName }, opts)).tags ?? {}) : undefined;
+        if (!names.includes(req.clusterName)) return undefined;
+        const found = await aws.eks.getCluster({ name: req.clusterName }, opts);
+        return { tags: found.tags ?? {}, ipFamily: found.kubernetesNetworkConfigs?.[0]?.ipFamily };
     });
     const logGroups = attempt(async () => {
         const found = await Promise.all(

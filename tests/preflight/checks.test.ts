@@ -11,6 +11,7 @@ const input = (over: Partial<PreflightInput> = {}): PreflightInput => ({
     region: "eu-west-1",
     namespace: "eks-platform",
     kubernetesVersion: "1.35",
+    ipFamily: "ipv4",
     systemNodeInstanceTypes: ["m6i.large"],
     azCount: 3,
     karpenterInstanceFamilies: ["m6i", "c6i"],
@@ -182,11 +183,25 @@ describe("preflight checks (account look-ups judged against the config)", () => 
     });
 
     it("rejects a cluster name another stack or tool holds in the account and region, and accepts its own", () => {
-        const { problems } = evaluate(input(), facts({ existingCluster: ok({ project: "other" }) }));
+        const { problems } = evaluate(input(), facts({ existingCluster: ok({ tags: { project: "other" }, ipFamily: "ipv4" }) }));
         expect(problems).to.deep.equal([
             'eks-platform:clusterName: got "eks-prod"; an EKS cluster of that name already exists in 111122223333 (acme-prod) eu-west-1, owned by something outside this stack; choose another clusterName',
         ]);
-        expect(evaluate(input(), facts({ existingCluster: ok({ project: "eks-platform", environment: "prod" }) })).problems).to.deep.equal([]);
+        expect(evaluate(input(), facts({ existingCluster: ok({ tags: { project: "eks-platform", environment: "prod" }, ipFamily: "ipv4" }) })).problems).to.deep.equal([]);
+    });
+
+    it("refuses to change the IP family of the stack's existing cluster, naming the key, the cluster's family and the new one", () => {
+        const own = { project: "eks-platform", environment: "prod" };
+        const toIpv6 = evaluate(input({ ipFamily: "ipv6" }), facts({ existingCluster: ok({ tags: own, ipFamily: "ipv4" }) }));
+        expect(toIpv6.problems).to.deep.equal([
+            'eks-platform:ipFamily: got "ipv6"; this stack\'s cluster eks-prod was created with ipFamily ipv4, and EKS cannot change a cluster\'s IP family; set ipFamily back to ipv4, or create a new stack with ipv6 and move the workloads (README, Choosing a mode)',
+        ]);
+        const toIpv4 = evaluate(input({ ipFamily: "ipv4" }), facts({ existingCluster: ok({ tags: own, ipFamily: "ipv6" }) }));
+        expect(toIpv4.problems).to.have.length(1);
+        expect(toIpv4.problems[0]).to.match(/^eks-platform:ipFamily: got "ipv4"; this stack's cluster eks-prod was created with ipFamily ipv6/);
+        // The same family, or no cluster yet (the first up), passes.
+        expect(evaluate(input({ ipFamily: "ipv6" }), facts({ existingCluster: ok({ tags: own, ipFamily: "ipv6" }) })).problems).to.deep.equal([]);
+        expect(evaluate(input({ ipFamily: "ipv6" }), facts()).problems).to.deep.equal([]);
     });
 
     it("rejects a fixed-name log group a destroyed cluster left behind, and accepts the stack's own", () => {
