@@ -58,6 +58,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
                 clusterName: cfg.clusterName,
                 accessGrants: configuredAccessGrants(ctx, cfg.cluster.adminPrincipals, cfg.cluster.namespaceAccess),
                 hostedZoneIds: cfg.addons.externalDns?.zoneIds ?? [],
+                ipFamily: cfg.network.ipFamily,
                 aws: ctx,
             },
             opts,

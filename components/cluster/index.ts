@@ -86,7 +86,7 @@ export class Cluster extends pulumi.ComponentResource {
                 ? this.podIdentity("vpc-cni", {
                       namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
                       serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
-                      policies: { ipv6: vpcCniIpv6Policy(args.aws, args.ownerTags) },
+                      policies: { ipv6: vpcCniIpv6Policy(args.aws, args.name, args.ownerTags) },
                   })
                 : undefined;
         const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) =>

@@ -108,7 +108,13 @@ export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, p
             // platform's roles (VPC CNI, EBS CSI) use them under CI's permissions boundary.
             tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
                 resourceType,
-                tags: { ...args.ownerTags, Name: `${name}`, "eks-platform/node-group": name },
+                tags: pulumi.output(args.clusterName).apply((cluster) => ({
+                    ...args.ownerTags,
+                    Name: `${name}`,
+                    "eks-platform/node-group": name,
+                    // IPv6: the VPC CNI's own role assigns addresses only on interfaces of this cluster's nodes (vpc-cni.ts), as Karpenter tags them.
+                    ...(args.ipFamily === "ipv6" ? { [`kubernetes.io/cluster/${cluster}`]: "owned" } : {}),
+                })),
             })),
         },
         { parent },

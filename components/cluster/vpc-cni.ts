@@ -7,12 +7,15 @@ export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-no
 /**
  * What the VPC CNI needs in an IPv6 cluster (AWS, "Create IAM policy for clusters that use the IPv6 family"):
  * assign IPv6 prefixes to the nodes' interfaces and tag them, describe instances and interfaces. The writes are
- * scoped to this account's and region's interfaces that carry the stack's owner tags (the system nodes' launch
- * template and Karpenter's EC2NodeClass put them on every interface they launch); the Describe calls have no
- * resource-level permissions.
+ * scoped to this account's and region's interfaces of this cluster's nodes: those tagged
+ * `kubernetes.io/cluster/<cluster>: owned` and with the stack's owner tags (the system nodes' launch template and
+ * Karpenter put both on every interface they launch); the Describe calls have no resource-level permissions.
  */
-export function vpcCniIpv6Policy(ctx: AwsContext, ownerTags: Record<string, string>): PolicyDocument {
-    const owned = Object.fromEntries(Object.entries(ownerTags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+export function vpcCniIpv6Policy(ctx: AwsContext, clusterName: string, ownerTags: Record<string, string>): PolicyDocument {
+    const owned = Object.fromEntries([
+        [`aws:ResourceTag/kubernetes.io/cluster/${clusterName}`, "owned"],
+        ...Object.entries(ownerTags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]),
+    ]);
     return {
         Version: "2012-10-17",
         Statement: [

@@ -11,7 +11,8 @@ function label(r: { type: string; name: string; inputs: Record<string, any> }): 
         case "awsx:ec2:Vpc":
             return `awsx VPC ${r.inputs.cidrBlock}`;
         case "aws:eks/cluster:Cluster":
-            return `EKS ${r.inputs.name} ${r.inputs.version}`;
+            // The family is fixed at creation (ipFamily): the picture says which one the stack has.
+            return `EKS ${r.inputs.name} ${r.inputs.version} ${r.inputs.kubernetesNetworkConfig?.ipFamily ?? "ipv4"}`;
         case "aws:eks/nodeGroup:NodeGroup":
             return `system node group ${r.inputs.instanceTypes.join(",")}`;
         case "kubernetes:helm.sh/v3:Release":
