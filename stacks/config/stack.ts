@@ -45,7 +45,7 @@ export const STACK_KEYS = {
         description: "IP family of the VPC and the cluster, fixed at creation: `ipv4`, or `ipv6` (a dual-stack VPC with an Amazon-provided IPv6 block; pods and Services get IPv6 addresses, so the pod count is no longer bounded by vpcCidr; README, Choosing a mode).",
         default: "ipv4",
         rule: oneOf(["ipv4", "ipv6"]),
-        crossKey: "unchanged once the stack's cluster exists (the preflight compares it with the cluster's)",
+        crossKey: "ipv4 in the China regions (aws:region cn-*: EKS offers no IPv6 clusters there); unchanged once the stack's cluster exists (the preflight compares it with the cluster's)",
     },
     flowLogRetentionDays: {
         type: "integer",
@@ -177,6 +177,10 @@ export function readStackConfig(r: ConfigReader<StackKeys>, ctx: StackContext): 
     const vpcCidr = r.get("vpcCidr");
     if (r.ok("vpcCidr")) checkVpcOverlap(r, vpcCidr, ctx.otherStackCidrs);
     const waivers = readWaivers(r);
+    const ipFamily = r.get("ipFamily") as IpFamily;
+    if (ipFamily === "ipv6" && ctx.region?.startsWith("cn-") && r.ok("ipFamily")) {
+        r.reject("ipFamily", ipFamily, `EKS creates no IPv6 cluster in the China regions (aws:region ${ctx.region}); use ipv4 there`);
+    }
     const tenantEgress = readTenantEgress(r, r.get("gitopsEnvironments"), vpcCidr, ctx.otherStackCidrs);
     const mutableTags = r.get("ecrMutableTags");
     if (mutableTags.length > 0 && r.ok("ecrMutableTags") && (checks.isProduction(environment) || checks.isProduction(ctx.stack))) {
@@ -198,7 +202,7 @@ export function readStackConfig(r: ConfigReader<StackKeys>, ctx: StackContext): 
             vpcCidr,
             azCount: r.get("azCount"),
             natStrategy: r.get("natStrategy") as NatStrategy,
-            ipFamily: r.get("ipFamily") as IpFamily,
+            ipFamily,
             flowLogRetentionDays: r.get("flowLogRetentionDays"),
             otherVpcCidrs: Object.values(ctx.otherStackCidrs).filter((c) => parseIpv4Cidr(c) !== undefined),
             tenantEgress,
