@@ -99,16 +99,25 @@ describe("NetworkPolicy evaluator: both directions, selection, ipBlock except, n
     });
 });
 
+/** Call inside a `describe`: one fixture's graph, its NetworkPolicies, its endpoints and the other stacks' VPC ranges, built before the tests. */
+function useFlows(stack: string) {
+    const f = {} as { g: StackGraph; policies: K8sObject[]; w: ReturnType<typeof world>; others: string[] };
+    beforeBuilding(async () => {
+        f.g = await stackGraph(stack);
+        f.policies = policiesOf(f.g);
+        f.w = world(f.g, stackFile(stack, fixturesDir).get("gitopsEnvironments") as string[]);
+        f.others = Object.values(otherStackCidrs(fixturesDir, PROJECT, stack));
+    });
+    return f;
+}
+
 describe("Application namespaces: the flows their NetworkPolicies allow and deny (fixture dev, GitOps on)", () => {
-    let g: StackGraph;
+    const f = useFlows("dev");
     let policies: K8sObject[];
     let w: ReturnType<typeof world>;
     let others: string[];
-    beforeBuilding(async () => {
-        g = await stackGraph("dev");
-        policies = policiesOf(g);
-        w = world(g, stackFile("dev", fixturesDir).get("gitopsEnvironments") as string[]);
-        others = Object.values(otherStackCidrs(fixturesDir, PROJECT, "dev"));
+    beforeEach(() => {
+        ({ policies, w, others } = f);
     });
 
     it("allows DNS, the namespace's own pods, the ALB to http, Prometheus to metrics, Pod Identity and HTTPS to AWS APIs", () => {
@@ -178,15 +187,13 @@ describe("Application namespaces: the flows their NetworkPolicies allow and deny
 });
 
 describe("NetworkPolicies of an IPv6 cluster (fixture ipv6): IPv6 pods, ENIs and nodes, IPv4 destinations through NAT64", () => {
+    const f = useFlows("ipv6");
     let g: StackGraph;
     let policies: K8sObject[];
     let w: ReturnType<typeof world>;
     let others: string[];
-    beforeBuilding(async () => {
-        g = await stackGraph("ipv6");
-        policies = policiesOf(g);
-        w = world(g, ["sandbox"]);
-        others = Object.values(otherStackCidrs(fixturesDir, PROJECT, "ipv6"));
+    beforeEach(() => {
+        ({ g, policies, w, others } = f);
     });
 
     it("gives pods, ENIs and nodes IPv6 addresses in the VPC's block (the world these checks run in)", () => {

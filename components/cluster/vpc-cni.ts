@@ -1,5 +1,5 @@
 import { AwsContext, arn } from "../shared/aws-context";
-import { PolicyDocument } from "../shared/iam";
+import { PolicyDocument, PolicyStatement } from "../shared/iam";
 
 /** The service account the VPC CNI (`aws-node`) runs as; in an IPv6 cluster it gets its own Pod Identity role. */
 export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
@@ -16,22 +16,7 @@ export function vpcCniIpv6Policy(ctx: AwsContext, clusterName: string, ownerTags
         [`aws:ResourceTag/kubernetes.io/cluster/${clusterName}`, "owned"],
         ...Object.entries(ownerTags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]),
     ]);
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AssignIpv6ToOwnInterfaces",
-                Effect: "Allow",
-                Action: ["ec2:AssignIpv6Addresses", "ec2:CreateTags"],
-                Resource: arn(ctx, "ec2", "network-interface/*"),
-                Condition: { StringEquals: owned },
-            },
-            {
-                Sid: "Describe",
-                Effect: "Allow",
-                Action: ["ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeInstanceTypes"],
-                Resource: "*",
-            },
-        ],
-    };
+    const assign: PolicyStatement = { Sid: "AssignIpv6ToOwnInterfaces", Effect: "Allow", Action: ["ec2:AssignIpv6Addresses", "ec2:CreateTags"], Resource: arn(ctx, "ec2", "network-interface/*"), Condition: { StringEquals: owned } };
+    const describe: PolicyStatement = { Sid: "Describe", Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeInstanceTypes"], Resource: "*" };
+    return { Version: "2012-10-17", Statement: [assign, describe] };
 }
