@@ -208,7 +208,7 @@ describe("CI's deploy role can create everything its stack declares", () => {
         expect(problems).to.deep.equal([]);
     });
 
-    it("lets only an IPv6 stack's deploy role create and change IPv6 network pieces (egress-only gateway, IPv6 ranges)", async () => {
+    it("lets only an IPv6 stack's deploy role create and change IPv6 network pieces (egress-only gateway, IPv6 ranges), and only its boundary the CNI's IPv6 writes", async () => {
         const ipv6Calls = ["ec2:CreateEgressOnlyInternetGateway", "ec2:AssociateVpcCidrBlock", "ec2:AssociateSubnetCidrBlock", "ec2:DeleteEgressOnlyInternetGateway"];
         const families = new Set<string>();
         for (const g of stacks.all) {
@@ -223,6 +223,10 @@ describe("CI's deploy role can create everything its stack declares", () => {
                 const decision = await decide({ identity: deployDocuments(g) }, { action, resource: ec2(s, type, action.startsWith("ec2:Create") ? "*" : `${type}-1`), context });
                 expect(decision, `${g.stack} (${g.outputs.ipFamily}): ${action}`).to.equal(g.outputs.ipFamily === "ipv6" ? "allow" : "implicit");
             }
+            // And the roles it creates: only an IPv6 stack's boundary lets one (the VPC CNI's) assign IPv6 addresses.
+            const boundary = JSON.parse(g.one("aws:iam/policy:Policy", "ci-access-boundary").inputs.policy);
+            const assign = await decide({ identity: [boundary] }, { action: "ec2:AssignIpv6Addresses", resource: ec2(s, "network-interface", "eni-1"), context: tagContext(tags) });
+            expect(assign, `${g.stack} boundary: ec2:AssignIpv6Addresses`).to.equal(g.outputs.ipFamily === "ipv6" ? "allow" : "implicit");
         }
         expect([...families].sort()).to.deep.equal(["ipv4", "ipv6"]);
     });
