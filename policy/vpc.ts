@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
-import { SecurityCheck, ofTypes } from "./check";
+import { Issue, SecurityCheck, ofTypes } from "./check";
 import { orWhenUnknown } from "./unknowns";
-import { nonEmptyString } from "./values";
+import { isTrue, list, nonEmptyString, stringMap } from "./values";
 
 const AWSX_VPC = "awsx:ec2:Vpc";
 const VPC = "aws:ec2/vpc:Vpc";
@@ -88,4 +88,41 @@ export const vpcFlowLogs: SecurityCheck = {
     },
 };
 
-export const vpcChecks: SecurityCheck[] = [vpcFlowLogs];
+const SUBNET = "aws:ec2/subnet:Subnet";
+
+/**
+ * CKV_AWS_130 in both families: a subnet gives what launches in it no public address. IPv4: no
+ * `mapPublicIpOnLaunch`. IPv6 has no private addresses, so its equivalent is where the address leads: a subnet
+ * the graph shows public (its internet gateway takes `::/0` both ways) must not `assignIpv6AddressOnCreation`; a
+ * private one may, its `::/0` leaving through an egress-only gateway. awsx's public subnets map public IPv4
+ * addresses (its default), which the stacks that use it waive.
+ */
+export const subnetPublicAddresses: SecurityCheck = {
+    name: "subnet-public-addresses",
+    checks: ["CKV_AWS_130"],
+    description:
+        "No subnet maps public IPv4 addresses on launch (an awsx VPC's public subnets do), and no public subnet (mapPublicIpOnLaunch, or tagged kubernetes.io/role/elb) assigns IPv6 addresses on launch, which its internet gateway makes reachable from anywhere.",
+    appliesTo: ofTypes(SUBNET, AWSX_VPC),
+    inspect: (r) => {
+        const issues: Issue[] = [];
+        const ipv4 = (what: string) => issues.push({ check: "CKV_AWS_130", message: `${what} gives every instance launched in it a public IPv4 address` });
+        const ipv6 = (what: string) =>
+            issues.push({ check: "CKV_AWS_130", message: `${what} is public and assigns IPv6 addresses on launch, which its internet gateway makes reachable from the internet` });
+        if (r.type === SUBNET) {
+            const tags = stringMap(r.props.tags);
+            const mapsIpv4 = isTrue(r.props.mapPublicIpOnLaunch);
+            if (mapsIpv4) ipv4(`subnet ${r.name} (mapPublicIpOnLaunch)`);
+            if (isTrue(r.props.assignIpv6AddressOnCreation) && (mapsIpv4 || tags["kubernetes.io/role/elb"] !== undefined)) ipv6(`subnet ${r.name}`);
+            return issues;
+        }
+        for (const spec of list(r.props.subnetSpecs as { type?: string; name?: string; assignIpv6AddressOnCreation?: unknown }[] | undefined)) {
+            if (spec?.type !== "Public") continue;
+            const label = `awsx VPC ${r.name}'s public subnet spec ${spec.name ?? "public"}`;
+            ipv4(label);
+            if (isTrue(spec.assignIpv6AddressOnCreation)) ipv6(label);
+        }
+        return issues;
+    },
+};
+
+export const vpcChecks: SecurityCheck[] = [vpcFlowLogs, subnetPublicAddresses];

@@ -35,6 +35,13 @@ const withCiApplications: OutputCondition = { text: "with `ciApplications`", has
 export const STACK_OUTPUTS = {
     vpcId: { description: "ID of the stack's VPC.", shape: "string", secret: false },
     vpcCidr: { description: "The VPC's CIDR block (`vpcCidr`).", shape: "string", secret: false },
+    ipFamily: { description: "The IP family the VPC and the cluster were created with (`ipFamily`); fixed for the stack's life.", shape: "string", secret: false },
+    vpcIpv6Cidr: {
+        description: "The VPC's Amazon-provided IPv6 block (a /56; each subnet has a /64 of it).",
+        shape: "string",
+        secret: false,
+        when: { text: "with `ipFamily: ipv6`", has: (cfg) => cfg.network.ipFamily === "ipv6" },
+    },
     publicSubnetIds: { description: "Public subnet IDs, one per zone.", shape: "list", secret: false },
     privateSubnetIds: { description: "Private subnet IDs, one per zone (nodes, the control plane's ENIs).", shape: "list", secret: false },
     repositoryUrls: { description: "ECR repository name → URL, one per `ecrRepositories` entry.", shape: "map", secret: false },

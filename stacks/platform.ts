@@ -60,6 +60,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
                 clusterName: cfg.clusterName,
                 accessGrants: configuredAccessGrants(ctx, cfg.cluster.adminPrincipals, cfg.cluster.namespaceAccess),
                 hostedZoneIds: cfg.addons.externalDns?.zoneIds ?? [],
+                ipFamily: cfg.network.ipFamily,
                 aws: ctx,
             },
             opts,
@@ -82,6 +83,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             vpcCidr: cfg.network.vpcCidr,
             azCount: cfg.network.azCount,
             natStrategy: cfg.network.natStrategy,
+            ipFamily: cfg.network.ipFamily,
             clusterName: cfg.clusterName,
             flowLogRetentionDays: cfg.network.flowLogRetentionDays,
             logsKeyArn: logs.arn,
@@ -120,6 +122,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             serviceIpv4Cidr: cfg.cluster.computeMode === "auto" ? autoModeServiceCidr(cfg.network.vpcCidr, cfg.network.otherVpcCidrs) : undefined,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
+            ipFamily: cfg.network.ipFamily,
             endpointPublicAccess: cfg.cluster.endpointPublicAccess,
             publicAccessCidrs: cfg.cluster.publicAccessCidrs,
             privateAccessCidrs: cfg.cluster.privateAccessCidrs,
@@ -171,8 +174,9 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             tenantNetwork: {
                 egress: cfg.network.tenantEgress,
                 vpcCidr: cfg.network.vpcCidr,
+                vpcIpv6Cidr: network.vpcIpv6Cidr,
                 otherVpcCidrs: cfg.network.otherVpcCidrs,
-                albCidrs: network.privateSubnetCidrs,
+                albCidrs: network.privateSubnetRanges,
                 dnsAddress: cluster.dnsAddress,
             },
             repositoryStore: addons.externalSecrets.repositoryStore && { name: REPOSITORY_STORE_NAME, resource: addons.externalSecrets.repositoryStore },
@@ -189,7 +193,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
 
     // Default-deny both ways in the namespaces the program owns, with the allows their callers and destinations need.
     const scrapeTargets = [...allAddons.flatMap((a) => a.scrapeTargets), ARGOCD_SCRAPE_TARGET];
-    const egress = { vpcCidr: cfg.network.vpcCidr, otherVpcCidrs: cfg.network.otherVpcCidrs };
+    const egress = { vpcCidr: cfg.network.vpcCidr, vpcIpv6Cidr: network.vpcIpv6Cidr, otherVpcCidrs: cfg.network.otherVpcCidrs };
     // A fresh object per component: the SDK adds the provider to the options' providers in place.
     const policyOpts = () => ({ providers: [provider], provider: cluster.provider, cluster: cluster.eksCluster, dependsOn: [platform, ...allAddons.flatMap((a) => a.platformDependencies)] });
     new NamespaceIsolation(
@@ -197,8 +201,8 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         {
             namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE, ...allAddons.flatMap((a) => a.ownNamespaces)],
             // The cluster's subnets are the private ones: the control plane's ENIs are there.
-            controlPlaneCidrs: network.privateSubnetCidrs,
-            albCidrs: ingress?.scheme === "internet-facing" ? network.publicSubnetCidrs : network.privateSubnetCidrs,
+            controlPlaneCidrs: network.privateSubnetRanges,
+            albCidrs: ingress?.scheme === "internet-facing" ? network.publicSubnetRanges : network.privateSubnetRanges,
             webhooks: WEBHOOK_BACKENDS,
             albBackends: ingress ? ALB_BACKENDS : [],
             fromPrometheus: scrapeBackends(scrapeTargets),
@@ -226,6 +230,8 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         kubeconfig: cluster.kubeconfig,
         vpcId: network.vpcId,
         vpcCidr: network.vpcCidr,
+        vpcIpv6Cidr: network.vpcIpv6Cidr,
+        ipFamily: cfg.network.ipFamily,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
         repositoryUrls: registry.repositoryUrls,

@@ -49,6 +49,7 @@ export function preflightInput(cfg: PlatformConfig): PreflightInput {
         namespace: cfg.project,
         kubernetesVersion: cfg.cluster.kubernetesVersion,
         computeMode: cfg.cluster.computeMode,
+        ipFamily: cfg.network.ipFamily,
         systemNodeInstanceTypes: cfg.cluster.computeMode === "auto" ? [] : cfg.cluster.systemNodes.instanceTypes,
         azCount: cfg.network.azCount,
         karpenterInstanceFamilies: cfg.addons.karpenter.nodePool.instanceFamilies,

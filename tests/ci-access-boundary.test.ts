@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { BOUNDARY_UNSCOPABLE, BOUNDARY_WITHHELD } from "../components/ci-access/boundary-actions";
-import { boundaryPolicy, checkBoundarySize } from "../components/ci-access/boundary-policy";
+import { ROUTE53_TAG_READS, boundaryPolicy, checkBoundarySize } from "../components/ci-access/boundary-policy";
 import { policyJson } from "../components/shared/iam";
 import { trustsEc2 } from "../components/ci-access/boundary";
 import { StackGraph } from "../tooling/offline/harness";
@@ -220,6 +220,8 @@ describe("CI's permissions boundaries: no wider than the platform's own policies
             clusterName: "c".repeat(24),
             secretPrefixes: Array.from({ length: prefixes }, (_, i) => `team-${i}-applications`),
             hostedZoneIds: Array.from({ length: zones }, (_, i) => `Z0${"A".repeat(18)}${i}`),
+            // The larger of the two families' boundaries (an IPv6 one also holds the VPC CNI's IPv6 writes).
+            ipFamily: "ipv6" as const,
         });
         const json = async (s: ReturnType<typeof scope>) => (policyJson(boundaryPolicy(s)) as any).promise() as Promise<string>;
         expect(checkBoundarySize("eks-platform-deploy-x-boundary", await json(scope(2, 10)))).to.be.a("string");
@@ -227,6 +229,8 @@ describe("CI's permissions boundaries: no wider than the platform's own policies
             "eks-platform-deploy-x-boundary would be 6145 characters, over IAM's 6144 for a permissions boundary: list fewer eks-platform:externalDnsZoneIds or eks-platform:externalSecretsPrefixes",
         );
         expect(() => checkBoundarySize("b", "")).to.not.throw();
+        // Its one pattern matches exactly the actions it stands for (IAM's reference data).
+        expect((await expandIamActions(ROUTE53_TAG_READS.pattern, { expandAsterisk: true })).sort()).to.deep.equal([...ROUTE53_TAG_READS.actions].sort());
     });
 
     it("puts the owner tags where the boundaries look for them: node groups, VPC CNI, EBS CSI, the cluster security group, Karpenter, the Load Balancer Controller", () => {

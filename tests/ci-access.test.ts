@@ -31,6 +31,7 @@ const DEV: Omit<CiAccessArgs, "aws"> = {
     secretPrefixes: ["dev"],
     environment: "dev",
     clusterName: "eks-dev",
+    ipFamily: "ipv4",
     deployBranches: ["main"],
     deployEnvironments: [],
     applications: [APP],
@@ -43,6 +44,7 @@ const PROD: Omit<CiAccessArgs, "aws"> = {
     secretPrefixes: ["production"],
     previewEnvironment: "preview-production",
     environment: "prod",
+    ipFamily: "ipv4",
     clusterName: "eks-prod",
     deployBranches: [],
     deployEnvironments: ["production"],
@@ -156,10 +158,11 @@ describe("CiAccess", () => {
         const opens: Record<string, string[][]> = {
             "deploy-dev.yml": [["deploy dev"]],
             "deploy-prod.yml": [["deploy prod"]],
-            // One leg per stack: dev's as a pull_request job, prod's in the reviewed preview-production environment.
-            "preview.yml": [["preview dev"], ["preview prod"]],
+            // One leg per stack with CI access: dev's (and the ipv6 fixture's, also unreviewed) as a pull_request job,
+            // prod's in the reviewed preview-production environment (auto has none). Only dev's and prod's roles are built here.
+            "preview.yml": [["preview dev"], ["preview dev"], ["preview prod"]],
             // The drift check: the same roles, from main's scheduled (or hand-run) jobs.
-            "drift.yml": [["preview dev"], ["preview prod"]],
+            "drift.yml": [["preview dev"], ["preview dev"], ["preview prod"]],
         };
         const legs = previewLegs({ PROD_RUNNER_LABEL: "prod-jit" }, fixturesDir).legs;
         for (const [file, expected] of Object.entries(opens)) {

@@ -253,17 +253,19 @@ describe("Cluster", () => {
             }
         });
 
-        it("runs as a role with only the worker, CNI and ECR pull-only policies", () => {
+        it("runs as a role with only the worker, CNI and ECR pull-only policies (IPv6: no CNI policy, the CNI has its own role)", () => {
             for (const g of stacks.inMode("karpenter")) {
                 const role = g.one("aws:iam/role:Role", `eks-${g.stack}-system-node`);
                 expect(json(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "ec2.amazonaws.com" });
                 const attached = g.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(`eks-${g.stack}-system-node-`));
-                expect(attached.map((a) => a.inputs.policyArn)).to.have.members([
+                const ipv6 = g.outputs.ipFamily === "ipv6";
+                expect(attached.map((a) => a.inputs.policyArn), g.stack).to.have.members([
                     "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-                    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+                    ...(ipv6 ? [] : ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]),
                     "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
                 ]);
             }
+            expect(stacks.all.map((g) => g.outputs.ipFamily)).to.include.members(["ipv4", "ipv6"]);
         });
     });
 

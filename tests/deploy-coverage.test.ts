@@ -49,6 +49,35 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
     // The discovery tag on the cluster security group EKS created (tagged with the cluster's name only).
     "aws:ec2/tag:Tag": (s) => [{ action: "ec2:CreateTags", resource: arn(s, "ec2", "security-group/sg-1"), context: { "aws:ResourceTag/aws:eks:cluster-name": s.cluster } }],
     "aws:ec2/vpcEndpoint:VpcEndpoint": (s) => [{ action: "ec2:CreateVpcEndpoint", resource: arn(s, "ec2", "vpc-endpoint/*") }],
+    // The dual-stack VPC (ipFamily ipv6) is plain EC2 resources: each create on what it makes (request tags) and on the VPC, subnet or
+    // address it names (already this environment's), its tags with the create, its attributes afterwards.
+    "aws:ec2/vpc:Vpc": (s) => [...createTagged(s, "CreateVpc", "vpc"), { action: "ec2:ModifyVpcAttribute", resource: ec2(s, "vpc", s.vpcId), context: existing(s) }],
+    "aws:ec2/subnet:Subnet": (s) => [
+        ...createTagged(s, "CreateSubnet", "subnet"),
+        { action: "ec2:CreateSubnet", resource: ec2(s, "vpc", s.vpcId), context: existing(s) },
+        { action: "ec2:ModifySubnetAttribute", resource: ec2(s, "subnet", "subnet-1"), context: existing(s) },
+    ],
+    "aws:ec2/internetGateway:InternetGateway": (s) => [
+        ...createTagged(s, "CreateInternetGateway", "internet-gateway"),
+        { action: "ec2:AttachInternetGateway", resource: ec2(s, "internet-gateway", "igw-1"), context: existing(s) },
+        { action: "ec2:AttachInternetGateway", resource: ec2(s, "vpc", s.vpcId), context: existing(s) },
+    ],
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": (s) => [
+        ...createTagged(s, "CreateEgressOnlyInternetGateway", "egress-only-internet-gateway"),
+        { action: "ec2:CreateEgressOnlyInternetGateway", resource: ec2(s, "vpc", s.vpcId), context: existing(s) },
+    ],
+    "aws:ec2/routeTable:RouteTable": (s) => [...createTagged(s, "CreateRouteTable", "route-table"), { action: "ec2:CreateRouteTable", resource: ec2(s, "vpc", s.vpcId), context: existing(s) }],
+    "aws:ec2/route:Route": (s) => [{ action: "ec2:CreateRoute", resource: ec2(s, "route-table", "rtb-1"), context: existing(s) }],
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": (s) => [
+        { action: "ec2:AssociateRouteTable", resource: ec2(s, "route-table", "rtb-1"), context: existing(s) },
+        { action: "ec2:AssociateRouteTable", resource: ec2(s, "subnet", "subnet-1"), context: existing(s) },
+    ],
+    "aws:ec2/eip:Eip": (s) => createTagged(s, "AllocateAddress", "elastic-ip"),
+    "aws:ec2/natGateway:NatGateway": (s) => [
+        ...createTagged(s, "CreateNatGateway", "natgateway"),
+        { action: "ec2:CreateNatGateway", resource: ec2(s, "subnet", "subnet-1"), context: existing(s) },
+        { action: "ec2:CreateNatGateway", resource: ec2(s, "elastic-ip", "eipalloc-1"), context: existing(s) },
+    ],
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (s) => [
         { action: "ec2:AuthorizeSecurityGroupIngress", resource: arn(s, "ec2", "security-group/sg-1"), context: { "aws:ResourceTag/aws:eks:cluster-name": s.cluster } },
     ],
@@ -117,6 +146,12 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
     "aws:iam/rolePolicy:RolePolicy": (s) => [{ action: "iam:PutRolePolicy", resource: arn(s, "iam", `role/${s.cluster}-x`, true), context: ownRole(s) }],
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (s) => [{ action: "iam:AttachRolePolicy", resource: arn(s, "iam", `role/${s.cluster}-x`, true), context: ownRole(s) }],
 };
+const ec2 = (s: Scope, type: string, id: string) => arn(s, "ec2", `${type}/${id}`);
+/** An EC2 create tagged for this environment in the request, and its tags, sent with it (authorized as CreateTags with ec2:CreateAction). */
+const createTagged = (s: Scope, action: string, type: string): Call[] => [
+    { action: `ec2:${action}`, resource: ec2(s, type, "*") },
+    { action: "ec2:CreateTags", resource: ec2(s, type, `${type}-1`), context: { "ec2:CreateAction": action } },
+];
 const keyPolicy = (g: StackGraph) => {
     const policy = g.ofType("aws:kms/key:Key")[0].inputs.policy;
     return typeof policy === "string" ? JSON.parse(policy) : policy;
@@ -171,6 +206,29 @@ describe("CI's deploy role can create everything its stack declares", () => {
             }
         }
         expect(problems).to.deep.equal([]);
+    });
+
+    it("lets only an IPv6 stack's deploy role create and change IPv6 network pieces (egress-only gateway, IPv6 ranges), and only its boundary the CNI's IPv6 writes", async () => {
+        const ipv6Calls = ["ec2:CreateEgressOnlyInternetGateway", "ec2:AssociateVpcCidrBlock", "ec2:AssociateSubnetCidrBlock", "ec2:DeleteEgressOnlyInternetGateway"];
+        const families = new Set<string>();
+        for (const g of stacks.all) {
+            const provider = g.one("pulumi:providers:aws").inputs;
+            const tags = (typeof provider.defaultTags === "string" ? JSON.parse(provider.defaultTags) : provider.defaultTags).tags;
+            const vpcId = String(g.one("aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg").inputs.policy.match(/vpc\/([^"]+)"/)[1]);
+            const s: Scope = { region: provider.region, account: ACCOUNT_ID, cluster: g.one("aws:eks/cluster:Cluster").inputs.name, tags, vpcId };
+            families.add(g.outputs.ipFamily);
+            for (const action of ipv6Calls) {
+                const type = action.includes("EgressOnly") ? "egress-only-internet-gateway" : action.includes("Subnet") ? "subnet" : "vpc";
+                const context = { "aws:RequestedRegion": s.region, ...tagContext(tags, tags) };
+                const decision = await decide({ identity: deployDocuments(g) }, { action, resource: ec2(s, type, action.startsWith("ec2:Create") ? "*" : `${type}-1`), context });
+                expect(decision, `${g.stack} (${g.outputs.ipFamily}): ${action}`).to.equal(g.outputs.ipFamily === "ipv6" ? "allow" : "implicit");
+            }
+            // And the roles it creates: only an IPv6 stack's boundary lets one (the VPC CNI's) assign IPv6 addresses.
+            const boundary = JSON.parse(g.one("aws:iam/policy:Policy", "ci-access-boundary").inputs.policy);
+            const assign = await decide({ identity: [boundary] }, { action: "ec2:AssignIpv6Addresses", resource: ec2(s, "network-interface", "eni-1"), context: tagContext(tags) });
+            expect(assign, `${g.stack} boundary: ec2:AssignIpv6Addresses`).to.equal(g.outputs.ipFamily === "ipv6" ? "allow" : "implicit");
+        }
+        expect([...families].sort()).to.deep.equal(["ipv4", "ipv6"]);
     });
 
     it("would notice a missing permission", async () => {

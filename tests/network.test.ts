@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import { useStacks } from "./support/use-stacks";
 import { StackGraph } from "../tooling/offline/harness";
+import { MOCK_VPC_IPV6_CIDR } from "../tooling/offline/mocks";
+import { subnetLayout } from "../components/network/subnets";
+import { cidrContains, ipv6Subnet, nat64 } from "../components/shared/ipv6";
 
 describe("Network", () => {
     const stacks = useStacks();
@@ -13,7 +16,9 @@ describe("Network", () => {
 
     it("spreads subnets over 3 AZs and exports one subnet id per AZ", () => {
         for (const g of stacks.all) {
-            expect(g.one("awsx:ec2:Vpc").inputs.numberOfAvailabilityZones).to.equal(3);
+            // IPv4: awsx's VPC spreads them; ipv6: the dual-stack VPC's own subnets, one per side and zone.
+            if (g.outputs.ipFamily === "ipv6") expect(g.ofType("aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone)).to.have.members(["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2a", "us-west-2b", "us-west-2c"]);
+            else expect(g.one("awsx:ec2:Vpc").inputs.numberOfAvailabilityZones).to.equal(3);
             expect(g.outputs.privateSubnetIds).to.have.length(3);
             expect(g.outputs.publicSubnetIds).to.have.length(3);
         }
@@ -79,5 +84,75 @@ describe("Network", () => {
         const group = (g: StackGraph) => g.ofType("aws:cloudwatch/logGroup:LogGroup").find((l) => l.inputs.namePrefix === "/aws/vpc/flow-logs/")!;
         expect(group(stacks.prod).opts.protect).to.equal(true);
         expect(group(stacks.dev).opts.protect).to.equal(false);
+    });
+
+    describe("ipFamily ipv6: a dual-stack VPC", () => {
+        const ipv6 = () => stacks.all.find((g) => g.outputs.ipFamily === "ipv6")!;
+        const subnets = (g: StackGraph, side: "public" | "private") => g.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes(`-${side}-`));
+        const routes = (g: StackGraph) => g.ofType("aws:ec2/route:Route");
+
+        it("is built for the ipv6 fixture only, from EC2 resources (awsx cannot give subnets IPv6), with an Amazon-provided /56", () => {
+            for (const g of stacks.all) expect(g.ofType("awsx:ec2:Vpc"), g.stack).to.have.length(g === ipv6() ? 0 : 1);
+            const vpc = ipv6().one("aws:ec2/vpc:Vpc").inputs;
+            expect(vpc).to.include({ cidrBlock: "10.2.0.0/16", assignGeneratedIpv6CidrBlock: true, enableDnsHostnames: true, enableDnsSupport: true });
+            expect(ipv6().outputs).to.include({ ipFamily: "ipv6", vpcCidr: "10.2.0.0/16", vpcIpv6Cidr: MOCK_VPC_IPV6_CIDR });
+            for (const g of stacks.all.filter((x) => x !== ipv6())) expect(g.outputs, g.stack).to.include({ ipFamily: "ipv4", vpcIpv6Cidr: null });
+        });
+
+        it("keeps awsx's IPv4 layout and discovery tags, and gives every subnet its own /64 of the VPC's block", () => {
+            const g = ipv6();
+            const layout = subnetLayout("10.2.0.0/16", 3);
+            const ranges = [...subnets(g, "private"), ...subnets(g, "public")].map((s) => s.inputs.ipv6CidrBlock);
+            expect(subnets(g, "private").map((s) => s.inputs.cidrBlock)).to.deep.equal(layout.private);
+            expect(subnets(g, "public").map((s) => s.inputs.cidrBlock)).to.deep.equal(layout.public);
+            expect(new Set(ranges).size).to.equal(6);
+            for (const range of ranges) expect(range).to.match(/\/64$/).and.satisfy((r: string) => cidrContains(MOCK_VPC_IPV6_CIDR, r));
+            for (const s of subnets(g, "private")) expect(s.inputs.tags).to.include({ "kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": "eks-ipv6" });
+            for (const s of subnets(g, "public")) expect(s.inputs.tags).to.include({ "kubernetes.io/role/elb": "1" });
+        });
+
+        it("gives instances IPv6 addresses and DNS64 in the private subnets only; nothing launched in a public subnet gets a public address of either family", () => {
+            const g = ipv6();
+            for (const s of subnets(g, "private")) expect(s.inputs).to.include({ assignIpv6AddressOnCreation: true, enableDns64: true, mapPublicIpOnLaunch: false });
+            for (const s of subnets(g, "public")) expect(s.inputs).to.include({ assignIpv6AddressOnCreation: false, enableDns64: false, mapPublicIpOnLaunch: false });
+        });
+
+        it("routes private IPv6 out through an egress-only gateway, 64:ff9b::/96 (NAT64) and IPv4 through the NAT gateway, and the public side both ways through the internet gateway", () => {
+            const g = ipv6();
+            expect(g.ofType("aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway")).to.have.length(1);
+            expect(g.ofType("aws:ec2/internetGateway:InternetGateway")).to.have.length(1);
+            const tables = g.ofType("aws:ec2/routeTable:RouteTable");
+            expect(tables).to.have.length(4);
+            const of = (name: string) => routes(g).filter((r) => r.name.startsWith(`${name}-`)).map((r) => r.inputs);
+            const pub = of("network-public");
+            expect(pub.map((r) => r.destinationCidrBlock ?? r.destinationIpv6CidrBlock)).to.have.members(["0.0.0.0/0", "::/0"]);
+            for (const r of pub) expect(r.gatewayId).to.match(/^network-/);
+            for (const zone of [1, 2, 3]) {
+                const rs = of(`network-private-${zone}`);
+                expect(rs.find((r) => r.destinationIpv6CidrBlock === "::/0")).to.have.property("egressOnlyGatewayId").that.matches(/^network-/);
+                expect(rs.find((r) => r.destinationIpv6CidrBlock === "::/0")).to.not.have.property("gatewayId");
+                expect(rs.find((r) => r.destinationIpv6CidrBlock === "64:ff9b::/96")).to.have.property("natGatewayId").that.matches(/^network-/);
+                expect(rs.find((r) => r.destinationCidrBlock === "0.0.0.0/0")).to.have.property("natGatewayId").that.matches(/^network-/);
+            }
+            // natStrategy single: one NAT gateway (and its address) serves every zone, IPv4 and NAT64 alike.
+            expect(g.ofType("aws:ec2/natGateway:NatGateway")).to.have.length(1);
+            expect(g.ofType("aws:ec2/eip:Eip")).to.have.length(1);
+            expect(new Set(routes(g).filter((r) => r.inputs.natGatewayId).map((r) => r.inputs.natGatewayId)).size).to.equal(1);
+        });
+
+        it("keeps the S3 gateway endpoint on the private route tables and the flow log on the VPC", () => {
+            const g = ipv6();
+            expect(g.one("aws:ec2/vpcEndpoint:VpcEndpoint").inputs.routeTableIds).to.have.length(3);
+            expect(g.one("aws:ec2/flowLog:FlowLog").inputs).to.include({ trafficType: "ALL" });
+        });
+
+        it("carves /64s and NAT64 prefixes exactly (the helpers the VPC and the NetworkPolicies use)", () => {
+            expect(ipv6Subnet("2600:1f14:e1a:4c00::/56", 64, 0)).to.equal("2600:1f14:e1a:4c00::/64");
+            expect(ipv6Subnet("2600:1f14:e1a:4c00::/56", 64, 18)).to.equal("2600:1f14:e1a:4c12::/64");
+            expect(() => ipv6Subnet("2600:1f14:e1a:4c00::/56", 64, 256)).to.throw("holds no subnet #256");
+            expect(nat64("10.2.0.0/16")).to.equal("64:ff9b::a02:0/112");
+            expect(nat64("169.254.0.0/16")).to.equal("64:ff9b::a9fe:0/112");
+            expect(nat64("0.0.0.0/0")).to.equal("64:ff9b::/96");
+        });
     });
 });

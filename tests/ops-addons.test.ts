@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { CHARTS } from "../components/versions";
 import { StackGraph } from "../tooling/offline/harness";
 import { ACCOUNT_ID } from "../tooling/offline/mocks";
+import { PROJECT, fixturesDir, stackFileConfig } from "../tooling/offline/stack-files";
 import { useStacks } from "./support/use-stacks";
 import { devWithOptionalFeatures } from "./support/variants";
 
@@ -89,10 +90,15 @@ describe("Operations add-ons", () => {
 
     describe("WAF", () => {
         it("creates no web ACL for an internal ALB or without Ingress", () => {
-            for (const g of stacks.all) {
+            const internetFacing = (g: StackGraph) => stackFileConfig(g.stack, fixturesDir)[`${PROJECT}:ingressScheme`] === "internet-facing";
+            const without = stacks.all.filter((g) => !internetFacing(g));
+            expect(without.map((g) => g.stack)).to.include.members(["dev", "prod"]);
+            for (const g of without) {
                 expect(g.ofType("aws:wafv2/webAcl:WebAcl")).to.deep.equal([]);
                 expect(g.outputs.wafAclArn).to.equal(null);
             }
+            // A fixture with an internet-facing ALB (the ipv6 one) has its ACL.
+            for (const g of stacks.all.filter(internetFacing)) expect(g.ofType("aws:wafv2/webAcl:WebAcl"), g.stack).to.have.length(1);
         });
 
         it("puts a REGIONAL web ACL with the managed groups and the rate limit in front of an internet-facing ALB, logging to an encrypted aws-waf-logs- group", async () => {

@@ -23,8 +23,7 @@ describe("stack outputs (stacks/outputs.ts)", () => {
     let built: { graph: StackGraph; cfg: PlatformConfig }[] = [];
     beforeBuilding(async () => {
         built = [
-            { graph: stacks.dev, cfg: validatedConfig("dev", {}, []) },
-            { graph: stacks.prod, cfg: validatedConfig("prod", {}, []) },
+            ...stacks.all.map((graph) => ({ graph, cfg: validatedConfig(graph.stack, {}, []) })),
             ...(
                 [
                     [DEV_WITH_OPTIONAL_FEATURES, await devWithOptionalFeatures()],

@@ -4,6 +4,7 @@ import { otherStackCidrs } from "../stacks/config/load";
 import { beforeBuilding } from "./support/build-hook";
 import { errorFor } from "./support/config-errors";
 import { StackGraph, buildStack, stackGraph } from "../tooling/offline/harness";
+import { nat64 } from "../components/shared/ipv6";
 import { mockSubnetCidrs } from "../tooling/offline/mocks";
 import { Connection, Endpoint, Pod, decide } from "./support/network-policy-eval";
 import { projectRoot } from "../tooling/offline/paths";
@@ -21,13 +22,40 @@ const host = (cidr: string, n: number): string => {
     return [24, 16, 8, 0].map((s) => Math.floor(value / 2 ** s) % 256).join(".");
 };
 
-/** The endpoints of one stack: pods where the VPC CNI puts them (the private subnets), ENIs, outside addresses. */
+/** The `n`th address of an IPv6 network. */
+const hostV6 = (cidr: string, n: number): string => {
+    const [base] = ipaddr.IPv6.parseCIDR(cidr);
+    const value = base.parts.reduce((acc, part) => (acc << 16n) | BigInt(part), 0n) + BigInt(n);
+    return new ipaddr.IPv6(Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(16 * (7 - i))) & 0xffffn))).toString();
+};
+/** An IPv4 address as an IPv6 pod reaches it through DNS64/NAT64 (64:ff9b::/96). */
+const viaNat64 = (ipv4: string): string => hostV6("64:ff9b::/96", ipaddr.IPv4.parse(ipv4).toByteArray().reduce((acc, b) => acc * 256 + b, 0));
+
+/** The subnets' ranges of the family pods use: IPv4 (awsx's layout), or the dual-stack VPC's IPv6 /64s. */
+function podSubnets(g: StackGraph): { private: string[]; public: string[]; host: (cidr: string, n: number) => string } {
+    if (g.outputs.ipFamily !== "ipv6") return { ...mockSubnetCidrs(g.outputs.vpcCidr, g.one("awsx:ec2:Vpc").inputs.numberOfAvailabilityZones), host };
+    const side = (name: string) => g.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes(`-${name}-`)).map((s) => String(s.inputs.ipv6CidrBlock));
+    return { private: side("private"), public: side("public"), host: hostV6 };
+}
+
+/**
+ * The endpoints of one stack: pods where the VPC CNI puts them (the private subnets), ENIs, outside addresses.
+ * In an IPv6 cluster every pod, ENI and node has an IPv6 address (the family the policies must then cover),
+ * the node's services answer on fd00:ec2::/32, and IPv4-only destinations are reached as their NAT64 form.
+ */
 function world(g: StackGraph, environments: string[]) {
-    const subnets = mockSubnetCidrs(g.outputs.vpcCidr, g.one("awsx:ec2:Vpc").inputs.numberOfAvailabilityZones);
+    const subnets = podSubnets(g);
+    const ipv6 = g.outputs.ipFamily === "ipv6";
+    const at = subnets.host;
     let next = 10;
-    const pod = (namespace: string, labels: Record<string, string>, ports: Record<string, number> = {}): Pod => ({ namespace, labels, ports, ip: host(subnets.private[0], next++) });
+    const pod = (namespace: string, labels: Record<string, string>, ports: Record<string, number> = {}): Pod => ({ namespace, labels, ports, ip: at(subnets.private[0], next++) });
+    /** An address outside the VPC as the stack's pods reach it. */
+    const outside = (ipv4: string): Endpoint => ({ ip: ipv6 ? viaNat64(ipv4) : ipv4 });
     return {
         subnets,
+        /** An address of another stack's VPC (IPv4 `cidr`) as this stack's pods would reach it. */
+        otherStack: (cidr: string) => outside(host(cidr, 20)),
+        outside,
         app: Object.fromEntries(environments.map((env) => [env, pod(env, { "app.kubernetes.io/name": "myapp" }, { http: 8080, metrics: 9090 })])) as Record<string, Pod>,
         coreDns: pod("kube-system", { "k8s-app": "kube-dns" }, { dns: 53 }),
         prometheus: pod("monitoring", { "app.kubernetes.io/name": "prometheus" }),
@@ -36,12 +64,12 @@ function world(g: StackGraph, environments: string[]) {
         argocdServer: pod("argocd", { "app.kubernetes.io/name": "argocd-server" }, { server: 8080 }),
         kubeSystemPod: pod("kube-system", { app: "something" }),
         /** An ENI in the private subnets: the EKS control plane's (the API server) or an internal ALB's. */
-        privateEni: { ip: host(subnets.private[1], 5) } as Endpoint,
+        privateEni: { ip: at(subnets.private[1], 5) } as Endpoint,
         /** An internet-facing ALB's ENI. */
-        publicEni: { ip: host(subnets.public[0], 5) } as Endpoint,
-        awsApi: { ip: "52.94.133.131" } as Endpoint,
-        instanceMetadata: { ip: "169.254.169.254" } as Endpoint,
-        podIdentityAgent: { ip: "169.254.170.23" } as Endpoint,
+        publicEni: { ip: at(subnets.public[0], 5) } as Endpoint,
+        awsApi: outside("52.94.133.131"),
+        instanceMetadata: { ip: ipv6 ? "fd00:ec2::254" : "169.254.169.254" } as Endpoint,
+        podIdentityAgent: { ip: ipv6 ? "fd00:ec2::23" : "169.254.170.23" } as Endpoint,
     };
 }
 
@@ -71,16 +99,25 @@ describe("NetworkPolicy evaluator: both directions, selection, ipBlock except, n
     });
 });
 
+/** Call inside a `describe`: one fixture's graph, its NetworkPolicies, its endpoints and the other stacks' VPC ranges, built before the tests. */
+function useFlows(stack: string) {
+    const f = {} as { g: StackGraph; policies: K8sObject[]; w: ReturnType<typeof world>; others: string[] };
+    beforeBuilding(async () => {
+        f.g = await stackGraph(stack);
+        f.policies = policiesOf(f.g);
+        f.w = world(f.g, stackFile(stack, fixturesDir).get("gitopsEnvironments") as string[]);
+        f.others = Object.values(otherStackCidrs(fixturesDir, PROJECT, stack));
+    });
+    return f;
+}
+
 describe("Application namespaces: the flows their NetworkPolicies allow and deny (fixture dev, GitOps on)", () => {
-    let g: StackGraph;
+    const f = useFlows("dev");
     let policies: K8sObject[];
     let w: ReturnType<typeof world>;
     let others: string[];
-    beforeBuilding(async () => {
-        g = await stackGraph("dev");
-        policies = policiesOf(g);
-        w = world(g, stackFile("dev", fixturesDir).get("gitopsEnvironments") as string[]);
-        others = Object.values(otherStackCidrs(fixturesDir, PROJECT, "dev"));
+    beforeEach(() => {
+        ({ policies, w, others } = f);
     });
 
     it("allows DNS, the namespace's own pods, the ALB to http, Prometheus to metrics, Pod Identity and HTTPS to AWS APIs", () => {
@@ -107,7 +144,7 @@ describe("Application namespaces: the flows their NetworkPolicies allow and deny
         expect(allowed(policies, { from: dev, to: w.argocdServer, port: 8080 }), "app → Argo CD").to.equal(false);
         for (const port of [80, 443]) expect(allowed(policies, { from: dev, to: w.instanceMetadata, port }), `IMDS:${port}`).to.equal(false);
         expect(others, "the fixtures have another stack").to.not.be.empty;
-        for (const cidr of others) expect(allowed(policies, { from: dev, to: { ip: host(cidr, 20) }, port: 443 }), cidr).to.equal(false);
+        for (const cidr of others) expect(allowed(policies, { from: dev, to: w.otherStack(cidr), port: 443 }), cidr).to.equal(false);
         expect(allowed(policies, { from: dev, to: w.privateEni, port: 443 }), "app → own VPC on 443").to.equal(false);
         expect(allowed(policies, { from: dev, to: w.awsApi, port: 80 }), "app → internet on 80").to.equal(false);
         expect(allowed(policies, { from: w.privateEni, to: dev, port: 9090 }), "ALB → metrics").to.equal(false);
@@ -134,7 +171,7 @@ describe("Application namespaces: the flows their NetworkPolicies allow and deny
         expect(allowed(policies, { from: w.prometheus, to: w.awsApi, port: 80 }), "Prometheus → internet on 80").to.equal(false);
         for (const from of [w.argocdController, w.prometheus, w.webhook]) {
             expect(allowed(policies, { from, to: w.instanceMetadata, port: 80 }), `${from.namespace} → IMDS`).to.equal(false);
-            for (const cidr of others) expect(allowed(policies, { from, to: { ip: host(cidr, 20) }, port: 443 }), `${from.namespace} → ${cidr}`).to.equal(false);
+            for (const cidr of others) expect(allowed(policies, { from, to: w.otherStack(cidr), port: 443 }), `${from.namespace} → ${cidr}`).to.equal(false);
             expect(allowed(policies, { from, to: w.podIdentityAgent, port: 80 }), `${from.namespace} → Pod Identity agent`).to.equal(true);
         }
     });
@@ -146,6 +183,70 @@ describe("Application namespaces: the flows their NetworkPolicies allow and deny
         expect(allowed(vp, { from: v.publicEni, to: v.argocdServer, port: 8080 }), "ALB → Argo CD").to.equal(true);
         expect(allowed(vp, { from: v.kubeSystemPod, to: v.argocdServer, port: 8080 }), "pod → Argo CD").to.equal(false);
         expect(allowed(vp, { from: v.privateEni, to: v.argocdServer, port: 8080 }), "private subnets → Argo CD").to.equal(false);
+    });
+});
+
+describe("NetworkPolicies of an IPv6 cluster (fixture ipv6): IPv6 pods, ENIs and nodes, IPv4 destinations through NAT64", () => {
+    const f = useFlows("ipv6");
+    let g: StackGraph;
+    let policies: K8sObject[];
+    let w: ReturnType<typeof world>;
+    let others: string[];
+    beforeEach(() => {
+        ({ g, policies, w, others } = f);
+    });
+
+    it("gives pods, ENIs and nodes IPv6 addresses in the VPC's block (the world these checks run in)", () => {
+        expect(g.outputs.ipFamily).to.equal("ipv6");
+        for (const e of [w.app.sandbox, w.privateEni, w.publicEni]) expect(ipaddr.parse(e.ip).kind(), e.ip).to.equal("ipv6");
+        expect(others, "the fixtures have other stacks").to.not.be.empty;
+    });
+
+    it("allows DNS, the namespace's own pods, the ALB to http, Prometheus to metrics, the Pod Identity agent on fd00:ec2::23, and HTTPS to the internet in both families", () => {
+        const app = w.app.sandbox;
+        expect(allowed(policies, { from: app, to: w.coreDns, port: 53, protocol: "UDP" }), "DNS").to.equal(true);
+        expect(allowed(policies, { from: app, to: { ...app, ip: hostV6(w.subnets.private[2], 7) }, port: 5432 }), "within the namespace").to.equal(true);
+        expect(allowed(policies, { from: w.privateEni, to: app, port: 8080 }), "internal ALB (IPv6) → http").to.equal(true);
+        expect(allowed(policies, { from: w.prometheus, to: app, port: 9090 }), "Prometheus → metrics").to.equal(true);
+        expect(allowed(policies, { from: app, to: w.podIdentityAgent, port: 80 }), "app → [fd00:ec2::23]").to.equal(true);
+        expect(allowed(policies, { from: app, to: { ip: "2600:1f14:fff:f800::1" }, port: 443 }), "app → a dual-stack AWS endpoint").to.equal(true);
+        expect(allowed(policies, { from: app, to: w.awsApi, port: 443 }), "app → an IPv4-only endpoint through NAT64").to.equal(true);
+        expect(allowed(policies, { from: app, to: { ip: "52.94.133.131" }, port: 443 }), "app → IPv4 (the node's egress address)").to.equal(true);
+    });
+
+    it("denies instance metadata and the node's other services over IPv6, the VPC's own IPv6 block, other stacks through NAT64, and webhooks", () => {
+        const app = w.app.sandbox;
+        for (const ip of ["fd00:ec2::254", "fd00:ec2::253", "fe80::1"]) for (const port of [80, 443]) expect(allowed(policies, { from: app, to: { ip }, port }), `${ip}:${port}`).to.equal(false);
+        expect(allowed(policies, { from: app, to: { ip: viaNat64("169.254.169.254") }, port: 80 }), "IMDS as NAT64").to.equal(false);
+        expect(allowed(policies, { from: app, to: w.privateEni, port: 443 }), "app → own VPC (IPv6) on 443").to.equal(false);
+        expect(allowed(policies, { from: app, to: { ip: viaNat64(host(g.outputs.vpcCidr, 20)) }, port: 443 }), "app → own VPC (NAT64 form)").to.equal(false);
+        for (const cidr of others) expect(allowed(policies, { from: app, to: w.otherStack(cidr), port: 443 }), `NAT64 ${cidr}`).to.equal(false);
+        expect(allowed(policies, { from: app, to: w.webhook, port: 10250 }), "app → webhook").to.equal(false);
+    });
+
+    it("admits webhooks' callers and the internet-facing ALB from their subnets' IPv6 ranges only, and keeps the platform namespaces' egress in both families", () => {
+        expect(allowed(policies, { from: w.privateEni, to: w.webhook, port: 10250 }), "control plane (IPv6) → webhook").to.equal(true);
+        expect(allowed(policies, { from: w.publicEni, to: w.webhook, port: 10250 }), "public subnets → webhook").to.equal(false);
+        expect(allowed(policies, { from: w.publicEni, to: w.argocdServer, port: 8080 }), "internet-facing ALB (IPv6) → Argo CD").to.equal(true);
+        expect(allowed(policies, { from: w.privateEni, to: w.argocdServer, port: 8080 }), "private subnets → Argo CD").to.equal(false);
+        expect(allowed(policies, { from: w.argocdController, to: w.outside("140.82.112.3"), port: 22 }), "Argo CD → GitHub over SSH (NAT64)").to.equal(true);
+        expect(allowed(policies, { from: w.argocdController, to: w.kubeSystemPod, port: 22 }), "Argo CD → SSH inside the VPC").to.equal(false);
+        expect(allowed(policies, { from: w.prometheus, to: { ip: hostV6(w.subnets.private[1], 200) }, port: 10250 }), "Prometheus → kubelet on a node's IPv6 address").to.equal(true);
+        for (const from of [w.argocdController, w.prometheus, w.webhook]) {
+            expect(allowed(policies, { from, to: w.instanceMetadata, port: 80 }), `${from.namespace} → IMDS (IPv6)`).to.equal(false);
+            expect(allowed(policies, { from, to: w.podIdentityAgent, port: 80 }), `${from.namespace} → Pod Identity agent (IPv6)`).to.equal(true);
+            expect(allowed(policies, { from, to: w.awsApi, port: 443 }), `${from.namespace} → AWS API (NAT64)`).to.equal(true);
+            for (const cidr of others) expect(allowed(policies, { from, to: w.otherStack(cidr), port: 443 }), `${from.namespace} → NAT64 ${cidr}`).to.equal(false);
+        }
+    });
+
+    it("narrows tenantEgress in IPv6 as well: a listed IPv4 network is allowed as itself and as its NAT64 form, nothing else", async () => {
+        const narrowed = await buildStack("ipv6", { tenantEgress: ["sandbox=198.51.100.0/24"] }, [], fixturesDir);
+        const np = policiesOf(narrowed);
+        const app = world(narrowed, ["sandbox"]).app.sandbox;
+        expect(allowed(np, { from: app, to: { ip: "198.51.100.7" }, port: 443 })).to.equal(true);
+        expect(allowed(np, { from: app, to: { ip: viaNat64("198.51.100.7") }, port: 443 }), "its NAT64 form").to.equal(true);
+        for (const ip of ["9.9.9.9", viaNat64("9.9.9.9"), "2606:4700::1111"]) expect(allowed(np, { from: app, to: { ip }, port: 443 }), ip).to.equal(false);
     });
 });
 
@@ -167,9 +268,13 @@ describe("Application namespaces' NetworkPolicies in every stack file and fixtur
             for (const env of envs) {
                 expect(names(env), env).to.deep.equal(["allow-alb", "allow-dns", "allow-https", "allow-prometheus", "allow-same-namespace", "default-deny-egress", "default-deny-ingress"]);
                 const https = policies.find((p) => p.metadata.namespace === env && p.metadata.name === "allow-https")!;
-                expect(https.spec.egress).to.deep.equal([
-                    { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16", file.get("vpcCidr"), ...others] } }], ports: [{ protocol: "TCP", port: 443 }] },
-                ]);
+                const excluded = ["169.254.0.0/16", String(file.get("vpcCidr")), ...others];
+                // IPv6 pods: the whole IPv6 internet too, minus link-local, the node's services, the IPv4 exclusions in their
+                // NAT64 form and the VPC's own IPv6 block.
+                const ipv6 = g.outputs.ipFamily === "ipv6"
+                    ? [{ ipBlock: { cidr: "::/0", except: ["fe80::/10", "fd00:ec2::/32", ...excluded.map(nat64), g.outputs.vpcIpv6Cidr] } }]
+                    : [];
+                expect(https.spec.egress).to.deep.equal([{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: excluded } }, ...ipv6], ports: [{ protocol: "TCP", port: 443 }] }]);
                 const app = w.app[env];
                 expect(allowed(policies, { from: app, to: w.awsApi, port: 443 }), `${env} → AWS API`).to.equal(true);
                 expect(allowed(policies, { from: app, to: w.instanceMetadata, port: 80 }), `${env} → IMDS`).to.equal(false);

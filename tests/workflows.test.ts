@@ -121,6 +121,7 @@ describe("GitHub workflows", () => {
         const all = JSON.parse(listed(fixturesDir, { PROD_RUNNER_LABEL: "prod-jit" }).stdout);
         expect(all.include).to.deep.equal([
             { stack: "dev", key: "DEV", environment: "", runner: "ubuntu-latest" },
+            { stack: "ipv6", key: "IPV6", environment: "", runner: "ubuntu-latest" },
             { stack: "prod", key: "PROD", environment: "preview-production", runner: "prod-jit" },
         ]);
         const [step] = pulumiSteps(job);
@@ -134,7 +135,7 @@ describe("GitHub workflows", () => {
             spawnSync(process.execPath, [STACKS_SCRIPT, mode], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir, VARS_JSON: JSON.stringify(vars) } });
         const legs = run(fixturesDir, "--preview");
         expect(legs.status).to.equal(0);
-        expect(JSON.parse(legs.stdout).include.map((l: any) => l.stack)).to.deep.equal(["dev"]);
+        expect(JSON.parse(legs.stdout).include.map((l: any) => l.stack)).to.deep.equal(["dev", "ipv6"]);
         const notices = run(fixturesDir, "--skipped");
         expect(notices.status).to.equal(0);
         // The auto fixture has no CI access (Auto Mode stacks run without it: stacks/config/compute-mode.ts).

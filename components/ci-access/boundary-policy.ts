@@ -6,6 +6,7 @@ import { karpenterControllerPolicies } from "../cluster/karpenter/iam";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "../cluster/load-balancer-controller/iam-policy";
 import { groupLoadBalancerNamePrefix, platformIngressGroup } from "../cluster/load-balancer-controller/names";
 import { veleroPolicy } from "../cluster/velero/iam";
+import { vpcCniIpv6Policy } from "../cluster/vpc-cni";
 import { FLOW_LOG_GROUP_PREFIX, flowLogWritePolicy } from "../network/flow-logs";
 import { platformWebAclName } from "../platform/waf";
 import { dockerHubCachePrefix, pullThroughPolicy } from "../registry/pull-through-cache";
@@ -19,7 +20,7 @@ import { DeployScope } from "./deploy-policy";
 import { nodeRolePattern, ownerTags } from "./scoped-statements";
 
 /** What the boundary is scoped to: the stack's identity and account, and the platform's named resources. */
-export interface BoundaryScope extends Pick<DeployScope, "aws" | "project" | "environment" | "clusterName" | "secretPrefixes"> {
+export interface BoundaryScope extends Pick<DeployScope, "aws" | "project" | "environment" | "clusterName" | "secretPrefixes" | "ipFamily"> {
     /** Route 53 hosted zones external-dns manages (`externalDnsZoneIds`): the only zones whose records may change. */
     hostedZoneIds: string[];
 }
@@ -65,6 +66,19 @@ function logStreams(s: BoundaryScope): PolicyStatement {
  * Karpenter's interruption queue, its log streams, the configured DNS zones, the platform's web ACL on
  * the platform's ALB, and the public AMI parameters.
  */
+/**
+ * Route 53's two tag reads as the one pattern that matches exactly them among IAM's route53 actions (a test
+ * expands it): the same ceiling in fewer of the boundary's 6,144 characters.
+ */
+export const ROUTE53_TAG_READS = { actions: ["route53:ListTagsForResource", "route53:ListTagsForResources"], pattern: "route53:ListTagsForResource*" };
+
+/** `st` with `actions` written as `pattern` (which must match exactly them), when it holds them all. */
+function withPattern(st: PolicyStatement, p: { actions: string[]; pattern: string }): PolicyStatement {
+    const actions = actionsIn(st);
+    if (!p.actions.every((a) => actions.includes(a))) return st;
+    return { ...st, Action: [...actions.filter((a) => !p.actions.includes(a)), p.pattern] };
+}
+
 function namedResourceStatements(s: BoundaryScope, karpenter: Record<string, PolicyDocument>): PolicyStatement[] {
     // One pattern covers the bucket and its objects (`*` spans the `/`).
     const [listBackups, readWriteBackups] = statementsOf(veleroPolicy(pulumi.interpolate`arn:${s.aws.partition}:s3:::${s.clusterName}-backups-*`, "", s.aws.region));
@@ -75,7 +89,7 @@ function namedResourceStatements(s: BoundaryScope, karpenter: Record<string, Pol
         { Effect: "Allow", Action: [...actionsIn(listBackups), ...actionsIn(readWriteBackups)], Resource: listBackups.Resource },
         bare(statementsOf(karpenter.interruption)[0]),
         logStreams(s),
-        ...(s.hostedZoneIds.length > 0 ? [bare(statementsOf(externalDnsPolicy(s.aws.partition, s.hostedZoneIds))[0])] : []),
+        ...(s.hostedZoneIds.length > 0 ? [withPattern(bare(statementsOf(externalDnsPolicy(s.aws.partition, s.hostedZoneIds))[0]), ROUTE53_TAG_READS)] : []),
         {
             // The platform's web ACL, on the platform's shared ALB only (named after its IngressGroup).
             Effect: "Allow",
@@ -166,7 +180,9 @@ export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
     const karpenter = karpenterOf(s);
     // Named resources are pinned by their names (cluster, prefixes, zones) in any region and account: the document must fit IAM's 6,144 characters.
     const byName: BoundaryScope = { ...s, aws: { ...s.aws, partition: "*", region: "*", accountId: "*" } };
-    const granted = grantedIn([...WORKLOAD_MANAGED_POLICIES.map((p) => AWS_MANAGED_POLICIES[p].document), LOAD_BALANCER_CONTROLLER_POLICY, ...Object.values(karpenter)]);
+    // An IPv6 cluster's VPC CNI runs with its own role (IPv6 addresses on this environment's interfaces).
+    const cni = s.ipFamily === "ipv6" ? [vpcCniIpv6Policy(s.aws, s.clusterName, {})] : [];
+    const granted = grantedIn([...WORKLOAD_MANAGED_POLICIES.map((p) => AWS_MANAGED_POLICIES[p].document), LOAD_BALANCER_CONTROLLER_POLICY, ...Object.values(karpenter), ...cni]);
     const clusterTag = (prefix: string) => ({ [`${prefix}/kubernetes.io/cluster/${s.clusterName}`]: "owned" });
     // Instance profiles by this cluster's tag, as Karpenter's policy scopes them; the ARN itself says nothing more.
     const profiles = "arn:*:iam::*:instance-profile/*";

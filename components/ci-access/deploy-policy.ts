@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { IpFamily } from "../network/types";
 import { AwsContext, arn } from "../shared/aws-context";
 import { PolicyDocument, PolicyStatement } from "../shared/iam";
 import { AccessGrant, GITHUB_OIDC, ROLE_PREFIX } from "./types";
@@ -24,6 +25,8 @@ export interface DeployScope {
     stack: string;
     /** The cluster access the stack config gives (`clusterAdminArns`, namespace access, CI's roles): the only access entries and policies. */
     accessGrants: AccessGrant[];
+    /** The stack's `ipFamily`: only an IPv6 stack's roles may create and change IPv6 network pieces (egress-only gateway, IPv6 ranges, the CNI's IPv6 addresses). */
+    ipFamily: IpFamily;
 }
 
 /** Services this program hands roles to: EKS (cluster, node group), Pod Identity, VPC flow logs. */

@@ -57,6 +57,7 @@ export class CiAccess extends pulumi.ComponentResource {
             secretPrefixes: args.secretPrefixes,
             clusterName: args.clusterName,
             stack: pulumi.getStack(),
+            ipFamily: args.ipFamily,
             accessGrants: [
                 ...(args.accessGrants ?? []),
                 { principalArn: arn(args.aws, "iam", `role/${deployRoleName(args.environment)}`, { global: true }), policy: "AmazonEKSClusterAdminPolicy" },

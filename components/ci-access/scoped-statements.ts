@@ -10,14 +10,13 @@ export const ownerTags = (prefix: "aws:RequestTag" | "aws:ResourceTag", s: Pick<
     [`${prefix}/environment`]: s.environment,
 });
 
-/** VPC writes on existing resources (awsx's VPC, the cluster's security groups, endpoints, flow logs). */
+/** VPC writes on existing resources (awsx's VPC or the dual-stack one, the cluster's security groups, endpoints, flow logs). */
 const NETWORK_CHANGE_ACTIONS = [
-    "ec2:DeleteVpc", "ec2:ModifyVpcAttribute", "ec2:AssociateVpcCidrBlock", "ec2:DisassociateVpcCidrBlock",
-    "ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute", "ec2:AssociateSubnetCidrBlock", "ec2:DisassociateSubnetCidrBlock",
+    "ec2:DeleteVpc", "ec2:ModifyVpcAttribute",
+    "ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute",
     "ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute",
     "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation",
     "ec2:DeleteInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
-    "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway",
     "ec2:CreateNatGateway", "ec2:DeleteNatGateway", "ec2:ReleaseAddress", "ec2:DisassociateAddress",
     "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
     "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:ModifySecurityGroupRules",
@@ -26,13 +25,19 @@ const NETWORK_CHANGE_ACTIONS = [
     "ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint", "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs",
     "ec2:DeleteTags",
 ];
+/** What only the dual-stack VPC (ipFamily ipv6) does: IPv6 ranges of the VPC and subnets, the egress-only gateway. */
+export const IPV6_NETWORK_CHANGE_ACTIONS = [
+    "ec2:AssociateVpcCidrBlock", "ec2:DisassociateVpcCidrBlock", "ec2:AssociateSubnetCidrBlock", "ec2:DisassociateSubnetCidrBlock",
+    "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway",
+];
+const IPV6_NETWORK_CREATES: Record<string, string> = { "ec2:CreateEgressOnlyInternetGateway": "egress-only-internet-gateway" };
+
 /** Each create and the resource type it makes: allowed only on that type, and only tagged for this environment. */
 const NETWORK_CREATES: Record<string, string> = {
     "ec2:CreateVpc": "vpc",
     "ec2:CreateSubnet": "subnet",
     "ec2:CreateRouteTable": "route-table",
     "ec2:CreateInternetGateway": "internet-gateway",
-    "ec2:CreateEgressOnlyInternetGateway": "egress-only-internet-gateway",
     "ec2:CreateNatGateway": "natgateway",
     "ec2:AllocateAddress": "elastic-ip",
     "ec2:CreateSecurityGroup": "security-group",
@@ -82,6 +87,8 @@ const regional = (s: DeployScope, service: string, types: string[]) => types.map
  */
 export function scopedServiceStatements(s: DeployScope): PolicyStatement[] {
     const ec2 = (types: string[]) => regional(s, "ec2", types.map((t) => `${t}/*`));
+    const ipv6 = s.ipFamily === "ipv6";
+    const creates = ipv6 ? { ...NETWORK_CREATES, ...IPV6_NETWORK_CREATES } : NETWORK_CREATES;
     const eks = regional(s, "eks", [
         `cluster/${s.clusterName}`, `nodegroup/${s.clusterName}/*`, `addon/${s.clusterName}/*`, `podidentityassociation/${s.clusterName}/*`,
     ]);
@@ -94,11 +101,11 @@ export function scopedServiceStatements(s: DeployScope): PolicyStatement[] {
         {
             Sid: "NetworkOfThisEnvironment",
             Effect: "Allow",
-            Action: NETWORK_CHANGE_ACTIONS,
-            Resource: ec2(["vpc", "subnet", "route-table", "internet-gateway", "egress-only-internet-gateway", "natgateway", "elastic-ip", "security-group", "network-acl", "vpc-endpoint", "vpc-flow-log", "dhcp-options"]),
+            Action: ipv6 ? [...NETWORK_CHANGE_ACTIONS, ...IPV6_NETWORK_CHANGE_ACTIONS] : NETWORK_CHANGE_ACTIONS,
+            Resource: ec2(["vpc", "subnet", "route-table", "internet-gateway", ...(ipv6 ? ["egress-only-internet-gateway"] : []), "natgateway", "elastic-ip", "security-group", "network-acl", "vpc-endpoint", "vpc-flow-log", "dhcp-options"]),
             Condition: { StringEquals: ownerTags("aws:ResourceTag", s) },
         },
-        ...Object.entries(NETWORK_CREATES).map(([action, type]) => ({
+        ...Object.entries(creates).map(([action, type]) => ({
             Sid: `Create${type.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}ForThisEnvironment`,
             Effect: "Allow" as const,
             Action: action,
@@ -119,14 +126,14 @@ export function scopedServiceStatements(s: DeployScope): PolicyStatement[] {
             Sid: "TagNewNetworkResources",
             Effect: "Allow",
             Action: "ec2:CreateTags",
-            Resource: ec2(Object.values(NETWORK_CREATES)),
-            Condition: { StringEquals: { ...ownerTags("aws:RequestTag", s), "ec2:CreateAction": Object.keys(NETWORK_CREATES).map((a) => a.slice(4)) } },
+            Resource: ec2(Object.values(creates)),
+            Condition: { StringEquals: { ...ownerTags("aws:RequestTag", s), "ec2:CreateAction": Object.keys(creates).map((a) => a.slice(4)) } },
         },
         {
             Sid: "RetagOnlyWhatIsAlreadyThisEnvironments",
             Effect: "Allow",
             Action: "ec2:CreateTags",
-            Resource: ec2([...Object.values(NETWORK_CREATES), "network-acl"]),
+            Resource: ec2([...Object.values(creates), "network-acl"]),
             Condition: { StringEquals: { ...ownerTags("aws:RequestTag", s), ...ownerTags("aws:ResourceTag", s) } },
         },
         {

@@ -1,3 +1,4 @@
+import type { IpFamily } from "../network/types";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
 
@@ -63,6 +64,8 @@ export interface CiAccessArgs {
     clusterName: string;
     /** Route 53 hosted zones external-dns manages (`externalDnsZoneIds`): the only zones a role under the boundary may change records in. */
     hostedZoneIds?: string[];
+    /** The stack's `ipFamily`: what the network and the VPC CNI's role need differs (DeployScope.ipFamily). */
+    ipFamily: IpFamily;
     /** Account and partition for ARNs. */
     aws: AwsContext;
 }

@@ -44,7 +44,9 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource, a
     const autoModePolicies = (auto ? AUTO_MODE_CLUSTER_POLICIES : []).map(
         (policy) => new aws.iam.RolePolicyAttachment(`${name}-cluster-${policy}`, { role: role.name, policyArn: managedPolicyArn(args.aws, policy) }, { parent }),
     );
-    if (auto && (!autoModeNodeRoleArn || !args.serviceIpv4Cidr)) throw new Error("computeMode auto: the control plane needs the node role of Auto Mode's system pool and an explicit service CIDR");
+    if (auto && (!autoModeNodeRoleArn || (args.ipFamily !== "ipv6" && !args.serviceIpv4Cidr))) {
+        throw new Error("computeMode auto: the control plane needs the node role of Auto Mode's system pool and, with IPv4, an explicit service CIDR");
+    }
     // The stack's owner tags on what Auto Mode launches: its managed policies alone refuse user-defined tags.
     const autoModeTags = auto
         ? [new aws.iam.RolePolicy(`${name}-cluster-auto-mode-tags`, { role: role.id, policy: policyJson(autoModeTagPropagationPolicy()) }, { parent })]
@@ -113,6 +115,15 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource, a
                 authenticationMode: "API",
                 bootstrapClusterCreatorAdminPermissions: args.bootstrapCreatorAdmin,
             },
+            // IPv6: EKS picks the service range from fd00::/8 (no serviceIpv6Cidr to give); IPv4 keeps EKS's default
+            // unless Auto Mode needs a known one (its nodes answer DNS at the range's tenth address).
+            kubernetesNetworkConfig:
+                args.ipFamily === "ipv6" || auto
+                    ? {
+                          ...(args.ipFamily === "ipv6" ? { ipFamily: "ipv6" } : { serviceIpv4Cidr: args.serviceIpv4Cidr }),
+                          ...(auto ? { elasticLoadBalancing: { enabled: true } } : {}),
+                      }
+                    : undefined,
             // Add-ons are EKS managed add-ons (see addons.ts), never the unmanaged defaults; Auto Mode runs its own.
             bootstrapSelfManagedAddons: false,
             ...(auto
@@ -120,7 +131,6 @@ export function createControlPlane(args: ClusterArgs, parent: pulumi.Resource, a
                       // The built-in `system` pool runs the platform's controllers; the workload NodePool replaces `general-purpose`.
                       computeConfig: { enabled: true, nodePools: ["system"], nodeRoleArn: autoModeNodeRoleArn },
                       storageConfig: { blockStorage: { enabled: true } },
-                      kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true }, serviceIpv4Cidr: args.serviceIpv4Cidr },
                   }
                 : {}),
             encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },

@@ -8,10 +8,12 @@ import { EBS_CSI_SERVICE_ACCOUNT, createManagedAddon } from "./managed-addons";
 import { clusterArn, createControlPlane } from "./control-plane";
 import { kubeconfig } from "./kubeconfig";
 import { createSystemNodeGroup } from "./node-group";
+import { IpFamily } from "../network/types";
 import { PodIdentityRole } from "./pod-identity";
 import { createDefaultStorageClass } from "./storage";
-import { clusterDnsAddress } from "./auto-mode/dns";
+import { clusterDnsAddress, clusterDnsAddressIpv6 } from "./auto-mode/dns";
 import { createAutoModeNodeRole } from "./auto-mode/iam";
+import { VPC_CNI_SERVICE_ACCOUNT, vpcCniIpv6Policy } from "./vpc-cni";
 import { ClusterArgs, ComputeMode } from "./types";
 
 export { ClusterArgs } from "./types";
@@ -40,6 +42,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly configuredName: string;
     /** The stack's owner tags (`ClusterArgs.ownerTags`), for what the add-ons create outside the provider's default tags. */
     readonly ownerTags: Record<string, string>;
+    /** The cluster's IP family (`ipFamily`): node roles, node metadata and the add-ons' load balancers follow it. */
+    readonly ipFamily: IpFamily;
     readonly arn: pulumi.Output<string>;
     readonly endpoint: pulumi.Output<string>;
     readonly certificateAuthority: pulumi.Output<string>;
@@ -56,8 +60,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly systemNodeGroup?: aws.eks.NodeGroup;
     /** `auto` mode: the role of the nodes of Auto Mode's `system` pool (the cluster's `computeConfig.nodeRoleArn`). */
     readonly autoModeNodeRole?: aws.iam.Role;
-    /** `auto` mode: where pods reach DNS (each node's own CoreDNS, at the service CIDR's tenth address); absent: the CoreDNS pods. */
-    readonly dnsAddress?: string;
+    /** `auto` mode: where pods reach DNS (each node's own CoreDNS, at the service range's tenth address); absent: the CoreDNS pods. */
+    readonly dnsAddress?: pulumi.Input<string>;
     /** The default `gp3` StorageClass; workloads with volumes wait for it. */
     readonly defaultStorageClass: k8s.storage.v1.StorageClass;
     private readonly args: ClusterArgs;
@@ -68,13 +72,19 @@ export class Cluster extends pulumi.ComponentResource {
         this.configuredName = args.name;
         this.ownerTags = args.ownerTags;
         this.computeMode = args.computeMode;
+        this.ipFamily = args.ipFamily;
         const auto = args.computeMode === "auto";
-        this.dnsAddress = auto && args.serviceIpv4Cidr ? clusterDnsAddress(args.serviceIpv4Cidr) : undefined;
 
         this.autoModeNodeRole = auto ? createAutoModeNodeRole(`${args.name}-auto-system`, `Nodes of Auto Mode's system pool of ${args.name}`, args.aws, args.imageCachePrefix, this) : undefined;
         const controlPlane = createControlPlane(args, this, this.autoModeNodeRole?.arn);
         const cluster = controlPlane.cluster;
         this.eksCluster = cluster;
+        // Auto Mode's nodes answer DNS at the service range's tenth address: IPv4's is ours, IPv6's EKS assigns.
+        this.dnsAddress = !auto
+            ? undefined
+            : args.ipFamily === "ipv6"
+              ? cluster.kubernetesNetworkConfig.apply((c) => clusterDnsAddressIpv6(c.serviceIpv6Cidr))
+              : args.serviceIpv4Cidr && clusterDnsAddress(args.serviceIpv4Cidr);
 
         const adminAccess = createAccessEntries(
             {
@@ -126,10 +136,31 @@ export class Cluster extends pulumi.ComponentResource {
     private managedNodeSupport(args: ClusterArgs, cluster: aws.eks.Cluster): { systemNodeGroup?: aws.eks.NodeGroup; ready: pulumi.Resource[]; storage: pulumi.Resource[] } {
         // Nodes only turn Ready with the CNI and kube-proxy in place; Pod Identity needs its agent.
         const addonArgs = { cluster, kubernetesVersion: args.kubernetesVersion, ownerTags: args.ownerTags };
-        const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createManagedAddon(addon, addonArgs, this));
+        // IPv6: the CNI assigns IPv6 prefixes with its own role (the nodes keep no CNI policy); IPv4: with the node role.
+        const cniRole =
+            args.ipFamily === "ipv6"
+                ? this.podIdentity("vpc-cni", {
+                      namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
+                      serviceAccount: VPC_CNI_SERVICE_ACCOUNT.name,
+                      policies: { ipv6: vpcCniIpv6Policy(args.aws, args.name, args.ownerTags) },
+                  })
+                : undefined;
+        const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) =>
+            createManagedAddon(addon, { ...addonArgs, dependsOn: addon === "vpc-cni" ? cniRole?.ready : undefined }, this),
+        );
         const systemNodeGroup = createSystemNodeGroup(
             `${args.name}-system`,
-            { clusterName: cluster.name, kubernetesVersion: cluster.version, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons, ownerTags: args.ownerTags },
+            {
+                clusterName: cluster.name,
+                kubernetesVersion: cluster.version,
+                subnetIds: args.privateSubnetIds,
+                nodes: args.systemNodes,
+                aws: args.aws,
+                imageCachePrefix: args.imageCachePrefix,
+                dependsOn: nodeAddons,
+                ownerTags: args.ownerTags,
+                ipFamily: args.ipFamily,
+            },
             this,
         );
         // Deployments need schedulable nodes, or the add-on never turns ACTIVE.

@@ -6,6 +6,7 @@ import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam"
 import { SYSTEM_NODE_LABELS, SYSTEM_TAINT } from "../shared/placement";
 import { pullThroughPolicy } from "../registry/pull-through-cache";
 import { NodeArchitecture, instanceArchitecture } from "../shared/instance-types";
+import { IpFamily } from "../network/types";
 import { SystemNodesArgs } from "./types";
 
 /** AWS-managed policies a node needs: join the cluster, run the VPC CNI, pull images (CIS 5.1.3). */
@@ -21,6 +22,19 @@ export const NODE_METADATA_OPTIONS = {
     httpPutResponseHopLimit: 1,
     instanceMetadataTags: "disabled",
 } as const;
+
+/**
+ * A node role's managed policies in a cluster of `ipFamily`: in an IPv6 cluster the VPC CNI runs with its own
+ * Pod Identity role (vpc-cni.ts), so the nodes drop AmazonEKS_CNI_Policy (IPv4 address management on every ENI).
+ */
+export function nodePoliciesFor(policies: readonly AwsManagedPolicyName[], ipFamily: IpFamily): AwsManagedPolicyName[] {
+    return ipFamily === "ipv6" ? policies.filter((p) => p !== "AmazonEKS_CNI_Policy") : [...policies];
+}
+
+/** The metadata options of the cluster's nodes; IPv6 nodes also answer on the IPv6 endpoint [fd00:ec2::254] (Nitro), same hop limit. */
+export function nodeMetadataOptions(ipFamily: IpFamily): typeof NODE_METADATA_OPTIONS & { httpProtocolIpv6?: "enabled" } {
+    return ipFamily === "ipv6" ? { ...NODE_METADATA_OPTIONS, httpProtocolIpv6: "enabled" } : NODE_METADATA_OPTIONS;
+}
 
 export const ROOT_VOLUME = { deviceName: "/dev/xvda", sizeGiB: 50 } as const;
 
@@ -74,17 +88,19 @@ export interface SystemNodeGroupArgs {
     dependsOn: pulumi.Resource[];
     /** The stack's owner tags, for the instances, volumes and interfaces the node group launches. */
     ownerTags: Record<string, string>;
+    /** The cluster's IP family: the node role's policies and the metadata endpoint follow it. */
+    ipFamily: IpFamily;
 }
 
 /** The small managed node group, tainted for system add-ons, that Karpenter and CoreDNS run on. */
 export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, parent: pulumi.Resource): aws.eks.NodeGroup {
-    const role = createNodeRole(`${name}-node`, `Nodes of the ${name} managed node group`, NODE_POLICIES, args.aws, args.imageCachePrefix, parent);
+    const role = createNodeRole(`${name}-node`, `Nodes of the ${name} managed node group`, nodePoliciesFor(NODE_POLICIES, args.ipFamily), args.aws, args.imageCachePrefix, parent);
 
     const launchTemplate = new aws.ec2.LaunchTemplate(
         name,
         {
             description: "System nodes: IMDSv2 with hop limit 1, encrypted gp3 root volume",
-            metadataOptions: NODE_METADATA_OPTIONS,
+            metadataOptions: nodeMetadataOptions(args.ipFamily),
             blockDeviceMappings: [
                 {
                     deviceName: ROOT_VOLUME.deviceName,
@@ -97,7 +113,13 @@ export function createSystemNodeGroup(name: string, args: SystemNodeGroupArgs, p
             // platform's roles (VPC CNI, EBS CSI) use them under CI's permissions boundary.
             tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
                 resourceType,
-                tags: { ...args.ownerTags, Name: `${name}`, "eks-platform/node-group": name },
+                tags: pulumi.output(args.clusterName).apply((cluster) => ({
+                    ...args.ownerTags,
+                    Name: `${name}`,
+                    "eks-platform/node-group": name,
+                    // IPv6: the VPC CNI's own role assigns addresses only on interfaces of this cluster's nodes (vpc-cni.ts), as Karpenter tags them.
+                    ...(args.ipFamily === "ipv6" ? { [`kubernetes.io/cluster/${cluster}`]: "owned" } : {}),
+                })),
             })),
         },
         { parent },

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
 import { KeyAdministration } from "../shared/kms-key";
 import type { RoleGrant } from "./access";
+import type { IpFamily } from "../network/types";
 
 export type AccessLevel = "view" | "edit";
 
@@ -54,6 +55,8 @@ export interface ClusterArgs {
     vpcId: pulumi.Input<string>;
     /** Private subnets for the control-plane ENIs and all nodes. */
     privateSubnetIds: pulumi.Input<string[]>;
+    /** `ipv6`: pods and Services get IPv6 addresses (EKS assigns the service range); fixed at creation. Config key `ipFamily`. */
+    ipFamily: IpFamily;
     /** Whether the API endpoint is public (the private endpoint is always on). */
     endpointPublicAccess: boolean;
     /** CIDRs allowed to the public endpoint. */

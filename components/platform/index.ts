@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster";
+import { albIpAddressType } from "../cluster/load-balancer-controller/ingress-class";
 import { platformIngressGroup } from "../cluster/load-balancer-controller/names";
 import { DockerHubMirror } from "../shared/image-mirror";
 import { ScrapeTarget } from "../shared/scrape-target";
@@ -87,7 +88,11 @@ export class Platform extends pulumi.ComponentResource {
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:Platform", name, {}, opts);
         // Auto Mode reads no group annotation: the internet-facing class's parameters group the platform's Ingresses.
-        const shared = args.ingress && { ...args.ingress, groupName: args.cluster.computeMode === "auto" ? undefined : platformIngressGroup(args.cluster.configuredName) };
+        const shared = args.ingress && {
+            ...args.ingress,
+            groupName: args.cluster.computeMode === "auto" ? undefined : platformIngressGroup(args.cluster.configuredName),
+            ipAddressType: albIpAddressType(args.cluster.ipFamily),
+        };
         const common = { provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: args.dependsOn };
 
         if (!args.gitops !== !args.tenants) throw new Error("Platform: gitops and tenants come together (the Applications deploy into the tenants' namespaces)");

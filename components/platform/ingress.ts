@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { INTERNAL_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS } from "../cluster/load-balancer-controller/ingress-class";
+import { AlbIpAddressType, INTERNAL_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS } from "../cluster/load-balancer-controller/ingress-class";
 
 export interface AlbIngressSettings {
     /** ACM certificate the ALB terminates TLS with. */
@@ -14,6 +14,8 @@ export interface AlbIngressSettings {
     groupName?: string;
     /** WAFv2 web ACL the Load Balancer Controller attaches to the group's ALB; absent means none. */
     wafAclArn?: pulumi.Input<string>;
+    /** `dualstack` in an IPv6 cluster (`albIpAddressType`); absent or `ipv4`: an IPv4 ALB. */
+    ipAddressType?: AlbIpAddressType;
 }
 
 export interface AlbIngressArgs extends AlbIngressSettings {
@@ -50,6 +52,9 @@ export function albIngress(
                     "alb.ingress.kubernetes.io/backend-protocol": args.backendProtocol,
                     "alb.ingress.kubernetes.io/healthcheck-protocol": args.backendProtocol,
                     "alb.ingress.kubernetes.io/healthcheck-path": args.healthCheckPath,
+                    // The class's parameters make the ALB dual-stack already; external-dns reads this annotation (not the
+                    // class) to publish AAAA alias records next to the A ones.
+                    ...(args.ipAddressType === "dualstack" ? { "alb.ingress.kubernetes.io/ip-address-type": "dualstack" } : {}),
                     // Every Ingress of the group carries the same ACL: the controller rejects a group whose members disagree.
                     ...(args.wafAclArn ? { "alb.ingress.kubernetes.io/wafv2-acl-arn": args.wafAclArn } : {}),
                 },

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LINK_LOCAL, POD_IDENTITY_EGRESS, dnsEgress, egressTo, ipBlockExcept } from "./egress-policy";
+import { LINK_LOCAL, dnsEgress, egressTo, ipBlockExcept, podIdentityEgress } from "./egress-policy";
 import { ScrapeTarget } from "./scrape-target";
 
 type EgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
@@ -61,10 +61,13 @@ export function scrapeBackends(targets: readonly ScrapeTarget[]): IngressBackend
 /** Egress some platform namespaces need beyond DNS, their own namespace, Pod Identity and HTTPS. */
 function namespaceEgress(namespace: string, egress: PlatformEgress): EgressRule[] {
     const outside = [LINK_LOCAL, ...egress.otherVpcCidrs];
+    const ownIpv6 = egress.vpcIpv6Cidr;
     // Prometheus scrapes kubelets and node-exporter on the nodes' addresses and pods in every namespace, on their own ports.
-    if (namespace === PROMETHEUS.namespace) return [{ to: [ipBlockExcept(egress.vpcCidr, [])] }];
+    if (namespace === PROMETHEUS.namespace) {
+        return [{ to: ownIpv6 ? [ipBlockExcept(egress.vpcCidr, []), { ipBlock: { cidr: ownIpv6 } }] : [ipBlockExcept(egress.vpcCidr, [])] }];
+    }
     // Argo CD clones GitOps repositories over SSH (git@host:path URLs).
-    if (namespace === "argocd") return [egressTo(["0.0.0.0/0"], [...outside, egress.vpcCidr], [22])];
+    if (namespace === "argocd") return [egressTo(["0.0.0.0/0"], [...outside, egress.vpcCidr], [22], ownIpv6 ? { excluded: [ownIpv6] } : undefined)];
     return [];
 }
 
@@ -72,6 +75,8 @@ function namespaceEgress(namespace: string, egress: PlatformEgress): EgressRule[
 export interface PlatformEgress {
     /** The stack's VPC: the API server's ENIs (443) are there, Prometheus's scrape targets too. */
     vpcCidr: string;
+    /** Its Amazon-provided IPv6 block in an IPv6 cluster (pods, nodes and the API server's ENIs are there too); undefined: IPv4 only. */
+    vpcIpv6Cidr?: pulumi.Input<string>;
     /** The other stacks' VPCs: never a destination. */
     otherVpcCidrs: string[];
 }
@@ -79,7 +84,7 @@ export interface PlatformEgress {
 export interface NamespaceIsolationArgs {
     /** The namespaces the program owns; each gets default-deny both ways and an allow within itself. */
     namespaces: string[];
-    /** CIDRs of the cluster's subnets, where the EKS control plane's ENIs are: the webhooks' callers. */
+    /** CIDRs (both families in an IPv6 cluster) of the cluster's subnets, where the EKS control plane's ENIs are: the webhooks' callers. */
     controlPlaneCidrs: pulumi.Input<string[]>;
     /** CIDRs of the subnets the shared ALB's ENIs are in: the public ones for an internet-facing ALB, else the private ones. */
     albCidrs: pulumi.Input<string[]>;
@@ -92,7 +97,7 @@ export interface NamespaceIsolationArgs {
     /** Where the namespaces' pods may connect to. */
     egress: PlatformEgress;
     /** The cluster's DNS address when it is no pod (EKS Auto Mode: `Cluster.dnsAddress`); absent: the CoreDNS pods. */
-    dnsAddress?: string;
+    dnsAddress?: pulumi.Input<string>;
 }
 
 type NetworkPolicyManifest = { metadata: { name: string; namespace: string }; spec: k8s.types.input.networking.v1.NetworkPolicySpec };
@@ -120,7 +125,8 @@ export function networkPolicyManifests(args: NamespaceIsolationArgs): NetworkPol
                     ingress: [{ from: source(from), ports: b.ports.map((port) => ({ protocol: "TCP", port })) }],
                 },
             }));
-    const https = egressTo(["0.0.0.0/0"], [LINK_LOCAL, ...args.egress.otherVpcCidrs], [443]);
+    const ipv6 = args.egress.vpcIpv6Cidr !== undefined;
+    const https = egressTo(["0.0.0.0/0"], [LINK_LOCAL, ...args.egress.otherVpcCidrs], [443], ipv6 ? { excluded: [] } : undefined);
     return [
         ...args.namespaces.flatMap((namespace) => [
             { metadata: { name: "default-deny-ingress", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
@@ -131,7 +137,7 @@ export function networkPolicyManifests(args: NamespaceIsolationArgs): NetworkPol
             },
             {
                 metadata: { name: "allow-egress", namespace },
-                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dnsEgress(args.dnsAddress), POD_IDENTITY_EGRESS, https, ...namespaceEgress(namespace, args.egress)] },
+                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dnsEgress(args.dnsAddress), podIdentityEgress(ipv6), https, ...namespaceEgress(namespace, args.egress)] },
             },
         ]),
         ...allows(args.webhooks, "control-plane"),

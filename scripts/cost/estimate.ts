@@ -21,6 +21,8 @@ export interface CostModel {
     /** Whether the cluster's Kubernetes version bills standard or extended support. */
     eksSupport: "standard" | "extended";
     natGateways: number;
+    /** The stack's `ipFamily`: an IPv6 stack adds an egress-only internet gateway (free) and NAT64 through its NAT gateways. */
+    ipFamily?: "ipv4" | "ipv6";
     /** Public IPv4 addresses: NAT gateways' Elastic IPs, internet-facing ALBs' per-AZ addresses. */
     publicIpv4: number;
     /** Managed node groups: the first instance type, the desired size. */
@@ -165,6 +167,11 @@ export function estimateCost(m: CostModel): CostEstimate {
             `spot at ${Math.round(SPOT.shareOfOnDemand * 100)} % of on-demand`,
             `CloudWatch Logs: ${ASSUMED_LOG_GB_PER_MONTH} GB ingested a month; storage, data transfer, NAT data processing, S3 and snapshots not included`,
             `${m.nodePools.some((pool) => pool.autoMode) ? "Auto Mode" : "Karpenter"} nodes only for the platform's own pods (your workloads add to them)`,
+            ...(m.ipFamily === "ipv6"
+                ? [
+                      "ipFamily ipv6: the egress-only internet gateway and IPv6 addresses cost nothing; IPv4-only destinations still go through the NAT gateways (NAT64, data processing as for IPv4), and the NAT gateways and dual-stack ALBs keep their public IPv4 addresses",
+                  ]
+                : []),
         ],
         monthlyUsd: cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)),
     };

@@ -2,6 +2,7 @@ import type { StackGraph } from "../../tooling/offline/harness";
 import type { K8sObject, RenderedStack } from "../../tooling/offline/render";
 import { plainValues } from "../../tooling/offline/render";
 import { AUTO_MODE_SYSTEM_NODE_LABELS, NODE_ROLE_LABEL } from "../../components/shared/placement";
+import { INTERNAL_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS } from "../../components/cluster/load-balancer-controller/ingress-class";
 import { CostModel, PodRequest, Requests } from "./estimate";
 import { EKS_STANDARD_SUPPORT_FROM, regionPrices } from "./prices";
 
@@ -98,9 +99,11 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
     const minor = (v: string) => Number(v.split(".")[1]);
     const standard = cluster.upgradePolicy?.supportType === "STANDARD" || minor(cluster.version) >= minor(EKS_STANDARD_SUPPORT_FROM);
 
-    const vpc = graph.one("awsx:ec2:Vpc").inputs;
-    const azs: number = vpc.numberOfAvailabilityZones;
-    const natGateways = ({ Single: 1, OnePerAz: azs } as Record<string, number>)[vpc.natGateways?.strategy] ?? 0;
+    // IPv4: awsx's VPC (its NAT gateways are not in the graph, its strategy is); ipv6: the dual-stack VPC's own resources.
+    const ipv6 = graph.outputs.ipFamily === "ipv6";
+    const vpc = ipv6 ? undefined : graph.one("awsx:ec2:Vpc").inputs;
+    const azs: number = vpc ? vpc.numberOfAvailabilityZones : graph.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags?.["kubernetes.io/role/elb"]).length;
+    const natGateways = vpc ? (({ Single: 1, OnePerAz: azs } as Record<string, number>)[vpc.natGateways?.strategy] ?? 0) : graph.ofType("aws:ec2/natGateway:NatGateway").length;
 
     const launchTemplates = graph.ofType("aws:ec2/launchTemplate:LaunchTemplate");
     const rootOf = (lt: any) => Number(lt?.inputs.blockDeviceMappings?.[0]?.ebs?.volumeSize ?? 20);
@@ -145,7 +148,7 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
         ...(grafana?.enabled && grafana.persistence?.enabled && !grafanaRendered ? [{ name: "grafana", sizeGiB: gibibytes(grafana.persistence.size) }] : []),
     ];
 
-    const ingresses = manifests.filter((o) => o.kind === "Ingress" && o.spec?.ingressClassName === "alb");
+    const ingresses = manifests.filter((o) => o.kind === "Ingress" && [INTERNAL_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS].includes(o.spec?.ingressClassName));
     const groups = new Map<string, boolean>();
     for (const i of ingresses) {
         const a = i.metadata.annotations ?? {};
@@ -165,6 +168,7 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
         availabilityZones: azs,
         eksSupport: standard ? "standard" : "extended",
         natGateways,
+        ipFamily: ipv6 ? "ipv6" : "ipv4",
         publicIpv4: natGateways + publicAlbs * azs,
         nodeGroups,
         nodePools,

@@ -3,7 +3,7 @@
  * description, rule), its reader and its type; keys.ts joins the areas.
  */
 import { CI_ACCESS_FORMS } from "../../components/ci-access/types";
-import { NatStrategy } from "../../components/network/types";
+import { IpFamily, NatStrategy } from "../../components/network/types";
 import * as checks from "./checks";
 import { overlaps, parseIpv4Cidr } from "./cidr";
 import { ConfigReader, Reads } from "./reader";
@@ -39,6 +39,13 @@ export const STACK_KEYS = {
         description: "NAT gateways: `single` (one shared, cheaper) or `onePerAz` (survives an AZ outage).",
         default: "onePerAz",
         rule: oneOf(["single", "onePerAz"]),
+    },
+    ipFamily: {
+        type: "string",
+        description: "IP family of the VPC and the cluster, fixed at creation: `ipv4`, or `ipv6` (a dual-stack VPC with an Amazon-provided IPv6 block; pods and Services get IPv6 addresses, so the pod count is no longer bounded by vpcCidr; README, Choosing a mode).",
+        default: "ipv4",
+        rule: oneOf(["ipv4", "ipv6"]),
+        crossKey: "ipv4 in the China regions (aws:region cn-*: EKS offers no IPv6 clusters there); unchanged once the stack's cluster exists (the preflight compares it with the cluster's)",
     },
     flowLogRetentionDays: {
         type: "integer",
@@ -132,6 +139,8 @@ export interface NetworkConfig {
     vpcCidr: string;
     azCount: number;
     natStrategy: NatStrategy;
+    /** `ipv6`: dual-stack VPC, IPv6 pods and Services. Config key `ipFamily`. */
+    ipFamily: IpFamily;
     flowLogRetentionDays: number;
     /** The other stack files' VPC CIDRs: no pod of this stack may connect there. */
     otherVpcCidrs: string[];
@@ -168,6 +177,10 @@ export function readStackConfig(r: ConfigReader<StackKeys>, ctx: StackContext): 
     const vpcCidr = r.get("vpcCidr");
     if (r.ok("vpcCidr")) checkVpcOverlap(r, vpcCidr, ctx.otherStackCidrs);
     const waivers = readWaivers(r);
+    const ipFamily = r.get("ipFamily") as IpFamily;
+    if (ipFamily === "ipv6" && ctx.region?.startsWith("cn-") && r.ok("ipFamily")) {
+        r.reject("ipFamily", ipFamily, `EKS creates no IPv6 cluster in the China regions (aws:region ${ctx.region}); use ipv4 there`);
+    }
     const tenantEgress = readTenantEgress(r, r.get("gitopsEnvironments"), vpcCidr, ctx.otherStackCidrs);
     const mutableTags = r.get("ecrMutableTags");
     if (mutableTags.length > 0 && r.ok("ecrMutableTags") && (checks.isProduction(environment) || checks.isProduction(ctx.stack))) {
@@ -189,6 +202,7 @@ export function readStackConfig(r: ConfigReader<StackKeys>, ctx: StackContext): 
             vpcCidr,
             azCount: r.get("azCount"),
             natStrategy: r.get("natStrategy") as NatStrategy,
+            ipFamily,
             flowLogRetentionDays: r.get("flowLogRetentionDays"),
             otherVpcCidrs: Object.values(ctx.otherStackCidrs).filter((c) => parseIpv4Cidr(c) !== undefined),
             tenantEgress,

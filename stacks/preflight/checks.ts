@@ -16,6 +16,8 @@ export interface PreflightInput {
     kubernetesVersion: string;
     /** Config key `computeMode`; fixed at creation, so an existing cluster's must match. */
     computeMode: "karpenter" | "auto";
+    /** `ipFamily`: an existing cluster of this stack must have been created with it (EKS cannot change it). */
+    ipFamily: string;
     /** Empty in `auto` mode, which has no system node group. */
     systemNodeInstanceTypes: string[];
     /** Zones the VPC spans: a system instance type must be offered in at least this many. */
@@ -198,6 +200,14 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
                 "computeMode",
                 input.computeMode,
                 `this stack's cluster ${input.clusterName} was created with computeMode ${created} (DescribeCluster: computeConfig.enabled is ${cluster.autoMode}), and the mode cannot change after creation; set computeMode back to ${created}, or create a new stack for ${input.computeMode} and move the workloads`,
+            );
+        }
+        if (cluster.ipFamily && cluster.ipFamily !== input.ipFamily) {
+            // EKS fixes the family at creation; the update would replace the cluster (and the VPC under it), losing every workload.
+            got(
+                "ipFamily",
+                input.ipFamily,
+                `this stack's cluster ${input.clusterName} was created with ipFamily ${cluster.ipFamily}, and EKS cannot change a cluster's IP family; set ipFamily back to ${cluster.ipFamily}, or create a new stack with ${input.ipFamily} and move the workloads (README, Choosing a mode)`,
             );
         }
     }

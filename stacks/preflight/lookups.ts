@@ -28,12 +28,21 @@ export interface AccountFacts {
     ecrRepositories: Lookup<Record<string, Record<string, string>>>;
     /** EKS managed add-on → the default build EKS offers for the Kubernetes version, undefined when it offers none. */
     managedAddonVersions: Lookup<Record<string, string | undefined>>;
-    /** An EKS cluster of the configured name in the region, when one exists: its tags, and whether it runs Auto Mode (`computeConfig.enabled`). */
-    existingCluster: Lookup<{ tags: Record<string, string>; autoMode: boolean } | undefined>;
+    /** An EKS cluster of the configured name in the region, when one exists: its tags, IP family and whether it runs Auto Mode. */
+    existingCluster: Lookup<ExistingCluster | undefined>;
     /** Log groups the stack creates under fixed names that already exist, with their tags. */
     existingLogGroups: Lookup<Record<string, Record<string, string>>>;
     /** ARN of the Docker Hub credentials secret; null when there is no such secret. */
     dockerHubCredentials: Lookup<string | null>;
+}
+
+/** What DescribeCluster says about a cluster that already has the configured name. */
+export interface ExistingCluster {
+    tags: Record<string, string>;
+    /** `kubernetesNetworkConfig.ipFamily`; undefined when EKS reports none. */
+    ipFamily?: string;
+    /** Whether it runs EKS Auto Mode (`computeConfig.enabled`). */
+    autoMode: boolean;
 }
 
 /** What to look up: names come from the validated stack config. */
@@ -145,7 +154,7 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
         const names = (await aws.eks.getClusters({}, opts)).names;
         if (!names.includes(req.clusterName)) return undefined;
         const found = await aws.eks.getCluster({ name: req.clusterName }, opts);
-        return { tags: found.tags ?? {}, autoMode: (found.computeConfigs ?? []).some((c) => c.enabled) };
+        return { tags: found.tags ?? {}, ipFamily: found.kubernetesNetworkConfigs?.[0]?.ipFamily, autoMode: (found.computeConfigs ?? []).some((c) => c.enabled) };
     });
     const logGroups = attempt(async () => {
         const found = await Promise.all(

@@ -31,14 +31,16 @@ describe("policy pack", () => {
             }
         });
 
-        it("suppresses exactly those checks: without them, dev violates CKV_AWS_38 and CIS 4.1.1, prod CIS 4.1.1, auto (no CI, Auto Mode) nothing, and nothing else in the pack", async () => {
+        it("suppresses exactly those checks: without them, dev violates CKV_AWS_38, CIS 4.1.1 and CKV_AWS_130 (awsx's public subnets), prod CIS 4.1.1 and CKV_AWS_130, auto (no CI, Auto Mode) CKV_AWS_130 only, the ipv6 fixture (its own VPC: no public address) CIS 4.1.1 only, and nothing else in the pack", async () => {
             const violations = async (stack: string) => {
                 const resources = graphResources(await stackGraph(stack), withoutWaivers);
                 return (await Promise.all(policies.map((p) => runPolicy(p, resources)))).flatMap((run) => run.violations.map((v) => v.message));
             };
-            expect(await violations("dev")).to.deep.equal([eksDev, previewView("dev")]);
-            expect(await violations("prod")).to.deep.equal([previewView("prod")]);
-            expect(await violations("auto")).to.deep.equal([]);
+            const awsxPublic = "CKV_AWS_130: awsx VPC network's public subnet spec public gives every instance launched in it a public IPv4 address";
+            expect(await violations("dev")).to.deep.equal([eksDev, previewView("dev"), awsxPublic]);
+            expect(await violations("prod")).to.deep.equal([previewView("prod"), awsxPublic]);
+            expect(await violations("auto")).to.deep.equal([awsxPublic]);
+            expect(await violations("ipv6")).to.deep.equal([previewView("ipv6")]);
         });
 
         it("applies per check id: waiving CKV_AWS_39 instead leaves CKV_AWS_38 reported", async () => {

@@ -12,6 +12,7 @@ const input = (over: Partial<PreflightInput> = {}): PreflightInput => ({
     namespace: "eks-platform",
     kubernetesVersion: "1.35",
     computeMode: "karpenter",
+    ipFamily: "ipv4",
     systemNodeInstanceTypes: ["m6i.large"],
     azCount: 3,
     karpenterInstanceFamilies: ["m6i", "c6i"],
@@ -183,23 +184,23 @@ describe("preflight checks (account look-ups judged against the config)", () => 
     });
 
     it("rejects a cluster name another stack or tool holds in the account and region, and accepts its own", () => {
-        const { problems } = evaluate(input(), facts({ existingCluster: ok({ tags: { project: "other" }, autoMode: false }) }));
+        const { problems } = evaluate(input(), facts({ existingCluster: ok({ tags: { project: "other" }, autoMode: false, ipFamily: "ipv4" }) }));
         expect(problems).to.deep.equal([
             'eks-platform:clusterName: got "eks-prod"; an EKS cluster of that name already exists in 111122223333 (acme-prod) eu-west-1, owned by something outside this stack; choose another clusterName',
         ]);
-        expect(evaluate(input(), facts({ existingCluster: ok({ tags: { project: "eks-platform", environment: "prod" }, autoMode: false }) })).problems).to.deep.equal([]);
+        expect(evaluate(input(), facts({ existingCluster: ok({ tags: { project: "eks-platform", environment: "prod" }, autoMode: false, ipFamily: "ipv4" }) })).problems).to.deep.equal([]);
     });
 
     it("refuses a computeMode that differs from the one the stack's cluster was created with, naming the key and both modes", () => {
         const own = { project: "eks-platform", environment: "prod" };
-        const toAuto = evaluate(input({ computeMode: "auto" }), facts({ existingCluster: ok({ tags: own, autoMode: false }) }));
+        const toAuto = evaluate(input({ computeMode: "auto" }), facts({ existingCluster: ok({ tags: own, autoMode: false, ipFamily: "ipv4" }) }));
         expect(toAuto.problems).to.have.length(1);
         expect(toAuto.problems[0]).to.match(/^eks-platform:computeMode: got "auto"; this stack's cluster eks-prod was created with computeMode karpenter \(DescribeCluster: computeConfig.enabled is false\), and the mode cannot change after creation; set computeMode back to karpenter/);
-        const toKarpenter = evaluate(input(), facts({ existingCluster: ok({ tags: own, autoMode: true }) }));
+        const toKarpenter = evaluate(input(), facts({ existingCluster: ok({ tags: own, autoMode: true, ipFamily: "ipv4" }) }));
         expect(toKarpenter.problems).to.have.length(1);
         expect(toKarpenter.problems[0]).to.match(/^eks-platform:computeMode: got "karpenter"; .* created with computeMode auto .*set computeMode back to auto/);
         // The same mode, and a first run (no cluster yet), pass.
-        expect(evaluate(input({ computeMode: "auto" }), facts({ existingCluster: ok({ tags: own, autoMode: true }) })).problems).to.deep.equal([]);
+        expect(evaluate(input({ computeMode: "auto" }), facts({ existingCluster: ok({ tags: own, autoMode: true, ipFamily: "ipv4" }) })).problems).to.deep.equal([]);
         expect(evaluate(input({ computeMode: "auto" }), facts()).problems).to.deep.equal([]);
     });
 
@@ -210,6 +211,20 @@ describe("preflight checks (account look-ups judged against the config)", () => 
         expect(evaluate(input({ region: "cn-north-1" }), facts({ regions: ok(["cn-north-1"]) })).problems).to.deep.equal([]);
         expect(lookupRequest(input({ computeMode: "auto" })).managedAddons).to.deep.equal(["snapshot-controller"]);
         expect(lookupRequest(input()).managedAddons).to.include.members(["vpc-cni", "coredns", "aws-ebs-csi-driver"]);
+    });
+
+    it("refuses to change the IP family of the stack's existing cluster, naming the key, the cluster's family and the new one", () => {
+        const own = { project: "eks-platform", environment: "prod" };
+        const toIpv6 = evaluate(input({ ipFamily: "ipv6" }), facts({ existingCluster: ok({ tags: own, ipFamily: "ipv4", autoMode: false }) }));
+        expect(toIpv6.problems).to.deep.equal([
+            'eks-platform:ipFamily: got "ipv6"; this stack\'s cluster eks-prod was created with ipFamily ipv4, and EKS cannot change a cluster\'s IP family; set ipFamily back to ipv4, or create a new stack with ipv6 and move the workloads (README, Choosing a mode)',
+        ]);
+        const toIpv4 = evaluate(input({ ipFamily: "ipv4" }), facts({ existingCluster: ok({ tags: own, ipFamily: "ipv6", autoMode: false }) }));
+        expect(toIpv4.problems).to.have.length(1);
+        expect(toIpv4.problems[0]).to.match(/^eks-platform:ipFamily: got "ipv4"; this stack's cluster eks-prod was created with ipFamily ipv6/);
+        // The same family, or no cluster yet (the first up), passes.
+        expect(evaluate(input({ ipFamily: "ipv6" }), facts({ existingCluster: ok({ tags: own, ipFamily: "ipv6", autoMode: false }) })).problems).to.deep.equal([]);
+        expect(evaluate(input({ ipFamily: "ipv6" }), facts()).problems).to.deep.equal([]);
     });
 
     it("rejects a fixed-name log group a destroyed cluster left behind, and accepts the stack's own", () => {

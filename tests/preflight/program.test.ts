@@ -177,6 +177,19 @@ describe("the program against the target account (index.ts: config, provider, pr
             expect(registered).to.deep.equal(["pulumi:providers:aws::aws"]);
         });
 
+        it("refuses an ipFamily the stack's existing cluster was not created with (DescribeCluster's kubernetesNetworkConfig), before anything registers", async () => {
+            const existing = (ipFamily: string) => ({
+                "aws:eks/getClusters:getClusters": () => ({ names: ["eks-prod"] }),
+                "aws:eks/getCluster:getCluster": (i: Record<string, any>) => ({ name: i.name, tags: { project: "eks-platform", environment: "prod" }, kubernetesNetworkConfigs: [{ ipFamily, serviceIpv4Cidr: "172.20.0.0/16" }] }),
+            });
+            const { error, registered } = await run("prod", { ipFamily: "ipv6" }, existing("ipv4"));
+            expect(error).to.be.instanceOf(PreflightError);
+            expect(error!.message).to.include('eks-platform:ipFamily: got "ipv6"; this stack\'s cluster eks-prod was created with ipFamily ipv4, and EKS cannot change a cluster\'s IP family');
+            expect(registered).to.deep.equal(["pulumi:providers:aws::aws"]);
+            // An update that keeps the family goes ahead.
+            expect((await run("prod", {}, existing("ipv4"))).error).to.equal(undefined);
+        });
+
         it("reports a look-up it could not make instead of guessing", async () => {
             const { error } = await run("dev", {}, {
                 "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": () => {

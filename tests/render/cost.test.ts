@@ -93,6 +93,21 @@ describe("npm run cost", function () {
         expect(formatLive("dev", e, live)).to.include("More than 10 % off the table: Node group eks-dev-system (+12 %), Karpenter NodePool default (+12 %)");
     });
 
+    it("estimates every fixture; the ipv6 one counts its own NAT gateway and addresses, and says what IPv6 adds (nothing) and what still bills", async () => {
+        for (const graph of stacks.all) {
+            const e = estimateCost(costModel(graph, await renderedStack(graph)));
+            expect(e.monthlyUsd, graph.stack).to.be.greaterThan(0);
+            expect(e.assumptions.some((a) => a.startsWith("ipFamily ipv6")), graph.stack).to.equal(graph.outputs.ipFamily === "ipv6");
+        }
+        const ipv6 = stacks.all.find((g) => g.outputs.ipFamily === "ipv6")!;
+        const e = estimateCost(costModel(ipv6, await renderedStack(ipv6)));
+        expect(line(e, "NAT gateways")!.detail).to.match(/^1 × /);
+        // The NAT gateway's address and the internet-facing (dual-stack) ALB's three zones still use public IPv4.
+        expect(line(e, "Public IPv4 addresses")!.detail).to.match(/^4 × /);
+        expect(line(e, "Application Load Balancers")!.detail).to.match(/^1 × /);
+        expect(e.assumptions.find((a) => a.startsWith("ipFamily ipv6"))).to.include("egress-only internet gateway and IPv6 addresses cost nothing").and.include("NAT64");
+    });
+
     // Issue 19, Why 2: this read the shipped stack files, so a user's own values (another region, bigger
     // nodes) broke it. The README's figures are the fixtures' (the shipped files as they come, plus CI roles,
     // a GitOps repository and external-dns, none of which is priced).

@@ -7,7 +7,7 @@ import { K8sObject, RenderedStack, programObjects } from "../../tooling/offline/
 import { RENDER_STACKS, renderedStack } from "../support/render";
 import { schemaValidator } from "../../tooling/offline/schemas";
 import { podTemplates } from "../support/render-checks";
-import { neededFromOutside, openedByPolicies } from "../support/network-policy-checks";
+import { neededFromOutside, openedByPolicies, subnetRanges } from "../support/network-policy-checks";
 import { devWithOptionalFeatures } from "../support/variants";
 import { beforeBuilding } from "../support/build-hook";
 import { isApplicationNamespace } from "../support/tenants";
@@ -136,12 +136,15 @@ describe("NetworkPolicies: default deny, and exactly the callers each namespace 
                 }
             }
             expect(new Set(policies.map((p) => p.metadata.namespace))).to.deep.equal(new Set(owned));
-            const subnets = mockSubnetCidrs(graph.outputs.vpcCidr, graph.one("awsx:ec2:Vpc").inputs.numberOfAvailabilityZones);
+            const subnets = subnetRanges(graph);
             const all = objects(rendered);
-            const needed = neededFromOutside(all, namespaces);
+            // A fixture with the platform's Ingresses (the ipv6 one: internet-facing) opens their backends to the ALB's subnets too.
+            const ingresses = program.filter((o) => o.kind === "Ingress");
+            const albSubnets = ingresses.some((i) => i.metadata.annotations?.["alb.ingress.kubernetes.io/scheme"] === "internet-facing") ? "public subnets" : "private subnets";
+            const needed = neededFromOutside(all, namespaces, ingresses, albSubnets);
             expect(needed.filter((e) => e.endsWith("<- private subnets")), "webhooks found").to.not.be.empty;
             expect(needed.filter((e) => e.endsWith("<- prometheus")), "scrapes found").to.not.be.empty;
-            expect(openedByPolicies(policies, all, { "private subnets": subnets.private })).to.deep.equal(needed);
+            expect(openedByPolicies(policies, all, { "private subnets": subnets.private, "public subnets": subnets.public })).to.deep.equal(needed);
         });
     }
 

@@ -12,6 +12,10 @@ import { beforeBuilding } from "../support/build-hook";
 
 /** Replicas per environment as the README's configuration table and Platform section state them (0: not rendered). */
 const REPLICAS: Record<string, Record<string, number>> = {
+    // The ipv6 fixture runs dev's single replicas (one Karpenter, one External Secrets, Argo CD without HA).
+    get ipv6() {
+        return REPLICAS.dev;
+    },
     dev: {
         "Deployment kube-system/karpenter": 1,
         "Deployment kube-system/metrics-server": 2,

@@ -90,7 +90,7 @@ function rowsOf(document: any): string[] {
     });
 }
 
-/** The generated README section for the given fixture stacks (dev and prod). */
+/** The generated README section for the given fixture stacks (every one: each mode's statements show as its environment's). */
 export function ciRoleDocs(stacks: StackGraph[]): string {
     const out: string[] = [
         CI_ROLE_DOCS_MARKERS.begin,

@@ -22,6 +22,7 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
         computeMode: "karpenter",
         vpcId: "vpc-0unit",
         privateSubnetIds: ["subnet-0unit1", "subnet-0unit2"],
+        ipFamily: "ipv4",
         endpointPublicAccess: false,
         publicAccessCidrs: [],
         privateAccessCidrs: [],

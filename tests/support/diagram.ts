@@ -11,8 +11,8 @@ function label(r: { type: string; name: string; inputs: Record<string, any> }): 
         case "awsx:ec2:Vpc":
             return `awsx VPC ${r.inputs.cidrBlock}`;
         case "aws:eks/cluster:Cluster":
-            // The compute mode is chosen at creation: the picture says which one the tree is of.
-            return `EKS ${r.inputs.name} ${r.inputs.version} computeMode ${r.inputs.computeConfig?.enabled ? "auto" : "karpenter"}`;
+            // The compute mode and the family are chosen at creation: the picture says which ones the tree is of.
+            return `EKS ${r.inputs.name} ${r.inputs.version} computeMode ${r.inputs.computeConfig?.enabled ? "auto" : "karpenter"} ${r.inputs.kubernetesNetworkConfig?.ipFamily ?? "ipv4"}`;
         case "aws:eks/nodeGroup:NodeGroup":
             return `system node group ${r.inputs.instanceTypes.join(",")}`;
         case "kubernetes:helm.sh/v3:Release":

@@ -1,8 +1,21 @@
+import type { StackGraph } from "../../tooling/offline/harness";
+import { mockSubnetCidrs } from "../../tooling/offline/mocks";
 import type { K8sObject } from "../../tooling/offline/render";
 import { PodTemplate, describeObject, podTemplates, selects } from "./render-checks";
 
 // NetworkPolicies against the rendered manifests, as "<namespace>/<workload>:<container port> <- <source>"
 // entries: what the policies open to callers outside a namespace, and what those callers need.
+
+/**
+ * The subnets' ranges of every family a stack's VPC has, as the mocked AWS reports them: awsx's IPv4 layout, or
+ * the dual-stack VPC's subnets (ipFamily ipv6) with their IPv4 range and their IPv6 /64 each.
+ */
+export function subnetRanges(g: StackGraph): { private: string[]; public: string[] } {
+    if (g.outputs.ipFamily !== "ipv6") return mockSubnetCidrs(g.outputs.vpcCidr, g.one("awsx:ec2:Vpc").inputs.numberOfAvailabilityZones);
+    const side = (name: string) => g.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes(`-${name}-`));
+    const both = (name: string) => [...side(name).map((s) => String(s.inputs.cidrBlock)), ...side(name).map((s) => String(s.inputs.ipv6CidrBlock))];
+    return { private: both("private"), public: both("public") };
+}
 
 /** Named sets of CIDRs an ipBlock peer may stand for (e.g. "private subnets"). */
 export type CidrSources = Record<string, string[]>;

@@ -6,7 +6,7 @@ import type { K8sObject } from "../../tooling/offline/render";
 // namespace selects with that policy type; otherwise some rule of one of those policies must admit the peer and
 // port. ipBlock peers match by address whatever the endpoint is (the VPC CNI's agent matches pod addresses too).
 
-/** A pod: its namespace, labels, address and named container ports. */
+/** A pod: its namespace, labels, address (IPv4, or IPv6 in an IPv6 cluster) and named container ports. */
 export interface Pod {
     namespace: string;
     labels: Record<string, string>;
@@ -47,7 +47,12 @@ export function labelsMatch(selector: any, labels: Record<string, string>): bool
     });
 }
 
-const inCidr = (ip: string, cidr: string) => ipaddr.IPv4.parse(ip).match(ipaddr.IPv4.parseCIDR(cidr));
+/** Whether `ip` is in `cidr`; an IPv4 address is in no IPv6 block and the other way round (each family has its own rules). */
+const inCidr = (ip: string, cidr: string) => {
+    const address = ipaddr.parse(ip);
+    const [network, prefix] = ipaddr.parseCIDR(cidr);
+    return address.kind() === network.kind() && address.match(network, prefix);
+};
 
 /** The namespace's labels as the API server sets them (its name), plus any given. */
 const namespaceLabels = (name: string, extra: Record<string, Record<string, string>>) => ({ ...(extra[name] ?? {}), "kubernetes.io/metadata.name": name });

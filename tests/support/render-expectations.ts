@@ -39,8 +39,8 @@ export const OPTIONAL_AWS_CALLERS = [
     { namespace: "velero", name: "velero" },
     { namespace: "amazon-cloudwatch", name: "aws-for-fluent-bit" },
 ];
-/** Associations whose service account an EKS managed add-on creates, not a chart. */
-export const ADDON_SERVICE_ACCOUNTS = ["kube-system/ebs-csi-controller-sa"];
+/** Associations whose service account an EKS managed add-on creates, not a chart (the VPC CNI's has one in an IPv6 cluster). */
+export const ADDON_SERVICE_ACCOUNTS = ["kube-system/ebs-csi-controller-sa", "kube-system/aws-node"];
 
 /** Scrape targets that exist on EKS without being rendered here. */
 export const EKS_TARGETS: OutsideTargets = {

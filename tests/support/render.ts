@@ -2,6 +2,8 @@
 import type { StackGraph } from "../../tooling/offline/harness";
 import { RenderedStack, renderStack } from "../../tooling/offline/render";
 import { schemaValidator } from "../../tooling/offline/schemas";
+import { fixturesDir } from "../../tooling/offline/stack-files";
+import { stackNames } from "./stacks";
 
 /** Fields charts fill with certificates generated at render time (`genCA`): different on every render. */
 const GENERATED = /^(\s*(?:caBundle|tls\.crt|tls\.key|ca\.crt|ca\.key):\s*)\S+$/gm;
@@ -26,5 +28,5 @@ export function renderedStack(graph: StackGraph): Promise<RenderedStack> {
     return rendered.get(graph)!;
 }
 
-/** The stacks the render tests cover; one list to switch to the all-stacks helper when it lands. */
-export const RENDER_STACKS = ["dev", "prod", "auto"] as const;
+/** The stacks the render tests cover: every fixture (tests/fixtures/Pulumi.<stack>.yaml), so each mode renders. */
+export const RENDER_STACKS: readonly string[] = stackNames(fixturesDir);

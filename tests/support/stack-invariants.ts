@@ -74,11 +74,19 @@ const principalArn = (entry: string, f: StackFile) => {
 
 export const STACK_INVARIANTS: StackInvariant[] = [
     {
-        name: "builds the VPC with the file's vpcCidr, azCount and natStrategy",
+        name: "builds the VPC with the file's vpcCidr, azCount, natStrategy and ipFamily",
         check: (g, f) => {
+            expect(g.outputs.vpcCidr).to.equal(f.get("vpcCidr"));
+            expect(g.outputs.ipFamily).to.equal(f.get("ipFamily"));
+            if (f.get("ipFamily") === "ipv6") {
+                // The dual-stack VPC: its own Vpc, a subnet per side and zone, a NAT gateway per strategy.
+                expect(g.one("aws:ec2/vpc:Vpc").inputs).to.include({ cidrBlock: f.get("vpcCidr"), assignGeneratedIpv6CidrBlock: true });
+                expect(g.ofType("aws:ec2/subnet:Subnet")).to.have.length(2 * Number(f.get("azCount")));
+                expect(g.ofType("aws:ec2/natGateway:NatGateway")).to.have.length(f.get("natStrategy") === "single" ? 1 : Number(f.get("azCount")));
+                return;
+            }
             const vpc = g.one("awsx:ec2:Vpc");
             expect(vpc.inputs.cidrBlock).to.equal(f.get("vpcCidr"));
-            expect(g.outputs.vpcCidr).to.equal(f.get("vpcCidr"));
             expect(vpc.inputs.numberOfAvailabilityZones).to.equal(f.get("azCount"));
             expect(String(vpc.inputs.natGateways.strategy).toLowerCase()).to.equal(String(f.get("natStrategy")).toLowerCase());
         },

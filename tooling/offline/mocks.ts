@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { subnetLayout } from "../../components/network/subnets";
 
 /**
  * The account the mocks' credentials belong to when a stack file pins none (README, Reviewing a change
@@ -49,20 +50,13 @@ const ADDON_VERSIONS: Record<string, string> = {
     "aws-ebs-csi-driver": "v1.52.1-eksbuild.1",
     "snapshot-controller": "v8.3.0-eksbuild.1",
 };
-/**
- * Subnet ranges as awsx's `Auto` strategy lays them out for the program's subnet specs: each of the `azs` AZs
- * gets an equal power-of-two block of the VPC, filled from its start with the private subnet (1/8 of the VPC)
- * and then the public one (1/64).
- */
+/** Subnet ranges as awsx's `Auto` strategy lays them out for the program's subnet specs (components/network/subnets.ts). */
 export function mockSubnetCidrs(vpcCidr: string, azs: number): { private: string[]; public: string[] } {
-    const [base, prefix] = vpcCidr.split("/");
-    const start = base.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
-    const size = 2 ** (32 - Number(prefix));
-    const azBlock = size / 2 ** Math.ceil(Math.log2(azs));
-    const text = (n: number, bits: number) => `${[24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".")}/${Number(prefix) + bits}`;
-    const range = (offset: number, bits: number) => Array.from({ length: azs }, (_, i) => text(start + i * azBlock + offset, bits));
-    return { private: range(0, 3), public: range(size / 8, 6) };
+    return subnetLayout(vpcCidr, azs);
 }
+
+/** The IPv6 block the mocked EC2 gives a VPC that asks for an Amazon-provided one. */
+export const MOCK_VPC_IPV6_CIDR = "2600:1f14:e1a:4c00::/56";
 
 const hex = (n: number, width = 17) => n.toString(16).padStart(width, "0");
 
@@ -127,6 +121,9 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${hex(i + 1, 16)}`);
                 return { vpcId: `vpc-${hex(++sequence)}`, publicSubnetIds: ids("a"), privateSubnetIds: ids("b"), isolatedSubnetIds: [] };
             }
+            // An Amazon-provided /56, as AWS assigns one to a VPC that asks for it.
+            case "aws:ec2/vpc:Vpc":
+                return { arn: arn("ec2", `vpc/${args.name}`), ...(args.inputs.assignGeneratedIpv6CidrBlock ? { ipv6CidrBlock: MOCK_VPC_IPV6_CIDR } : {}) };
             case "aws:s3/bucket:Bucket": {
                 const bucket = args.inputs.bucket ?? `${args.name}-${hex(++sequence, 7)}`;
                 return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com` };
@@ -145,6 +142,11 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                     endpoint: `https://${hex(++sequence, 32).toUpperCase()}.gr7.${this.region}.eks.amazonaws.com`,
                     certificateAuthority: { data: Buffer.from(`-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n`).toString("base64") },
                     vpcConfig: { ...args.inputs.vpcConfig, clusterSecurityGroupId: `sg-${hex(++sequence)}`, vpcId: "vpc-0mock" },
+                    // As EKS reports it: IPv6 clusters get a /108 of fd00::/8 it picks, IPv4 ones 172.20.0.0/16 unless given one.
+                    kubernetesNetworkConfig:
+                        args.inputs.kubernetesNetworkConfig?.ipFamily === "ipv6"
+                            ? { ...args.inputs.kubernetesNetworkConfig, serviceIpv6Cidr: "fd5a:2c8e:91b4::/108" }
+                            : { ipFamily: "ipv4", serviceIpv4Cidr: "172.20.0.0/16", ...args.inputs.kubernetesNetworkConfig },
                     status: "ACTIVE",
                     name,
                 };

@@ -24,3 +24,15 @@ export function clusterDnsAddress(serviceCidr: string): string {
     const tenth = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) + 10;
     return ipaddr.fromByteArray([(tenth >>> 24) & 255, (tenth >>> 16) & 255, (tenth >>> 8) & 255, tenth & 255]).toString();
 }
+
+/**
+ * The kube-dns service address of an IPv6 cluster's service range (EKS assigns it from fd00::/8 at creation):
+ * the range's address ::a, as Kubernetes gives kube-dns its tenth address in either family.
+ */
+export function clusterDnsAddressIpv6(serviceCidr: string | undefined): string {
+    const [address, prefix] = (serviceCidr ?? "").split("/");
+    if (!address || !ipaddr.IPv6.isValid(address) || Number(prefix) > 124) throw new Error(`not an IPv6 service range: ${serviceCidr}`);
+    const parts = ipaddr.IPv6.parse(address).parts;
+    parts[7] += 10;
+    return new ipaddr.IPv6(parts).toString();
+}

@@ -5,6 +5,7 @@ import { onSystemNodes } from "../../shared/placement";
 import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
 import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon, ownedNamespaces } from "../cluster-addon";
+import type { IpFamily } from "../../network/types";
 import type { Cluster } from "../index";
 import { externalDnsPolicy } from "./iam";
 
@@ -57,7 +58,7 @@ export class ExternalDns extends pulumi.ComponentResource implements ClusterAddo
         this.release = installClusterAddon(this, args.cluster, {
             ...EXTERNAL_DNS_ADDON,
             permissions: { policies: { "route53-records": externalDnsPolicy(args.aws.partition, args.zoneIds) } },
-            values: externalDnsValues({ ...args, clusterName: args.cluster.configuredName, region: args.aws.region }),
+            values: externalDnsValues({ ...args, clusterName: args.cluster.configuredName, region: args.aws.region, ipFamily: args.cluster.ipFamily }),
             dependsOn: args.serviceAdmission,
         }).release;
         this.registerOutputs({});
@@ -65,8 +66,12 @@ export class ExternalDns extends pulumi.ComponentResource implements ClusterAddo
 }
 
 /** Chart values without the service account and placement (`EXTERNAL_DNS_ADDON` adds them). */
-export function externalDnsValues(args: { clusterName: string; region: string; zoneIds: string[]; domains: string[]; policy: "sync" | "upsert-only" }) {
+export function externalDnsValues(args: { clusterName: string; region: string; zoneIds: string[]; domains: string[]; policy: "sync" | "upsert-only"; ipFamily: IpFamily }) {
     return {
+        // An IPv6 cluster's ALBs are dual-stack: their names need AAAA alias records next to the A ones (external-dns
+        // writes both for an Ingress annotated `alb.ingress.kubernetes.io/ip-address-type: dualstack`). Explicit, so
+        // a chart default that narrowed the types could not drop them.
+        ...(args.ipFamily === "ipv6" ? { managedRecordTypes: ["A", "AAAA", "CNAME"] } : {}),
         sources: ["service", "ingress"],
         policy: args.policy,
         txtOwnerId: args.clusterName,

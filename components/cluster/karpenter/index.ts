@@ -9,7 +9,7 @@ import { ScrapeTarget } from "../../shared/scrape-target";
 import { CHARTS } from "../../versions";
 import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon, ownedNamespaces } from "../cluster-addon";
 import type { Cluster } from "../index";
-import { createNodeRole } from "../node-group";
+import { createNodeRole, nodePoliciesFor } from "../node-group";
 import { karpenterControllerPolicies } from "./iam";
 import { createInterruptionQueue } from "./interruption";
 import { NodePoolSettings, ec2NodeClass, nodePool } from "./manifests";
@@ -89,7 +89,7 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddonC
         const clusterName = args.cluster.configuredName;
         const prefix = `${clusterName}-karpenter`;
 
-        this.nodeRole = createNodeRole(`${prefix}-nodes`, `Nodes Karpenter launches for ${clusterName}`, KARPENTER_NODE_POLICIES, args.aws, args.imageCachePrefix, this);
+        this.nodeRole = createNodeRole(`${prefix}-nodes`, `Nodes Karpenter launches for ${clusterName}`, nodePoliciesFor(KARPENTER_NODE_POLICIES, args.cluster.ipFamily), args.aws, args.imageCachePrefix, this);
         const nodeAccess = new aws.eks.AccessEntry(
             `${prefix}-nodes`,
             { clusterName: args.cluster.name, principalArn: this.nodeRole.arn, type: "EC2_LINUX" },
@@ -123,7 +123,7 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddonC
 
         const nodeClass = new k8s.apiextensions.CustomResource(
             `${prefix}-node-class`,
-            ec2NodeClass({ clusterName, nodeRoleName: this.nodeRole.name, amiAlias: args.amiAlias, tags: args.tags }),
+            ec2NodeClass({ clusterName, nodeRoleName: this.nodeRole.name, amiAlias: args.amiAlias, tags: args.tags, ipFamily: args.cluster.ipFamily }),
             { parent: this, provider, dependsOn: [this.release] },
         );
         this.nodePool = new k8s.apiextensions.CustomResource(`${prefix}-node-pool`, nodePool(args.nodePool), {

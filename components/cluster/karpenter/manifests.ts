@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WORKLOAD_NODE_LABELS } from "../../shared/placement";
+import { IpFamily } from "../../network/types";
 import { NODE_METADATA_OPTIONS, ROOT_VOLUME } from "../node-group";
 import { familyArchitecture } from "../../shared/instance-types";
 
@@ -27,6 +28,8 @@ export interface NodeClassSettings {
     amiAlias: string;
     /** Tags for everything Karpenter launches (provider default tags do not reach them). */
     tags: Record<string, string>;
+    /** The cluster's IP family: IPv6 nodes answer metadata requests on the IPv6 endpoint too. */
+    ipFamily: IpFamily;
 }
 
 /** Pods per node with VPC CNI prefix delegation (EKS's max-pods calculator for nodes under 30 vCPUs). */
@@ -47,7 +50,7 @@ export function ec2NodeClass(s: NodeClassSettings) {
             securityGroupSelectorTerms: discovery,
             metadataOptions: {
                 httpEndpoint: NODE_METADATA_OPTIONS.httpEndpoint,
-                httpProtocolIPv6: "disabled",
+                httpProtocolIPv6: s.ipFamily === "ipv6" ? "enabled" : "disabled",
                 httpPutResponseHopLimit: NODE_METADATA_OPTIONS.httpPutResponseHopLimit,
                 httpTokens: NODE_METADATA_OPTIONS.httpTokens,
             },

@@ -6,6 +6,7 @@ import { CHARTS } from "../../versions";
 import { ClusterAddonComponent, ClusterAddonSpec, installClusterAddon, ownedNamespaces } from "../cluster-addon";
 import type { Cluster } from "../index";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "./iam-policy";
+import type { IpFamily } from "../../network/types";
 import { internalIngressClassValues, internetFacingIngressClass } from "./ingress-class";
 
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-load-balancer-controller" } as const;
@@ -64,11 +65,11 @@ export class LoadBalancerController extends pulumi.ComponentResource implements 
         this.release = installClusterAddon(this, args.cluster, {
             ...LOAD_BALANCER_CONTROLLER_ADDON,
             permissions: { policies: { controller: LOAD_BALANCER_CONTROLLER_POLICY } },
-            values: loadBalancerControllerValues({ ...args, clusterName: args.cluster.configuredName, ownerTags: args.cluster.ownerTags }),
+            values: loadBalancerControllerValues({ ...args, clusterName: args.cluster.configuredName, ownerTags: args.cluster.ownerTags, ipFamily: args.cluster.ipFamily }),
         }).release;
         const classes =
             args.internetFacingNamespaces.length > 0
-                ? internetFacingIngressClass(`${args.cluster.configuredName}-alb-internet-facing`, args.internetFacingNamespaces, {
+                ? internetFacingIngressClass(`${args.cluster.configuredName}-alb-internet-facing`, args.internetFacingNamespaces, args.cluster.ipFamily, {
                       parent: this,
                       provider: args.cluster.provider,
                       dependsOn: [this.release],
@@ -80,7 +81,7 @@ export class LoadBalancerController extends pulumi.ComponentResource implements 
 }
 
 /** Chart values without the service account and placement (`LOAD_BALANCER_CONTROLLER_ADDON` adds them). */
-export function loadBalancerControllerValues(args: { clusterName: string; region: string; vpcId: pulumi.Input<string>; replicas: number; ownerTags: Record<string, string> }) {
+export function loadBalancerControllerValues(args: { clusterName: string; region: string; vpcId: pulumi.Input<string>; replicas: number; ownerTags: Record<string, string>; ipFamily: IpFamily }) {
     return {
         clusterName: args.clusterName,
         // On every load balancer, target group, listener, rule and security group it creates: CI's permissions
@@ -96,6 +97,6 @@ export function loadBalancerControllerValues(args: { clusterName: string; region
         // (kubernetes-sigs/aws-load-balancer-controller#4140). Fail open: a Service admitted without it keeps
         // the API defaults, and the controller reconciles LoadBalancer Services once it is back.
         serviceMutatorWebhookConfig: { failurePolicy: "Ignore" },
-        ...internalIngressClassValues(),
+        ...internalIngressClassValues(args.ipFamily),
     };
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LINK_LOCAL, POD_IDENTITY_EGRESS, dnsEgress, egressTo } from "../../shared/egress-policy";
+import { LINK_LOCAL, dnsEgress, egressTo, podIdentityEgress } from "../../shared/egress-policy";
 import { PROMETHEUS_PEER, cidrPeers } from "../../shared/network-policy";
 
 /** Container port names of the service template (templates/service): the ALB forwards to `http`, Prometheus scrapes `metrics`. */
@@ -16,12 +16,14 @@ export interface TenantNetworkArgs {
     egress: Record<string, string[]>;
     /** The stack's VPC: nodes, pods, webhooks and the other namespaces are there, so it is cut out of the egress CIDRs. */
     vpcCidr: string;
+    /** The VPC's IPv6 block in an IPv6 cluster: the egress CIDRs then also hold in IPv6 (the internet as ::/0, a network as its NAT64 form), this block cut out; undefined: IPv4 only. */
+    vpcIpv6Cidr?: pulumi.Input<string>;
     /** The other stacks' VPCs, cut out of the egress CIDRs too. */
     otherVpcCidrs: string[];
-    /** CIDRs of the subnets internal ALBs put their ENIs in: applications' Ingresses get internal ALBs only. */
+    /** CIDRs (both families in an IPv6 cluster) of the subnets internal ALBs put their ENIs in: applications' Ingresses get internal ALBs only. */
     albCidrs: pulumi.Input<string[]>;
     /** The cluster's DNS address when it is no pod (EKS Auto Mode: `Cluster.dnsAddress`); absent: the CoreDNS pods. */
-    dnsAddress?: string;
+    dnsAddress?: pulumi.Input<string>;
 }
 
 type NetworkPolicyManifest = { metadata: { name: string; namespace: string }; spec: k8s.types.input.networking.v1.NetworkPolicySpec };
@@ -34,6 +36,7 @@ type NetworkPolicyManifest = { metadata: { name: string; namespace: string }; sp
  */
 export function tenantNetworkPolicyManifests(args: TenantNetworkArgs): NetworkPolicyManifest[] {
     const excluded = [LINK_LOCAL, args.vpcCidr, ...args.otherVpcCidrs];
+    const ipv6 = args.vpcIpv6Cidr !== undefined ? { excluded: [args.vpcIpv6Cidr] } : undefined;
     const allow = (namespace: string, name: string, spec: Omit<k8s.types.input.networking.v1.NetworkPolicySpec, "podSelector">): NetworkPolicyManifest => ({
         metadata: { name: `allow-${name}`, namespace },
         spec: { podSelector: {}, ...spec },
@@ -44,10 +47,10 @@ export function tenantNetworkPolicyManifests(args: TenantNetworkArgs): NetworkPo
             { metadata: { name: "default-deny-ingress", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
             { metadata: { name: "default-deny-egress", namespace }, spec: { podSelector: {}, policyTypes: ["Egress"] } },
             allow(namespace, "same-namespace", { policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }),
-            allow(namespace, "dns", { policyTypes: ["Egress"], egress: [dnsEgress(args.dnsAddress), POD_IDENTITY_EGRESS] }),
+            allow(namespace, "dns", { policyTypes: ["Egress"], egress: [dnsEgress(args.dnsAddress), podIdentityEgress(ipv6 !== undefined)] }),
             allow(namespace, "alb", { policyTypes: ["Ingress"], ingress: [{ from: cidrPeers(args.albCidrs), ports: [{ protocol: "TCP", port: TENANT_PORTS.http }] }] }),
             allow(namespace, "prometheus", { policyTypes: ["Ingress"], ingress: [{ from: [PROMETHEUS_PEER], ports: [{ protocol: "TCP", port: TENANT_PORTS.metrics }] }] }),
-            ...(cidrs.length > 0 ? [allow(namespace, "https", { policyTypes: ["Egress"], egress: [egressTo(cidrs, excluded, [TENANT_EGRESS_PORT])] })] : []),
+            ...(cidrs.length > 0 ? [allow(namespace, "https", { policyTypes: ["Egress"], egress: [egressTo(cidrs, excluded, [TENANT_EGRESS_PORT], ipv6)] })] : []),
         ];
     });
 }

@@ -1,8 +1,32 @@
-import { defaultSecurityGroup, FixtureCase, flowLog, namedAwsxVpc, vpc } from "../../support/policy-builders";
+import { awsxVpc, defaultSecurityGroup, FixtureCase, flowLog, namedAwsxVpc, subnet, vpc } from "../../support/policy-builders";
 import { aws } from "../../support/policy-fixtures";
 
 /** Hand-built stacks the VPC policies must (or must not) report on. */
 export const vpcCases: FixtureCase[] = [
+    {
+        policy: "subnet-public-addresses",
+        title: "public addresses on launch in either family: a subnet mapping IPv4, a public subnet assigning IPv6, awsx's public subnets",
+        resources: [
+            subnet("maps-ipv4", { mapPublicIpOnLaunch: true }),
+            subnet("public-ipv6", { mapPublicIpOnLaunch: false, assignIpv6AddressOnCreation: true, tags: { "kubernetes.io/role/elb": "1" } }),
+            awsxVpc({ subnetSpecs: [{ type: "Public", name: "public", assignIpv6AddressOnCreation: true }, { type: "Private", name: "private" }] }),
+        ],
+        expected: [
+            ["maps-ipv4", "CKV_AWS_130: subnet maps-ipv4 (mapPublicIpOnLaunch) gives every instance launched in it a public IPv4 address"],
+            ["public-ipv6", "CKV_AWS_130: subnet public-ipv6 is public and assigns IPv6 addresses on launch, which its internet gateway makes reachable from the internet"],
+            ["network", "CKV_AWS_130: awsx VPC network's public subnet spec public gives every instance launched in it a public IPv4 address"],
+            ["network", "CKV_AWS_130: awsx VPC network's public subnet spec public is public and assigns IPv6 addresses on launch, which its internet gateway makes reachable from the internet"],
+        ],
+    },
+    {
+        policy: "subnet-public-addresses",
+        title: "the dual-stack VPC's subnets: IPv6 on launch in private subnets (out through an egress-only gateway), no public address in public ones",
+        resources: [
+            subnet("private-1", { mapPublicIpOnLaunch: false, assignIpv6AddressOnCreation: true, enableDns64: true, tags: { "kubernetes.io/role/internal-elb": "1" } }),
+            subnet("public-1", { mapPublicIpOnLaunch: false, assignIpv6AddressOnCreation: false, tags: { "kubernetes.io/role/elb": "1" } }),
+        ],
+        expected: [],
+    },
     // VPC
     {
         policy: "vpc-flow-logs",
