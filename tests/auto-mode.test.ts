@@ -3,7 +3,7 @@ import { AUTO_MODE_CLUSTER_POLICIES, AUTO_MODE_NODE_POLICIES } from "../componen
 import { SchemaValidator, schemaValidator } from "../tooling/offline/schemas";
 import { StackGraph } from "../tooling/offline/harness";
 import { K8sObject, programObjects } from "../tooling/offline/render";
-import { autoModeServiceCidr, clusterDnsAddress } from "../components/cluster/auto-mode/dns";
+import { autoModeServiceCidr, clusterDnsAddress, clusterDnsAddressIpv6 } from "../components/cluster/auto-mode/dns";
 import { Pod, decide } from "./support/network-policy-eval";
 import { ACCOUNT_ID } from "../tooling/offline/mocks";
 import { requireReference } from "./support/reference";
@@ -29,13 +29,19 @@ describe("EKS Auto Mode (computeMode auto)", () => {
             const cluster = g.one("aws:eks/cluster:Cluster").inputs;
             expect(cluster.computeConfig).to.deep.equal({ enabled: true, nodePools: ["system"], nodeRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${c}-auto-system` });
             expect(cluster.storageConfig).to.deep.equal({ blockStorage: { enabled: true } });
-            expect(cluster.kubernetesNetworkConfig).to.deep.equal({ elasticLoadBalancing: { enabled: true }, serviceIpv4Cidr: "172.20.0.0/16" });
+            // IPv4: the range is given (its tenth address is DNS); IPv6: EKS assigns it, as it does without Auto Mode.
+            expect(cluster.kubernetesNetworkConfig).to.deep.equal(
+                g.outputs.ipFamily === "ipv6" ? { elasticLoadBalancing: { enabled: true }, ipFamily: "ipv6" } : { elasticLoadBalancing: { enabled: true }, serviceIpv4Cidr: "172.20.0.0/16" },
+            );
             expect(cluster.bootstrapSelfManagedAddons).to.equal(false);
             expect(cluster.accessConfig.authenticationMode).to.equal("API");
             expect(g.outputs.computeMode).to.equal("auto");
             // The karpenter stacks are unchanged: none of the three, and their output says so.
             for (const k of stacks.inMode("karpenter")) {
-                expect(k.one("aws:eks/cluster:Cluster").inputs).to.not.have.any.keys("computeConfig", "storageConfig", "kubernetesNetworkConfig");
+                const inputs = k.one("aws:eks/cluster:Cluster").inputs;
+                expect(inputs, k.stack).to.not.have.any.keys("computeConfig", "storageConfig");
+                // Only an IPv6 karpenter cluster has a network config, and it holds the family alone.
+                expect(inputs.kubernetesNetworkConfig, k.stack).to.deep.equal(k.outputs.ipFamily === "ipv6" ? { ipFamily: "ipv6" } : undefined);
                 expect(k.outputs.computeMode).to.equal("karpenter");
             }
         }),
@@ -151,18 +157,22 @@ describe("EKS Auto Mode (computeMode auto)", () => {
     );
 
     it(
-        "resolves names in every default-deny namespace through the node's own DNS at the explicit service CIDR's tenth address, and nothing else on port 53",
+        "resolves names in every default-deny namespace through the node's own DNS at the service range's tenth address (IPv4: the explicit one; IPv6: the one EKS assigns), and nothing else on port 53",
         each((g) => {
-            expect(g.one("aws:eks/cluster:Cluster").inputs.kubernetesNetworkConfig.serviceIpv4Cidr).to.equal("172.20.0.0/16");
+            const ipv6 = g.outputs.ipFamily === "ipv6";
+            // The IPv6 range is EKS's pick, read back from the cluster (the mocks answer as EKS does: a /108 of fd00::/8).
+            if (ipv6) expect(g.one("aws:eks/cluster:Cluster").inputs.kubernetesNetworkConfig).to.not.have.property("serviceIpv4Cidr");
+            else expect(g.one("aws:eks/cluster:Cluster").inputs.kubernetesNetworkConfig.serviceIpv4Cidr).to.equal("172.20.0.0/16");
+            const [dns, other] = ipv6 ? ["fd5a:2c8e:91b4::a", "fd5a:2c8e:91b4::b"] : ["172.20.0.10", "172.20.0.11"];
             const policies = programObjects(g).filter((o) => o.kind === "NetworkPolicy");
-            const pod = (namespace: string): Pod => ({ namespace, labels: { app: "x" }, ip: "10.20.100.7", ports: {} });
+            const pod = (namespace: string): Pod => ({ namespace, labels: { app: "x" }, ip: ipv6 ? "2600:1f14:0:8000::7" : "10.20.100.7", ports: {} });
             // A platform namespace, an add-on's, and the tenant namespace: all start from default-deny egress.
             for (const namespace of ["argocd", "external-secrets", "sandbox"]) {
                 expect(policies.some((p) => p.metadata.namespace === namespace && p.metadata.name === "default-deny-egress"), namespace).to.equal(true);
                 for (const protocol of ["UDP", "TCP"] as const) {
-                    expect(decide(policies, { from: pod(namespace), to: { ip: "172.20.0.10" }, port: 53, protocol }).allowed, `${namespace} DNS/${protocol}`).to.equal(true);
+                    expect(decide(policies, { from: pod(namespace), to: { ip: dns }, port: 53, protocol }).allowed, `${namespace} DNS/${protocol}`).to.equal(true);
                 }
-                expect(decide(policies, { from: pod(namespace), to: { ip: "172.20.0.11" }, port: 53, protocol: "UDP" }).allowed, `${namespace} other service address`).to.equal(false);
+                expect(decide(policies, { from: pod(namespace), to: { ip: other }, port: 53, protocol: "UDP" }).allowed, `${namespace} other service address`).to.equal(false);
             }
             // No rule selects CoreDNS pods, which Auto Mode does not run, and Prometheus looks for none.
             expect(JSON.stringify(policies)).to.not.include("kube-dns");
@@ -178,6 +188,8 @@ describe("EKS Auto Mode (computeMode auto)", () => {
         expect(() => autoModeServiceCidr("10.0.0.0/8", ["172.20.0.0/16"])).to.throw("overlap both service CIDRs");
         expect(clusterDnsAddress("172.20.0.0/16")).to.equal("172.20.0.10");
         expect(clusterDnsAddress("10.100.0.0/16")).to.equal("10.100.0.10");
+        expect(clusterDnsAddressIpv6("fd5a:2c8e:91b4::/108")).to.equal("fd5a:2c8e:91b4::a");
+        expect(() => clusterDnsAddressIpv6(undefined)).to.throw("not an IPv6 service range");
     });
 
     describe("the NodeClass and IngressClassParams against the model of their documented fields (tooling/offline/auto-mode-crds.ts)", () => {

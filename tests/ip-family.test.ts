@@ -12,8 +12,9 @@ const customResource = (g: StackGraph, kind: string) => g.resources.find((r) => 
 /** What `ipFamily: ipv6` changes beyond the network (tests/network.test.ts) and the NetworkPolicies (tests/tenant-network.test.ts). */
 describe("ipFamily: an IPv6 cluster end to end, and IPv4 stacks left as they were", () => {
     const stacks = useStacks();
-    const ipv6 = () => stacks.all.find((g) => g.outputs.ipFamily === "ipv6")!;
-    const ipv4 = () => stacks.all.filter((g) => g.outputs.ipFamily === "ipv4");
+    const ipv6 = () => stacks.inMode("karpenter").find((g) => g.outputs.ipFamily === "ipv6")!;
+    // IPv4 karpenter stacks: what ipv6 changes in this mode is compared with them (Auto Mode's side: tests/auto-mode.test.ts).
+    const ipv4 = () => stacks.inMode("karpenter").filter((g) => g.outputs.ipFamily === "ipv4");
 
     it("is ipv4 unless a stack file says ipv6, and refuses anything else naming the key", () => {
         expect(ipv4().map((g) => g.stack)).to.include.members(["dev", "prod"]);
@@ -26,7 +27,8 @@ describe("ipFamily: an IPv6 cluster end to end, and IPv4 stacks left as they wer
     it("creates the cluster with EKS's IPv6 family (EKS assigns the service range; none is set), IPv4 clusters without a network config", () => {
         const cluster = ipv6().one("aws:eks/cluster:Cluster").inputs;
         expect(cluster.kubernetesNetworkConfig).to.deep.equal({ ipFamily: "ipv6" });
-        for (const g of ipv4()) expect(g.one("aws:eks/cluster:Cluster").inputs.kubernetesNetworkConfig, g.stack).to.equal(undefined);
+        // IPv4 karpenter clusters leave EKS its default range (Auto Mode's are in tests/auto-mode.test.ts).
+        for (const g of ipv4().filter((s) => s.outputs.computeMode === "karpenter")) expect(g.one("aws:eks/cluster:Cluster").inputs.kubernetesNetworkConfig, g.stack).to.equal(undefined);
     });
 
     describe("the VPC CNI's IPv6 permissions", () => {

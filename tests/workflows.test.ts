@@ -138,13 +138,13 @@ describe("GitHub workflows", () => {
         expect(JSON.parse(legs.stdout).include.map((l: any) => l.stack)).to.deep.equal(["dev", "ipv6"]);
         const notices = run(fixturesDir, "--skipped");
         expect(notices.status).to.equal(0);
-        // The auto fixture has no CI access (Auto Mode stacks run without it: stacks/config/compute-mode.ts).
-        const noCi = "::notice title=preview auto skipped::stack auto has no CI access (ciRepository is unset): not previewed";
+        // The auto fixtures have no CI access (Auto Mode stacks run without it: stacks/config/compute-mode.ts).
+        const noCi = ["auto-ipv6", "auto"].map((s) => `::notice title=preview ${s} skipped::stack ${s} has no CI access (ciRepository is unset): not previewed`);
         expect(notices.stdout.trim().split("\n")).to.deep.equal([
-            noCi,
+            ...noCi,
             "::notice title=preview prod skipped::stack prod has a private API endpoint and variable PROD_RUNNER_LABEL is unset: not previewed",
         ]);
-        expect(run(fixturesDir, "--skipped", { PROD_RUNNER_LABEL: "prod-jit" }).stdout.trim()).to.equal(noCi);
+        expect(run(fixturesDir, "--skipped", { PROD_RUNNER_LABEL: "prod-jit" }).stdout.trim().split("\n")).to.deep.equal(noCi);
         // Issue 19, Why 2: this asserted the shipped files have no CI, which README step 2 asks users to add.
         // The project's own files: a leg exactly for each stack whose file names a ciRepository (every
         // runner variable set), each other stack skipped with its notice.

@@ -99,7 +99,7 @@ describe("npm run cost", function () {
             expect(e.monthlyUsd, graph.stack).to.be.greaterThan(0);
             expect(e.assumptions.some((a) => a.startsWith("ipFamily ipv6")), graph.stack).to.equal(graph.outputs.ipFamily === "ipv6");
         }
-        const ipv6 = stacks.all.find((g) => g.outputs.ipFamily === "ipv6")!;
+        const ipv6 = stacks.inMode("karpenter").find((g) => g.outputs.ipFamily === "ipv6")!;
         const e = estimateCost(costModel(ipv6, await renderedStack(ipv6)));
         expect(line(e, "NAT gateways")!.detail).to.match(/^1 × /);
         // The NAT gateway's address and the internet-facing (dual-stack) ALB's three zones still use public IPv4.

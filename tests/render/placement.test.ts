@@ -16,6 +16,10 @@ const REPLICAS: Record<string, Record<string, number>> = {
     get ipv6() {
         return REPLICAS.dev;
     },
+    // The auto-ipv6 fixture is the auto one on an IPv6 cluster: the same replicas.
+    get "auto-ipv6"() {
+        return REPLICAS.auto;
+    },
     dev: {
         "Deployment kube-system/karpenter": 1,
         "Deployment kube-system/metrics-server": 2,

@@ -6,6 +6,13 @@ import { K8sObject, RenderedStack } from "../../tooling/offline/render";
 import { RENDER_STACKS, renderedStack } from "../support/render";
 import { schemaValidator } from "../../tooling/offline/schemas";
 import { beforeBuilding } from "../support/build-hook";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { fixturesDir } from "../../tooling/offline/stack-files";
+
+/** A fixture stack file's config, as the test reads what the fixture asks for. */
+const fixtureConfig = (stack: string): Record<string, unknown> => parse(fs.readFileSync(path.join(fixturesDir, `Pulumi.${stack}.yaml`), "utf8")).config;
 
 const label = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
@@ -19,12 +26,13 @@ describe("Rendered manifests: schemas", () => {
             });
 
             it("renders every Helm release the program registers, with its pinned chart, namespace and values", () => {
+                const config = fixtureConfig(stack);
                 expect(rendered.releases.map((r) => r.releaseName)).to.have.members([
                     // Karpenter and the Load Balancer Controller only in karpenter mode: Auto Mode runs both outside the cluster.
-                    ...(stack === "auto" ? [] : ["karpenter-crd", "karpenter", "aws-load-balancer-controller"]),
+                    ...(config["eks-platform:computeMode"] === "auto" ? [] : ["karpenter-crd", "karpenter", "aws-load-balancer-controller"]),
                     "external-secrets", "metrics-server", "external-dns", "aws-for-fluent-bit", "kube-prometheus-stack", "argocd",
-                    // Velero only where backupEnabled (the prod and auto fixtures).
-                    ...(stack === "dev" ? [] : ["velero"]),
+                    // Velero only where the fixture sets backupEnabled.
+                    ...(config["eks-platform:backupEnabled"] === true ? ["velero"] : []),
                 ]);
                 for (const r of rendered.releases) expect(r.manifests, r.releaseName).to.not.be.empty;
             });
