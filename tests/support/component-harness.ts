@@ -74,6 +74,7 @@ export function buildComponent<T>(
 async function buildNow<T>(construct: () => { built: T; outputs?: Record<string, pulumi.Input<unknown>> }): Promise<ComponentBuild<T>> {
     const mocks = new PlatformMocks(COMPONENT_TEST_AWS.region);
     await pulumi.runtime.setMocks(mocks, PROJECT, "unit", false);
+    mocks.recordRequests();
     pulumi.runtime.setAllConfig({});
     const options = new Map<string, RecordedOptions>();
     const names = new Map<pulumi.Resource, string>();
@@ -106,7 +107,7 @@ async function buildNow<T>(construct: () => { built: T; outputs?: Record<string,
     if (failure) throw failure;
     const resources: RecordedResource[] = mocks.registrations
         .filter((r) => r.type !== "pulumi:pulumi:Stack")
-        .map((r) => ({ ...r, opts: options.get(`${r.type}::${r.name}`) ?? { dependsOn: [] } }));
+        .map((r) => ({ ...r, opts: options.get(`${r.type}::${r.name}`) ?? { dependsOn: [] }, engine: mocks.engineRequest(r.type, r.name) }));
     const ofType = (type: string) => resources.filter((r) => r.type === type);
     return {
         built: built as T,
