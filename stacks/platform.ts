@@ -172,7 +172,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             repositoryStore: addons.externalSecrets.repositoryStore && { name: REPOSITORY_STORE_NAME, resource: addons.externalSecrets.repositoryStore },
             argocd: cfg.platform.argocd,
             monitoring: cfg.platform.monitoring,
-            ingress: ingress && { ...ingress, wafAclArn: waf?.aclArn },
+            ingress: ingress && { ...ingress, wafAclArn: waf?.aclArn, controller: allAddons.flatMap((a) => a.ingressDependencies ?? []) },
             dockerHub: dockerHubCache.mirror,
             applicationRepositories: registry.names,
         },

@@ -27,7 +27,7 @@ export interface ServiceAccountPermissions {
  * EKS cluster in the private subnets: API authentication mode with access entries, Pod Identity
  * (no OIDC provider), secrets envelope-encrypted with a dedicated key, all control-plane logs,
  * EKS managed add-ons, and a small tainted system node group. Add-ons and the Platform component
- * use `provider`, which only becomes usable once nodes, CoreDNS and admin access exist.
+ * use `provider`, usable once the cluster and the admins' access exist; what needs nodes waits for them itself.
  */
 export class Cluster extends pulumi.ComponentResource {
     /** The EKS cluster's name, known once the cluster exists: for inputs that must wait for it. */
@@ -47,6 +47,11 @@ export class Cluster extends pulumi.ComponentResource {
     readonly provider: k8s.Provider;
     readonly eksCluster: aws.eks.Cluster;
     readonly systemNodeGroup: aws.eks.NodeGroup;
+    /**
+     * What a release whose pods run on the system nodes waits for, and so is deleted before on `pulumi
+     * destroy` (the controllers that clean up after their objects run there): the system node group.
+     */
+    readonly systemNodes: pulumi.Resource[];
     /** The default `gp3` StorageClass; workloads with volumes wait for it. */
     readonly defaultStorageClass: k8s.storage.v1.StorageClass;
     private readonly args: ClusterArgs;
@@ -81,14 +86,16 @@ export class Cluster extends pulumi.ComponentResource {
             { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons, ownerTags: args.ownerTags },
             this,
         );
-        // Deployments need schedulable nodes, or the add-on never turns ACTIVE.
-        const coredns = createManagedAddon("coredns", { ...addonArgs, dependsOn: [this.systemNodeGroup] }, this);
+        this.systemNodes = [this.systemNodeGroup];
+        // Deployments need schedulable nodes, or the add-on never turns ACTIVE. On destroy, DNS and the CSI
+        // driver serve the controllers until the system nodes go: nothing deletes them before the cluster.
+        createManagedAddon("coredns", { ...addonArgs, dependsOn: [this.systemNodeGroup], deletedWith: cluster }, this);
         const ebsCsiRole = this.podIdentity("ebs-csi-driver", {
             namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
             serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
             managedPolicies: ["AmazonEBSCSIDriverPolicy"],
         });
-        const ebsCsi = createManagedAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [this.systemNodeGroup, ...ebsCsiRole.ready] }, this);
+        createManagedAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [this.systemNodeGroup, ...ebsCsiRole.ready], deletedWith: cluster }, this);
 
         this.name = cluster.name;
         this.arn = cluster.arn;
@@ -101,12 +108,14 @@ export class Cluster extends pulumi.ComponentResource {
             certificateAuthority: this.certificateAuthority,
             region: args.aws.region,
         });
+        // The API answers once the cluster (in the kubeconfig) and the admins' access exist; nodes and CoreDNS are
+        // for pods, and what runs pods waits for them itself (`systemNodes`, Karpenter's NodePool).
         this.provider = new k8s.Provider(
             `${args.name}-k8s`,
             { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-            { parent: this, dependsOn: [this.systemNodeGroup, coredns, ...adminAccess] },
+            { parent: this, dependsOn: adminAccess },
         );
-        this.defaultStorageClass = createDefaultStorageClass(this.provider, cluster, ebsCsi, this);
+        this.defaultStorageClass = createDefaultStorageClass(this.provider, cluster, this);
         this.warnIfDeployerLacksAccess();
 
         this.registerOutputs({

@@ -3,13 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const DEFAULT_STORAGE_CLASS = "gp3";
 
-/** Default StorageClass: encrypted gp3 through the EBS CSI driver, bound where the pod lands. */
-export function createDefaultStorageClass(
-    provider: k8s.Provider,
-    cluster: pulumi.Resource,
-    ebsCsiDriver: pulumi.Resource,
-    parent: pulumi.Resource,
-): k8s.storage.v1.StorageClass {
+/**
+ * Default StorageClass: encrypted gp3 through the EBS CSI driver, bound where the pod lands. Only an API
+ * object: it needs no driver to exist (a claim binds once a pod of it is scheduled, by then the driver runs).
+ */
+export function createDefaultStorageClass(provider: k8s.Provider, cluster: pulumi.Resource, parent: pulumi.Resource): k8s.storage.v1.StorageClass {
     return new k8s.storage.v1.StorageClass(
         "gp3",
         {
@@ -21,6 +19,6 @@ export function createDefaultStorageClass(
             reclaimPolicy: "Delete",
         },
         // Holds no AWS resources of its own, so destroying the cluster may simply take it along.
-        { parent, provider, dependsOn: [ebsCsiDriver], deletedWith: cluster },
+        { parent, provider, deletedWith: cluster },
     );
 }

@@ -52,7 +52,7 @@ export interface SharedIngressSettings {
 export interface PlatformArgs {
     /** The cluster (provider, storage class; its name names the shared ALB's IngressGroup) the platform runs on. */
     cluster: Cluster;
-    /** What the cluster add-ons say the platform needs first (Karpenter's NodePool, the Load Balancer Controller): every release here waits for all of it. */
+    /** What the cluster add-ons say the platform needs first (Karpenter's NodePool): every release here waits for all of it. */
     dependsOn: pulumi.Resource[];
     /** The cluster add-ons' metrics endpoints; Argo CD's own is added here. */
     scrapeTargets: ScrapeTarget[];
@@ -66,8 +66,11 @@ export interface PlatformArgs {
     repositoryStore?: { name: string; resource: pulumi.Resource };
     argocd: ArgoCdSettings;
     monitoring: MonitoringSettings;
-    /** Shared ALB; absent means no Ingress at all. */
-    ingress?: SharedIngressSettings;
+    /**
+     * Shared ALB; absent means no Ingress at all. `controller`: what the Ingresses wait for and go before, the
+     * cluster add-ons' `ingressDependencies` (the Load Balancer Controller).
+     */
+    ingress?: SharedIngressSettings & { controller: pulumi.Resource[] };
     /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
     dockerHub: DockerHubMirror;
     /** The stack's ECR repositories (full names): with the cache, the only images the application namespaces may run. */
@@ -76,7 +79,7 @@ export interface PlatformArgs {
 
 /**
  * GitOps (Argo CD with the environment's project and ApplicationSet) and monitoring
- * (kube-prometheus-stack). The two do not wait for each other; both wait for nodes and the LBC.
+ * (kube-prometheus-stack). The two do not wait for each other; both wait for the NodePool, their Ingresses for the LBC.
  */
 export class Platform extends pulumi.ComponentResource {
     readonly argocd: ArgoCd;

@@ -11,6 +11,8 @@ export interface AlbIngressSettings {
     groupName: string;
     /** WAFv2 web ACL the Load Balancer Controller attaches to the group's ALB; absent means none. */
     wafAclArn?: pulumi.Input<string>;
+    /** The Load Balancer Controller (release, IngressClasses): the Ingress waits for its webhook and goes before it, which deletes the ALB. */
+    controller: pulumi.Resource[];
 }
 
 export interface AlbIngressArgs extends AlbIngressSettings {
@@ -29,7 +31,7 @@ export interface AlbIngressArgs extends AlbIngressSettings {
 export function albIngress(
     resourceName: string,
     args: AlbIngressArgs,
-    opts: pulumi.CustomResourceOptions & { provider: k8s.Provider },
+    opts: pulumi.CustomResourceOptions & { provider: k8s.Provider; dependsOn?: pulumi.Resource[] },
 ): k8s.networking.v1.Ingress {
     return new k8s.networking.v1.Ingress(
         resourceName,
@@ -70,6 +72,6 @@ export function albIngress(
                 ],
             },
         },
-        opts,
+        { ...opts, dependsOn: [...(opts.dependsOn ?? []), ...args.controller] },
     );
 }
