@@ -116,6 +116,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             kubernetesVersion: cfg.cluster.kubernetesVersion,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
+            privateEgress: network.privateEgress,
             endpointPublicAccess: cfg.cluster.endpointPublicAccess,
             publicAccessCidrs: cfg.cluster.publicAccessCidrs,
             privateAccessCidrs: cfg.cluster.privateAccessCidrs,

@@ -83,7 +83,7 @@ export class Cluster extends pulumi.ComponentResource {
         const nodeAddons = (["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const).map((addon) => createManagedAddon(addon, addonArgs, this));
         this.systemNodeGroup = createSystemNodeGroup(
             `${args.name}-system`,
-            { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: nodeAddons, ownerTags: args.ownerTags },
+            { clusterName: cluster.name, subnetIds: args.privateSubnetIds, nodes: args.systemNodes, aws: args.aws, imageCachePrefix: args.imageCachePrefix, dependsOn: [...nodeAddons, ...args.privateEgress], ownerTags: args.ownerTags },
             this,
         );
         this.systemNodes = [this.systemNodeGroup];

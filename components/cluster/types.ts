@@ -41,6 +41,8 @@ export interface ClusterArgs {
     vpcId: pulumi.Input<string>;
     /** Private subnets for the control-plane ENIs and all nodes. */
     privateSubnetIds: pulumi.Input<string[]>;
+    /** The private subnets' routes to the internet (NAT): the system nodes wait for them, and go before them on destroy. */
+    privateEgress: pulumi.Resource[];
     /** Whether the API endpoint is public (the private endpoint is always on). */
     endpointPublicAccess: boolean;
     /** CIDRs allowed to the public endpoint. */

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { FlowLogs } from "./flow-logs";
-import { natGatewayStrategy, subnetSpecs } from "./subnets";
+import { createNatGateways } from "./nat";
+import { subnetSpecs } from "./subnets";
 import { NetworkArgs } from "./types";
 
 export { NetworkArgs, NatStrategy } from "./types";
@@ -20,6 +21,8 @@ export class Network extends pulumi.ComponentResource {
     /** CIDRs of the private subnets: nodes and pods, the EKS control plane's ENIs, internal load balancers. */
     readonly privateSubnetCidrs: pulumi.Output<string[]>;
     readonly vpcCidr: string;
+    /** The private subnets' default routes through NAT: nodes there pull images and reach AWS through them. */
+    readonly privateEgress: pulumi.Resource[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:network:Network", name, {}, opts);
@@ -32,7 +35,8 @@ export class Network extends pulumi.ComponentResource {
                 numberOfAvailabilityZones: args.azCount,
                 subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
                 subnetSpecs: subnetSpecs(prefix, args.clusterName),
-                natGateways: { strategy: natGatewayStrategy(args.natStrategy) },
+                // NAT is created beside awsx (./nat.ts), so the subnets are ready without it.
+                natGateways: { strategy: awsx.ec2.NatGatewayStrategy.None },
                 enableDnsHostnames: true,
                 enableDnsSupport: true,
             },
@@ -42,6 +46,11 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = vpc.publicSubnetIds;
         this.privateSubnetIds = vpc.privateSubnetIds;
         this.vpcCidr = args.vpcCidr;
+        this.privateEgress = createNatGateways(
+            name,
+            { strategy: args.natStrategy, azCount: args.azCount, vpc, publicSubnetIds: vpc.publicSubnetIds, privateSubnetIds: vpc.privateSubnetIds },
+            this,
+        );
         // awsx allocates the subnets' ranges; the NetworkPolicies admit them as AWS reports them.
         const cidrsOf = (ids: pulumi.Output<string[]>) =>
             ids.apply((list) => pulumi.all(list.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock)));

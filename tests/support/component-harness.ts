@@ -21,6 +21,7 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
         kubernetesVersion: "1.35",
         vpcId: "vpc-0unit",
         privateSubnetIds: ["subnet-0unit1", "subnet-0unit2"],
+        privateEgress: [],
         endpointPublicAccess: false,
         publicAccessCidrs: [],
         privateAccessCidrs: [],

@@ -168,6 +168,12 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 const index = parseInt(m[2], 16) - 1;
                 return { id: args.inputs.id, cidrBlock: (m[1] === "a" ? cidrs.public : cidrs.private)[index], availabilityZone: `${this.region}${"abcdef"[index]}` };
             }
+            case "aws:ec2/getRouteTable:getRouteTable": {
+                const m = /^subnet-([ab])([0-9a-f]+)$/.exec(args.inputs.subnetId);
+                if (!m) throw new Error(`no mock route table for subnet ${args.inputs.subnetId}`);
+                const id = `rtb-${m[1]}${m[2]}`;
+                return { id, routeTableId: id, subnetId: args.inputs.subnetId, vpcId: "vpc-0mock" };
+            }
             case "aws:ec2/getRouteTables:getRouteTables": {
                 const subnets: string[] = args.inputs.filters?.[0]?.values ?? [];
                 return { ids: subnets.map((_, i) => `rtb-${hex(i + 1)}`), id: args.inputs.vpcId };
