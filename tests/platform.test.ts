@@ -37,13 +37,13 @@ describe("Platform", () => {
     const stacks = useStacks();
 
     describe("Argo CD", () => {
-        it(`installs argo-cd ${CHARTS.argoCd.version} into argocd after Karpenter's NodePool and the Load Balancer Controller`, () => {
+        it(`installs argo-cd ${CHARTS.argoCd.version} into argocd after Karpenter's NodePool, beside the Load Balancer Controller`, () => {
             for (const g of stacks.all) {
                 const r = release(g, "argocd");
                 expect(r.inputs).to.include({ chart: "argo-cd", version: CHARTS.argoCd.version, namespace: "argocd" });
                 expect(r.inputs.repositoryOpts).to.deep.equal({ repo: "https://argoproj.github.io/argo-helm" });
                 expect(r.opts.dependsOn).to.include(`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-karpenter-node-pool`);
-                expect(r.opts.dependsOn).to.include(`kubernetes:helm.sh/v3:Release::eks-${g.stack}-aws-load-balancer-controller`);
+                expect(r.opts.dependsOn).to.not.include(`kubernetes:helm.sh/v3:Release::eks-${g.stack}-aws-load-balancer-controller`);
             }
         });
 
@@ -180,7 +180,7 @@ describe("Platform", () => {
     });
 
     describe("composition", () => {
-        it("lets Argo CD and monitoring install side by side, both after nodes, the LBC and (monitoring) the StorageClass", () => {
+        it("lets Argo CD and monitoring install side by side, both after the NodePool and (monitoring) the StorageClass", () => {
             for (const g of stacks.all) {
                 const argo = release(g, "argocd").opts.dependsOn;
                 const mon = release(g, "kube-prometheus-stack").opts.dependsOn;

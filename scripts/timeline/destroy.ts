@@ -61,7 +61,7 @@ export function teardownViolations(graph: Pick<StackGraph, "resources">): string
     const created = [...createdResources(graph).values()];
     const releases = created.filter((r) => r.type === HELM_RELEASE);
     const controllers = releases.filter(isKarpenterController);
-    const systemReleases = releases.filter((r) => podPlacement(r) === "system" && r.inputs.skipAwait !== true);
+    const systemReleases = releases.filter((r) => podPlacement(r) === "system");
     const workloads = releases.filter((r) => podPlacement(r) === "provisioned" && !isKarpenterController(r) && r.inputs.skipAwait !== true);
     const pools = created.filter((r) => r.type === NODE_POOL);
     const nodeClasses = created.filter((r) => /^kubernetes:(karpenter\.k8s\.aws|eks\.amazonaws\.com)\/v1:(EC2)?NodeClass$/.test(r.type));

@@ -11,15 +11,15 @@
  *  2. it waits for its provider resource and for its `deletedWith` resource (the SDK awaits both);
  *  3. a parent makes its children wait only when it is a custom resource (components register at once);
  *  4. it then takes its weight; local components take none;
- *  5. an awaited Helm release also waits for nodes its pods fit on: pods that tolerate the system taint
- *     for the system node groups, the others for the first provisioned node, which comes a node launch
+ *  5. an awaited Helm release also waits for nodes its pods fit on (`podPlacement`): the system node groups,
+ *     or (for pods on workload or untainted nodes) the first provisioned node, which comes a node launch
  *     after a NodePool exists and the Karpenter controller runs (its release's finish, or when not
  *     awaited, its start plus an awaited release's time). Such a release finishes no earlier than those
  *     nodes plus an awaited release's time (its pods pull and start there).
  */
 import { StackGraph } from "../../tooling/offline/harness";
 import { RecordedResource } from "../../tooling/offline/mocks";
-import { HELM_RELEASE, NODE_GROUP, NODE_POOL, WEIGHTS, awaited, isKarpenterController, podPlacement, weightOf } from "./weights";
+import { HELM_RELEASE, NODE_GROUP, NODE_POOL, PodPlacement, WEIGHTS, awaited, isKarpenterController, podPlacement, weightOf } from "./weights";
 
 /** A resource as a `type::name` key. */
 export const keyOf = (r: RecordedResource): string => `${r.type}::${r.name}`;
@@ -105,7 +105,7 @@ export function timeline(graph: Pick<StackGraph, "stack" | "resources">, overrid
     }
 
     /** When nodes for `placement` are Ready (rule 5); undefined when the stack has none of either kind. */
-    function nodesFor(placement: "system" | "provisioned", asking: string): Step | undefined {
+    function nodesFor(placement: PodPlacement, asking: string): Step | undefined {
         const all = [...nodes.values()];
         const groups = all.filter((r) => r.type === NODE_GROUP).map(keyOf);
         const pools = all.filter((r) => r.type === NODE_POOL).map(keyOf);
@@ -126,7 +126,7 @@ export function timeline(graph: Pick<StackGraph, "stack" | "resources">, overrid
             const gate = [pool, ...running].reduce((a, b) => (a.finish >= b.finish ? a : b));
             return moment(FIRST_NODE, WEIGHTS.nodeLaunch.minutes, WEIGHTS.nodeLaunch.why, gate);
         };
-        return placement === "system" ? (system() ?? provisioned()) : (provisioned() ?? system());
+        return placement === "provisioned" ? (provisioned() ?? system()) : (system() ?? provisioned());
     }
 
     for (const key of nodes.keys()) stepOf(key);

@@ -8,7 +8,7 @@
  * path holds a handful of such steps, well inside the model's error, and the report says how many.
  */
 import { RecordedResource } from "../../tooling/offline/mocks";
-import { SYSTEM_TAINT } from "../../components/shared/placement";
+import { NODE_ROLE_LABEL, SYSTEM_TAINT, WORKLOAD_NODE_LABELS } from "../../components/shared/placement";
 
 /** One figure of the table, with where it comes from. */
 export interface Weight {
@@ -37,8 +37,11 @@ export const WEIGHTS = {
     provider: { minutes: 0, why: "a provider: configured from its inputs, nothing to create" },
 } satisfies Record<string, Weight>;
 
-/** Where a release's pods run: on the system node group (they tolerate its taint) or on provisioned (Karpenter, Auto Mode) nodes. */
-export type PodPlacement = "system" | "provisioned";
+/**
+ * Where a release's pods run: on the system node group (they tolerate its taint), on provisioned (Karpenter,
+ * Auto Mode) nodes, or on any node (DaemonSets that tolerate every taint).
+ */
+export type PodPlacement = "system" | "provisioned" | "any";
 
 /** EKS managed add-ons whose workloads are DaemonSets only: EKS reports them ACTIVE before any node exists. */
 const DAEMONSET_ADDONS = new Set(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]);
@@ -57,18 +60,18 @@ export const awaited = (r: RecordedResource): boolean => r.inputs.skipAwait !== 
 export const isKarpenterController = (r: RecordedResource): boolean => r.type === HELM_RELEASE && chartName(r) === "karpenter";
 
 /**
- * Where the release's pods run: a release whose values tolerate the system nodes' taint (or every taint)
- * may run on them; any other waits for a provisioned node.
+ * Where the release's pods run, from its values: a release with pods selecting the workload nodes needs a
+ * provisioned node; one tolerating the system taint runs on the system nodes; one tolerating every taint
+ * (a DaemonSet) on whatever nodes there are; any other on untainted, so provisioned, nodes.
  */
 export function podPlacement(r: RecordedResource): PodPlacement {
-    const tolerates = (v: unknown): boolean =>
-        Array.isArray(v)
-            ? v.some(tolerates)
-            : typeof v === "object" && v !== null
-              ? ("operator" in v && ((v as { key?: string }).key === SYSTEM_TAINT.key || ((v as { key?: string }).key === undefined && (v as { operator: string }).operator === "Exists"))) ||
-                Object.values(v).some(tolerates)
-              : false;
-    return tolerates(r.inputs.values) ? "system" : "provisioned";
+    const found = (v: unknown, test: (o: Record<string, unknown>) => boolean): boolean =>
+        Array.isArray(v) ? v.some((x) => found(x, test)) : typeof v === "object" && v !== null ? test(v as Record<string, unknown>) || Object.values(v).some((x) => found(x, test)) : false;
+    const values = r.inputs.values;
+    if (found(values, (o) => o[NODE_ROLE_LABEL] === WORKLOAD_NODE_LABELS[NODE_ROLE_LABEL])) return "provisioned";
+    if (found(values, (o) => "operator" in o && o.key === SYSTEM_TAINT.key)) return "system";
+    if (found(values, (o) => o.operator === "Exists" && o.key === undefined && o.effect === undefined)) return "any";
+    return "provisioned";
 }
 
 /** The figure for one resource (local components take no time: they are not created anywhere). */

@@ -205,6 +205,8 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${hex(i + 1, 16)}`);
                 return { vpcId: `vpc-${hex(++sequence)}`, publicSubnetIds: ids("a"), privateSubnetIds: ids("b"), isolatedSubnetIds: [] };
             }
+            case "aws:ec2/eip:Eip":
+                return { allocationId: `eipalloc-${hex(++sequence)}`, publicIp: `198.51.100.${sequence % 250}` };
             case "aws:s3/bucket:Bucket": {
                 const bucket = args.inputs.bucket ?? `${args.name}-${hex(++sequence, 7)}`;
                 return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com` };
