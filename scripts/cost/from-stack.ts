@@ -92,7 +92,8 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
 
     const vpc = graph.one("awsx:ec2:Vpc").inputs;
     const azs: number = vpc.numberOfAvailabilityZones;
-    const natGateways = ({ Single: 1, OnePerAz: azs } as Record<string, number>)[vpc.natGateways?.strategy] ?? 0;
+    // The program's own NAT gateways, beside awsx's VPC; any awsx would make itself too.
+    const natGateways = graph.ofType("aws:ec2/natGateway:NatGateway").length + (({ Single: 1, OnePerAz: azs } as Record<string, number>)[vpc.natGateways?.strategy] ?? 0);
 
     const launchTemplates = graph.ofType("aws:ec2/launchTemplate:LaunchTemplate");
     const rootOf = (lt: any) => Number(lt?.inputs.blockDeviceMappings?.[0]?.ebs?.volumeSize ?? 20);
