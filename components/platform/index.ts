@@ -66,11 +66,14 @@ export interface PlatformArgs {
     repositoryStore?: { name: string; resource: pulumi.Resource };
     argocd: ArgoCdSettings;
     monitoring: MonitoringSettings;
+    /** Shared ALB; absent means no Ingress at all. */
+    ingress?: SharedIngressSettings;
     /**
-     * Shared ALB; absent means no Ingress at all. `controller`: what the Ingresses wait for and go before, the
-     * cluster add-ons' `ingressDependencies` (the Load Balancer Controller).
+     * What Ingresses wait for and go before (the cluster add-ons' `ingressDependencies`: the Load Balancer
+     * Controller, which deletes their ALBs): the platform's Ingresses, and the application namespaces, whose
+     * Ingresses Argo CD creates.
      */
-    ingress?: SharedIngressSettings & { controller: pulumi.Resource[] };
+    ingressController: pulumi.Resource[];
     /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
     dockerHub: DockerHubMirror;
     /** The stack's ECR repositories (full names): with the cache, the only images the application namespaces may run. */
@@ -89,7 +92,7 @@ export class Platform extends pulumi.ComponentResource {
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:platform:Platform", name, {}, opts);
-        const shared = args.ingress && { ...args.ingress, groupName: platformIngressGroup(args.cluster.configuredName) };
+        const shared = args.ingress && { ...args.ingress, groupName: platformIngressGroup(args.cluster.configuredName), controller: args.ingressController };
         const common = { provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: args.dependsOn };
 
         if (!args.gitops !== !args.tenants) throw new Error("Platform: gitops and tenants come together (the Applications deploy into the tenants' namespaces)");
@@ -97,7 +100,7 @@ export class Platform extends pulumi.ComponentResource {
             args.tenants &&
             new Tenants(
                 "tenants",
-                { ...args.tenants, provider: args.cluster.provider, dependsOn: [...args.dependsOn, args.cluster.defaultStorageClass] },
+                { ...args.tenants, provider: args.cluster.provider, dependsOn: [...args.dependsOn, ...args.ingressController, args.cluster.defaultStorageClass] },
                 { parent: this },
             );
         // Deny-by-default both ways before Argo CD can sync anything into the namespaces: no pod of theirs runs unfenced.

@@ -10,7 +10,7 @@ const minutes = (m: number) => m.toFixed(2).padStart(6);
 export function formatTimeline(graph: Pick<StackGraph, "stack" | "resources">, budget = TIMELINE_BUDGET_MINUTES): { text: string; total: number } {
     const t = timeline(graph);
     const lines = [
-        `${t.stack}: modeled fresh pulumi up ${t.total.toFixed(1)} min (budget ${budget} min${t.total > budget ? ", OVER" : ""})`,
+        `${t.stack}: modeled fresh pulumi up ${t.total.toFixed(2)} min (budget ${budget} min${t.total > budget ? ", OVER" : ""})`,
         "critical path (minutes from the start):",
         "   start  finish  own  resource",
         ...t.criticalPath.map((s) => `  ${minutes(s.start)}  ${minutes(s.finish)} ${s.minutes.toFixed(2).padStart(4)}  ${s.key}\n${" ".repeat(29)}${s.why}`),
