@@ -117,7 +117,8 @@ describe("Timeline of a fresh pulumi up (npm run timeline)", () => {
 
         it("holds an awaited release until nodes for its pods exist: the first provisioned node, or the system nodes", () => {
             const nodes = recorded("aws:eks/nodeGroup:NodeGroup", "system", { dependencies: ["aws:eks/cluster:Cluster::c"] });
-            const controller = recorded(RELEASE, "karpenter", { dependencies: ["aws:eks/nodeGroup:NodeGroup::system"] }, { chart: "oci://public.ecr.aws/karpenter/karpenter", skipAwait: true });
+            // Applied before the system nodes exist: its pods start when they do.
+            const controller = recorded(RELEASE, "karpenter", { dependencies: ["aws:eks/cluster:Cluster::c"] }, { chart: "oci://public.ecr.aws/karpenter/karpenter", skipAwait: true });
             const pool = recorded(NODE_POOL, "pool", { dependencies: [`${RELEASE}::karpenter`] });
             const workload = recorded(RELEASE, "app", { dependencies: ["aws:eks/cluster:Cluster::c"] }, { chart: "app", values: {} });
             const onSystem = recorded(RELEASE, "ctl", { dependencies: ["aws:eks/cluster:Cluster::c"] }, { chart: "ctl", values: { tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }] } });

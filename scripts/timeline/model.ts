@@ -112,16 +112,17 @@ export function timeline(graph: Pick<StackGraph, "stack" | "resources">, overrid
         const system = () => steps.get(SYSTEM_NODES) ?? (groups.length ? moment(SYSTEM_NODES, 0, "every system node group is ACTIVE", latest(groups)) : undefined);
         const provisioned = () => {
             if (steps.has(FIRST_NODE)) return steps.get(FIRST_NODE);
-            // A pool the asking release is itself a dependency of cannot hold it (no cycle through the model).
             const controllers = all.filter(isKarpenterController);
             // What the pools or the controller need first (the CRDs) waits for no node of theirs.
             if (!pools.length || [...pools, ...controllers.map(keyOf)].some((k) => k === asking || above(k).has(asking))) return undefined;
             const pool = pools.map(stepOf).reduce((a, b) => (a.finish <= b.finish ? a : b));
             const running = controllers.map((c) => {
                 const release = stepOf(keyOf(c));
-                return awaited(c)
-                    ? release
-                    : moment(CONTROLLER_READY, WEIGHTS.awaitedRelease.minutes, `${WEIGHTS.awaitedRelease.why}: the controller's, applied without a wait`, { ...release, finish: release.start });
+                if (awaited(c)) return release;
+                // Applied without a wait: its pods start once both it and the system nodes they run on are there.
+                const nodesUp = system();
+                const from = nodesUp && nodesUp.finish > release.start ? nodesUp : { ...release, finish: release.start };
+                return moment(CONTROLLER_READY, WEIGHTS.awaitedRelease.minutes, `${WEIGHTS.awaitedRelease.why}: the controller's, applied without a wait`, from);
             });
             const gate = [pool, ...running].reduce((a, b) => (a.finish >= b.finish ? a : b));
             return moment(FIRST_NODE, WEIGHTS.nodeLaunch.minutes, WEIGHTS.nodeLaunch.why, gate);
