@@ -16,13 +16,19 @@ export interface OfflineStack {
     stackFile: string;
 }
 
-/** The named `Pulumi.<stack>.yaml` files of the project root (or of the test fixtures with `--fixtures`), or exits with usage. */
-export function stackFilesFromArgs(command: string): OfflineStack[] {
+/**
+ * The named `Pulumi.<stack>.yaml` files of the project root (or of the test fixtures with `--fixtures`), or exits
+ * with usage; `flags` are the command's own options, as usage lines (`--name  what it does`).
+ */
+export function stackFilesFromArgs(command: string, flags: string[] = []): OfflineStack[] {
     const args = process.argv.slice(2);
     const names = args.filter((a) => !a.startsWith("-"));
     const usage = (message: string): never => {
         const stacks = fs.readdirSync(projectRoot).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter(Boolean);
-        console.error(`${message}\nusage: npm run ${command} -- <stack> [<stack> …] [--fixtures]\n  stacks here: ${stacks.join(", ") || "none"}\n  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file`);
+        const own = flags.map((f) => ` [${f.split(" ")[0]}]`).join("");
+        console.error(
+            [`${message}`, `usage: npm run ${command} -- <stack> [<stack> …] [--fixtures]${own}`, `  stacks here: ${stacks.join(", ") || "none"}`, "  --fixtures  use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file", ...flags.map((f) => `  ${f}`)].join("\n"),
+        );
         process.exit(2);
     };
     if (names.length === 0) return usage("which stack?");

@@ -10,7 +10,7 @@ import { teardown, teardownViolations } from "./timeline/destroy";
 import { TIMELINE_BUDGET_MINUTES, formatTimeline } from "./timeline/report";
 
 async function main(): Promise<void> {
-    const stacks = stackFilesFromArgs("timeline");
+    const stacks = stackFilesFromArgs("timeline", ["--destroy  also print the order pulumi destroy deletes in, wave by wave, and check it"]);
     let over = false;
     for (const file of stacks) {
         const graph = await buildOffline(file);
