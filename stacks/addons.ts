@@ -66,7 +66,7 @@ const karpenter = (c: AddonContext) =>
     c.cfg.cluster.computeMode === "karpenter" &&
     new Karpenter(
         "karpenter",
-        { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites, imageCachePrefix: c.dockerHub.prefix, serviceAdmission: c.serviceAdmission },
+        { cluster: c.cluster, aws: c.aws, ...c.cfg.addons.karpenter, tags: c.cfg.tags, launchPrerequisites: c.launchPrerequisites, imageCachePrefix: c.dockerHub.prefix },
         { parent: c.cluster },
     );
 
@@ -123,9 +123,10 @@ export interface ClusterAddons {
 
 /**
  * The Load Balancer Controller first, then the other add-ons, one plain call each, in install order. Each
- * is a child of the cluster (whose provider and Pod Identity helper it uses) and waits for the controller's
- * webhook; what it declares as `platformDependencies` the Platform's releases wait for, its `scrapeTargets`
- * Prometheus scrapes. Adding an add-on: a builder above, a field in ClusterAddons, a line here.
+ * is a child of the cluster (whose provider and Pod Identity helper it uses); all but Karpenter (which starts
+ * the platform's critical path) wait for the controller's webhook. What an add-on declares as
+ * `platformDependencies` the Platform's releases wait for (`ingressDependencies`: its Ingresses), its
+ * `scrapeTargets` Prometheus scrapes. Adding an add-on: a builder above, a field in ClusterAddons, a line here.
  */
 export function buildClusterAddons(c: Omit<AddonContext, "serviceAdmission">): ClusterAddons {
     const loadBalancerController = buildLoadBalancerController(c);

@@ -162,7 +162,7 @@ describe("Cluster", () => {
             expect(json(addon(stacks.dev, "aws-ebs-csi-driver").inputs.configurationValues).controller.tolerations).to.deep.include(toleration);
         });
 
-        it("orders add-ons around the node group: network add-ons first, deployments after (Auto Mode: none of them, it runs its own)", () => {
+        it("orders add-ons around the node group: network add-ons and NAT first, deployments after, those gone with the cluster (Auto Mode: none of them, it runs its own)", () => {
             for (const g of stacks.inMode("auto")) {
                 expect(g.ofType("aws:eks/addon:Addon").map((a) => a.inputs.addonName).filter((n) => n !== "snapshot-controller")).to.deep.equal([]);
                 expect(g.ofType("aws:eks/nodeGroup:NodeGroup")).to.deep.equal([]);
@@ -171,9 +171,14 @@ describe("Cluster", () => {
                 const nodeGroup = g.one("aws:eks/nodeGroup:NodeGroup");
                 expect(nodeGroup.opts.dependsOn).to.have.members([
                     "aws:eks/addon:Addon::vpc-cni", "aws:eks/addon:Addon::kube-proxy", "aws:eks/addon:Addon::eks-pod-identity-agent",
+                    // The private subnets' routes out (the public subnets' go to the internet gateway, which nodes never use).
+                    ...g.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-private-")).map((r) => `${r.type}::${r.name}`),
                 ]);
                 const ng = key(g, "aws:eks/nodeGroup:NodeGroup", "<c>-system");
                 expect(addon(g, "coredns").opts.dependsOn).to.include(ng);
+                // DNS and volumes keep serving the controllers through a destroy until the system nodes go.
+                for (const a of ["coredns", "aws-ebs-csi-driver"]) expect(addon(g, a).opts.deletedWith).to.equal(key(g, "aws:eks/cluster:Cluster", "<c>"));
+                for (const a of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) expect(addon(g, a).opts.deletedWith).to.equal(undefined);
                 expect(addon(g, "aws-ebs-csi-driver").opts.dependsOn).to.include(ng)
                     .and.include(key(g, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "<c>-ebs-csi-driver"));
             }
@@ -270,10 +275,12 @@ describe("Cluster", () => {
     });
 
     describe("Kubernetes provider and outputs", () => {
-        it("makes the provider wait for the system nodes, CoreDNS and the admin access entries (Auto Mode: the entries only)", () => {
-            for (const g of stacks.inMode("karpenter")) {
+        it("makes the provider wait for the cluster and the admin access entries only, not for nodes or CoreDNS", () => {
+            for (const g of stacks.all) {
                 const provider = g.one("pulumi:providers:kubernetes");
-                expect(provider.opts.dependsOn).to.include(key(g, "aws:eks/nodeGroup:NodeGroup", "<c>-system")).and.include("aws:eks/addon:Addon::coredns");
+                expect(provider.opts.dependsOn.every((d) => d.startsWith("aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-"))).to.equal(true);
+                expect(provider.engine.dependencies).to.include(key(g, "aws:eks/cluster:Cluster", "<c>"));
+                expect(provider.engine.dependencies.filter((d) => /nodeGroup|Addon/.test(d))).to.deep.equal([]);
             }
             for (const g of stacks.inMode("auto")) {
                 expect(g.one("pulumi:providers:kubernetes").opts.dependsOn).to.deep.equal(["aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators"]);

@@ -33,7 +33,7 @@ describe("Components built alone", () => {
                 const cluster = minimalCluster();
                 const karpenter = new Karpenter(
                     "karpenter",
-                    { cluster, aws: COMPONENT_TEST_AWS, nodePool: NODE_POOL, amiAlias: "al2023@latest", replicas: 1, tags: { team: "platform" }, imageCachePrefix: "docker-hub-unit", serviceAdmission: [] },
+                    { cluster, aws: COMPONENT_TEST_AWS, nodePool: NODE_POOL, amiAlias: "al2023@latest", replicas: 1, tags: { team: "platform" }, imageCachePrefix: "docker-hub-unit" },
                     { parent: cluster },
                 );
                 return { built: karpenter };

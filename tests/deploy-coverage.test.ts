@@ -41,6 +41,18 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
         { action: "ec2:CreateTags", resource: arn(s, "ec2", "security-group/sg-1"), context: { "ec2:Vpc": arn(s, "ec2", `vpc/${s.vpcId}`) } },
     ],
     "aws:ec2/flowLog:FlowLog": (s) => [{ action: "ec2:CreateFlowLogs", resource: arn(s, "ec2", "vpc-flow-log/*") }],
+    // NAT beside awsx's VPC: an address and a gateway tagged for this environment, in its subnets and route tables.
+    "aws:ec2/eip:Eip": (s) => [
+        { action: "ec2:AllocateAddress", resource: arn(s, "ec2", "elastic-ip/*"), context: tagContext({}, s.tags) },
+        { action: "ec2:CreateTags", resource: arn(s, "ec2", "elastic-ip/eipalloc-1"), context: { ...tagContext({}, s.tags), "ec2:CreateAction": "AllocateAddress" } },
+    ],
+    "aws:ec2/natGateway:NatGateway": (s) => [
+        { action: "ec2:CreateNatGateway", resource: arn(s, "ec2", "natgateway/*"), context: tagContext({}, s.tags) },
+        { action: "ec2:CreateNatGateway", resource: arn(s, "ec2", "subnet/subnet-1"), context: existing(s) },
+        { action: "ec2:CreateNatGateway", resource: arn(s, "ec2", "elastic-ip/eipalloc-1"), context: existing(s) },
+        { action: "ec2:CreateTags", resource: arn(s, "ec2", "natgateway/nat-1"), context: { ...tagContext({}, s.tags), "ec2:CreateAction": "CreateNatGateway" } },
+    ],
+    "aws:ec2/route:Route": (s) => [{ action: "ec2:CreateRoute", resource: arn(s, "ec2", "route-table/rtb-1"), context: existing(s) }],
     "aws:ec2/launchTemplate:LaunchTemplate": (s) => [
         { action: "ec2:CreateLaunchTemplate", resource: arn(s, "ec2", "launch-template/*"), context: { [`aws:RequestTag/kubernetes.io/cluster/${s.cluster}`]: "owned" } },
         // Its tags, sent with the create (TagSpecifications), are authorized as CreateTags with ec2:CreateAction.
@@ -67,16 +79,9 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
         { action: "ec2:CreateEgressOnlyInternetGateway", resource: ec2(s, "vpc", s.vpcId), context: existing(s) },
     ],
     "aws:ec2/routeTable:RouteTable": (s) => [...createTagged(s, "CreateRouteTable", "route-table"), { action: "ec2:CreateRouteTable", resource: ec2(s, "vpc", s.vpcId), context: existing(s) }],
-    "aws:ec2/route:Route": (s) => [{ action: "ec2:CreateRoute", resource: ec2(s, "route-table", "rtb-1"), context: existing(s) }],
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (s) => [
         { action: "ec2:AssociateRouteTable", resource: ec2(s, "route-table", "rtb-1"), context: existing(s) },
         { action: "ec2:AssociateRouteTable", resource: ec2(s, "subnet", "subnet-1"), context: existing(s) },
-    ],
-    "aws:ec2/eip:Eip": (s) => createTagged(s, "AllocateAddress", "elastic-ip"),
-    "aws:ec2/natGateway:NatGateway": (s) => [
-        ...createTagged(s, "CreateNatGateway", "natgateway"),
-        { action: "ec2:CreateNatGateway", resource: ec2(s, "subnet", "subnet-1"), context: existing(s) },
-        { action: "ec2:CreateNatGateway", resource: ec2(s, "elastic-ip", "eipalloc-1"), context: existing(s) },
     ],
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (s) => [
         { action: "ec2:AuthorizeSecurityGroupIngress", resource: arn(s, "ec2", "security-group/sg-1"), context: { "aws:ResourceTag/aws:eks:cluster-name": s.cluster } },

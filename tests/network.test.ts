@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { awsxChild } from "../components/network/nat";
 import { useStacks } from "./support/use-stacks";
 import { StackGraph } from "../tooling/offline/harness";
 import { MOCK_VPC_IPV6_CIDR } from "../tooling/offline/mocks";
@@ -29,9 +31,34 @@ describe("Network", () => {
         expect(specs.map((s: any) => [s.type, s.cidrMask])).to.deep.equal([["Private", 19], ["Public", 22]]);
     });
 
-    it("uses one NAT gateway in dev and one per AZ in prod", () => {
-        expect(stacks.dev.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "Single" });
-        expect(stacks.prod.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
+    it("uses one NAT gateway in dev and one per AZ in prod, beside awsx's VPC, each private subnet routing through its zone's", () => {
+        for (const [g, gateways] of [[stacks.dev, 1], [stacks.prod, 3]] as const) {
+            expect(g.one("awsx:ec2:Vpc").inputs.natGateways).to.deep.equal({ strategy: "None" });
+            const nats = g.ofType("aws:ec2/natGateway:NatGateway");
+            expect(nats.map((n) => n.name)).to.deep.equal(Array.from({ length: gateways }, (_, i) => `network-${i + 1}`));
+            expect(nats.map((n) => n.inputs.subnetId)).to.deep.equal(g.outputs.publicSubnetIds.slice(0, gateways));
+            for (const n of nats) expect(n.inputs.allocationId).to.match(/^eipalloc-/);
+            const routes = g.ofType("aws:ec2/route:Route");
+            expect(routes.map((r) => [r.inputs.routeTableId, r.inputs.destinationCidrBlock])).to.deep.equal(
+                g.outputs.privateSubnetIds.map((id: string) => [id.replace(/^subnet-/, "rtb-"), "0.0.0.0/0"]),
+            );
+            // The control plane needs the subnets only; the system nodes pull images through NAT.
+            const eks = g.one("aws:eks/cluster:Cluster").engine.dependencies;
+            expect(eks).to.include("awsx:ec2:Vpc::network");
+            expect(eks.filter((d) => /natGateway|route:Route|eip:Eip/.test(d))).to.deep.equal([]);
+            expect(g.one("aws:eks/nodeGroup:NodeGroup").engine.dependencies).to.include.members(routes.map((r) => `${r.type}::${r.name}`));
+        }
+    });
+
+    it("adopts the NAT gateways, addresses and routes awsx made before, by their URNs there", async () => {
+        const vpc = { urn: pulumi.output("urn:pulumi:prod::eks-platform::eks-platform:network:Network$awsx:ec2:Vpc::network") } as unknown as pulumi.Resource;
+        const urn = (o: pulumi.Output<string>) => new Promise((resolve) => o.apply(resolve));
+        expect(await urn(awsxChild(vpc, ["aws:ec2/subnet:Subnet"], "aws:ec2/natGateway:NatGateway", "network-2"))).to.equal(
+            "urn:pulumi:prod::eks-platform::eks-platform:network:Network$awsx:ec2:Vpc$aws:ec2/vpc:Vpc$aws:ec2/subnet:Subnet$aws:ec2/natGateway:NatGateway::network-2",
+        );
+        expect(await urn(awsxChild(vpc, ["aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable"], "aws:ec2/route:Route", "network-private-1"))).to.equal(
+            "urn:pulumi:prod::eks-platform::eks-platform:network:Network$awsx:ec2:Vpc$aws:ec2/vpc:Vpc$aws:ec2/subnet:Subnet$aws:ec2/routeTable:RouteTable$aws:ec2/route:Route::network-private-1",
+        );
     });
 
     it("tags public subnets for internet-facing ALBs and private ones for internal ALBs and Karpenter", () => {

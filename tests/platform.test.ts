@@ -18,10 +18,13 @@ const one = (g: StackGraph, kind: string) => {
 const CERT = CERTIFICATE_ARN;
 
 /** What the platform's releases wait for: the workload NodePool and the ALB ingress (the LBC, or Auto Mode's default IngressClass). */
-const nodesAndIngress = (g: StackGraph): string[] =>
+/** The NodePool the platform's pods land on: Karpenter's, or Auto Mode's. */
+const workloadNodePool = (g: StackGraph): string => `kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-${g.outputs.computeMode === "auto" ? "auto" : "karpenter"}-node-pool`;
+/** What the platform's Ingresses (not its releases) wait for: the Load Balancer Controller, or Auto Mode's IngressClass. */
+const ingressController = (g: StackGraph): string[] =>
     g.outputs.computeMode === "auto"
-        ? [`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-auto-node-pool`, `kubernetes:networking.k8s.io/v1:IngressClass::eks-${g.stack}-auto-alb`]
-        : [`kubernetes:karpenter.sh/v1:NodePool::eks-${g.stack}-karpenter-node-pool`, `kubernetes:helm.sh/v3:Release::eks-${g.stack}-aws-load-balancer-controller`];
+        ? [`kubernetes:networking.k8s.io/v1:IngressClass::eks-${g.stack}-auto-alb`]
+        : [`kubernetes:helm.sh/v3:Release::eks-${g.stack}-aws-load-balancer-controller`];
 
 /** Application names an ApplicationSet's list generator + template produce. */
 function generatedApplications(appSet: any): { name: string; namespace: string; path: string; syncPolicy: any }[] {
@@ -43,12 +46,13 @@ describe("Platform", () => {
     const stacks = useStacks();
 
     describe("Argo CD", () => {
-        it(`installs argo-cd ${CHARTS.argoCd.version} into argocd after the workload NodePool and the ALB ingress (LBC, or Auto Mode's IngressClass)`, () => {
+        it(`installs argo-cd ${CHARTS.argoCd.version} into argocd after the workload NodePool, beside the ingress controller (LBC, or Auto Mode's IngressClasses)`, () => {
             for (const g of stacks.all) {
                 const r = release(g, "argocd");
                 expect(r.inputs).to.include({ chart: "argo-cd", version: CHARTS.argoCd.version, namespace: "argocd" });
                 expect(r.inputs.repositoryOpts).to.deep.equal({ repo: "https://argoproj.github.io/argo-helm" });
-                expect(r.opts.dependsOn).to.include.members(nodesAndIngress(g));
+                expect(r.opts.dependsOn).to.include(workloadNodePool(g));
+                expect(r.opts.dependsOn).to.not.include.members(ingressController(g));
             }
         });
 
@@ -185,14 +189,15 @@ describe("Platform", () => {
     });
 
     describe("composition", () => {
-        it("lets Argo CD and monitoring install side by side, both after nodes, the LBC and (monitoring) the StorageClass", () => {
+        it("lets Argo CD and monitoring install side by side, both after the NodePool and (monitoring) the StorageClass", () => {
             for (const g of stacks.all) {
                 const argo = release(g, "argocd").opts.dependsOn;
                 const mon = release(g, "kube-prometheus-stack").opts.dependsOn;
                 expect(argo.some((d) => d.includes("kube-prometheus-stack") || d.includes("monitoring"))).to.equal(false);
                 expect(mon.some((d) => d.includes("argocd"))).to.equal(false);
                 expect(mon).to.include(`kubernetes:storage.k8s.io/v1:StorageClass::gp3`);
-                expect(mon).to.include.members(nodesAndIngress(g));
+                expect(mon).to.include(workloadNodePool(g));
+                expect(mon).to.not.include.members(ingressController(g));
             }
         });
 

@@ -37,6 +37,8 @@ const MENTIONS: Mention[] = [
 const NOT_VERSIONS = [
     /CIS \d+\.\d+\.\d+/g,
     /USD \d+\.\d+/g,
+    // The timeline's minutes (Deploying a stack).
+    /\d+\.\d+ min\b/g,
     /`appVersion: 0\.1\.0`/g,
     /unquoted `kubernetesVersion: 1\.30` \(YAML reads the number 1\.3\)/g,
     // How Helm reads a chart's kubeVersion (README, "Upgrading Kubernetes"): constraints, not pins.

@@ -13,7 +13,7 @@ const esbuild = require("esbuild");
 const root = path.resolve(__dirname, "..");
 const outdir = path.join(root, ".build");
 // templates/service: the service template's own code and unit tests run in this suite too.
-const SOURCES = ["index.ts", "components", "stacks", "policy", "tooling", "tests", "scripts/cost", "scripts/upgrade-check", "scripts/offline-stack.ts", "templates/service/src", "templates/service/test"];
+const SOURCES = ["index.ts", "components", "stacks", "policy", "tooling", "tests", "scripts/cost", "scripts/upgrade-check", "scripts/timeline", "scripts/offline-stack.ts", "templates/service/src", "templates/service/test"];
 
 function tsFiles(entry) {
     const full = path.join(root, entry);

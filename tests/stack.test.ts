@@ -58,19 +58,19 @@ describe("whole stack", () => {
     it("differs between dev and prod exactly where the stack files differ", () => {
         const summary = (g: StackGraph) => ({
             cidr: g.one("awsx:ec2:Vpc").inputs.cidrBlock,
-            nat: g.one("awsx:ec2:Vpc").inputs.natGateways.strategy,
+            nat: g.ofType("aws:ec2/natGateway:NatGateway").length,
             flowLogDays: g.ofType("aws:cloudwatch/logGroup:LogGroup").find((l) => l.inputs.namePrefix)!.inputs.retentionInDays,
             protect: g.one("aws:kms/key:Key", "logs").opts.protect,
             keep: JSON.parse(g.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy")[0].inputs.policy).rules[1].selection.countNumber,
             mutability: g.ofType("aws:ecr/repository:Repository")[0].inputs.imageTagMutability,
         });
-        expect(summary(stacks.dev)).to.deep.equal({ cidr: "10.0.0.0/16", nat: "Single", flowLogDays: 7, protect: false, keep: 10, mutability: "IMMUTABLE_WITH_EXCLUSION" });
-        expect(summary(stacks.prod)).to.deep.equal({ cidr: "10.1.0.0/16", nat: "OnePerAz", flowLogDays: 365, protect: true, keep: 50, mutability: "IMMUTABLE" });
+        expect(summary(stacks.dev)).to.deep.equal({ cidr: "10.0.0.0/16", nat: 1, flowLogDays: 7, protect: false, keep: 10, mutability: "IMMUTABLE_WITH_EXCLUSION" });
+        expect(summary(stacks.prod)).to.deep.equal({ cidr: "10.1.0.0/16", nat: 3, flowLogDays: 365, protect: true, keep: 50, mutability: "IMMUTABLE" });
         // The application namespaces are the files' gitopsEnvironments: their policies are the same in each.
         const shape = (g: StackGraph) => g.resources.map((r) => `${r.type}::${r.name.replace(`eks-${g.stack}`, "<cluster>").replace(/^tenant-network-(dev|staging|production)-/, "tenant-network-<env>-")}`);
         const onlyIn = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).sort();
         // Prod names an operator role as cluster-admin (dev relies on creator bootstrap) and backs up
-        // with Velero (backupEnabled: false in dev); dev's ECR lets the application's promotion job pull
+        // with Velero (backupEnabled: false in dev) and has a NAT gateway in each zone (natStrategy); dev's ECR lets the application's promotion job pull
         // (ciApplicationPullEnvironment). Nothing else differs in shape.
         // The application namespaces are the files' gitopsEnvironments: dev and staging here, production there.
         const tenants = (...environments: string[]) =>
@@ -97,7 +97,13 @@ describe("whole stack", () => {
             ...["allow-egress", "allow-metrics-velero", "allow-same-namespace", "default-deny-egress", "default-deny-ingress"].map((p) => `kubernetes:networking.k8s.io/v1:NetworkPolicy::namespace-isolation-velero-${p}`),
         ];
         expect(onlyIn(shape(stacks.prod), shape(stacks.dev))).to.deep.equal(
-            ["aws:eks/accessEntry:AccessEntry::admin-platform-operators", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators", ...velero, ...tenants("production")].sort(),
+            [
+                "aws:eks/accessEntry:AccessEntry::admin-platform-operators",
+                "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators",
+                ...["network-2", "network-3"].flatMap((n) => [`aws:ec2/eip:Eip::${n}`, `aws:ec2/natGateway:NatGateway::${n}`]),
+                ...velero,
+                ...tenants("production"),
+            ].sort(),
         );
     });
 

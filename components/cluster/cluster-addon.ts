@@ -33,7 +33,9 @@ export interface ClusterAddonInstall extends ClusterAddonSpec {
     values: Record<string, unknown>;
     /** Skip the chart's crds/ folder (a separate CRD release owns them). */
     skipCrds?: boolean;
-    /** What else the release waits for (CRDs, queues, access entries); the role's permissions always. */
+    /** Apply the chart without waiting for its pods (`HelmReleaseArgs.skipAwait`). */
+    skipAwait?: boolean;
+    /** What else the release waits for (CRDs, queues, access entries); the role's permissions and the system nodes always. */
     dependsOn?: pulumi.Resource[];
 }
 
@@ -48,6 +50,8 @@ export interface InstalledClusterAddon {
 export interface ClusterAddonComponent {
     /** Resources the Platform's releases wait for, and so outlive on `pulumi destroy`. */
     readonly platformDependencies: pulumi.Resource[];
+    /** Resources the Platform's Ingresses (not its releases) wait for and outlive: the controller that makes their ALBs. */
+    readonly ingressDependencies?: pulumi.Resource[];
     /** Metrics endpoints for Prometheus. */
     readonly scrapeTargets: ScrapeTarget[];
     /** Namespaces the add-on creates; the composition gives each a default-deny NetworkPolicy. */
@@ -80,9 +84,11 @@ export function installClusterAddon(owner: pulumi.Resource, cluster: Cluster, in
             namespace: namespace ? namespace.metadata.name : install.serviceAccount.namespace,
             releaseName: install.name,
             skipCrds: install.skipCrds,
+            skipAwait: install.skipAwait,
             values: clusterAddonValues(install, install.values, cluster.computeMode),
         },
-        { parent: owner, provider, dependsOn: [...(install.dependsOn ?? []), ...role.ready] },
+        // Its pods run on the system nodes: created once they exist, deleted (and so drained of it) before they go.
+        { parent: owner, provider, dependsOn: [...(install.dependsOn ?? []), ...role.ready, ...cluster.systemNodes] },
     );
     return { role, namespace, release };
 }

@@ -32,8 +32,8 @@ export interface ServiceAccountPermissions {
  * (no OIDC provider), secrets envelope-encrypted with a dedicated key, all control-plane logs, and
  * either (`karpenter`) EKS managed add-ons and a small tainted system node group, or (`auto`) EKS Auto
  * Mode, which runs the CNI, kube-proxy, CoreDNS, the Pod Identity agent and the EBS CSI driver itself
- * and its built-in `system` pool. Add-ons and the Platform component use `provider`, which only becomes
- * usable once nodes, CoreDNS and admin access exist.
+ * and its built-in `system` pool. Add-ons and the Platform component use `provider`, usable once the
+ * cluster and the admins' access exist; what needs nodes waits for them itself.
  */
 export class Cluster extends pulumi.ComponentResource {
     /** The EKS cluster's name, known once the cluster exists: for inputs that must wait for it. */
@@ -62,6 +62,12 @@ export class Cluster extends pulumi.ComponentResource {
     readonly autoModeNodeRole?: aws.iam.Role;
     /** `auto` mode: where pods reach DNS (each node's own CoreDNS, at the service range's tenth address); absent: the CoreDNS pods. */
     readonly dnsAddress?: pulumi.Input<string>;
+    /**
+     * What a release whose pods run on the system nodes waits for, and so is deleted before on `pulumi
+     * destroy` (the controllers that clean up after their objects run there): the system node group; none in
+     * `auto` mode, whose `system` pool exists with the cluster.
+     */
+    readonly systemNodes: pulumi.Resource[];
     /** The default `gp3` StorageClass; workloads with volumes wait for it. */
     readonly defaultStorageClass: k8s.storage.v1.StorageClass;
     private readonly args: ClusterArgs;
@@ -99,8 +105,8 @@ export class Cluster extends pulumi.ComponentResource {
         );
 
         // Auto Mode runs the node add-ons and the EBS CSI driver itself; the program installs them otherwise.
-        const nodeSupport = auto ? { systemNodeGroup: undefined, ready: [], storage: [] } : this.managedNodeSupport(args, cluster);
-        this.systemNodeGroup = nodeSupport.systemNodeGroup;
+        this.systemNodeGroup = auto ? undefined : this.managedNodeSupport(args, cluster);
+        this.systemNodes = this.systemNodeGroup ? [this.systemNodeGroup] : [];
 
         this.name = cluster.name;
         this.arn = cluster.arn;
@@ -113,12 +119,14 @@ export class Cluster extends pulumi.ComponentResource {
             certificateAuthority: this.certificateAuthority,
             region: args.aws.region,
         });
+        // The API answers once the cluster (in the kubeconfig) and the admins' access exist; nodes and CoreDNS are
+        // for pods, and what runs pods waits for them itself (`systemNodes`, Karpenter's NodePool).
         this.provider = new k8s.Provider(
             `${args.name}-k8s`,
             { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-            { parent: this, dependsOn: [...nodeSupport.ready, ...adminAccess] },
+            { parent: this, dependsOn: adminAccess },
         );
-        this.defaultStorageClass = createDefaultStorageClass(this.provider, cluster, args.computeMode, nodeSupport.storage, this);
+        this.defaultStorageClass = createDefaultStorageClass(this.provider, cluster, args.computeMode, this);
         this.warnIfDeployerLacksAccess();
 
         this.registerOutputs({
@@ -131,9 +139,9 @@ export class Cluster extends pulumi.ComponentResource {
 
     /**
      * `karpenter` mode: the managed add-ons nodes need (CNI, kube-proxy, Pod Identity agent), the system node
-     * group, CoreDNS on it and the EBS CSI driver. `ready`: what in-cluster resources wait for; `storage`: the driver.
+     * group, CoreDNS on it and the EBS CSI driver (those two go with the cluster on destroy); returns the node group.
      */
-    private managedNodeSupport(args: ClusterArgs, cluster: aws.eks.Cluster): { systemNodeGroup?: aws.eks.NodeGroup; ready: pulumi.Resource[]; storage: pulumi.Resource[] } {
+    private managedNodeSupport(args: ClusterArgs, cluster: aws.eks.Cluster): aws.eks.NodeGroup {
         // Nodes only turn Ready with the CNI and kube-proxy in place; Pod Identity needs its agent.
         const addonArgs = { cluster, kubernetesVersion: args.kubernetesVersion, ownerTags: args.ownerTags };
         // IPv6: the CNI assigns IPv6 prefixes with its own role (the nodes keep no CNI policy); IPv4: with the node role.
@@ -157,21 +165,22 @@ export class Cluster extends pulumi.ComponentResource {
                 nodes: args.systemNodes,
                 aws: args.aws,
                 imageCachePrefix: args.imageCachePrefix,
-                dependsOn: nodeAddons,
+                dependsOn: [...nodeAddons, ...args.privateEgress],
                 ownerTags: args.ownerTags,
                 ipFamily: args.ipFamily,
             },
             this,
         );
-        // Deployments need schedulable nodes, or the add-on never turns ACTIVE.
-        const coredns = createManagedAddon("coredns", { ...addonArgs, dependsOn: [systemNodeGroup] }, this);
+        // Deployments need schedulable nodes, or the add-on never turns ACTIVE. On destroy, DNS and the CSI
+        // driver serve the controllers until the system nodes go: nothing deletes them before the cluster.
+        createManagedAddon("coredns", { ...addonArgs, dependsOn: [systemNodeGroup], deletedWith: cluster }, this);
         const ebsCsiRole = this.podIdentity("ebs-csi-driver", {
             namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
             serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
             managedPolicies: ["AmazonEBSCSIDriverPolicy"],
         });
-        const ebsCsi = createManagedAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [systemNodeGroup, ...ebsCsiRole.ready] }, this);
-        return { systemNodeGroup, ready: [systemNodeGroup, coredns], storage: [ebsCsi] };
+        createManagedAddon("aws-ebs-csi-driver", { ...addonArgs, dependsOn: [systemNodeGroup, ...ebsCsiRole.ready], deletedWith: cluster }, this);
+        return systemNodeGroup;
     }
 
     /** Role + policy + Pod Identity association for one service account of this cluster, in one call. */

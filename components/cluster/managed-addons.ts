@@ -45,6 +45,8 @@ export interface ManagedAddonArgs {
     kubernetesVersion: string;
     /** Pod Identity associations the add-on's service accounts use. */
     dependsOn?: pulumi.Resource[];
+    /** Not deleted on its own but with this resource (the cluster): see `createManagedAddon`'s callers. */
+    deletedWith?: pulumi.Resource;
     /** The stack's owner tags (`ClusterArgs.ownerTags`). */
     ownerTags: Record<string, string>;
     /** Where the add-on's controller runs: the system node group, or Auto Mode's system pool. */
@@ -68,6 +70,6 @@ export function createManagedAddon(addonName: ManagedAddonName, args: ManagedAdd
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
         },
-        { parent, dependsOn: args.dependsOn },
+        { parent, dependsOn: args.dependsOn, deletedWith: args.deletedWith },
     );
 }

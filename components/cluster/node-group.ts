@@ -84,7 +84,7 @@ export interface SystemNodeGroupArgs {
     aws: AwsContext;
     /** Repository prefix of the stack's Docker Hub pull-through cache, which the nodes pull through. */
     imageCachePrefix: string;
-    /** Add-ons that must exist before nodes can become Ready (CNI, kube-proxy, Pod Identity agent). */
+    /** What must exist before nodes can become Ready: add-ons (CNI, kube-proxy, Pod Identity agent), the subnets' NAT routes. */
     dependsOn: pulumi.Resource[];
     /** The stack's owner tags, for the instances, volumes and interfaces the node group launches. */
     ownerTags: Record<string, string>;

@@ -6,12 +6,14 @@ export const DEFAULT_STORAGE_CLASS = "gp3";
 /** The EBS CSI driver's name: the managed add-on's, or Auto Mode's block storage's. */
 export const EBS_PROVISIONERS = { karpenter: "ebs.csi.aws.com", auto: "ebs.csi.eks.amazonaws.com" } as const;
 
-/** Default StorageClass: encrypted gp3 through the mode's EBS CSI driver, bound where the pod lands. */
+/**
+ * Default StorageClass: encrypted gp3 through the mode's EBS CSI driver, bound where the pod lands. Only an API
+ * object: it needs no driver to exist (a claim binds once a pod of it is scheduled, by then the driver runs).
+ */
 export function createDefaultStorageClass(
     provider: k8s.Provider,
     cluster: pulumi.Resource,
     computeMode: keyof typeof EBS_PROVISIONERS,
-    ebsCsiDriver: pulumi.Resource[],
     parent: pulumi.Resource,
 ): k8s.storage.v1.StorageClass {
     return new k8s.storage.v1.StorageClass(
@@ -25,6 +27,6 @@ export function createDefaultStorageClass(
             reclaimPolicy: "Delete",
         },
         // Holds no AWS resources of its own, so destroying the cluster may simply take it along.
-        { parent, provider, dependsOn: ebsCsiDriver, deletedWith: cluster },
+        { parent, provider, deletedWith: cluster },
     );
 }

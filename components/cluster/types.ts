@@ -57,6 +57,8 @@ export interface ClusterArgs {
     privateSubnetIds: pulumi.Input<string[]>;
     /** `ipv6`: pods and Services get IPv6 addresses (EKS assigns the service range); fixed at creation. Config key `ipFamily`. */
     ipFamily: IpFamily;
+    /** The private subnets' routes to the internet (NAT): the system nodes wait for them, and go before them on destroy. */
+    privateEgress: pulumi.Resource[];
     /** Whether the API endpoint is public (the private endpoint is always on). */
     endpointPublicAccess: boolean;
     /** CIDRs allowed to the public endpoint. */

@@ -39,6 +39,8 @@ export class DualStackVpc extends pulumi.ComponentResource {
     readonly publicSubnetIpv6Cidrs: pulumi.Output<string[]>;
     readonly privateSubnetIpv6Cidrs: pulumi.Output<string[]>;
     readonly privateRouteTableIds: pulumi.Output<string[]>;
+    /** The private subnets' routes out (NAT, egress-only gateway, NAT64): what needs the internet from them waits for these. */
+    readonly privateEgress: aws.ec2.Route[];
 
     constructor(name: string, args: DualStackVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:network:DualStackVpc", name, {}, opts);
@@ -91,12 +93,15 @@ export class DualStackVpc extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [igw] },
             );
         });
+        const privateEgress: aws.ec2.Route[] = [];
         const privateRoutes = privates.map((s, i) => {
             const table = new aws.ec2.RouteTable(`${name}-private-${i + 1}`, { vpcId: vpc.id, tags: { Name: `${name}-private-${i + 1}` } }, parent);
             const nat = nats[Math.min(i, nats.length - 1)];
-            new aws.ec2.Route(`${name}-private-${i + 1}-ipv4`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, parent);
-            new aws.ec2.Route(`${name}-private-${i + 1}-ipv6`, { routeTableId: table.id, destinationIpv6CidrBlock: IPV6_WORLD, egressOnlyGatewayId: eigw.id }, parent);
-            new aws.ec2.Route(`${name}-private-${i + 1}-nat64`, { routeTableId: table.id, destinationIpv6CidrBlock: NAT64_PREFIX, natGatewayId: nat.id }, parent);
+            privateEgress.push(
+                new aws.ec2.Route(`${name}-private-${i + 1}-ipv4`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, parent),
+                new aws.ec2.Route(`${name}-private-${i + 1}-ipv6`, { routeTableId: table.id, destinationIpv6CidrBlock: IPV6_WORLD, egressOnlyGatewayId: eigw.id }, parent),
+                new aws.ec2.Route(`${name}-private-${i + 1}-nat64`, { routeTableId: table.id, destinationIpv6CidrBlock: NAT64_PREFIX, natGatewayId: nat.id }, parent),
+            );
             new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}`, { subnetId: s.id, routeTableId: table.id }, parent);
             return table;
         });
@@ -110,6 +115,7 @@ export class DualStackVpc extends pulumi.ComponentResource {
         this.publicSubnetIpv6Cidrs = pulumi.all(publics.map((s) => s.ipv6CidrBlock));
         this.privateSubnetIpv6Cidrs = pulumi.all(privates.map((s) => s.ipv6CidrBlock));
         this.privateRouteTableIds = pulumi.all(privateRoutes.map((t) => t.id));
+        this.privateEgress = privateEgress;
         this.registerOutputs({ vpcId: this.vpcId, ipv6Cidr: this.ipv6Cidr });
     }
 }

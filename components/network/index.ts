@@ -3,7 +3,8 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { DualStackVpc } from "./dual-stack";
 import { FlowLogs } from "./flow-logs";
-import { natGatewayStrategy, subnetSpecs } from "./subnets";
+import { createNatGateways } from "./nat";
+import { subnetSpecs } from "./subnets";
 import { IpFamily, NetworkArgs } from "./types";
 
 export { IpFamily, NetworkArgs, NatStrategy } from "./types";
@@ -22,6 +23,8 @@ export class Network extends pulumi.ComponentResource {
     /** CIDRs of the private subnets: nodes and pods, the EKS control plane's ENIs, internal load balancers. */
     readonly privateSubnetCidrs: pulumi.Output<string[]>;
     readonly vpcCidr: string;
+    /** The private subnets' default routes through NAT: nodes there pull images and reach AWS through them. */
+    readonly privateEgress: pulumi.Resource[];
 
     /** The VPC's Amazon-provided IPv6 /56 (ipFamily ipv6); undefined for an IPv4 VPC. */
     readonly vpcIpv6Cidr?: pulumi.Output<string>;
@@ -50,6 +53,7 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIpv6Cidrs = vpc.publicSubnetIpv6Cidrs;
             this.privateSubnetIpv6Cidrs = vpc.privateSubnetIpv6Cidrs;
             privateRouteTableIds = vpc.privateRouteTableIds;
+            this.privateEgress = vpc.privateEgress;
         } else {
             const prefix = Number(args.vpcCidr.split("/")[1]);
             const vpc = new awsx.ec2.Vpc(
@@ -59,7 +63,8 @@ export class Network extends pulumi.ComponentResource {
                     numberOfAvailabilityZones: args.azCount,
                     subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
                     subnetSpecs: subnetSpecs(prefix, args.clusterName),
-                    natGateways: { strategy: natGatewayStrategy(args.natStrategy) },
+                    // NAT is created beside awsx (./nat.ts), so the subnets are ready without it.
+                    natGateways: { strategy: awsx.ec2.NatGatewayStrategy.None },
                     enableDnsHostnames: true,
                     enableDnsSupport: true,
                 },
@@ -68,6 +73,11 @@ export class Network extends pulumi.ComponentResource {
             this.vpcId = vpc.vpcId;
             this.publicSubnetIds = vpc.publicSubnetIds;
             this.privateSubnetIds = vpc.privateSubnetIds;
+            this.privateEgress = createNatGateways(
+                name,
+                { strategy: args.natStrategy, azCount: args.azCount, vpc, publicSubnetIds: vpc.publicSubnetIds, privateSubnetIds: vpc.privateSubnetIds },
+                this,
+            );
             // awsx allocates the subnets' ranges; the NetworkPolicies admit them as AWS reports them.
             const cidrsOf = (ids: pulumi.Output<string[]>) =>
                 ids.apply((list) => pulumi.all(list.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock)));

@@ -1,5 +1,4 @@
 import * as awsx from "@pulumi/awsx";
-import { NatStrategy } from "./types";
 
 /** Private subnets are 1/8 of the VPC each, public ones 1/64: with awsx's one block per zone (a quarter for 3-4 zones), room for 4 zones. */
 export const PRIVATE_SUBNET_BITS = 3;
@@ -43,8 +42,4 @@ export function subnetSpecs(vpcPrefix: number, clusterName: string): awsx.types.
             tags: subnetTags(clusterName).public,
         },
     ];
-}
-
-export function natGatewayStrategy(strategy: NatStrategy): awsx.ec2.NatGatewayStrategy {
-    return strategy === "single" ? awsx.ec2.NatGatewayStrategy.Single : awsx.ec2.NatGatewayStrategy.OnePerAz;
 }

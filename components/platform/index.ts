@@ -53,7 +53,7 @@ export interface SharedIngressSettings {
 export interface PlatformArgs {
     /** The cluster (provider, storage class; its name names the shared ALB's IngressGroup) the platform runs on. */
     cluster: Cluster;
-    /** What the cluster add-ons say the platform needs first (Karpenter's NodePool, the Load Balancer Controller): every release here waits for all of it. */
+    /** What the cluster add-ons say the platform needs first (Karpenter's NodePool): every release here waits for all of it. */
     dependsOn: pulumi.Resource[];
     /** The cluster add-ons' metrics endpoints; Argo CD's own is added here. */
     scrapeTargets: ScrapeTarget[];
@@ -69,6 +69,12 @@ export interface PlatformArgs {
     monitoring: MonitoringSettings;
     /** Shared ALB; absent means no Ingress at all. */
     ingress?: SharedIngressSettings;
+    /**
+     * What Ingresses wait for and go before (the cluster add-ons' `ingressDependencies`: the Load Balancer
+     * Controller, which deletes their ALBs): the platform's Ingresses, and the application namespaces, whose
+     * Ingresses Argo CD creates.
+     */
+    ingressController: pulumi.Resource[];
     /** Where Docker Hub images are pulled from (the stack's ECR pull-through cache). */
     dockerHub: DockerHubMirror;
     /** The stack's ECR repositories (full names): with the cache, the only images the application namespaces may run. */
@@ -77,7 +83,7 @@ export interface PlatformArgs {
 
 /**
  * GitOps (Argo CD with the environment's project and ApplicationSet) and monitoring
- * (kube-prometheus-stack). The two do not wait for each other; both wait for nodes and the LBC.
+ * (kube-prometheus-stack). The two do not wait for each other; both wait for the NodePool, their Ingresses for the LBC.
  */
 export class Platform extends pulumi.ComponentResource {
     readonly argocd: ArgoCd;
@@ -92,6 +98,7 @@ export class Platform extends pulumi.ComponentResource {
             ...args.ingress,
             groupName: args.cluster.computeMode === "auto" ? undefined : platformIngressGroup(args.cluster.configuredName),
             ipAddressType: albIpAddressType(args.cluster.ipFamily),
+            controller: args.ingressController,
         };
         const common = { provider: args.cluster.provider, cluster: args.cluster.eksCluster, dependsOn: args.dependsOn };
 
@@ -100,7 +107,7 @@ export class Platform extends pulumi.ComponentResource {
             args.tenants &&
             new Tenants(
                 "tenants",
-                { ...args.tenants, provider: args.cluster.provider, dependsOn: [...args.dependsOn, args.cluster.defaultStorageClass] },
+                { ...args.tenants, provider: args.cluster.provider, dependsOn: [...args.dependsOn, ...args.ingressController, args.cluster.defaultStorageClass] },
                 { parent: this },
             );
         // Deny-by-default both ways before Argo CD can sync anything into the namespaces: no pod of theirs runs unfenced.

@@ -16,6 +16,8 @@ export interface AlbIngressSettings {
     wafAclArn?: pulumi.Input<string>;
     /** `dualstack` in an IPv6 cluster (`albIpAddressType`); absent or `ipv4`: an IPv4 ALB. */
     ipAddressType?: AlbIpAddressType;
+    /** The Load Balancer Controller (release, IngressClasses): the Ingress waits for its webhook and goes before it, which deletes the ALB. */
+    controller: pulumi.Resource[];
 }
 
 export interface AlbIngressArgs extends AlbIngressSettings {
@@ -34,7 +36,7 @@ export interface AlbIngressArgs extends AlbIngressSettings {
 export function albIngress(
     resourceName: string,
     args: AlbIngressArgs,
-    opts: pulumi.CustomResourceOptions & { provider: k8s.Provider },
+    opts: pulumi.CustomResourceOptions & { provider: k8s.Provider; dependsOn?: pulumi.Resource[] },
 ): k8s.networking.v1.Ingress {
     return new k8s.networking.v1.Ingress(
         resourceName,
@@ -78,6 +80,6 @@ export function albIngress(
                 ],
             },
         },
-        opts,
+        { ...opts, dependsOn: [...(opts.dependsOn ?? []), ...args.controller] },
     );
 }

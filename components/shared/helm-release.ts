@@ -13,11 +13,16 @@ export interface HelmReleaseArgs {
     values: pulumi.Input<Record<string, unknown>>;
     /** Skip the chart's crds/ folder (when a separate CRD chart owns them). */
     skipCrds?: boolean;
+    /**
+     * Do not wait for the release's workloads: for a chart of CRDs only (nothing turns Ready), or a controller
+     * whose readiness the releases after it wait for anyway. Such a release is not atomic (Helm's atomic waits).
+     */
+    skipAwait?: boolean;
 }
 
 /**
- * The one way the platform installs a chart: pinned version, atomic (a failed install or upgrade
- * rolls back instead of leaving a half-applied release), bounded history.
+ * The one way the platform installs a chart: pinned version, atomic unless not awaited (a failed install
+ * or upgrade rolls back instead of leaving a half-applied release), bounded history.
  */
 export function helmRelease(
     name: string,
@@ -34,7 +39,8 @@ export function helmRelease(
             namespace: args.namespace,
             values: args.values,
             skipCrds: args.skipCrds ?? false,
-            atomic: true,
+            ...(args.skipAwait ? { skipAwait: true } : {}),
+            atomic: !args.skipAwait,
             cleanupOnFail: true,
             maxHistory: 5,
             timeout: 900,

@@ -99,11 +99,11 @@ export function costModel(graph: StackGraph, rendered: RenderedStack): CostModel
     const minor = (v: string) => Number(v.split(".")[1]);
     const standard = cluster.upgradePolicy?.supportType === "STANDARD" || minor(cluster.version) >= minor(EKS_STANDARD_SUPPORT_FROM);
 
-    // IPv4: awsx's VPC (its NAT gateways are not in the graph, its strategy is); ipv6: the dual-stack VPC's own resources.
+    // IPv4: awsx's VPC, the NAT gateways beside it (any awsx would make itself too); ipv6: the dual-stack VPC's own resources.
     const ipv6 = graph.outputs.ipFamily === "ipv6";
     const vpc = ipv6 ? undefined : graph.one("awsx:ec2:Vpc").inputs;
     const azs: number = vpc ? vpc.numberOfAvailabilityZones : graph.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags?.["kubernetes.io/role/elb"]).length;
-    const natGateways = vpc ? (({ Single: 1, OnePerAz: azs } as Record<string, number>)[vpc.natGateways?.strategy] ?? 0) : graph.ofType("aws:ec2/natGateway:NatGateway").length;
+    const natGateways = graph.ofType("aws:ec2/natGateway:NatGateway").length + (vpc ? (({ Single: 1, OnePerAz: azs } as Record<string, number>)[vpc.natGateways?.strategy] ?? 0) : 0);
 
     const launchTemplates = graph.ofType("aws:ec2/launchTemplate:LaunchTemplate");
     const rootOf = (lt: any) => Number(lt?.inputs.blockDeviceMappings?.[0]?.ebs?.volumeSize ?? 20);

@@ -25,6 +25,14 @@ describe("Rendered manifests: wiring", () => {
                 expect(podIdentityProblems(objects(rendered), associations(graph), awsCallersOf(graph))).to.deep.equal([]);
             });
 
+            it("applies without a wait only charts of CRDs alone, and the Karpenter controller (the platform's releases wait for its node)", () => {
+                const unawaited = graph.ofType("kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.skipAwait === true);
+                expect(unawaited.map((r) => r.inputs.name).sort()).to.deep.equal(["karpenter", "karpenter-crd"]);
+                const crds = rendered.releases.find((r) => r.releaseName === "karpenter-crd")!;
+                expect(new Set(crds.manifests.map((o) => o.kind))).to.deep.equal(new Set(["CustomResourceDefinition"]));
+                for (const r of unawaited) expect(r.inputs.atomic, r.name).to.equal(false);
+            });
+
             it("each PodMonitor and ServiceMonitor finds its targets by port name, and Prometheus selects it", () => {
                 const monitors = objects(rendered).filter((o) => o.kind === "PodMonitor" || o.kind === "ServiceMonitor");
                 const controllers = graph.outputs.computeMode === "auto" ? [] : KARPENTER_MODE_CONTROLLERS;

@@ -74,7 +74,7 @@ async function buildNow(args: Omit<CiAccessArgs, "aws">, stack: string): Promise
     if (failure) throw failure;
     const resources = mocks.registrations
         .filter((r) => r.type !== "pulumi:pulumi:Stack")
-        .map((r) => ({ ...r, opts: { parent: parents.get(`${r.type}::${r.name}`), dependsOn: [] } }));
+        .map((r) => ({ ...r, opts: { parent: parents.get(`${r.type}::${r.name}`), dependsOn: [] }, engine: mocks.engineRequest(r.type, r.name) }));
     const ofType = (type: string) => resources.filter((r) => r.type === type);
     return {
         resources,

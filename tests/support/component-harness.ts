@@ -23,6 +23,7 @@ export function minimalClusterArgs(overrides: Partial<ClusterArgs> = {}): Cluste
         vpcId: "vpc-0unit",
         privateSubnetIds: ["subnet-0unit1", "subnet-0unit2"],
         ipFamily: "ipv4",
+        privateEgress: [],
         endpointPublicAccess: false,
         publicAccessCidrs: [],
         privateAccessCidrs: [],
@@ -76,6 +77,7 @@ export function buildComponent<T>(
 async function buildNow<T>(construct: () => { built: T; outputs?: Record<string, pulumi.Input<unknown>> }): Promise<ComponentBuild<T>> {
     const mocks = new PlatformMocks(COMPONENT_TEST_AWS.region);
     await pulumi.runtime.setMocks(mocks, PROJECT, "unit", false);
+    mocks.recordRequests();
     pulumi.runtime.setAllConfig({});
     const options = new Map<string, RecordedOptions>();
     const names = new Map<pulumi.Resource, string>();
@@ -108,7 +110,7 @@ async function buildNow<T>(construct: () => { built: T; outputs?: Record<string,
     if (failure) throw failure;
     const resources: RecordedResource[] = mocks.registrations
         .filter((r) => r.type !== "pulumi:pulumi:Stack")
-        .map((r) => ({ ...r, opts: options.get(`${r.type}::${r.name}`) ?? { dependsOn: [] } }));
+        .map((r) => ({ ...r, opts: options.get(`${r.type}::${r.name}`) ?? { dependsOn: [] }, engine: mocks.engineRequest(r.type, r.name) }));
     const ofType = (type: string) => resources.filter((r) => r.type === type);
     return {
         built: built as T,

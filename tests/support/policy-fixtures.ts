@@ -11,7 +11,7 @@ export const stackTags = (environment: string): Record<string, string> => ({ env
 
 /** A recorded registration, as the mocks record one. */
 export function record(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource {
-    return { type, name, inputs, custom: true, opts: { dependsOn: [] }, ...extra };
+    return { type, name, inputs, custom: true, opts: { dependsOn: [] }, engine: { dependencies: [], propertyDependencies: {}, remote: false }, ...extra };
 }
 
 /** The explicit `aws` provider with default tags, encoded the way provider inputs reach the engine. */

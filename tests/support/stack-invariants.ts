@@ -11,6 +11,9 @@ import { CONFIG_KEYS } from "../../stacks/config/keys";
 import { PROJECT, projectDefaults, stackFileConfig } from "../../tooling/offline/stack-files";
 import { STACK_NAME, stackNames } from "./stacks";
 import { TENANT_INVARIANT } from "./tenant-invariant";
+import { timeline } from "../../scripts/timeline/model";
+import { teardownViolations } from "../../scripts/timeline/destroy";
+import { TIMELINE_BUDGETS, formatTimeline, timelineBudget } from "../../scripts/timeline/report";
 
 /**
  * What must hold for every stack file a user writes, checked against that file's own values (never
@@ -88,7 +91,10 @@ export const STACK_INVARIANTS: StackInvariant[] = [
             const vpc = g.one("awsx:ec2:Vpc");
             expect(vpc.inputs.cidrBlock).to.equal(f.get("vpcCidr"));
             expect(vpc.inputs.numberOfAvailabilityZones).to.equal(f.get("azCount"));
-            expect(String(vpc.inputs.natGateways.strategy).toLowerCase()).to.equal(String(f.get("natStrategy")).toLowerCase());
+            // NAT beside awsx's VPC: one gateway, or one per zone; every private subnet routes through one.
+            expect(vpc.inputs.natGateways.strategy).to.equal("None");
+            expect(g.ofType("aws:ec2/natGateway:NatGateway")).to.have.length(f.get("natStrategy") === "single" ? 1 : Number(f.get("azCount")));
+            expect(g.ofType("aws:ec2/route:Route").filter((r) => r.inputs.destinationCidrBlock === "0.0.0.0/0" && r.inputs.natGatewayId)).to.have.length(Number(f.get("azCount")));
         },
     },
     {
@@ -258,6 +264,14 @@ export const STACK_INVARIANTS: StackInvariant[] = [
                 reports.push(...run.violations.map((v) => `${p.name}: ${v.message}`));
             }
             expect(reports).to.deep.equal([]);
+        },
+    },
+    {
+        name: `models a fresh pulumi up within its mode's budget (${TIMELINE_BUDGETS.karpenter} minutes, Auto Mode ${TIMELINE_BUDGETS.auto}; npm run timeline) and tears down workloads, NodePools, the Karpenter controller, then the system nodes`,
+        check: (g) => {
+            const t = timeline(g);
+            expect(t.total, formatTimeline(g).text).to.be.at.most(timelineBudget(g));
+            expect(teardownViolations(g)).to.deep.equal([]);
         },
     },
     {

@@ -13,7 +13,7 @@ export const FIXTURE_CHARTS = path.join(fixturesDir, "charts");
 export function withRelease(graph: StackGraph, release: { name: string; namespace: string; chart: string; version: string; values?: Record<string, unknown> }): StackGraph {
     const resources = [
         ...graph.resources,
-        { type: "kubernetes:helm.sh/v3:Release", name: release.name, custom: true, opts: { dependsOn: [] }, inputs: { ...release, values: release.values ?? {} } },
+        { type: "kubernetes:helm.sh/v3:Release", name: release.name, custom: true, opts: { dependsOn: [] }, engine: { dependencies: [], propertyDependencies: {}, remote: false }, inputs: { ...release, values: release.values ?? {} } },
     ];
     return {
         ...graph,

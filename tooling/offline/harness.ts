@@ -59,6 +59,7 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
     // The caller is the account the file pins (a placeholder when none): offline, a pin never fails.
     const mocks = new PlatformMocks(values["aws:region"] ?? "us-west-2", offlineAccountId(values));
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    mocks.recordRequests();
     // The SDK captures a stack trace for every promise it tracks; under mocks nobody reads them, and
     // formatting them is a third of a build. Test failures outside the build keep full traces.
     const stackTraceLimit = Error.stackTraceLimit;
@@ -108,7 +109,11 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
 
     const resources: RecordedResource[] = mocks.registrations
         .filter((r) => r.type !== "pulumi:pulumi:Stack")
-        .map((r) => ({ ...r, opts: options.get(`${r.type}::${r.name}`) ?? { dependsOn: [] } }));
+        .map((r) => ({
+            ...r,
+            opts: options.get(`${r.type}::${r.name}`) ?? { dependsOn: [] },
+            engine: mocks.engineRequest(r.type, r.name),
+        }));
     const seen = new Set<string>();
     for (const r of resources) {
         const key = `${r.type}::${r.name}`;

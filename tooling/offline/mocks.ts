@@ -28,6 +28,46 @@ export interface RecordedResource {
     custom: boolean;
     /** Options captured by a stack transformation before registration. */
     opts: RecordedOptions;
+    /** What the SDK sent the engine: the resources this one waited for (`npm run timeline` walks them). */
+    engine: EngineRequest;
+}
+
+/**
+ * The dependency part of a RegisterResource request, each resource as `type::name`. The SDK sends it once
+ * everything named here exists: `dependencies` joins the explicit `dependsOn` (a local component expanded to
+ * its custom descendants, a remote one such as awsx's Vpc kept whole) and the resources behind every Output
+ * in the inputs; `provider` and `deletedWith` were awaited too. The engine deletes in the reverse order.
+ */
+export interface EngineRequest {
+    dependencies: string[];
+    /** Per input property, the resources its Outputs came from. */
+    propertyDependencies: Record<string, string[]>;
+    parent?: string;
+    provider?: string;
+    deletedWith?: string;
+    /** A component whose children a provider registers (awsx): it finishes only when all of them have. */
+    remote: boolean;
+    deleteBeforeReplace?: boolean;
+}
+
+/** `type::name` of a URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`). */
+export function urnKey(urn: string): string {
+    const [, , qualifiedType, ...name] = urn.split("::");
+    return `${qualifiedType.split("$").pop()}::${name.join("::")}`;
+}
+
+/** The SDK's RegisterResource request, as far as the recording reads it. */
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getDeletedwith(): string;
+    getRemote(): boolean;
+    getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
 export interface RecordedOptions {
@@ -62,7 +102,9 @@ const hex = (n: number, width = 17) => n.toString(16).padStart(width, "0");
 
 /** Outputs a real deployment would return for the remote components and invokes the program reads. */
 export class PlatformMocks implements pulumi.runtime.Mocks {
-    readonly registrations: Omit<RecordedResource, "opts">[] = [];
+    readonly registrations: Omit<RecordedResource, "opts" | "engine">[] = [];
+    /** Each registration's request, by `type::name` (see `recordRequests`). */
+    readonly requests = new Map<string, EngineRequest>();
     /** The VPC's CIDR and AZ count, for the subnets' ranges (one VPC per stack). */
     private vpcCidr?: { cidr: string; azs: number };
 
@@ -73,6 +115,36 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         this.registrations.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true });
         const id = args.custom === false ? undefined : `${args.name}-${hex(++sequence, 8)}`;
         return { id, state: { ...args.inputs, ...this.state(args) } };
+    }
+
+    /**
+     * Records the dependency part of every RegisterResource request the SDK sends the mock monitor set by
+     * `setMocks` (the mocks' `newResource` sees only the inputs). Call right after `setMocks`.
+     */
+    recordRequests(): void {
+        const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+            const key = (urn: string) => (urn ? urnKey(urn) : undefined);
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((deps, property) => (propertyDependencies[property] = deps.getUrnsList().map(urnKey)));
+            this.requests.set(`${req.getType()}::${req.getName()}`, {
+                dependencies: req.getDependenciesList().map(urnKey),
+                propertyDependencies,
+                parent: key(req.getParent()),
+                // A provider reference is `<urn>::<id>`.
+                provider: key(req.getProvider().split("::").slice(0, -1).join("::")),
+                deletedWith: key(req.getDeletedwith()),
+                remote: req.getRemote(),
+                deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+            });
+            return register(req, callback);
+        };
+    }
+
+    /** The recorded request of one registration (an empty one when `recordRequests` was not called). */
+    engineRequest(type: string, name: string): EngineRequest {
+        return this.requests.get(`${type}::${name}`) ?? { dependencies: [], propertyDependencies: {}, remote: false };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -89,6 +161,12 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 const cidrs = mockSubnetCidrs(this.vpcCidr.cidr, this.vpcCidr.azs);
                 const index = parseInt(m[2], 16) - 1;
                 return { id: args.inputs.id, cidrBlock: (m[1] === "a" ? cidrs.public : cidrs.private)[index], availabilityZone: `${this.region}${"abcdef"[index]}` };
+            }
+            case "aws:ec2/getRouteTable:getRouteTable": {
+                const m = /^subnet-([ab])([0-9a-f]+)$/.exec(args.inputs.subnetId);
+                if (!m) throw new Error(`no mock route table for subnet ${args.inputs.subnetId}`);
+                const id = `rtb-${m[1]}${m[2]}`;
+                return { id, routeTableId: id, subnetId: args.inputs.subnetId, vpcId: "vpc-0mock" };
             }
             case "aws:ec2/getRouteTables:getRouteTables": {
                 const subnets: string[] = args.inputs.filters?.[0]?.values ?? [];
@@ -124,6 +202,8 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             // An Amazon-provided /56, as AWS assigns one to a VPC that asks for it.
             case "aws:ec2/vpc:Vpc":
                 return { arn: arn("ec2", `vpc/${args.name}`), ...(args.inputs.assignGeneratedIpv6CidrBlock ? { ipv6CidrBlock: MOCK_VPC_IPV6_CIDR } : {}) };
+            case "aws:ec2/eip:Eip":
+                return { allocationId: `eipalloc-${hex(++sequence)}`, publicIp: `198.51.100.${sequence % 250}` };
             case "aws:s3/bucket:Bucket": {
                 const bucket = args.inputs.bucket ?? `${args.name}-${hex(++sequence, 7)}`;
                 return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com` };

@@ -34,8 +34,10 @@ export interface AutoModeComputeArgs {
 export class AutoModeCompute extends pulumi.ComponentResource implements ClusterAddonComponent {
     readonly nodeRole: aws.iam.Role;
     readonly nodePool: k8s.apiextensions.CustomResource;
-    /** Pods need nodes, Ingresses their class; NetworkPolicies are enforced only once the ConfigMap exists. */
+    /** Pods need nodes; NetworkPolicies are enforced only once the ConfigMap exists. */
     readonly platformDependencies: pulumi.Resource[];
+    /** The Platform's Ingresses need their class (and go before it on destroy). */
+    readonly ingressDependencies: pulumi.Resource[];
     readonly scrapeTargets = [];
     readonly ownNamespaces = [];
 
@@ -67,7 +69,8 @@ export class AutoModeCompute extends pulumi.ComponentResource implements Cluster
             const parameters = new k8s.apiextensions.CustomResource(`${prefix}-${params.metadata.name}-params`, params, { parent: this, provider });
             return [parameters, new k8s.networking.v1.IngressClass(`${prefix}-${ingressClass.metadata.name}`, ingressClass, { parent: this, provider, dependsOn: [parameters] })];
         });
-        this.platformDependencies = [this.nodePool, networkPolicies, ...classes];
+        this.platformDependencies = [this.nodePool, networkPolicies];
+        this.ingressDependencies = classes;
         this.registerOutputs({ nodeRoleArn: this.nodeRole.arn });
     }
 }

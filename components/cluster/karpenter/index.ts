@@ -61,8 +61,6 @@ export interface KarpenterArgs {
     tags: Record<string, string>;
     /** Repository prefix of the stack's Docker Hub pull-through cache; the nodes pull through it. */
     imageCachePrefix: string;
-    /** The Load Balancer Controller's release: its webhook mutates every Service, so the chart's Services wait for it. */
-    serviceAdmission: pulumi.Resource[];
     /** Account-level resources the first launch needs (the EC2 Spot service-linked role); the NodePool waits for them. */
     launchPrerequisites?: pulumi.Resource[];
 }
@@ -71,7 +69,11 @@ export interface KarpenterArgs {
  * Karpenter with its AWS side (controller role via Pod Identity, node role + EC2_LINUX access
  * entry, interruption queue and rules) and its Kubernetes side (CRDs, controller, EC2NodeClass,
  * NodePool). Dependencies make `pulumi destroy` delete the NodePool first, so the controller is
- * still there to terminate its instances, then the controller, then its IAM and queue.
+ * still there to terminate its instances, then the controller, then its IAM and queue, then the system
+ * nodes it ran on. Pulumi orders deletes only by what was created first, so each step of that chain is
+ * quick to create: the CRDs and the controller are applied without a wait, the NodeClass and NodePool are
+ * API objects, and the Platform's releases (after the NodePool) start seconds after the controller; their
+ * own wait for pods on Karpenter's first node covers the controller coming up (README, "Teardown order").
  */
 export class Karpenter extends pulumi.ComponentResource implements ClusterAddonComponent {
     readonly nodeRole: aws.iam.Role;
@@ -99,9 +101,10 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddonC
         const interruption = createInterruptionQueue(clusterName, args.aws, this);
         this.queueName = interruption.queue.name;
 
+        // CRDs only (the chart renders nothing else): nothing to wait for once the API server has them.
         const crds = helmRelease(
             `${prefix}-crd`,
-            { chart: CHARTS.karpenterCrd, namespace: KARPENTER_SERVICE_ACCOUNT.namespace, releaseName: "karpenter-crd", values: {} },
+            { chart: CHARTS.karpenterCrd, namespace: KARPENTER_SERVICE_ACCOUNT.namespace, releaseName: "karpenter-crd", values: {}, skipAwait: true },
             { parent: this, provider },
         );
         this.release = installClusterAddon(this, args.cluster, {
@@ -117,8 +120,13 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddonC
                 }),
             },
             skipCrds: true,
+            // Not awaited: the NodePool after it, and the releases after the NodePool, need only its objects in
+            // place; a controller that never turns Ready shows as their pods waiting for a node that never comes.
+            skipAwait: true,
             values: karpenterValues({ clusterName, replicas: args.replicas }, this.queueName),
-            dependsOn: [crds, nodeAccess, ...interruption.resources, ...args.serviceAdmission],
+            // No wait for the Load Balancer Controller: the chart's one Service is ClusterIP, which the LBC's
+            // webhook (failing open) leaves alone, and the controller owns no AWS resource of it to clean up.
+            dependsOn: [crds, nodeAccess, ...interruption.resources],
         }).release;
 
         const nodeClass = new k8s.apiextensions.CustomResource(

@@ -55,8 +55,13 @@ export interface LoadBalancerControllerArgs {
  */
 export class LoadBalancerController extends pulumi.ComponentResource implements ClusterAddonComponent {
     readonly release: k8s.helm.v3.Release;
-    /** Ingress admission and teardown: the Platform's releases and Ingresses wait for the controller. */
-    readonly platformDependencies: pulumi.Resource[];
+    /**
+     * None: the Platform's releases create only ClusterIP Services, which its webhook (failing open) leaves
+     * alone and it holds no AWS resources for, so they install beside it.
+     */
+    readonly platformDependencies: pulumi.Resource[] = [];
+    /** Ingress admission and teardown: the Platform's Ingresses wait for the controller and go before it. */
+    readonly ingressDependencies: pulumi.Resource[];
     readonly scrapeTargets = [LOAD_BALANCER_CONTROLLER_SCRAPE_TARGET];
     readonly ownNamespaces = ownedNamespaces(LOAD_BALANCER_CONTROLLER_ADDON);
 
@@ -75,7 +80,7 @@ export class LoadBalancerController extends pulumi.ComponentResource implements 
                       dependsOn: [this.release],
                   })
                 : [];
-        this.platformDependencies = [this.release, ...classes];
+        this.ingressDependencies = [this.release, ...classes];
         this.registerOutputs({ releaseStatus: this.release.status });
     }
 }
