@@ -4,7 +4,8 @@ import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../tooling/offline/paths";
-import { applyRecipe, contributorRecipes, copyProject, typeErrors } from "./support/contributor-recipes";
+import { applyRecipe, contributorRecipes, copyDigest, copyProject, typeErrors } from "./support/contributor-recipes";
+import { cachedResult, digest } from "../tooling/offline/result-cache";
 import { removeCopy } from "./support/project-copy";
 import { misplaced } from "./support/test-placement";
 
@@ -40,23 +41,22 @@ describe("README's contributor recipes, applied to a scratch copy", () => {
         expect([...touched.get("key")!].sort()).to.deep.equal(["components/cluster/cert-manager/index.ts", "stacks/config/addons.ts"]);
     });
 
-    it("add tests where the placement rule says, and they pass in the copy", () => {
+    it("add tests where the placement rule says, and they pass in the copy", async () => {
         const tests = [...touched.values()].flatMap((s) => [...s]).filter((f) => f.endsWith(".test.ts"));
         expect(tests).to.deep.equal(["tests/cert-manager.test.ts", "tests/policy/sns.test.ts"]);
         expect(tests.map(misplaced)).to.deep.equal([undefined, undefined]);
-        esbuild.buildSync({
-            entryPoints: ["components", "stacks", "policy", "tooling", "tests"].flatMap((d) => tsFiles(path.join(dir, d))),
-            outdir: path.join(dir, ".build"),
-            outbase: dir,
-            format: "cjs",
-            platform: "node",
-            target: "node22",
-            logLevel: "error",
+        // A passing run is kept in the result cache under everything it can read: the copy's files, the
+        // installed packages and Node's version; any change runs the tests again.
+        const sources = ["components", "stacks", "policy", "tooling", "tests"].flatMap((d) => tsFiles(path.join(dir, d)));
+        const inputs = { node: process.version, packages: digest(fs.readFileSync(path.join(projectRoot, "package-lock.json"))), files: copyDigest(dir), tests };
+        const stdout = await cachedResult("recipe-tests", inputs, async () => {
+            esbuild.buildSync({ entryPoints: sources, outdir: path.join(dir, ".build"), outbase: dir, format: "cjs", platform: "node", target: "node22", logLevel: "error" });
+            const specs = tests.map((t) => path.join(".build", t.replace(/\.ts$/, ".js")));
+            const run = spawnSync(process.execPath, [path.join(dir, "node_modules", ".bin", "mocha"), "--no-config", "--timeout", "60000", "--exit", ...specs], { cwd: dir, encoding: "utf8" });
+            if (run.status !== 0) throw new Error(`the recipes' tests fail in the copy (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+            return run.stdout;
         });
-        const specs = tests.map((t) => path.join(".build", t.replace(/\.ts$/, ".js")));
-        const run = spawnSync(process.execPath, [path.join(dir, "node_modules", ".bin", "mocha"), "--no-config", "--timeout", "60000", "--exit", ...specs], { cwd: dir, encoding: "utf8" });
-        expect(run.status, run.stdout + run.stderr).to.equal(0);
-        expect(run.stdout).to.include(`${tests.length} passing`);
+        expect(stdout).to.include(`${tests.length} passing`);
     });
 
     it("fail on a step the code no longer fits: an anchor line gone, a file already there, a type error", () => {
