@@ -21,19 +21,26 @@ export function digest(...parts: (string | Buffer)[]): string {
 
 const folders = new Map<string, string>();
 
-/** sha256 of a folder: every file's path (relative) and content, in sorted order, links followed; once per process. */
+/**
+ * sha256 of a folder: every file's path (relative) and content, in sorted order, links followed. Hashed
+ * again only when a file's size or modification time changed (a walk of stats, not of contents).
+ */
 export function folderDigest(dir: string): string {
-    if (!folders.has(dir)) {
-        const parts = fs
-            .readdirSync(dir, { withFileTypes: true })
-            .sort((a, b) => (a.name < b.name ? -1 : 1))
-            .flatMap((e) => {
-                const file = path.join(dir, e.name);
-                return [e.name, fs.statSync(file).isDirectory() ? `dir:${folderDigest(file)}` : fs.readFileSync(file)];
-            });
-        folders.set(dir, digest(...parts));
-    }
-    return folders.get(dir)!;
+    const files = filesOf(dir);
+    const signature = digest(dir, ...files.map((f) => `${f.rel}:${f.size}:${f.mtimeMs}`));
+    if (!folders.has(signature)) folders.set(signature, digest(...files.flatMap((f) => [f.rel, fs.readFileSync(path.join(dir, f.rel))])));
+    return folders.get(signature)!;
+}
+
+function filesOf(dir: string, sub = ""): { rel: string; size: number; mtimeMs: number }[] {
+    return fs
+        .readdirSync(path.join(dir, sub))
+        .sort()
+        .flatMap((name) => {
+            const rel = path.join(sub, name);
+            const stat = fs.statSync(path.join(dir, rel));
+            return stat.isDirectory() ? filesOf(dir, rel) : [{ rel, size: stat.size, mtimeMs: stat.mtimeMs }];
+        });
 }
 
 /**
@@ -152,19 +159,13 @@ export function cachedWithSources<T>(kind: string, inputs: unknown, base: string
     return value;
 }
 
-const modules = new Map<string, string>();
-
 /**
- * Digest of the code behind a cached result: the given compiled modules (pass `__filename` for the caller's
+ * Digest of the code behind cached results: the given compiled modules (pass `__filename` for the caller's
  * own) and the name and version of each package named. A change to that code is a new key.
  */
 export function moduleDigest(files: string[], packages: string[] = []): string {
-    const key = JSON.stringify([files, packages]);
-    if (!modules.has(key)) {
-        const versions = packages.map((p) => `${p}@${(JSON.parse(fs.readFileSync(packageJson(p), "utf8")) as { version: string }).version}`);
-        modules.set(key, digest(...files.map((f) => fs.readFileSync(f)), ...versions));
-    }
-    return modules.get(key)!;
+    const versions = packages.map((p) => `${p}@${(JSON.parse(fs.readFileSync(packageJson(p), "utf8")) as { version: string }).version}`);
+    return digest(...files.map((f) => fs.readFileSync(f)), ...versions);
 }
 
 /** A package's package.json, found from the project root (some packages export no `./package.json`). */
@@ -283,8 +284,8 @@ export class ResultTable<T> {
         this.timer.unref();
     }
 
-    /** Writes the results computed since the last flush to a file of their own. */
-    private flush(): void {
+    /** Writes the results computed since the last flush to a file of their own (also done shortly after each). */
+    flush(): void {
         clearTimeout(this.timer);
         this.timer = undefined;
         if (this.fresh.size === 0) return;
