@@ -16,9 +16,9 @@ const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
-const cacheDir = path.join(root, "node_modules", ".cache", "eks-platform", "tsc");
-const buildInfo = path.join(cacheDir, "tsconfig.tsbuildinfo");
-const stampFile = path.join(cacheDir, "clean-stamp.json");
+const CACHE_DIR = path.join(root, "node_modules", ".cache", "eks-platform", "tsc");
+const buildInfoIn = (dir) => path.join(dir, "tsconfig.tsbuildinfo");
+const stampIn = (dir) => path.join(dir, "clean-stamp.json");
 
 const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0));
 
@@ -33,7 +33,8 @@ function projectPart() {
 }
 
 /** Every other file the last check read (from its build info), by size and modification time. */
-function readPart() {
+function readPart(cacheDir) {
+    const buildInfo = buildInfoIn(cacheDir);
     if (!fs.existsSync(buildInfo)) return undefined;
     let info;
     try {
@@ -51,30 +52,40 @@ function readPart() {
     return hash.digest("hex");
 }
 
-function lastClean() {
+function lastClean(cacheDir) {
     try {
-        return JSON.parse(fs.readFileSync(stampFile, "utf8")).stamp;
+        return JSON.parse(fs.readFileSync(stampIn(cacheDir), "utf8")).stamp;
     } catch {
         return undefined;
     }
 }
 
-function stamp(project) {
-    const files = readPart();
+function stamp(project, cacheDir) {
+    const files = readPart(cacheDir);
     return files && `${project}:${files}`;
 }
 
+/** Whether the check in `cacheDir` was clean on exactly these inputs (never without a build info and a stamp). */
+function upToDate(cacheDir = CACHE_DIR, project = projectPart()) {
+    const current = stamp(project, cacheDir);
+    return current !== undefined && lastClean(cacheDir) === current;
+}
+
+/** Records a clean check of `project` (the project part as it was when the check started). */
+function recordClean(cacheDir, project) {
+    const current = stamp(project, cacheDir);
+    if (current !== undefined) fs.writeFileSync(stampIn(cacheDir), JSON.stringify({ stamp: current }));
+}
+
 /** Runs the type-check; resolves to `{ code, output, skipped }` (`skipped`: the inputs are those of the last clean check). */
-function typeCheck() {
+function typeCheck(cacheDir = CACHE_DIR) {
     const useCache = process.env.EKS_PLATFORM_CACHE !== "off";
     const project = projectPart();
-    if (useCache && lastClean() === stamp(project)) {
-        return Promise.resolve({ code: 0, output: "", skipped: true });
-    }
+    if (useCache && upToDate(cacheDir, project)) return Promise.resolve({ code: 0, output: "", skipped: true });
     fs.mkdirSync(cacheDir, { recursive: true });
-    fs.rmSync(stampFile, { force: true });
+    fs.rmSync(stampIn(cacheDir), { force: true });
     const args = ["-p", path.join(root, "tsconfig.json"), "--noEmit", "--pretty", "false"];
-    if (useCache) args.push("--incremental", "--tsBuildInfoFile", buildInfo);
+    if (useCache) args.push("--incremental", "--tsBuildInfoFile", buildInfoIn(cacheDir));
     return new Promise((resolve) => {
         const child = spawn(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
         let output = "";
@@ -82,13 +93,13 @@ function typeCheck() {
         child.stderr.on("data", (chunk) => (output += chunk));
         child.on("close", (code) => {
             // The project part as it was when tsc started: an edit made during the check is checked next time.
-            if (code === 0 && useCache) fs.writeFileSync(stampFile, JSON.stringify({ stamp: stamp(project) }));
+            if (code === 0 && useCache) recordClean(cacheDir, project);
             resolve({ code: code ?? 1, output, skipped: false });
         });
     });
 }
 
-module.exports = { typeCheck };
+module.exports = { typeCheck, upToDate, recordClean, projectPart };
 
 if (require.main === module) {
     typeCheck().then(({ code, output, skipped }) => {

@@ -8,6 +8,7 @@ import { applyRecipe, contributorRecipes, copyDigest, copyProject, typeErrors } 
 import { cachedResult, digest } from "../tooling/offline/result-cache";
 import { removeCopy } from "./support/project-copy";
 import { misplaced } from "./support/test-placement";
+import { BUILD_HOOK_TIMEOUT_MS } from "./support/build-hook";
 
 /** The contributor recipes in README order: Adding an add-on, Adding a policy rule, Adding a key. */
 const RECIPES = ["add-on", "policy rule", "key"];
@@ -32,7 +33,10 @@ describe("README's contributor recipes, applied to a scratch copy", () => {
         expect([...new Set(recipes.map((r) => r.name.split(":")[0]))]).to.deep.equal(RECIPES);
     });
 
-    it("leave a copy that type-checks", () => {
+    it("leave a copy that type-checks", function () {
+        // A type-check of what the recipes touched reads the AWS provider's declarations: seconds of CPU, more
+        // than mocha's default limit on a loaded 2-core machine (the cache makes a repeat run instant).
+        this.timeout(BUILD_HOOK_TIMEOUT_MS);
         const files = [...touched.values()].flatMap((s) => [...s]);
         expect(typeErrors(dir, files)).to.deep.equal([]);
     });
@@ -41,7 +45,8 @@ describe("README's contributor recipes, applied to a scratch copy", () => {
         expect([...touched.get("key")!].sort()).to.deep.equal(["components/cluster/cert-manager/index.ts", "stacks/config/addons.ts"]);
     });
 
-    it("add tests where the placement rule says, and they pass in the copy", async () => {
+    it("add tests where the placement rule says, and they pass in the copy", async function () {
+        this.timeout(BUILD_HOOK_TIMEOUT_MS);
         const tests = [...touched.values()].flatMap((s) => [...s]).filter((f) => f.endsWith(".test.ts"));
         expect(tests).to.deep.equal(["tests/cert-manager.test.ts", "tests/policy/sns.test.ts"]);
         expect(tests.map(misplaced)).to.deep.equal([undefined, undefined]);

@@ -92,6 +92,26 @@ describe("the result cache (tooling/offline/result-cache.ts)", () => {
         });
     });
 
+    // scripts/type-check.js skips tsc only after a clean check on the same inputs: a first run (no build info,
+    // no stamp) must check, and so must a run after any file the last check read changed.
+    it("lets the type-check skip only a check that was clean on exactly these inputs", () => {
+        const typeCheck = require(path.join(projectRoot, "scripts", "type-check.js")) as {
+            upToDate(dir: string, project?: string): boolean;
+            recordClean(dir: string, project: string): void;
+        };
+        const dir = scratch();
+        expect(typeCheck.upToDate(dir, "project"), "nothing checked yet").to.equal(false);
+        const declaration = path.join(dir, "lib.d.ts");
+        fs.writeFileSync(declaration, "declare const a: number;\n");
+        fs.writeFileSync(path.join(dir, "tsconfig.tsbuildinfo"), JSON.stringify({ version: "5.9.3", fileNames: ["lib.d.ts"] }));
+        expect(typeCheck.upToDate(dir, "project"), "a build info, but no clean check").to.equal(false);
+        typeCheck.recordClean(dir, "project");
+        expect(typeCheck.upToDate(dir, "project")).to.equal(true);
+        expect(typeCheck.upToDate(dir, "project edited"), "a project file changed").to.equal(false);
+        fs.appendFileSync(declaration, "declare const b: string;\n");
+        expect(typeCheck.upToDate(dir, "project"), "a declaration file it read changed").to.equal(false);
+    });
+
     it("is where the README says, and `npm test` prunes it", () => {
         const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
         expect(readme).to.include("node_modules/.cache/eks-platform/results/").and.include("EKS_PLATFORM_CACHE=off");
