@@ -114,7 +114,7 @@ describe("the result cache (tooling/offline/result-cache.ts)", () => {
 
     it("is where the README says, and `npm test` prunes it", () => {
         const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
-        expect(readme).to.include("node_modules/.cache/eks-platform/results/").and.include("EKS_PLATFORM_CACHE=off");
+        expect(readme).to.include("rm -rf node_modules/.cache/eks-platform/results node_modules/.cache/eks-platform/tsc").and.include("EKS_PLATFORM_CACHE=off");
         expect(path.relative(projectRoot, resultsDir)).to.equal(path.join("node_modules", ".cache", "eks-platform", "results"));
         expect(fs.readFileSync(path.join(projectRoot, "tests", "run.js"), "utf8")).to.include("pruneResults()");
     });
