@@ -6,6 +6,8 @@ import { ConfigError } from "./reader";
 
 export const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;
 
+const parsed = new Map<string, Record<string, unknown>>();
+
 /**
  * The `config:` map of a stack file. A YAML error becomes a ConfigError naming the file and line (the parser's
  * own message names neither the file nor, for a repeated key, the key and where it was first set).
@@ -13,8 +15,10 @@ export const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;
 export function readStackFile(file: string): Record<string, unknown> {
     const text = fs.readFileSync(file, "utf8");
     try {
-        const doc = parse(text) as { config?: Record<string, unknown> } | null;
-        return doc?.config ?? {};
+        // A copy of the parse of this text: programs that build many stacks (the tests, `npm run render`) read
+        // the same files again and again, and parsing YAML was the larger part of that.
+        if (!parsed.has(text)) parsed.set(text, ((parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {}));
+        return structuredClone(parsed.get(text)!);
     } catch (err) {
         if (!(err instanceof YAMLParseError)) throw err;
         throw new ConfigError([yamlProblem(path.basename(file), text, err)]);

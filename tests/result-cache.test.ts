@@ -1,0 +1,121 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { buildStack } from "../tooling/offline/harness";
+import { helmTemplate } from "../tooling/offline/helm";
+import { RecordedResource } from "../tooling/offline/mocks";
+import { projectRoot } from "../tooling/offline/paths";
+import { ResultTable, cachedResult, cachedWithSources, resultsDir } from "../tooling/offline/result-cache";
+import { GITOPS_DIR } from "./support/templates";
+import { useStacks } from "./support/use-stacks";
+
+/** A key no earlier run has used: every test here starts from a miss. */
+const fresh = () => `${process.pid}-${Date.now()}-${Math.random()}`;
+
+// Issue 23: `npm test` keeps the results of deterministic steps (Helm renders, IAM decisions, the recipes'
+// type-check) between runs. A cached result must never outlive a change to anything it was computed from.
+describe("the result cache (tooling/offline/result-cache.ts)", () => {
+    const dirs: string[] = [];
+    after(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+    const scratch = () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-platform-cache-"));
+        dirs.push(dir);
+        return dir;
+    };
+
+    it("computes a result once per inputs, in this process and the next, and again for other inputs", async () => {
+        const nonce = fresh();
+        let computed = 0;
+        const compute = async () => ++computed;
+        expect(await cachedResult("test", { nonce, n: 1 }, compute)).to.equal(1);
+        expect(await cachedResult("test", { nonce, n: 1 }, compute)).to.equal(1);
+        expect(await cachedResult("test", { nonce, n: 2 }, compute)).to.equal(2);
+        // Two callers at once: one computes, the other waits for it.
+        const [a, b] = await Promise.all([cachedResult("test", { nonce, n: 3 }, compute), cachedResult("test", { nonce, n: 3 }, compute)]);
+        expect([a, b, computed]).to.deep.equal([3, 3, 3]);
+        fs.rmSync(path.join(resultsDir, "test"), { recursive: true, force: true });
+    });
+
+    it("renders a chart again when one of its files changes, and keeps a render when nothing did", async () => {
+        const chart = path.join(scratch(), "myapp");
+        fs.cpSync(path.join(GITOPS_DIR, "envs", "dev", "myapp"), chart, { recursive: true });
+        const args = { releaseName: `cache-${process.pid}`, namespace: "dev", chartDir: chart, values: { nonce: fresh() }, kubeVersion: "1.35.0", includeCrds: false };
+        const before = await helmTemplate(args);
+        expect(await helmTemplate(args)).to.equal(before);
+        const service = path.join(chart, "charts", "service", "templates", "service.yaml");
+        fs.writeFileSync(service, fs.readFileSync(service, "utf8").replace(/^kind: Service$/m, "kind: Service\n# edited-after-render"));
+        const after = await helmTemplate(args);
+        expect(after).to.include("# edited-after-render");
+        expect(before).to.not.include("# edited-after-render");
+    });
+
+    it("keeps table results per code: a change to the module that computes them starts a new table", async () => {
+        const dir = scratch();
+        const code = path.join(dir, "engine.js");
+        fs.writeFileSync(code, `// ${fresh()}\n`);
+        const documents = [{ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }];
+        const answers: string[] = [];
+        const ask = (table: ResultTable<string>, answer: string) => table.answer(documents, { action: "s3:GetObject" }, async () => (answers.push(answer), answer));
+        const first = new ResultTable<string>("test-table", [code]);
+        expect(await ask(first, "first")).to.equal("first");
+        first.flush();
+        expect(await ask(new ResultTable<string>("test-table", [code]), "second"), "another process reads the first one's table").to.equal("first");
+        fs.appendFileSync(code, "// changed\n");
+        expect(await ask(new ResultTable<string>("test-table", [code]), "third")).to.equal("third");
+        expect(answers).to.deep.equal(["first", "third"]);
+        fs.rmSync(path.join(resultsDir, "test-table"), { recursive: true, force: true });
+    });
+
+    it("reuses a step that read files only while every one of them is unchanged", () => {
+        const dir = scratch();
+        const source = path.join(dir, "a.ts");
+        fs.writeFileSync(source, "one");
+        const inputs = { nonce: fresh() };
+        const step = () => cachedWithSources("test-sources", inputs, dir, () => ({ value: fs.readFileSync(source, "utf8"), sources: [source] }));
+        expect(step()).to.equal("one");
+        fs.writeFileSync(source, "two");
+        expect(step()).to.equal("two");
+        fs.rmSync(path.join(resultsDir, "test-sources"), { recursive: true, force: true });
+    });
+
+    describe("needs builds that do not depend on what the process built before", () => {
+        const stacks = useStacks();
+        // The generated ids, ARNs and endpoints (mocks) are numbered per build: the same stack file gives the
+        // same graph, so the renders and IAM decisions keyed by it are found again in the next run.
+        it("the dev fixture built again, after other builds, has the same resources", async () => {
+            await buildStack("prod");
+            const again = await buildStack("dev");
+            // But the clock: the Argo CD password's creation time (tests/render/wiring.test.ts).
+            const stable = (rs: RecordedResource[]) => rs.map((r) => JSON.stringify([r.type, r.name, r.inputs]).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "<time>"));
+            expect(stable(again.resources)).to.deep.equal(stable(stacks.dev.resources));
+        });
+    });
+
+    // scripts/type-check.js skips tsc only after a clean check on the same inputs: a first run (no build info,
+    // no stamp) must check, and so must a run after any file the last check read changed.
+    it("lets the type-check skip only a check that was clean on exactly these inputs", () => {
+        const typeCheck = require(path.join(projectRoot, "scripts", "type-check.js")) as {
+            upToDate(dir: string, project?: string): boolean;
+            recordClean(dir: string, project: string): void;
+        };
+        const dir = scratch();
+        expect(typeCheck.upToDate(dir, "project"), "nothing checked yet").to.equal(false);
+        const declaration = path.join(dir, "lib.d.ts");
+        fs.writeFileSync(declaration, "declare const a: number;\n");
+        fs.writeFileSync(path.join(dir, "tsconfig.tsbuildinfo"), JSON.stringify({ version: "5.9.3", fileNames: ["lib.d.ts"] }));
+        expect(typeCheck.upToDate(dir, "project"), "a build info, but no clean check").to.equal(false);
+        typeCheck.recordClean(dir, "project");
+        expect(typeCheck.upToDate(dir, "project")).to.equal(true);
+        expect(typeCheck.upToDate(dir, "project edited"), "a project file changed").to.equal(false);
+        fs.appendFileSync(declaration, "declare const b: string;\n");
+        expect(typeCheck.upToDate(dir, "project"), "a declaration file it read changed").to.equal(false);
+    });
+
+    it("is where the README says, and `npm test` prunes it", () => {
+        const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+        expect(readme).to.include("rm -rf node_modules/.cache/eks-platform/results node_modules/.cache/eks-platform/tsc").and.include("EKS_PLATFORM_CACHE=off");
+        expect(path.relative(projectRoot, resultsDir)).to.equal(path.join("node_modules", ".cache", "eks-platform", "results"));
+        expect(fs.readFileSync(path.join(projectRoot, "tests", "run.js"), "utf8")).to.include("pruneResults()");
+    });
+});
