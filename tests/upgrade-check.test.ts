@@ -49,6 +49,11 @@ describe(`npm run upgrade-check: the stack files against Kubernetes ${TARGET}, o
             expect(out).to.include(`cluster ${config["eks-platform:clusterName"]} in ${config["aws:region"]}`);
             expect(out).to.include(`set \`eks-platform:kubernetesVersion: "${TARGET}"\` in Pulumi.${stack}.yaml (now "${config["eks-platform:kubernetesVersion"]}")`);
             expect(out).to.include("Account: skipped, offline run (--offline)");
+            if (config["eks-platform:computeMode"] === "auto") {
+                // Auto Mode patches its nodes itself: no alias to name, nothing to change.
+                expect(out).to.include("Auto Mode nodes (the built-in system pool").and.include("change: no config change: Auto Mode chooses and patches its node AMIs itself");
+                return;
+            }
             const alias = String(config["eks-platform:karpenterAmiAlias"] ?? "al2023@latest");
             const karpenter = out.split("\n").findIndex((l) => l.includes(`karpenterAmiAlias ${alias}`));
             expect(karpenter, "the Karpenter step names the file's alias").to.be.greaterThan(0);
@@ -57,6 +62,14 @@ describe(`npm run upgrade-check: the stack files against Kubernetes ${TARGET}, o
             else expect(change).to.include(`set \`eks-platform:karpenterAmiAlias: al2023@v<release>\` in Pulumi.${stack}.yaml to a release built for ${TARGET}`);
         });
     }
+
+    it("plans an Auto Mode stack's upgrade without a node group or Karpenter: the control plane, its add-ons, then Auto Mode's own node replacement", async () => {
+        const auto = await stackGraph("auto");
+        const steps = upgradePlan({ graph: auto, stackFile: "Pulumi.auto.yaml", region: "us-west-2", current: "1.35", target: TARGET, blocking: [] });
+        expect(steps.map((s) => s.title)).to.deep.equal(["Control plane", "Managed add-ons", "Auto Mode nodes (the built-in system pool, NodePool default)", "Other changes"]);
+        expect(steps[1].detail).to.include("snapshot-controller").and.include("Auto Mode's built-in system pool runs them");
+        expect(steps[2].change).to.equal("no config change: Auto Mode chooses and patches its node AMIs itself");
+    });
 
     it("tells a stack on EXTENDED support to return to STANDARD once upgraded", async () => {
         const dev = await stackGraph("dev", projectRoot);

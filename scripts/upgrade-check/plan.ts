@@ -55,7 +55,12 @@ export function upgradePlan(p: PlanInput): PlanStep[] {
         });
     }
     const late = addons.filter((a) => !NODE_ADDONS.includes(a));
-    if (late.length > 0) steps.push({ title: "Managed add-ons on the system nodes", detail: `${withBuild(late)} move to their ${p.target} builds once the system nodes are up`, change: resolved });
+    const auto = cluster.computeConfig?.enabled === true;
+    if (late.length > 0) {
+        const where = auto ? "once the control plane is done (Auto Mode's built-in system pool runs them)" : "once the system nodes are up";
+        steps.push({ title: `Managed add-ons${auto ? "" : " on the system nodes"}`, detail: `${withBuild(late)} move to their ${p.target} builds ${where}`, change: resolved });
+    }
+    if (auto) steps.push(autoModeStep(objects, p));
     for (const nodeClass of objects.filter((o) => o.kind === "EC2NodeClass")) steps.push(karpenterStep(nodeClass, objects, p));
     const extra = [...new Set(p.blocking.map((f) => f.fix).filter((f): f is string => !!f))];
     // README, "Upgrading": EXTENDED only buys time for a planned upgrade, at 6x the control-plane price.
@@ -66,6 +71,21 @@ export function upgradePlan(p: PlanInput): PlanStep[] {
         change: extra.length > 0 ? extra.join("; ") : "none besides kubernetesVersion",
     });
     return steps;
+}
+
+/**
+ * EKS Auto Mode (`computeMode: auto`) upgrades its own node AMIs: once the control plane reports the target, it
+ * marks every node drifted and replaces it, within the NodePools' disruption budgets and the PodDisruptionBudgets
+ * (EKS User Guide, "Update an Auto Mode cluster"). Nothing to pin or change.
+ */
+function autoModeStep(objects: K8sObject[], p: PlanInput): PlanStep {
+    const pools = objects.filter((o) => o.kind === "NodePool" && o.spec.template?.spec?.nodeClassRef?.group === "eks.amazonaws.com");
+    const budgets = pools.map((pool) => `NodePool ${pool.metadata.name}: ${pool.spec.disruption?.budgets ? `budgets ${JSON.stringify(pool.spec.disruption.budgets)}` : "no budgets set, so 10% of its nodes at a time"}`);
+    return {
+        title: `Auto Mode nodes (the built-in system pool${pools.length ? `, NodePool ${pools.map((x) => x.metadata.name).join(", ")}` : ""})`,
+        detail: `once the control plane reports ${p.target}, EKS Auto Mode replaces every node with one of its ${p.target} AMI, draining each within the PodDisruptionBudgets${budgets.length ? ` (${budgets.join("; ")})` : ""}`,
+        change: "no config change: Auto Mode chooses and patches its node AMIs itself",
+    };
 }
 
 /** Karpenter nodes move by drift: what the EC2NodeClass's AMI alias makes of the new version. */
