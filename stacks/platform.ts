@@ -61,6 +61,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
                 accessGrants: configuredAccessGrants(ctx, cfg.cluster.adminPrincipals, cfg.cluster.namespaceAccess),
                 hostedZoneIds: cfg.addons.externalDns?.zoneIds ?? [],
                 ipFamily: cfg.network.ipFamily,
+                computeMode: cfg.cluster.computeMode,
                 aws: ctx,
             },
             opts,
