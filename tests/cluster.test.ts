@@ -286,7 +286,9 @@ describe("Cluster", () => {
                 expect(provider.opts.dependsOn).to.include(key(g, "aws:eks/nodeGroup:NodeGroup", "<c>-system")).and.include("aws:eks/addon:Addon::coredns");
             }
             for (const g of stacks.inMode("auto")) {
-                expect(g.one("pulumi:providers:kubernetes").opts.dependsOn).to.deep.equal(["aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators"]);
+                // The operators' admin access, and CI's deploy role's where the stack has CI access.
+                const ci = g.outputs.ciDeployRoleArn === null ? [] : ["aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-ci-deploy"];
+                expect(g.one("pulumi:providers:kubernetes").opts.dependsOn, g.stack).to.have.members(["aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators", ...ci]);
             }
             expect(stacks.prod.one("pulumi:providers:kubernetes").opts.dependsOn).to.include(
                 "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-ci-deploy",
