@@ -1,5 +1,18 @@
 import type { AwsManagedPolicy } from "./aws-managed-policies";
 
+/** The session tag EKS sets when it assumes the cluster role: the cluster's name. */
+const CLUSTER = "${aws:PrincipalTag/eks:eks-cluster-name}";
+/** Conditions the documents repeat, written once (each statement below is still AWS's, key for key). */
+const ON_THIS_CLUSTER = { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": CLUSTER } };
+const TAGGED_FOR_THIS_CLUSTER = { StringEquals: { "aws:RequestTag/eks:eks-cluster-name": CLUSTER } };
+const SECURITY_GROUP_RULES = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"];
+const LOAD_BALANCING_TAGS = {
+    ...TAGGED_FOR_THIS_CLUSTER,
+    "ForAllValues:StringEquals": {
+        "aws:TagKeys": ["eks:eks-cluster-name", "ingress.eks.amazonaws.com/stack", "ingress.eks.amazonaws.com/resource", "service.eks.amazonaws.com/stack", "service.eks.amazonaws.com/resource"],
+    },
+};
+
 /**
  * The AWS-managed policies of EKS Auto Mode's cluster role (compute, block storage, load balancing, networking)
  * and node role (minimal worker-node permissions), part of AWS_MANAGED_POLICIES and held to the same rule: each
@@ -23,7 +36,7 @@ export const AUTO_MODE_POLICIES = {
                     Effect: "Allow",
                     Action: ["ec2:CreateFleet", "ec2:RunInstances"],
                     Resource: "arn:aws:ec2:*:*:launch-template/*",
-                    Condition: { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } },
+                    Condition: ON_THIS_CLUSTER,
                 },
                 {
                     Effect: "Allow",
@@ -32,7 +45,7 @@ export const AUTO_MODE_POLICIES = {
                     Condition: {
                         StringLike: { "aws:RequestTag/eks:kubernetes-node-class-name": "*", "aws:RequestTag/eks:kubernetes-node-pool-name": "*" },
                         "ForAllValues:StringLike": { "aws:TagKeys": ["eks:eks-cluster-name", "eks:kubernetes-node-class-name", "eks:kubernetes-node-pool-name", "kubernetes.io/cluster/*"] },
-                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" },
+                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": CLUSTER },
                     },
                 },
                 {
@@ -68,7 +81,7 @@ export const AUTO_MODE_POLICIES = {
                     Effect: "Allow",
                     Action: ["ec2:AttachVolume", "ec2:DetachVolume", "ec2:ModifyVolume", "ec2:EnableFastSnapshotRestores"],
                     Resource: "*",
-                    Condition: { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } },
+                    Condition: ON_THIS_CLUSTER,
                 },
                 { Effect: "Allow", Action: "ec2:CreateTags", Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot"] } } },
                 {
@@ -82,7 +95,7 @@ export const AUTO_MODE_POLICIES = {
                                 "Name", "KubernetesCluster",
                             ],
                         },
-                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" },
+                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": CLUSTER },
                     },
                 },
                 { Effect: "Allow", Action: ["ec2:CreateVolume"], Resource: "arn:aws:ec2:*:*:snapshot/*" },
@@ -93,7 +106,7 @@ export const AUTO_MODE_POLICIES = {
                     Resource: "arn:aws:ec2:*:*:snapshot/*",
                     Condition: {
                         "ForAllValues:StringLike": { "aws:TagKeys": ["eks:eks-cluster-name", "CSIVolumeSnapshotName", "ebs.csi.eks.amazonaws.com/cluster", "kubernetes.io/cluster/*", "Name"] },
-                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" },
+                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": CLUSTER },
                     },
                 },
             ],
@@ -113,41 +126,24 @@ export const AUTO_MODE_POLICIES = {
                         "elasticloadbalancing:CreateRule", "ec2:CreateSecurityGroup",
                     ],
                     Resource: "*",
-                    Condition: {
-                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" },
-                        "ForAllValues:StringEquals": {
-                            "aws:TagKeys": [
-                                "eks:eks-cluster-name", "ingress.eks.amazonaws.com/stack", "ingress.eks.amazonaws.com/resource", "service.eks.amazonaws.com/stack",
-                                "service.eks.amazonaws.com/resource",
-                            ],
-                        },
-                    },
+                    Condition: LOAD_BALANCING_TAGS,
                 },
                 { Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: "arn:aws:ec2:*:*:vpc/*" },
                 {
                     Effect: "Allow",
                     Action: ["elasticloadbalancing:RegisterTargets"],
                     Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*",
-                    Condition: { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } },
+                    Condition: ON_THIS_CLUSTER,
                 },
                 {
                     Effect: "Allow",
                     Action: ["ec2:AuthorizeSecurityGroupIngress"],
                     Resource: "arn:aws:ec2:*:*:security-group-rule/*",
-                    Condition: { StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } },
+                    Condition: TAGGED_FOR_THIS_CLUSTER,
                 },
-                {
-                    Effect: "Allow",
-                    Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-                    Resource: "arn:aws:ec2:*:*:security-group/*",
-                    Condition: { StringLike: { "aws:ResourceTag/Name": "eks-cluster-sg*" } },
-                },
-                {
-                    Effect: "Allow",
-                    Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-                    Resource: "arn:aws:ec2:*:*:security-group/*",
-                    Condition: { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } },
-                },
+                // The cluster security group EKS creates (`eks-cluster-sg-<cluster>-…`), and the groups Auto Mode made for this cluster.
+                { Effect: "Allow", Action: SECURITY_GROUP_RULES, Resource: "arn:aws:ec2:*:*:security-group/*", Condition: { StringLike: { "aws:ResourceTag/Name": "eks-cluster-sg*" } } },
+                { Effect: "Allow", Action: SECURITY_GROUP_RULES, Resource: "arn:aws:ec2:*:*:security-group/*", Condition: ON_THIS_CLUSTER },
                 {
                     Effect: "Allow",
                     Action: ["elasticloadbalancing:AddTags"],
@@ -169,7 +165,7 @@ export const AUTO_MODE_POLICIES = {
                         "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule",
                     ],
                     Resource: "*",
-                    Condition: { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } },
+                    Condition: ON_THIS_CLUSTER,
                 },
                 {
                     Effect: "Allow",
@@ -180,35 +176,19 @@ export const AUTO_MODE_POLICIES = {
                     Effect: "Allow",
                     Action: ["shield:CreateProtection"],
                     Resource: "*",
-                    Condition: {
-                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" },
-                        "ForAllValues:StringEquals": {
-                            "aws:TagKeys": [
-                                "eks:eks-cluster-name", "ingress.eks.amazonaws.com/stack", "ingress.eks.amazonaws.com/resource", "service.eks.amazonaws.com/stack",
-                                "service.eks.amazonaws.com/resource",
-                            ],
-                        },
-                    },
+                    Condition: LOAD_BALANCING_TAGS,
                 },
                 {
                     Effect: "Allow",
                     Action: ["shield:DeleteProtection"],
                     Resource: "*",
-                    Condition: { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } },
+                    Condition: ON_THIS_CLUSTER,
                 },
                 {
                     Effect: "Allow",
                     Action: ["shield:TagResource"],
                     Resource: "arn:aws:shield::*:protection/*",
-                    Condition: {
-                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" },
-                        "ForAllValues:StringEquals": {
-                            "aws:TagKeys": [
-                                "eks:eks-cluster-name", "ingress.eks.amazonaws.com/stack", "ingress.eks.amazonaws.com/resource", "service.eks.amazonaws.com/stack",
-                                "service.eks.amazonaws.com/resource",
-                            ],
-                        },
-                    },
+                    Condition: LOAD_BALANCING_TAGS,
                 },
                 {
                     Effect: "Allow",
@@ -249,7 +229,7 @@ export const AUTO_MODE_POLICIES = {
                     Resource: "*",
                     Condition: {
                         StringLike: { "aws:RequestTag/eks:kubernetes-cni-node-name": "*" },
-                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" },
+                        StringEquals: { "aws:RequestTag/eks:eks-cluster-name": CLUSTER },
                         "ForAllValues:StringEquals": { "aws:TagKeys": ["eks:eks-cluster-name", "eks:kubernetes-cni-node-name"] },
                     },
                 },
@@ -262,13 +242,13 @@ export const AUTO_MODE_POLICIES = {
                         "ec2:AssignPrivateIpAddresses", "ec2:AssignIpv6Addresses",
                     ],
                     Resource: "*",
-                    Condition: { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } },
+                    Condition: ON_THIS_CLUSTER,
                 },
                 {
                     Effect: "Allow",
                     Action: "ec2:ModifyNetworkInterfaceAttribute",
                     Resource: ["arn:aws:ec2:*:*:network-interface/*", "arn:aws:ec2:*:*:instance/*"],
-                    Condition: { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}" } },
+                    Condition: ON_THIS_CLUSTER,
                 },
             ],
         },
