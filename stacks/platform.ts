@@ -61,6 +61,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
                 accessGrants: configuredAccessGrants(ctx, cfg.cluster.adminPrincipals, cfg.cluster.namespaceAccess),
                 hostedZoneIds: cfg.addons.externalDns?.zoneIds ?? [],
                 ipFamily: cfg.network.ipFamily,
+                computeMode: cfg.cluster.computeMode,
                 aws: ctx,
             },
             opts,
@@ -191,7 +192,7 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         bounded,
     );
 
-    if (ci) new RefreshReader("ci-refresh-reader", { provider: cluster.provider, secrets: platform.monitoring.ownedSecrets }, { ...opts, parent: cluster });
+    if (ci) new RefreshReader("ci-refresh-reader", { provider: cluster.provider, computeMode: cfg.cluster.computeMode, secrets: platform.monitoring.ownedSecrets }, { ...opts, parent: cluster });
 
     // Default-deny both ways in the namespaces the program owns, with the allows their callers and destinations need.
     const scrapeTargets = [...allAddons.flatMap((a) => a.scrapeTargets), ARGOCD_SCRAPE_TARGET];

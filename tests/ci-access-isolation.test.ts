@@ -128,7 +128,7 @@ describe("CI isolation, asked of a real IAM engine with a generated corpus", fun
 
     it("separate accounts (stack files pinning different aws:allowedAccountIds): the same holds", async () => {
         const accounts: Record<string, string> = { dev: "111122223333", prod: "444455556666" };
-        const graphs = await Promise.all(stacks.withCi.map((g) => buildStack(g.stack, { "aws:allowedAccountIds": [accounts[g.stack] ?? "777788889999"] }, [], fixturesDir)));
+        const graphs = await Promise.all(stacks.withCi.map((g, i) => buildStack(g.stack, { "aws:allowedAccountIds": [accounts[g.stack] ?? String(777788889990 + i)] }, [], fixturesDir)));
         expect(new Set(graphs.map((g) => ciOf(g).account)).size).to.equal(graphs.length);
         await assertIsolated(graphs);
     });

@@ -8,6 +8,12 @@ import { devWithOptionalFeatures, prodWithoutCiWithSecrets } from "./support/var
 const json = (text: string) => JSON.parse(text);
 const key = (g: StackGraph, type: string, name: string) => `${type}::${name.replace("<c>", `eks-${g.stack}`)}`;
 
+/** The stack's owner tags, as its AWS provider puts them on everything (default tags). */
+const ownerTagsOf = (g: StackGraph): Record<string, string> => {
+    const defaults = g.one("pulumi:providers:aws").inputs.defaultTags;
+    return (typeof defaults === "string" ? JSON.parse(defaults) : defaults).tags;
+};
+
 describe("Cluster", () => {
     const stacks = useStacks();
     const eks = (g: StackGraph) => g.one("aws:eks/cluster:Cluster");
@@ -206,6 +212,10 @@ describe("Cluster", () => {
                 expect(sc.inputs.metadata.annotations).to.deep.equal({ "storageclass.kubernetes.io/is-default-class": "true" });
                 expect(sc.inputs).to.include({ provisioner: provisioner[g.outputs.computeMode as "karpenter" | "auto"], volumeBindingMode: "WaitForFirstConsumer", allowVolumeExpansion: true });
                 expect(sc.inputs.parameters).to.include({ type: "gp3", encrypted: "true" });
+                // Auto Mode's volumes carry the owner tags from the class (the add-on's from extraVolumeTags): CI's boundary scopes by them.
+                const tags = Object.entries(sc.inputs.parameters).filter(([k]) => k.startsWith("tagSpecification_")).map(([, v]) => v);
+                const { project, environment } = ownerTagsOf(g);
+                expect(tags, g.stack).to.have.members(g.outputs.computeMode === "auto" ? [`project=${project}`, `environment=${environment}`] : []);
                 expect(sc.opts.deletedWith).to.equal(key(g, "aws:eks/cluster:Cluster", "<c>"));
                 expect(sc.provider).to.match(new RegExp(`pulumi:providers:kubernetes::eks-${g.stack}-k8s::`));
             }
@@ -283,7 +293,9 @@ describe("Cluster", () => {
                 expect(provider.engine.dependencies.filter((d) => /nodeGroup|Addon/.test(d))).to.deep.equal([]);
             }
             for (const g of stacks.inMode("auto")) {
-                expect(g.one("pulumi:providers:kubernetes").opts.dependsOn).to.deep.equal(["aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators"]);
+                // The operators' admin access, and CI's deploy role's where the stack has CI access.
+                const ci = g.outputs.ciDeployRoleArn === null ? [] : ["aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-ci-deploy"];
+                expect(g.one("pulumi:providers:kubernetes").opts.dependsOn, g.stack).to.have.members(["aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-platform-operators", ...ci]);
             }
             expect(stacks.prod.one("pulumi:providers:kubernetes").opts.dependsOn).to.include(
                 "aws:eks/accessPolicyAssociation:AccessPolicyAssociation::admin-ci-deploy",

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { AUTO_MODE_NODE_ROLES } from "../components/cluster/auto-mode/iam";
 import { decide, tagContext } from "./support/iam-engine";
 import { StackGraph } from "../tooling/offline/harness";
 import { ACCOUNT_ID } from "../tooling/offline/mocks";
@@ -89,7 +90,12 @@ const CREATE_CALLS: Record<string, (s: Scope, r: { name: string; inputs: Record<
     "aws:ecr/repository:Repository": (s, r) => [{ action: "ecr:CreateRepository", resource: arn(s, "ecr", `repository/${name(r)}`) }],
     "aws:ecr/pullThroughCacheRule:PullThroughCacheRule": () => [{ action: "ecr:CreatePullThroughCacheRule", resource: "*" }],
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": (s) => [{ action: "ecr:PutLifecyclePolicy", resource: arn(s, "ecr", "repository/x"), context: existing(s) }],
-    "aws:eks/cluster:Cluster": (s) => [{ action: "eks:CreateCluster", resource: "*" }, passTo(s, `${s.cluster}-cluster`, "eks.amazonaws.com")],
+    // Auto Mode's cluster names its system pool's node role (computeConfig.nodeRoleArn): EKS is handed that role as well.
+    "aws:eks/cluster:Cluster": (s, r) => [
+        { action: "eks:CreateCluster", resource: "*" },
+        passTo(s, `${s.cluster}-cluster`, "eks.amazonaws.com"),
+        ...(r.inputs.computeConfig?.enabled ? [passTo(s, `${AUTO_MODE_NODE_ROLES.system(s.cluster)}-1a2b3c4`, "eks.amazonaws.com")] : []),
+    ],
     "aws:eks/nodeGroup:NodeGroup": (s) => [{ action: "eks:CreateNodegroup", resource: arn(s, "eks", `cluster/${s.cluster}`) }, passTo(s, `${s.cluster}-system-nodes`, "eks.amazonaws.com")],
     "aws:eks/addon:Addon": (s) => [{ action: "eks:CreateAddon", resource: arn(s, "eks", `cluster/${s.cluster}`) }],
     "aws:eks/accessEntry:AccessEntry": (s, r) => [
@@ -164,7 +170,7 @@ const keyPolicy = (g: StackGraph) => {
 /** A call on a resource the stack already created: it carries the provider's default tags. */
 const existing = (s: Scope) => tagContext(s.tags);
 /** An access entry's principal; an auto-named role (the mocks leave out Pulumi's random suffix) gets one, as in AWS. */
-const principal = (s: Scope, value: unknown) => (/karpenter-nodes$/.test(String(value)) ? `${value}-1a2b3c4` : String(value));
+const principal = (s: Scope, value: unknown) => (/(karpenter-nodes|auto-nodes|auto-system)$/.test(String(value)) ? `${value}-1a2b3c4` : String(value));
 /** Pulumi auto-names the bucket: the logical name plus a random suffix. */
 const bucketOf = (s: Scope) => `arn:aws:s3:::${s.cluster}-backups-1a2b3c4`;
 const ownRole = (s: Scope) => ({
@@ -194,7 +200,8 @@ describe("CI's deploy role can create everything its stack declares", () => {
             const scope: Scope = { region: provider.region, account: ACCOUNT_ID, cluster: g.one("aws:eks/cluster:Cluster").inputs.name, tags, vpcId };
             const documents = deployDocuments(g);
             const seen = new Set<string>();
-            for (const r of g.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
+            // CI's own roles, policies and provider are an administrator's first `up` (the deploy role may never change them).
+            for (const r of g.resources.filter((x) => x.custom && x.type.startsWith("aws:") && !x.name.startsWith("ci-access"))) {
                 // One of each type, but every access entry and association: each is allowed by its own grant.
                 if (seen.has(r.type) && !EACH_INSTANCE.has(r.type)) continue;
                 seen.add(r.type);

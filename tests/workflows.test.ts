@@ -118,8 +118,10 @@ describe("GitHub workflows", () => {
         expect(job.if).to.include(`needs.stacks.outputs.matrix != '{"include":[]}'`);
         const listed = (dir: string, vars: Record<string, string>) =>
             spawnSync(process.execPath, [STACKS_SCRIPT, "--preview"], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir, VARS_JSON: JSON.stringify(vars) } });
-        const all = JSON.parse(listed(fixturesDir, { PROD_RUNNER_LABEL: "prod-jit" }).stdout);
+        const all = JSON.parse(listed(fixturesDir, { PROD_RUNNER_LABEL: "prod-jit", AUTO_RUNNER_LABEL: "auto-jit" }).stdout);
         expect(all.include).to.deep.equal([
+            // The auto fixture: Auto Mode with CI access, a private API previewed from its own runner.
+            { stack: "auto", key: "AUTO", environment: "", runner: "auto-jit" },
             { stack: "dev", key: "DEV", environment: "", runner: "ubuntu-latest" },
             { stack: "ipv6", key: "IPV6", environment: "", runner: "ubuntu-latest" },
             { stack: "prod", key: "PROD", environment: "preview-production", runner: "prod-jit" },
@@ -138,13 +140,11 @@ describe("GitHub workflows", () => {
         expect(JSON.parse(legs.stdout).include.map((l: any) => l.stack)).to.deep.equal(["dev", "ipv6"]);
         const notices = run(fixturesDir, "--skipped");
         expect(notices.status).to.equal(0);
-        // The auto fixtures have no CI access (Auto Mode stacks run without it: stacks/config/compute-mode.ts).
-        const noCi = ["auto-ipv6", "auto"].map((s) => `::notice title=preview ${s} skipped::stack ${s} has no CI access (ciRepository is unset): not previewed`);
-        expect(notices.stdout.trim().split("\n")).to.deep.equal([
-            ...noCi,
-            "::notice title=preview prod skipped::stack prod has a private API endpoint and variable PROD_RUNNER_LABEL is unset: not previewed",
-        ]);
-        expect(run(fixturesDir, "--skipped", { PROD_RUNNER_LABEL: "prod-jit" }).stdout.trim().split("\n")).to.deep.equal(noCi);
+        // The auto-ipv6 fixture has no CI access; the auto fixture's API is private, as prod's.
+        const noCi = [`::notice title=preview auto-ipv6 skipped::stack auto-ipv6 has no CI access (ciRepository is unset): not previewed`];
+        const noRunner = (s: string) => `::notice title=preview ${s} skipped::stack ${s} has a private API endpoint and variable ${s.toUpperCase()}_RUNNER_LABEL is unset: not previewed`;
+        expect(notices.stdout.trim().split("\n")).to.deep.equal([...noCi, noRunner("auto"), noRunner("prod")]);
+        expect(run(fixturesDir, "--skipped", { PROD_RUNNER_LABEL: "prod-jit", AUTO_RUNNER_LABEL: "auto-jit" }).stdout.trim().split("\n")).to.deep.equal(noCi);
         // Issue 19, Why 2: this asserted the shipped files have no CI, which README step 2 asks users to add.
         // The project's own files: a leg exactly for each stack whose file names a ciRepository (every
         // runner variable set), each other stack skipped with its notice.

@@ -1,6 +1,9 @@
+import { AUTO_MODE_CLUSTER_POLICIES, AUTO_MODE_NODE_POLICIES } from "../cluster/auto-mode/iam";
 import { KARPENTER_NODE_POLICIES } from "../cluster/karpenter";
 import { NODE_POLICIES } from "../cluster/node-group";
-import { AWS_MANAGED_POLICIES, AwsManagedPolicyName } from "../shared/aws-managed-policies";
+import type { ComputeMode } from "../cluster/types";
+import type { IpFamily } from "../network/types";
+import { AwsManagedPolicyName } from "../shared/aws-managed-policies";
 
 const list = (x: unknown): string[] => (x === undefined ? [] : Array.isArray(x) ? x.map(String) : [String(x)]);
 const actionsOf = (docs: { Statement?: unknown }[]): string[] =>
@@ -21,6 +24,7 @@ export const BOUNDARY_WITHHELD: Record<string, string> = {
     "shield:DeleteProtection": "Shield Advanced, as shield:CreateProtection",
     "shield:DescribeProtection": "Shield Advanced, as shield:CreateProtection",
     "shield:GetSubscriptionState": "Shield Advanced, as shield:CreateProtection",
+    "shield:TagResource": "Shield Advanced, as shield:CreateProtection (AmazonEKSLoadBalancingPolicy tags the protections it would create)",
     "cognito-idp:DescribeUserPoolClient": "Cognito authentication on an ALB (the controller's `auth-type: cognito`), not used",
     "iam:ListServerCertificates": "IAM server certificates for listeners: the platform's ALB terminates TLS with the ACM certificate it names",
     "iam:GetServerCertificate": "as iam:ListServerCertificates",
@@ -49,13 +53,25 @@ export const BOUNDARY_WITHHELD: Record<string, string> = {
 };
 
 /**
+ * Withheld from an IPv4 stack's boundary as well: AmazonEKSNetworkingPolicy grants Auto Mode IPv6 addresses in
+ * either family, and an IPv4 cluster's interfaces never get one (an IPv6 stack's boundary allows them).
+ */
+const IPV4_WITHHELD = Object.fromEntries(
+    ["ec2:AssignIpv6Addresses", "ec2:UnassignIpv6Addresses"].map((a) => [a, "IPv6 addresses on an IPv4 cluster's network interfaces (AmazonEKSNetworkingPolicy grants them in either family), never used"]),
+);
+
+/** What a stack's boundaries withhold: BOUNDARY_WITHHELD, and on an IPv4 stack the IPv6 address writes. */
+export const boundaryWithheld = (ipFamily: IpFamily): Record<string, string> => (ipFamily === "ipv6" ? BOUNDARY_WITHHELD : { ...BOUNDARY_WITHHELD, ...IPV4_WITHHELD });
+
+/**
  * In the boundary without an environment scope, because AWS offers none, and why that is safe enough to
  * keep; every other action it allows is scoped to this environment (the isolation test asks them all).
  */
 export const BOUNDARY_UNSCOPABLE: Record<string, string> = {
     "elasticloadbalancing:SetWebAcl":
         "no resource ARN or condition key; AWS WAF checks it beside wafv2:AssociateWebACL, which the boundary allows only for this cluster's web ACL on this cluster's shared ALB",
-    "iam:CreateServiceLinkedRole": "one account-wide role AWS owns and names; allowed only for elasticloadbalancing.amazonaws.com (iam:AWSServiceName)",
+    "iam:CreateServiceLinkedRole":
+        "one account-wide role AWS owns and names; allowed only for elasticloadbalancing.amazonaws.com and, in auto mode (AmazonEKSComputePolicy launches Spot), spot.amazonaws.com (iam:AWSServiceName)",
     ...Object.fromEntries(
         ["ssm:PutInventory", "ssm:PutComplianceItems", "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus", "ssm:UpdateInstanceInformation",
             "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
@@ -72,19 +88,30 @@ export const BOUNDARY_UNSCOPABLE: Record<string, string> = {
 /** The two kinds of role under CI's boundaries: EC2 instance roles (nodes), and every other role (cluster, controllers, flow logs). */
 export type BoundaryKind = "nodes" | "workloads";
 
-/** The AWS-managed policies of node roles; every other one the program attaches is a workload role's. */
-export const NODE_MANAGED_POLICIES: AwsManagedPolicyName[] = [...new Set([...NODE_POLICIES, ...KARPENTER_NODE_POLICIES])];
-export const WORKLOAD_MANAGED_POLICIES = (Object.keys(AWS_MANAGED_POLICIES) as AwsManagedPolicyName[]).filter((p) => !NODE_MANAGED_POLICIES.includes(p));
+/**
+ * The AWS-managed policies each mode attaches to each kind of role: the cluster role's (with the EBS CSI driver's
+ * in `karpenter` mode, Auto Mode's four in `auto`), and the node roles'. A boundary caps what its mode's hold.
+ */
+export const MANAGED_POLICIES: Record<ComputeMode, Record<BoundaryKind, AwsManagedPolicyName[]>> = {
+    karpenter: { nodes: [...new Set([...NODE_POLICIES, ...KARPENTER_NODE_POLICIES])], workloads: ["AmazonEKSClusterPolicy", "AmazonEBSCSIDriverPolicy"] },
+    auto: { nodes: AUTO_MODE_NODE_POLICIES, workloads: ["AmazonEKSClusterPolicy", ...AUTO_MODE_CLUSTER_POLICIES] },
+};
 
 /** Reads the roles of each kind make on `*` (descriptions, lists, public data); no secret, parameter, key or object content. */
-export const BOUNDARY_READS: Record<BoundaryKind, string[]> = {
-    nodes: ["ec2:Describe*", "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+const READS: Record<BoundaryKind, string[]> = {
+    nodes: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
     workloads: [
-        "ec2:Describe*", "ec2:GetSecurityGroupsForVpc", "elasticloadbalancing:Describe*", "acm:ListCertificates",
-        "acm:DescribeCertificate", "iam:ListInstanceProfiles", "iam:GetInstanceProfile", "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "pricing:GetProducts",
-        "arc-zonal-shift:GetManagedResource", "route53:ListHostedZones", "secretsmanager:ListSecrets",
+        "ec2:Describe*", "ec2:GetSecurityGroupsForVpc", "elasticloadbalancing:Describe*", "acm:ListCertificates", "acm:DescribeCertificate",
+        "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "route53:ListHostedZones", "secretsmanager:ListSecrets",
     ],
 };
+/** Karpenter's own reads (instance profiles, prices, zonal shift) and its nodes' (the VPC CNI's and kubelet's descriptions). */
+const KARPENTER_READS: Record<BoundaryKind, string[]> = {
+    nodes: ["ec2:Describe*"],
+    workloads: ["iam:ListInstanceProfiles", "iam:GetInstanceProfile", "pricing:GetProducts", "arc-zonal-shift:GetManagedResource"],
+};
+/** The reads of one kind of role in one mode: Auto Mode's nodes only pull images, its controllers run outside the account. */
+export const boundaryReads = (kind: BoundaryKind, mode: ComputeMode): string[] => [...(mode === "karpenter" ? KARPENTER_READS[kind] : []), ...READS[kind]];
 
 /** The Session Manager agent's reads (AmazonSSMManagedInstanceCore), with its writes allowed only to an instance's own credentials. */
 const INSTANCE_AGENT_READS = [
@@ -137,16 +164,22 @@ export interface TaggedActions {
  * minus the withheld and the unscopable, sorted by how the boundary scopes them. Derived from the
  * documents themselves, so an upstream policy's new action is scoped the same way.
  */
-export function taggedActions(granted: string[]): TaggedActions {
-    const writes = [...new Set(granted.filter((a) => EC2_ELB.test(a) && !READ.test(a) && !(a in BOUNDARY_WITHHELD) && !(a in BOUNDARY_UNSCOPABLE)))].sort();
+export function taggedActions(granted: string[], withheld: Record<string, string> = BOUNDARY_WITHHELD, createActions: string[] = []): TaggedActions {
+    const writes = [...new Set(granted.filter((a) => EC2_ELB.test(a) && !READ.test(a) && !(a in withheld) && !(a in BOUNDARY_UNSCOPABLE)))].sort();
     const creates = TAGGED_CREATES.filter((a) => writes.includes(a));
     const createName = (a: string) => a.split(":")[1];
     return {
         changes: writes.filter((a) => !PURE_CREATES.includes(a)),
         creates,
         createdTypes: [...new Set(creates.flatMap((a) => CREATED_TYPES[a]))],
+        // With the other writes the documents tag in the same call (`ec2:CreateAction`), e.g. Auto Mode's security-group rules.
         ec2CreateActions: writes.includes("ec2:CreateTags")
-            ? [...creates.filter((a) => a.startsWith("ec2:")), ...(writes.includes("ec2:CreateSnapshot") ? ["ec2:CreateSnapshot"] : [])].map(createName)
+            ? [
+                  ...new Set([
+                      ...[...creates.filter((a) => a.startsWith("ec2:")), ...(writes.includes("ec2:CreateSnapshot") ? ["ec2:CreateSnapshot"] : [])].map(createName),
+                      ...createActions.filter((c) => writes.includes(`ec2:${c}`)),
+                  ]),
+              ]
             : [],
         elbCreateActions: writes.includes("elasticloadbalancing:AddTags") ? ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] : [],
     };
@@ -154,3 +187,7 @@ export function taggedActions(granted: string[]): TaggedActions {
 
 /** Every action the documents allow. */
 export const grantedIn = (docs: { Statement?: unknown }[]): string[] => actionsOf(docs);
+
+/** The `ec2:CreateAction` values the documents tag with: creates whose new resources they tag in the same call. */
+export const ec2CreateActionsIn = (docs: { Statement?: unknown }[]): string[] =>
+    docs.flatMap((d) => (d.Statement as { Condition?: Record<string, Record<string, unknown>> }[]).flatMap((s) => Object.values(s.Condition ?? {}).flatMap((block) => list(block["ec2:CreateAction"]))));

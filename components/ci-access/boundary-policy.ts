@@ -10,17 +10,19 @@ import { vpcCniIpv6Policy } from "../cluster/vpc-cni";
 import { FLOW_LOG_GROUP_PREFIX, flowLogWritePolicy } from "../network/flow-logs";
 import { platformWebAclName } from "../platform/waf";
 import { dockerHubCachePrefix, pullThroughPolicy } from "../registry/pull-through-cache";
+import { autoModeTagPropagationPolicy } from "../cluster/auto-mode/iam";
 import { arn } from "../shared/aws-context";
 import { AWS_MANAGED_POLICIES } from "../shared/aws-managed-policies";
 import { MANAGED_POLICY_MAX_CHARS, PolicyDocument, PolicyStatement, policyJson } from "../shared/iam";
 import {
-    NODE_MANAGED_POLICIES, WORKLOAD_MANAGED_POLICIES, BOUNDARY_READS, INSTANCE_AGENT_ACTIONS, KEY_USE, TaggedActions, grantedIn, taggedActions,
+    BoundaryKind, INSTANCE_AGENT_ACTIONS, KEY_USE, MANAGED_POLICIES, TaggedActions, boundaryReads, boundaryWithheld, ec2CreateActionsIn, grantedIn, taggedActions,
 } from "./boundary-actions";
 import { DeployScope } from "./deploy-policy";
-import { nodeRolePattern, ownerTags } from "./scoped-statements";
+import { autoModeNodeRolePatterns, nodeRolePattern } from "./node-roles";
+import { ownerTags } from "./scoped-statements";
 
 /** What the boundary is scoped to: the stack's identity and account, and the platform's named resources. */
-export interface BoundaryScope extends Pick<DeployScope, "aws" | "project" | "environment" | "clusterName" | "secretPrefixes" | "ipFamily"> {
+export interface BoundaryScope extends Pick<DeployScope, "aws" | "project" | "environment" | "clusterName" | "secretPrefixes" | "ipFamily" | "computeMode"> {
     /** Route 53 hosted zones external-dns manages (`externalDnsZoneIds`): the only zones whose records may change. */
     hostedZoneIds: string[];
 }
@@ -79,15 +81,15 @@ function withPattern(st: PolicyStatement, p: { actions: string[]; pattern: strin
     return { ...st, Action: [...actions.filter((a) => !p.actions.includes(a)), p.pattern] };
 }
 
-function namedResourceStatements(s: BoundaryScope, karpenter: Record<string, PolicyDocument>): PolicyStatement[] {
+function namedResourceStatements(s: BoundaryScope, karpenter?: Record<string, PolicyDocument>): PolicyStatement[] {
     // One pattern covers the bucket and its objects (`*` spans the `/`).
     const [listBackups, readWriteBackups] = statementsOf(veleroPolicy(pulumi.interpolate`arn:${s.aws.partition}:s3:::${s.clusterName}-backups-*`, "", s.aws.region));
     const secrets = statementsOf(externalSecretsPolicy({ ...s.aws, prefixes: s.secretPrefixes, secretsKeyArn: "" }))[0];
     return [
-        bare(statementsOf(karpenter["eks-integration"])[0]),
+        ...(karpenter ? [bare(statementsOf(karpenter["eks-integration"])[0])] : []),
         ...(s.secretPrefixes.length > 0 ? [bare(secrets)] : []),
         { Effect: "Allow", Action: [...actionsIn(listBackups), ...actionsIn(readWriteBackups)], Resource: listBackups.Resource },
-        bare(statementsOf(karpenter.interruption)[0]),
+        ...(karpenter ? [bare(statementsOf(karpenter.interruption)[0])] : []),
         logStreams(s),
         ...(s.hostedZoneIds.length > 0 ? [withPattern(bare(statementsOf(externalDnsPolicy(s.aws.partition, s.hostedZoneIds))[0]), ROUTE53_TAG_READS)] : []),
         {
@@ -99,7 +101,7 @@ function namedResourceStatements(s: BoundaryScope, karpenter: Record<string, Pol
                 arn(s.aws, "elasticloadbalancing", `loadbalancer/app/${groupLoadBalancerNamePrefix(platformIngressGroup(s.clusterName))}*`),
             ],
         },
-        amiParameters(s),
+        ...(karpenter ? [amiParameters(s)] : []),
     ];
 }
 
@@ -126,10 +128,12 @@ function taggedStatements(s: BoundaryScope, t: TaggedActions, extraChanges: stri
     };
     // What exists is changed only with both owner tags; a create needs only the environment's (a new resource is no
     // one else's, and without the project tag this boundary could never change it), which keeps the document small.
-    const requestTags = { "aws:RequestTag/environment": s.environment };
+    // Auto Mode creates with its own tags alone (its policies allow no others), this cluster's name always among them.
+    const requestTags = s.computeMode === "auto" ? { "aws:RequestTag/eks:eks-cluster-name": s.clusterName } : { "aws:RequestTag/environment": s.environment };
+    const changes = [...t.changes, ...extraChanges];
     return [
-        { Effect: "Allow", Action: [...t.changes, ...extraChanges], Resource: "*", Condition: { StringEquals: ownerTags("aws:ResourceTag", s) } },
-        { Effect: "Allow", Action: t.creates, Resource: t.createdTypes.map(typeArn), Condition: { StringEquals: requestTags } },
+        ...(changes.length > 0 ? [{ Effect: "Allow" as const, Action: changes, Resource: "*", Condition: { StringEquals: ownerTags("aws:ResourceTag", s) } }] : []),
+        ...(t.creates.length > 0 ? [{ Effect: "Allow" as const, Action: t.creates, Resource: t.createdTypes.map(typeArn), Condition: { StringEquals: requestTags } }] : []),
         // Apart from RunInstances: a request tag must never let a launch read another environment's snapshot.
         ...(t.changes.includes("ec2:CreateSnapshot")
             ? [{ Effect: "Allow" as const, Action: "ec2:CreateSnapshot", Resource: published("snapshot"), Condition: { StringEquals: requestTags } }]
@@ -162,36 +166,56 @@ const karpenterOf = (s: BoundaryScope) =>
 
 /**
  * The permissions boundary of every role but EC2 instance roles that the deploy role creates (cluster,
- * controllers, flow logs), built from those roles' own policies so that it is no wider than they are,
- * and never wider than this environment:
+ * controllers, flow logs), built from the policies those roles hold in the stack's `computeMode`, so that it
+ * is no wider than they are, and never wider than this environment:
  * - their statements on named resources come from the functions the components use (Karpenter's,
  *   external-dns', External Secrets', Velero's, Fluent Bit's, flow logs'), with this environment's
  *   resources (`<cluster>-*` names, its prefixes and zones);
  * - the EC2, load-balancer and Auto Scaling writes of AmazonEKSClusterPolicy, AmazonEBSCSIDriverPolicy,
  *   Karpenter's and the Load Balancer Controller's policies (and KMS use) only on resources tagged for
  *   this environment: the platform puts its owner tags on everything it or its controllers create;
- * - IAM: passing this cluster's node role to EC2 and instance profiles of this cluster only (Karpenter's
- *   upstream scoping); no role or policy write, no key deletion, no key policy.
+ * - in `auto` mode, Auto Mode's four cluster policies and its tag-propagation grant in place of Karpenter's
+ *   and the Load Balancer Controller's: creates only with this cluster's `eks:eks-cluster-name` tag (Auto Mode
+ *   sends its own tags alone), changes only on resources tagged for this environment;
+ * - IAM: passing this cluster's node role(s) to EC2 and instance profiles of this cluster only (Karpenter's
+ *   upstream scoping, Auto Mode's `eks*` profiles); no role or policy write, no key deletion, no key policy.
  * It is a ceiling, not a grant, so it is tagged `permissions-boundary` and the pack's grant checks skip it.
  * What AWS offers no scope for (BOUNDARY_UNSCOPABLE) and the upstream grants the platform does not use
  * (BOUNDARY_WITHHELD) are listed with the reason. IAM caps the document at 6,144 characters: no Sids.
  */
 export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
+    const auto = s.computeMode === "auto";
     const karpenter = karpenterOf(s);
     // Named resources are pinned by their names (cluster, prefixes, zones) in any region and account: the document must fit IAM's 6,144 characters.
     const byName: BoundaryScope = { ...s, aws: { ...s.aws, partition: "*", region: "*", accountId: "*" } };
-    // An IPv6 cluster's VPC CNI runs with its own role (IPv6 addresses on this environment's interfaces).
-    const cni = s.ipFamily === "ipv6" ? [vpcCniIpv6Policy(s.aws, s.clusterName, {})] : [];
-    const granted = grantedIn([...WORKLOAD_MANAGED_POLICIES.map((p) => AWS_MANAGED_POLICIES[p].document), LOAD_BALANCER_CONTROLLER_POLICY, ...Object.values(karpenter), ...cni]);
+    // Karpenter mode: Karpenter's and the Load Balancer Controller's roles, and on IPv6 the VPC CNI's (IPv6 addresses on this
+    // environment's interfaces). Auto Mode runs those outside the account, as the cluster role with its tag-propagation grant.
+    const own = auto
+        ? [autoModeTagPropagationPolicy()]
+        : [LOAD_BALANCER_CONTROLLER_POLICY, ...Object.values(karpenter), ...(s.ipFamily === "ipv6" ? [vpcCniIpv6Policy(s.aws, s.clusterName, {})] : [])];
+    const docs = [...managedDocuments(s, "workloads"), ...own];
+    const statements: PolicyStatement[] = [
+        // Reads, and SetWebAcl (unscopable: BOUNDARY_UNSCOPABLE), in one statement: both are plain `*` grants.
+        { Effect: "Allow", Action: [...boundaryReads("workloads", s.computeMode), "elasticloadbalancing:SetWebAcl"], Resource: "*" },
+        ...taggedStatements(s, taggedActions(grantedIn(docs), boundaryWithheld(s.ipFamily), ec2CreateActionsIn(docs)), KEY_USE),
+        // AMIs (and their snapshots) of AWS and other publishers; this account's own only when tagged for this environment.
+        { Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet"], Resource: [published("image"), published("snapshot")], Condition: { StringNotEquals: { "ec2:Owner": s.aws.accountId } } },
+        ...(auto ? autoModeIamStatements(s) : karpenterIamStatements(s, karpenter)),
+        unionOfServices(namedResourceStatements(byName, auto ? undefined : karpenterOf(byName))),
+        NO_KEY_DESTRUCTION,
+    ];
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The documents of the AWS-managed policies one kind of role holds in this stack's mode. */
+const managedDocuments = (s: BoundaryScope, kind: BoundaryKind): PolicyDocument[] => MANAGED_POLICIES[s.computeMode][kind].map((p) => AWS_MANAGED_POLICIES[p].document);
+
+/** Karpenter's IAM: its node role passed to EC2, instance profiles of this cluster (Karpenter's upstream scoping), the ELB service-linked role. */
+function karpenterIamStatements(s: BoundaryScope, karpenter: Record<string, PolicyDocument>): PolicyStatement[] {
     const clusterTag = (prefix: string) => ({ [`${prefix}/kubernetes.io/cluster/${s.clusterName}`]: "owned" });
     // Instance profiles by this cluster's tag, as Karpenter's policy scopes them; the ARN itself says nothing more.
     const profiles = "arn:*:iam::*:instance-profile/*";
-    const statements: PolicyStatement[] = [
-        // Reads, and SetWebAcl (unscopable: BOUNDARY_UNSCOPABLE), in one statement: both are plain `*` grants.
-        { Effect: "Allow", Action: [...BOUNDARY_READS.workloads, "elasticloadbalancing:SetWebAcl"], Resource: "*" },
-        ...taggedStatements(s, taggedActions(granted), KEY_USE),
-        // AMIs (and their snapshots) of AWS and other publishers; this account's own only when tagged for this environment.
-        { Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet"], Resource: [published("image"), published("snapshot")], Condition: { StringNotEquals: { "ec2:Owner": s.aws.accountId } } },
+    return [
         bare(statementsOf(karpenter["iam-integration"])[0]),
         { Effect: "Allow", Action: "iam:CreateInstanceProfile", Resource: profiles, Condition: { StringEquals: clusterTag("aws:RequestTag") } },
         {
@@ -201,30 +225,53 @@ export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
             Condition: { StringEquals: clusterTag("aws:ResourceTag") },
         },
         bare(statementsOf(LOAD_BALANCER_CONTROLLER_POLICY)[0]),
-        unionOfServices(namedResourceStatements(byName, karpenterOf(byName))),
-        NO_KEY_DESTRUCTION,
     ];
-    return { Version: "2012-10-17", Statement: statements };
 }
 
 /**
- * The permissions boundary of the EC2 instance roles the deploy role creates (the system node group's,
- * Karpenter's nodes'): AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy, AmazonEC2ContainerRegistryPullOnly
- * and AmazonSSMManagedInstanceCore kept to this environment (network interfaces by their owner tags, which
- * the VPC CNI and the launch templates put on them), this cluster's API and Pod Identity, this
- * environment's pull-through cache, the public AMI parameters, and the Session Manager agent on its own
- * instance only. A node runs in its own IAM boundary because one document for every role would exceed
+ * Auto Mode's IAM (AmazonEKSComputePolicy, AmazonEKSLoadBalancingPolicy): this cluster's Auto Mode node roles passed
+ * to EC2, added to the instance profiles EKS makes for this cluster (`eks*`, tagged with its name), and the load
+ * balancers' and Spot's service-linked roles.
+ */
+function autoModeIamStatements(s: BoundaryScope): PolicyStatement[] {
+    const passToEc2 = statementsOf(AWS_MANAGED_POLICIES.AmazonEKSComputePolicy.document).find((st) => actionsIn(st).includes("iam:PassRole"))!;
+    // The services the policies create service-linked roles for (iam:AWSServiceName), and only those.
+    const linked = managedDocuments(s, "workloads").flatMap(statementsOf).filter((st) => actionsIn(st).includes("iam:CreateServiceLinkedRole"));
+    const linkedServices = [...new Set(linked.flatMap((st) => [(st.Condition as Record<string, Record<string, string | string[]>>).StringEquals["iam:AWSServiceName"]].flat()))].sort();
+    return [
+        { ...bare(passToEc2), Resource: autoModeNodeRolePatterns({ ...s, aws: { ...s.aws, partition: "*", accountId: "*" } }) },
+        {
+            Effect: "Allow",
+            Action: "iam:AddRoleToInstanceProfile",
+            Resource: "arn:*:iam::*:instance-profile/eks*",
+            Condition: { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": s.clusterName } },
+        },
+        { Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": linkedServices } } },
+    ];
+}
+
+/**
+ * The permissions boundary of the EC2 instance roles the deploy role creates. `karpenter`: the system node group's
+ * and Karpenter's nodes', AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy, AmazonEC2ContainerRegistryPullOnly and
+ * AmazonSSMManagedInstanceCore kept to this environment (network interfaces by their owner tags, which the VPC CNI
+ * and the launch templates put on them), this cluster's API and Pod Identity, the public AMI parameters, and the
+ * Session Manager agent on its own instance only. `auto`: Auto Mode's nodes, AmazonEKSWorkerNodeMinimalPolicy and
+ * AmazonEC2ContainerRegistryPullOnly: Pod Identity on this cluster and image pulls. Both pull through this
+ * environment's cache. A node runs in its own IAM boundary because one document for every role would exceed
  * IAM's 6,144 characters.
  */
 export function nodeBoundaryPolicy(s: BoundaryScope): PolicyDocument {
-    const granted = grantedIn([...NODE_MANAGED_POLICIES.map((p) => AWS_MANAGED_POLICIES[p].document), pullThroughPolicy(s.aws, dockerHubCachePrefix(s.environment))]);
+    const auto = s.computeMode === "auto";
+    const cache = pullThroughPolicy(s.aws, dockerHubCachePrefix(s.environment));
+    const granted = grantedIn([...managedDocuments(s, "nodes"), cache]);
+    const cluster = arn(s.aws, "eks", `cluster/${s.clusterName}`);
     const statements: PolicyStatement[] = [
-        { Effect: "Allow", Action: BOUNDARY_READS.nodes, Resource: "*" },
-        ...taggedStatements(s, taggedActions(granted)),
-        // The Pod Identity agent on this cluster's nodes, and kubelet's cluster look-up (AmazonEKSWorkerNodePolicy asks both of `*`).
-        { Effect: "Allow", Action: ["eks:DescribeCluster", "eks-auth:AssumeRoleForPodIdentity"], Resource: arn(s.aws, "eks", `cluster/${s.clusterName}`) },
-        unionOfServices([bare(statementsOf(pullThroughPolicy(s.aws, dockerHubCachePrefix(s.environment)))[0]), amiParameters(s)]),
-        { Effect: "Allow", Action: INSTANCE_AGENT_ACTIONS, Resource: "*", Condition: { Null: { "ec2:SourceInstanceArn": "false" } } },
+        { Effect: "Allow", Action: boundaryReads("nodes", s.computeMode), Resource: "*" },
+        ...taggedStatements(s, taggedActions(granted, boundaryWithheld(s.ipFamily))),
+        // The Pod Identity agent on this cluster's nodes, and (karpenter) kubelet's cluster look-up: the policies ask both of `*`.
+        { Effect: "Allow", Action: [...(auto ? [] : ["eks:DescribeCluster"]), "eks-auth:AssumeRoleForPodIdentity"], Resource: cluster },
+        unionOfServices([bare(statementsOf(cache)[0]), ...(auto ? [] : [amiParameters(s)])]),
+        ...(auto ? [] : [{ Effect: "Allow" as const, Action: INSTANCE_AGENT_ACTIONS, Resource: "*", Condition: { Null: { "ec2:SourceInstanceArn": "false" } } }]),
         NO_KEY_DESTRUCTION,
     ];
     return { Version: "2012-10-17", Statement: statements };

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ComputeMode } from "../cluster/types";
 import type { IpFamily } from "../network/types";
 import { AwsContext, arn } from "../shared/aws-context";
 import { PolicyDocument, PolicyStatement } from "../shared/iam";
@@ -27,6 +28,8 @@ export interface DeployScope {
     accessGrants: AccessGrant[];
     /** The stack's `ipFamily`: only an IPv6 stack's roles may create and change IPv6 network pieces (egress-only gateway, IPv6 ranges, the CNI's IPv6 addresses). */
     ipFamily: IpFamily;
+    /** The stack's `computeMode`: which node roles the deploy role registers with the cluster, and which policies the boundaries cap. */
+    computeMode: ComputeMode;
 }
 
 /** Services this program hands roles to: EKS (cluster, node group), Pod Identity, VPC flow logs. */

@@ -46,7 +46,7 @@ export interface CiAccessProblem {
     allowed: string;
 }
 
-type CheckedArgs = Omit<CiAccessArgs, "aws" | "oidcProviderArn" | "clusterName" | "ipFamily">;
+type CheckedArgs = Omit<CiAccessArgs, "aws" | "oidcProviderArn" | "clusterName" | "ipFamily" | "computeMode">;
 
 /** Every problem with the arguments, each naming the argument, its value and what is allowed. */
 export function ciAccessIssues(args: CheckedArgs): CiAccessProblem[] {

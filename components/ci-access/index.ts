@@ -58,6 +58,7 @@ export class CiAccess extends pulumi.ComponentResource {
             clusterName: args.clusterName,
             stack: pulumi.getStack(),
             ipFamily: args.ipFamily,
+            computeMode: args.computeMode,
             accessGrants: [
                 ...(args.accessGrants ?? []),
                 { principalArn: arn(args.aws, "iam", `role/${deployRoleName(args.environment)}`, { global: true }), policy: "AmazonEKSClusterAdminPolicy" },

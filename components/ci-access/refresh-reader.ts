@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AUTO_MODE_GROUP } from "../cluster/auto-mode/manifests";
+import type { ComputeMode } from "../cluster/types";
 
 /**
  * The Kubernetes group CI's preview role carries (its access entry's `kubernetesGroups`, beside
@@ -15,25 +17,37 @@ export interface ReadRule {
 
 /**
  * The kinds the program owns that AmazonEKSViewPolicy (Kubernetes' `view`) does not show, read-only: cluster-scoped
- * settings, admission policies, RBAC, and the custom resources of Karpenter, the Load Balancer Controller, External
- * Secrets and Argo CD. None of them holds secret data. tests/preview-coverage.test.ts checks every kind of every stack is covered, by view or here.
+ * settings, admission policies, RBAC, and the custom resources of the mode's node classes and load balancing
+ * (Karpenter's and the Load Balancer Controller's, or Auto Mode's), External Secrets and Argo CD. None of them holds
+ * secret data. tests/preview-coverage.test.ts checks every kind of every stack is covered, by view or here.
  */
-export const REFRESH_READ_RULES: ReadRule[] = [
-    { apiGroups: ["storage.k8s.io"], resources: ["storageclasses"] },
-    { apiGroups: ["networking.k8s.io"], resources: ["ingressclasses"] },
-    { apiGroups: ["elbv2.k8s.aws"], resources: ["ingressclassparams"] },
-    { apiGroups: ["snapshot.storage.k8s.io"], resources: ["volumesnapshotclasses"] },
-    { apiGroups: ["admissionregistration.k8s.io"], resources: ["validatingadmissionpolicies", "validatingadmissionpolicybindings"] },
-    { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings", "clusterroles", "clusterrolebindings"] },
-    { apiGroups: ["karpenter.sh"], resources: ["nodepools"] },
-    { apiGroups: ["karpenter.k8s.aws"], resources: ["ec2nodeclasses"] },
-    { apiGroups: ["external-secrets.io"], resources: ["clustersecretstores"] },
-    { apiGroups: ["argoproj.io"], resources: ["appprojects", "applicationsets"] },
-];
+export function refreshReadRules(computeMode: ComputeMode): ReadRule[] {
+    const mode: ReadRule[] =
+        computeMode === "auto"
+            ? [{ apiGroups: [AUTO_MODE_GROUP], resources: ["nodeclasses", "ingressclassparams"] }]
+            : [
+                  { apiGroups: ["elbv2.k8s.aws"], resources: ["ingressclassparams"] },
+                  { apiGroups: ["karpenter.k8s.aws"], resources: ["ec2nodeclasses"] },
+              ];
+    return [
+        { apiGroups: ["storage.k8s.io"], resources: ["storageclasses"] },
+        { apiGroups: ["networking.k8s.io"], resources: ["ingressclasses"] },
+        { apiGroups: ["snapshot.storage.k8s.io"], resources: ["volumesnapshotclasses"] },
+        { apiGroups: ["admissionregistration.k8s.io"], resources: ["validatingadmissionpolicies", "validatingadmissionpolicybindings"] },
+        { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings", "clusterroles", "clusterrolebindings"] },
+        // Both modes' NodePools are Karpenter's kind.
+        { apiGroups: ["karpenter.sh"], resources: ["nodepools"] },
+        ...mode,
+        { apiGroups: ["external-secrets.io"], resources: ["clustersecretstores"] },
+        { apiGroups: ["argoproj.io"], resources: ["appprojects", "applicationsets"] },
+    ];
+}
 
 export interface RefreshReaderArgs {
     /** The cluster's provider. */
     provider: k8s.Provider;
+    /** The stack's `computeMode`: whose node classes and IngressClassParams there are to read. */
+    computeMode: ComputeMode;
     /**
      * The Secrets the program declares, by a label for logical names: each readable by its exact name (`get` only,
      * never `list`). They hold
@@ -56,7 +70,7 @@ export class RefreshReader extends pulumi.ComponentResource {
             name,
             {
                 metadata: { name: "eks-platform-ci-refresh-reader" },
-                rules: REFRESH_READ_RULES.map((r) => ({ ...r, verbs: ["get", "list", "watch"] })),
+                rules: refreshReadRules(args.computeMode).map((r) => ({ ...r, verbs: ["get", "list", "watch"] })),
             },
             k8sOpts,
         );

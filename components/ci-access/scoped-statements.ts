@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arn } from "../shared/aws-context";
 import { PolicyStatement } from "../shared/iam";
 import { DeployScope } from "./deploy-policy";
+import { ACCESS_ENTRY_ACTIONS, nodeAccessPolicies, nodeAccessStatements } from "./node-roles";
 import { AccessGrant } from "./types";
 
 /** The tags that say whose a resource is: the provider's default tags put both on everything the stack creates. */
@@ -57,7 +58,6 @@ const EKS_ACTIONS = [
     "eks:CreateAddon", "eks:DeleteAddon", "eks:UpdateAddon", "eks:CreatePodIdentityAssociation",
     "eks:DeletePodIdentityAssociation", "eks:UpdatePodIdentityAssociation", "eks:TagResource", "eks:UntagResource",
 ];
-const ACCESS_ENTRY_ACTIONS = ["eks:CreateAccessEntry", "eks:DeleteAccessEntry", "eks:UpdateAccessEntry"];
 const ACCESS_POLICY_ACTIONS = ["eks:AssociateAccessPolicy", "eks:DisassociateAccessPolicy"];
 /** The access policies this program associates (cluster/access.ts). */
 export const EKS_ACCESS_POLICIES = ["AmazonEKSClusterAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"];
@@ -93,7 +93,7 @@ export function scopedServiceStatements(s: DeployScope): PolicyStatement[] {
         `cluster/${s.clusterName}`, `nodegroup/${s.clusterName}/*`, `addon/${s.clusterName}/*`, `podidentityassociation/${s.clusterName}/*`,
     ]);
     const accessEntries = regional(s, "eks", [`cluster/${s.clusterName}`, `access-entry/${s.clusterName}/*`]);
-    const accessPolicies = EKS_ACCESS_POLICIES.map((p) => pulumi.interpolate`arn:${s.aws.partition}:eks::aws:cluster-access-policy/${p}`);
+    const accessPolicies = [...EKS_ACCESS_POLICIES, ...nodeAccessPolicies(s)].map((p) => pulumi.interpolate`arn:${s.aws.partition}:eks::aws:cluster-access-policy/${p}`);
     const tagged = regional(s, "logs", ["log-group:*"]).concat(
         regional(s, "events", ["rule/*"]), regional(s, "sqs", ["*"]), regional(s, "ecr", ["repository/*"]), regional(s, "kms", ["key/*"]),
     );
@@ -172,7 +172,7 @@ export function scopedServiceStatements(s: DeployScope): PolicyStatement[] {
         // CreateCluster takes no resource ARN: the owner tags it is created with are what scope it.
         { Sid: "CreateClusterForThisEnvironment", Effect: "Allow", Action: "eks:CreateCluster", Resource: "*", Condition: { StringEquals: ownerTags("aws:RequestTag", s) } },
         {
-            // Only the principals the stack config names, CI's own roles and this cluster's Karpenter node role.
+            // Only the principals the stack config names and CI's own roles (this cluster's node role: nodeAccessStatements).
             Sid: "AccessEntriesForConfiguredPrincipals",
             Effect: "Allow",
             Action: ACCESS_ENTRY_ACTIONS,
@@ -180,13 +180,7 @@ export function scopedServiceStatements(s: DeployScope): PolicyStatement[] {
             Condition: { ArnEquals: { "eks:principalArn": s.accessGrants.map((g) => g.principalArn) } },
         },
         ...accessPolicyStatements(s),
-        {
-            Sid: "AccessEntryForThisClustersNodeRole",
-            Effect: "Allow",
-            Action: ACCESS_ENTRY_ACTIONS,
-            Resource: accessEntries,
-            Condition: { ArnLike: { "eks:principalArn": nodeRolePattern(s) } },
-        },
+        ...nodeAccessStatements(s),
         {
             Sid: "OnlyThePlatformsAccessPolicies",
             Effect: "Deny",
@@ -306,6 +300,3 @@ export const UNSCOPABLE_ACTIONS: Record<string, string> = {
     "ecr:UpdatePullThroughCacheRule": "as ecr:CreatePullThroughCacheRule",
 };
 
-/** Karpenter's node role of this cluster (auto-named `<cluster>-karpenter-nodes-<suffix>`). */
-export const nodeRolePattern = (s: Pick<DeployScope, "aws" | "clusterName">) =>
-    arn(s.aws, "iam", `role/${s.clusterName}-karpenter-nodes-*`, { global: true });

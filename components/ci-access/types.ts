@@ -1,3 +1,4 @@
+import type { ComputeMode } from "../cluster/types";
 import type { IpFamily } from "../network/types";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
@@ -66,6 +67,8 @@ export interface CiAccessArgs {
     hostedZoneIds?: string[];
     /** The stack's `ipFamily`: what the network and the VPC CNI's role need differs (DeployScope.ipFamily). */
     ipFamily: IpFamily;
+    /** The stack's `computeMode`: Karpenter's node and controller roles, or Auto Mode's cluster and node roles (DeployScope.computeMode). */
+    computeMode: ComputeMode;
     /** Account and partition for ARNs. */
     aws: AwsContext;
 }

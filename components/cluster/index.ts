@@ -12,7 +12,7 @@ import { IpFamily } from "../network/types";
 import { PodIdentityRole } from "./pod-identity";
 import { createDefaultStorageClass } from "./storage";
 import { clusterDnsAddress, clusterDnsAddressIpv6 } from "./auto-mode/dns";
-import { createAutoModeNodeRole } from "./auto-mode/iam";
+import { AUTO_MODE_NODE_ROLES, createAutoModeNodeRole } from "./auto-mode/iam";
 import { VPC_CNI_SERVICE_ACCOUNT, vpcCniIpv6Policy } from "./vpc-cni";
 import { ClusterArgs, ComputeMode } from "./types";
 
@@ -81,7 +81,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.ipFamily = args.ipFamily;
         const auto = args.computeMode === "auto";
 
-        this.autoModeNodeRole = auto ? createAutoModeNodeRole(`${args.name}-auto-system`, `Nodes of Auto Mode's system pool of ${args.name}`, args.aws, args.imageCachePrefix, this) : undefined;
+        this.autoModeNodeRole = auto ? createAutoModeNodeRole(AUTO_MODE_NODE_ROLES.system(args.name), `Nodes of Auto Mode's system pool of ${args.name}`, args.aws, args.imageCachePrefix, this) : undefined;
         const controlPlane = createControlPlane(args, this, this.autoModeNodeRole?.arn);
         const cluster = controlPlane.cluster;
         this.eksCluster = cluster;
@@ -126,7 +126,7 @@ export class Cluster extends pulumi.ComponentResource {
             { kubeconfig: this.kubeconfig, enableServerSideApply: true },
             { parent: this, dependsOn: adminAccess },
         );
-        this.defaultStorageClass = createDefaultStorageClass(this.provider, cluster, args.computeMode, this);
+        this.defaultStorageClass = createDefaultStorageClass(this.provider, cluster, args.computeMode, args.ownerTags, this);
         this.warnIfDeployerLacksAccess();
 
         this.registerOutputs({

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/aws-context";
-import { AttachableManagedPolicyName, AwsManagedPolicyName } from "../shared/aws-managed-policies";
+import { AwsManagedPolicyName } from "../shared/aws-managed-policies";
 import { managedPolicyArn, policyJson, serviceTrustPolicy } from "../shared/iam";
 import { SYSTEM_NODE_LABELS, SYSTEM_TAINT } from "../shared/placement";
 import { pullThroughPolicy } from "../registry/pull-through-cache";
@@ -59,7 +59,7 @@ export function systemNodeAmiType(instanceTypes: readonly string[]): "AL2023_x86
 export function createNodeRole(
     name: string,
     description: string,
-    policies: AttachableManagedPolicyName[],
+    policies: AwsManagedPolicyName[],
     ctx: AwsContext,
     imageCachePrefix: string,
     parent: pulumi.Resource,

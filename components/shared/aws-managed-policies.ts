@@ -1,3 +1,4 @@
+import { AUTO_MODE_POLICIES } from "./auto-mode-managed-policies";
 import type { PolicyDocument } from "./iam";
 
 /** An AWS-managed policy as AWS publishes it: its path, the default version copied, and that version's document. */
@@ -15,7 +16,8 @@ export interface AwsManagedPolicy {
  * each version named (`aws iam get-policy-version --policy-arn <arn> --version-id <version>`). The roles
  * attach them by name from here, so a policy the program attaches is always one whose document the
  * permissions-boundary tests ask (tests/ci-access-boundary.test.ts): everything in it must stay possible
- * under the boundary on this environment's resources. When AWS publishes a new version, copy it here.
+ * under the boundary on this environment's resources. When AWS publishes a new version, copy it here
+ * (Auto Mode's cluster and node policies: auto-mode-managed-policies.ts).
  */
 export const AWS_MANAGED_POLICIES = {
     AmazonEKSClusterPolicy: {
@@ -222,29 +224,10 @@ export const AWS_MANAGED_POLICIES = {
             ],
         },
     },
+    ...AUTO_MODE_POLICIES,
 } satisfies Record<string, AwsManagedPolicy>;
 
 export type AwsManagedPolicyName = keyof typeof AWS_MANAGED_POLICIES;
 
-/**
- * The AWS-managed policies of EKS Auto Mode's cluster and node roles (EKS User Guide, "Cluster IAM role" and
- * "Node IAM role" of Auto Mode), by name and path. Their documents are not copied: only `computeMode: auto`
- * stacks attach them, and those run without CI access (the config refuses `ciRepository` with it), so no
- * permissions boundary is built from them and none caps the roles that hold them.
- */
-export const AUTO_MODE_MANAGED_POLICIES = {
-    AmazonEKSComputePolicy: { path: "" },
-    AmazonEKSBlockStoragePolicy: { path: "" },
-    AmazonEKSLoadBalancingPolicy: { path: "" },
-    AmazonEKSNetworkingPolicy: { path: "" },
-    AmazonEKSWorkerNodeMinimalPolicy: { path: "" },
-} as const satisfies Record<string, Pick<AwsManagedPolicy, "path">>;
-
-export type AutoModeManagedPolicyName = keyof typeof AUTO_MODE_MANAGED_POLICIES;
-
-/** Any AWS-managed policy a role of the program may attach. */
-export type AttachableManagedPolicyName = AwsManagedPolicyName | AutoModeManagedPolicyName;
-
 /** `service-role/AmazonEBSCSIDriverPolicy` and the like: the policy's path and name, for its ARN. */
-export const managedPolicyPath = (name: AttachableManagedPolicyName): string =>
-    `${(name in AUTO_MODE_MANAGED_POLICIES ? AUTO_MODE_MANAGED_POLICIES[name as AutoModeManagedPolicyName] : AWS_MANAGED_POLICIES[name as AwsManagedPolicyName]).path}${name}`;
+export const managedPolicyPath = (name: AwsManagedPolicyName): string => `${AWS_MANAGED_POLICIES[name].path}${name}`;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext, MAX_LENGTH } from "./aws-context";
-import { AttachableManagedPolicyName, managedPolicyPath } from "./aws-managed-policies";
+import { AwsManagedPolicyName, managedPolicyPath } from "./aws-managed-policies";
 
 export type PolicyDocument = aws.iam.PolicyDocument;
 export type PolicyStatement = aws.iam.PolicyStatement;
@@ -32,7 +32,7 @@ export function serviceTrustPolicy(
 }
 
 /** Managed-policy ARN in the context's partition, e.g. `managedPolicyArn(ctx, "AmazonEKSWorkerNodePolicy")`; path included. */
-export function managedPolicyArn(ctx: AwsContext, name: AttachableManagedPolicyName): pulumi.Output<string> {
+export function managedPolicyArn(ctx: AwsContext, name: AwsManagedPolicyName): pulumi.Output<string> {
     return pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/${managedPolicyPath(name)}`;
 }
 

@@ -107,7 +107,7 @@ export const CI_KEYS = {
 } as const satisfies Record<string, KeySpec>;
 
 /** CiAccess arguments that come from config (the rest are the stack's environment and account). */
-export type CiConfig = Omit<CiAccessArgs, "environment" | "aws" | "clusterName" | "ipFamily">;
+export type CiConfig = Omit<CiAccessArgs, "environment" | "aws" | "clusterName" | "ipFamily" | "computeMode">;
 
 type CiKeys = typeof CI_KEYS &
     Reads<{ environment: "string"; externalSecretsPrefixes: "array"; ecrRepositories: "array"; ecrPrefixWithEnvironment: "boolean"; clusterAdminArns: "array" }>;

@@ -30,7 +30,7 @@ export const CLUSTER_KEYS = {
         description: "Who runs the nodes, load balancers and volumes: `karpenter` (this program installs Karpenter, the Load Balancer Controller and the EBS CSI driver on a system node group) or `auto` (EKS Auto Mode runs them; README, Choosing a mode). Fixed at creation.",
         default: "karpenter",
         rule: oneOf(["karpenter", "auto"]),
-        crossKey: `auto: kubernetesVersion ${AUTO_MODE.minimumKubernetesVersion} or later, karpenterExpireAfter at most 504h, no systemNode*, karpenterAmiAlias or karpenterReplicas keys, no CI access (ciRepository); never changed on an existing stack`,
+        crossKey: `auto: kubernetesVersion ${AUTO_MODE.minimumKubernetesVersion} or later, karpenterExpireAfter at most 504h, no systemNode*, karpenterAmiAlias or karpenterReplicas keys; never changed on an existing stack`,
     },
     endpointPublicAccess: {
         type: "boolean",

@@ -16,7 +16,6 @@ export type AutoModeKeys = Reads<{
     karpenterAmiAlias: "string";
     karpenterReplicas: "integer";
     karpenterExpireAfter: "string";
-    ciRepository: "string";
 }>;
 
 /** Keys of the system node group and the Karpenter controller, which Auto Mode has no use for. */
@@ -49,11 +48,6 @@ export function checkAutoMode(r: ConfigReader<AutoModeKeys>): void {
     const expiry = r.get("karpenterExpireAfter");
     if (r.ok("karpenterExpireAfter") && !(durationHours(expiry) <= AUTO_MODE_MAX_EXPIRY_HOURS)) {
         r.reject("karpenterExpireAfter", expiry, `eks-platform:computeMode is auto, which replaces every node after at most 21 days; choose ${AUTO_MODE_MAX_EXPIRY_HOURS}h or less`);
-    }
-    // The CI roles' permissions boundary is built from the documents of the policies the platform's roles hold;
-    // Auto Mode's cluster policies are not among them, so a bounded cluster role could not run Auto Mode.
-    if (r.get("ciRepository") !== "") {
-        r.reject("ciRepository", r.get("ciRepository"), "eks-platform:computeMode is auto, and CI's permissions boundary does not cover Auto Mode's cluster policies yet; deploy an auto stack without CI access, or use computeMode karpenter");
     }
 }
 

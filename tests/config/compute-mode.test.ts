@@ -27,10 +27,10 @@ describe("computeMode config (stacks/config/compute-mode.ts)", () => {
         expect(validatedConfig("dev", { karpenterExpireAfter: "720h" }).addons.karpenter.nodePool.expireAfter).to.equal("720h");
     });
 
-    it("refuses CI access with Auto Mode, whose cluster policies CI's permissions boundary does not cover", () => {
-        expect(errorFor("auto", { ciRepository: "octo-platform/eks-platform", ciRepositoryId: "691237045", ciRepositoryOwnerId: "148930217", ciStateBucket: "octo-platform-pulumi-state/eks-platform" })).to.include(
-            'eks-platform:ciRepository: got "octo-platform/eks-platform" (eks-platform:computeMode is auto, and CI\'s permissions boundary does not cover Auto Mode\'s cluster policies yet',
-        );
+    it("gives Auto Mode stacks CI access like karpenter ones: the boundary covers Auto Mode's cluster and node policies", () => {
+        const ci = { ciRepository: "octo-platform/eks-platform", ciRepositoryId: "691237045", ciRepositoryOwnerId: "148930217", ciStateBucket: "octo-platform-pulumi-state/eks-platform", ciDeployBranches: ["main"] };
+        expect(validatedConfig("auto-ipv6", ci).ci?.repository).to.equal("octo-platform/eks-platform");
+        expect(validatedConfig("auto").ci?.repository, "the auto fixture has CI access").to.equal("octo-platform/eks-platform");
     });
 
     it("lets metrics-server run more replicas than a system node group would hold: Auto Mode's system pool grows", () => {

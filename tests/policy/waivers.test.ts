@@ -25,13 +25,13 @@ describe("policy pack", () => {
             for (const stack of stackNames(fixturesDir)) {
                 const g = await stackGraph(stack);
                 expect(reported(await runPolicy(access, graphResources(g))), stack).to.deep.equal([]);
-                // A stack without CI access (the auto fixture) has no cluster-wide view to waive; Auto Mode's node access is admitted by the rule.
+                // A stack without CI access (the auto-ipv6 fixture) has no cluster-wide view to waive; Auto Mode's node access is admitted by the rule.
                 const expected = g.outputs.ciPreviewRoleArn === null ? [] : [["view-ci-preview", previewView(stack)]];
                 expect(reported(await runPolicy(access, graphResources(g, withoutWaivers))), stack).to.deep.equal(expected);
             }
         });
 
-        it("suppresses exactly those checks: without them, dev violates CKV_AWS_38, CIS 4.1.1 and CKV_AWS_130 (awsx's public subnets), prod CIS 4.1.1 and CKV_AWS_130, auto (no CI, Auto Mode) CKV_AWS_130 only, the ipv6 fixture (its own VPC: no public address) CIS 4.1.1 only, and nothing else in the pack", async () => {
+        it("suppresses exactly those checks: without them, dev violates CKV_AWS_38, CIS 4.1.1 and CKV_AWS_130 (awsx's public subnets), prod and auto (Auto Mode, with CI) CIS 4.1.1 and CKV_AWS_130, the ipv6 fixture (its own VPC: no public address) CIS 4.1.1 only, and nothing else in the pack", async () => {
             const violations = async (stack: string) => {
                 const resources = graphResources(await stackGraph(stack), withoutWaivers);
                 return (await Promise.all(policies.map((p) => runPolicy(p, resources)))).flatMap((run) => run.violations.map((v) => v.message));
@@ -39,7 +39,7 @@ describe("policy pack", () => {
             const awsxPublic = "CKV_AWS_130: awsx VPC network's public subnet spec public gives every instance launched in it a public IPv4 address";
             expect(await violations("dev")).to.deep.equal([eksDev, previewView("dev"), awsxPublic]);
             expect(await violations("prod")).to.deep.equal([previewView("prod"), awsxPublic]);
-            expect(await violations("auto")).to.deep.equal([awsxPublic]);
+            expect(await violations("auto")).to.deep.equal([previewView("auto"), awsxPublic]);
             expect(await violations("ipv6")).to.deep.equal([previewView("ipv6")]);
         });
 

@@ -62,11 +62,13 @@ function placeholders(g: StackGraph): [RegExp, string][] {
         [state, "<state bucket>"],
         [String(provider.region), "<region>"],
         [String(policyOf(g, "aws:iam/rolePolicy:RolePolicy", "ci-access-deploy-default-sg").Statement[0].Condition.ArnEquals["ec2:Vpc"]).split("vpc/")[1], "<vpc id>"],
-        [String(g.one("aws:iam/policy:Policy", "ci-access-boundary").inputs.policy.match(/arn:aws:iam::(\d{12}):/)?.[1]), "<account>"],
+        // The account of every ARN the stack builds (the node boundary names the cluster by its ARN in either mode).
+        [String(g.one("aws:iam/policy:Policy", "ci-access-node-boundary").inputs.policy.match(/arn:aws:eks:[a-z0-9-]+:(\d{12}):cluster\//)?.[1]), "<account>"],
     ];
     return [
         ...pairs.filter(([v]) => v && v !== "undefined").sort((a, b) => b[0].length - a[0].length).map(([v, p]): [RegExp, string] => [new RegExp(escape(v), "g"), p]),
-        [new RegExp(`(?<![\\w])${escape(environment)}(?![\\w])`, "g"), "<env>"],
+        // Not a word of a name after a placeholder: the auto fixture's environment `auto` in `<cluster>-auto-nodes-*`.
+        [new RegExp(`(?<![\\w]|>-)${escape(environment)}(?![\\w])`, "g"), "<env>"],
     ];
 }
 

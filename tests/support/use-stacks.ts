@@ -18,8 +18,8 @@ export interface FixtureStacks {
     inMode(mode: "karpenter" | "auto"): StackGraph[];
     /**
      * The fixture stacks with CI access (a `ciDeployRoleArn` output): what the CI role and boundary tests ask.
-     * The others (the auto fixture: Auto Mode runs without CI access) are held to having no CI at all by
-     * tests/ci-access.test.ts.
+     * Both modes have one (dev, prod and ipv6 in `karpenter`, auto in `auto`); the others (auto-ipv6) are held to
+     * having no CI at all by tests/ci-access-boundary.test.ts.
      */
     readonly withCi: StackGraph[];
 }

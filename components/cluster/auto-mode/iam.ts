@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../../shared/aws-context";
-import { AttachableManagedPolicyName } from "../../shared/aws-managed-policies";
+import { AwsManagedPolicyName } from "../../shared/aws-managed-policies";
 import { PolicyDocument } from "../../shared/iam";
 import { createNodeRole } from "../node-group";
 
@@ -9,7 +9,7 @@ import { createNodeRole } from "../node-group";
  * What Auto Mode's cluster role holds beside AmazonEKSClusterPolicy: EKS launches instances, volumes and load
  * balancers and manages the node network as that role (EKS User Guide, "Amazon EKS Auto Mode cluster IAM role").
  */
-export const AUTO_MODE_CLUSTER_POLICIES: AttachableManagedPolicyName[] = [
+export const AUTO_MODE_CLUSTER_POLICIES: AwsManagedPolicyName[] = [
     "AmazonEKSComputePolicy",
     "AmazonEKSBlockStoragePolicy",
     "AmazonEKSLoadBalancingPolicy",
@@ -55,7 +55,16 @@ export function autoModeTagPropagationPolicy(): PolicyDocument {
 }
 
 /** Auto Mode nodes: join the cluster and pull images, nothing more (EKS User Guide, "Amazon EKS Auto Mode node IAM role"). */
-export const AUTO_MODE_NODE_POLICIES: AttachableManagedPolicyName[] = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"];
+export const AUTO_MODE_NODE_POLICIES: AwsManagedPolicyName[] = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"];
+
+/**
+ * Logical names of a cluster's two Auto Mode node roles: the built-in `system` pool's (`computeConfig.nodeRoleArn`)
+ * and the workload NodeClass's. IAM auto-names each `<name>-<7 characters>`; CI's scopes match them by prefix.
+ */
+export const AUTO_MODE_NODE_ROLES = {
+    system: (clusterName: string) => `${clusterName}-auto-system`,
+    nodeClass: (clusterName: string) => `${clusterName}-auto-nodes`,
+} as const;
 
 /** The access policy an Auto Mode node role's `EC2` access entry carries. */
 export const AUTO_MODE_NODE_ACCESS_POLICY = "AmazonEKSAutoNodePolicy";

@@ -5,7 +5,7 @@ import { AwsContext } from "../../shared/aws-context";
 import { ClusterAddonComponent } from "../cluster-addon";
 import type { Cluster } from "../index";
 import { NodePoolSettings, nodePool } from "../karpenter/manifests";
-import { autoModeNodeAccess, createAutoModeNodeRole } from "./iam";
+import { AUTO_MODE_NODE_ROLES, autoModeNodeAccess, createAutoModeNodeRole } from "./iam";
 import { AUTO_MODE_NETWORK_POLICY_CONFIG, AUTO_MODE_NODE_CLASS_TARGET, autoModeIngressClasses, autoModeNodeClass } from "./manifests";
 
 export interface AutoModeComputeArgs {
@@ -48,8 +48,8 @@ export class AutoModeCompute extends pulumi.ComponentResource implements Cluster
         const clusterName = args.cluster.configuredName;
         const prefix = `${clusterName}-auto`;
 
-        this.nodeRole = createAutoModeNodeRole(`${prefix}-nodes`, `Nodes Auto Mode launches for ${clusterName}'s workload NodePool`, args.aws, args.imageCachePrefix, this);
-        const nodeAccess = autoModeNodeAccess(`${prefix}-nodes`, args.cluster.name, this.nodeRole, args.aws, this);
+        this.nodeRole = createAutoModeNodeRole(AUTO_MODE_NODE_ROLES.nodeClass(clusterName), `Nodes Auto Mode launches for ${clusterName}'s workload NodePool`, args.aws, args.imageCachePrefix, this);
+        const nodeAccess = autoModeNodeAccess(AUTO_MODE_NODE_ROLES.nodeClass(clusterName), args.cluster.name, this.nodeRole, args.aws, this);
 
         const networkPolicies = new k8s.core.v1.ConfigMap(`${prefix}-network-policy`, AUTO_MODE_NETWORK_POLICY_CONFIG, { parent: this, provider });
         const nodeClass = new k8s.apiextensions.CustomResource(
