@@ -2,13 +2,19 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildStack } from "../tooling/offline/harness";
+import * as pulumi from "@pulumi/pulumi";
+import { CODE_FOLDERS, buildInputs, codeDigest, codeRoot, keepable, restoredOutputs } from "../tooling/offline/graph-cache";
+import { buildFresh } from "../tooling/offline/harness";
 import { helmTemplate } from "../tooling/offline/helm";
 import { RecordedResource } from "../tooling/offline/mocks";
 import { projectRoot } from "../tooling/offline/paths";
+import { fixturesDir } from "../tooling/offline/stack-files";
 import { ResultTable, cachedResult, cachedWithSources, resultsDir } from "../tooling/offline/result-cache";
 import { GITOPS_DIR } from "./support/templates";
 import { useStacks } from "./support/use-stacks";
+
+/** Resources as text, but the clock: the Argo CD password's creation time (tests/render/wiring.test.ts). */
+const stable = (rs: RecordedResource[]) => rs.map((r) => JSON.stringify([r.type, r.name, r.inputs, r.opts, r.engine]).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "<time>"));
 
 /** A key no earlier run has used: every test here starts from a miss. */
 const fresh = () => `${process.pid}-${Date.now()}-${Math.random()}`;
@@ -84,11 +90,78 @@ describe("the result cache (tooling/offline/result-cache.ts)", () => {
         // The generated ids, ARNs and endpoints (mocks) are numbered per build: the same stack file gives the
         // same graph, so the renders and IAM decisions keyed by it are found again in the next run.
         it("the dev fixture built again, after other builds, has the same resources", async () => {
-            await buildStack("prod");
-            const again = await buildStack("dev");
-            // But the clock: the Argo CD password's creation time (tests/render/wiring.test.ts).
-            const stable = (rs: RecordedResource[]) => rs.map((r) => JSON.stringify([r.type, r.name, r.inputs]).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "<time>"));
+            await buildFresh("prod");
+            const again = await buildFresh("dev");
             expect(stable(again.resources)).to.deep.equal(stable(stacks.dev.resources));
+        });
+    });
+
+    // tooling/offline/graph-cache.ts: a stack build is read back instead of run while none of its inputs changed.
+    describe("keeps stack builds", () => {
+        const stacks = useStacks();
+
+        it("under a key that changes with any component, stack or tooling module, stack file, sibling stack file, override or lock file", () => {
+            // A copy of the running code with the same content has the same digest: the key is the content.
+            const root = scratch();
+            for (const folder of CODE_FOLDERS) fs.cpSync(path.join(codeRoot, folder), path.join(root, folder), { recursive: true });
+            expect(codeDigest(root)).to.equal(codeDigest());
+            const key = (dir: string, overrides: Record<string, unknown> = {}, code = codeDigest()) => JSON.stringify(buildInputs("dev", overrides, [], dir, code));
+            const original = key(fixturesDir);
+            const edits: [string, string][] = [
+                ["a component", path.join("components", "cluster", "index.js")],
+                ["a stacks module", path.join("stacks", "program.js")],
+                ["the mocks", path.join("tooling", "offline", "mocks.js")],
+            ];
+            for (const [what, file] of edits) {
+                const edited = path.join(root, fs.existsSync(path.join(codeRoot, file)) ? file : file.replace(/\.js$/, ".ts"));
+                const before = fs.readFileSync(edited);
+                fs.appendFileSync(edited, "\n// edited\n");
+                expect(key(fixturesDir, {}, codeDigest(root)), `${what} edited`).to.not.equal(original);
+                fs.writeFileSync(edited, before);
+            }
+            expect(key(fixturesDir, {}, codeDigest(root)), "the edits undone").to.equal(original);
+
+            const project = scratch();
+            fs.writeFileSync(path.join(project, "package-lock.json"), `${fs.readFileSync(path.join(projectRoot, "package-lock.json"), "utf8")} `);
+            expect(codeDigest(codeRoot, project), "another lock file").to.not.equal(codeDigest());
+
+            const files = scratch();
+            for (const f of fs.readdirSync(fixturesDir).filter((f) => f.startsWith("Pulumi."))) fs.copyFileSync(path.join(fixturesDir, f), path.join(files, f));
+            expect(key(files), "a copy of the fixtures").to.equal(original);
+            fs.appendFileSync(path.join(files, "Pulumi.dev.yaml"), "# edited\n");
+            expect(key(files), "the stack file edited").to.not.equal(original);
+            fs.copyFileSync(path.join(fixturesDir, "Pulumi.dev.yaml"), path.join(files, "Pulumi.dev.yaml"));
+            fs.appendFileSync(path.join(files, "Pulumi.prod.yaml"), "# edited\n");
+            expect(key(files), "a sibling stack file edited (the CIDR and registry checks read it)").to.not.equal(original);
+            fs.rmSync(path.join(files, "Pulumi.prod.yaml"));
+            const withoutProd = key(files);
+            expect(withoutProd, "a sibling stack file removed").to.not.equal(original);
+            fs.writeFileSync(path.join(files, "Pulumi.yaml"), "name: eks-platform\n");
+            expect(key(files), "a Pulumi.yaml added (its defaults apply)").to.not.equal(withoutProd);
+
+            expect(key(fixturesDir, { azCount: 3 })).to.not.equal(original);
+            expect(key(fixturesDir, { azCount: undefined }), "an override removing a key").to.not.equal(original);
+            expect(JSON.stringify(buildInputs("dev", {}, ["azCount"], fixturesDir)), "a secret key").to.not.equal(original);
+        });
+
+        it("and reads one back as it was built: resources, outputs, warnings, and each output as secret as the program made it", async () => {
+            const built = await buildFresh("dev");
+            const kept = await keepable(built);
+            expect(kept, "the dev graph survives JSON exactly").to.not.equal(null);
+            const read = JSON.parse(JSON.stringify(kept)) as NonNullable<typeof kept>;
+            expect(stable(read.resources)).to.deep.equal(stable(built.resources));
+            expect(read.warnings).to.deep.equal(built.warnings);
+            const restored = restoredOutputs(read);
+            expect(Object.keys(restored)).to.deep.equal(Object.keys(built.rawOutputs));
+            const secret = (v: unknown) => pulumi.isSecret(pulumi.output(v));
+            for (const [name, value] of Object.entries(built.rawOutputs)) {
+                expect(await secret(restored[name]), `${name} secret`).to.equal(await secret(value));
+                expect(pulumi.Output.isInstance(restored[name]), `${name} an Output`).to.equal(pulumi.Output.isInstance(value));
+                expect(await pulumi.output(restored[name]).promise(), name).to.deep.equal(await pulumi.output(value).promise());
+            }
+            expect(await secret(restored.kubeconfig), "the kubeconfig stays a secret").to.equal(true);
+            // And the suite's own dev graph (read from the cache or built) is that graph.
+            expect(stable(stacks.dev.resources)).to.deep.equal(stable(built.resources));
         });
     });
 
