@@ -154,10 +154,11 @@ describe("the result cache (tooling/offline/result-cache.ts)", () => {
             const restored = restoredOutputs(read);
             expect(Object.keys(restored)).to.deep.equal(Object.keys(built.rawOutputs));
             const secret = (v: unknown) => pulumi.isSecret(pulumi.output(v));
+            const resolved = (v: unknown) => new Promise((resolve) => (pulumi.output(v) as pulumi.Output<unknown>).apply(resolve));
             for (const [name, value] of Object.entries(built.rawOutputs)) {
                 expect(await secret(restored[name]), `${name} secret`).to.equal(await secret(value));
                 expect(pulumi.Output.isInstance(restored[name]), `${name} an Output`).to.equal(pulumi.Output.isInstance(value));
-                expect(await pulumi.output(restored[name]).promise(), name).to.deep.equal(await pulumi.output(value).promise());
+                expect(await resolved(restored[name]), name).to.deep.equal(await resolved(value));
             }
             expect(await secret(restored.kubeconfig), "the kubeconfig stays a secret").to.equal(true);
             // And the suite's own dev graph (read from the cache or built) is that graph.
