@@ -8,7 +8,10 @@ import { buildFresh } from "../tooling/offline/harness";
 import { helmTemplate } from "../tooling/offline/helm";
 import { RecordedResource } from "../tooling/offline/mocks";
 import { projectRoot } from "../tooling/offline/paths";
+import { parseManifests, releaseSpecs, renderStack } from "../tooling/offline/render";
+import { basicScopes } from "../tooling/offline/schemas";
 import { fixturesDir } from "../tooling/offline/stack-files";
+import { requireReference } from "./support/reference";
 import { ResultTable, cachedResult, cachedWithSources, resultsDir } from "../tooling/offline/result-cache";
 import { GITOPS_DIR } from "./support/templates";
 import { useStacks } from "./support/use-stacks";
@@ -184,6 +187,41 @@ describe("the result cache (tooling/offline/result-cache.ts)", () => {
         expect(typeCheck.upToDate(dir, "project edited"), "a project file changed").to.equal(false);
         fs.appendFileSync(declaration, "declare const b: string;\n");
         expect(typeCheck.upToDate(dir, "project"), "a declaration file it read changed").to.equal(false);
+    });
+
+    describe("keeps renders parsed", () => {
+        const stacks = useStacks();
+        // tooling/offline/render.ts keeps a render's objects (JSON) beside its YAML, under the render's key and the parser's code.
+        it("and the objects read back are the parse of the YAML kept with them", async function () {
+            requireReference(this);
+            const scopes = basicScopes();
+            const [first] = releaseSpecs(stacks.dev);
+            const { releases } = await renderStack(stacks.dev, scopes, { include: (spec) => spec.resourceName === first.resourceName });
+            expect(releases.map((r) => r.resourceName)).to.deep.equal([first.resourceName]);
+            expect(releases[0].manifests).to.not.be.empty;
+            expect(releases[0].manifests).to.deep.equal(parseManifests(releases[0].yaml, releases[0].namespace, scopes.clusterScoped));
+        });
+    });
+
+    // scripts/test-order.js: the workers take files in the order given, so the longest go first.
+    it("hands mocha the test files longest first by the last run's times, files not timed yet before them", () => {
+        const order = require(path.join(projectRoot, "scripts", "test-order.js")) as {
+            orderFiles(files: string[], times: Record<string, number>): string[];
+            recordTimes(dir: string): void;
+            readTimes(dir: string): Record<string, number>;
+        };
+        const times = { "b.test.js": 300, "c.test.js": 5000, "d.test.js": 300 };
+        expect(order.orderFiles(["d.test.js", "a.test.js", "b.test.js", "c.test.js", "e.test.js"], times)).to.deep.equal(["a.test.js", "e.test.js", "c.test.js", "b.test.js", "d.test.js"]);
+        // Each worker appends its files' times; after the run they replace the older ones, and files gone are dropped.
+        const dir = scratch();
+        const [retimed, gone, alsoGone] = ["tests/run.js", ".build/tests/no-such.test.js", ".build/tests/nor-this.test.js"];
+        fs.writeFileSync(path.join(dir, "last-run.json"), JSON.stringify({ "package.json": 7, [retimed]: 1, [gone]: 9 }));
+        fs.writeFileSync(path.join(dir, "worker-1.jsonl"), `${JSON.stringify({ file: retimed, ms: 1200 })}\n`);
+        fs.writeFileSync(path.join(dir, "worker-2.jsonl"), `${JSON.stringify({ file: "README.md", ms: 40 })}\n${JSON.stringify({ file: alsoGone, ms: 3 })}\n`);
+        order.recordTimes(dir);
+        expect(order.readTimes(dir)).to.deep.equal({ "package.json": 7, [retimed]: 1200, "README.md": 40 });
+        expect(fs.readdirSync(dir)).to.deep.equal(["last-run.json"]);
+        expect(fs.readFileSync(path.join(projectRoot, "tests", "run.js"), "utf8")).to.include("testOrder.orderFiles(").and.include("testOrder.recordTimes()").and.include('"--require", timer');
     });
 
     it("is where the README says, and `npm test` prunes it", () => {
