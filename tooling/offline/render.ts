@@ -109,19 +109,20 @@ function templateOnce(args: TemplateArgs): Promise<{ yaml: string; objects: K8sO
 }
 
 /**
- * `helm template` and its parse, kept in the result cache as JSON (read ten times faster than the YAML is
- * parsed), under the render's own inputs and the code that parses. A parse JSON cannot carry exactly (a
- * `.nan`, say) is kept as the YAML alone and parsed on every read.
+ * `helm template` and its parse, the objects kept in the result cache as JSON (read ten times faster than
+ * the YAML is parsed) beside the render, under the render's own inputs and the code that parses. A parse
+ * JSON cannot carry exactly (a `.nan`, say) is not kept: that YAML is parsed on every read.
  */
 async function parsedTemplate(args: TemplateArgs): Promise<{ yaml: string; objects: K8sObject[] }> {
     const parse = (yaml: string) => parseManifests(yaml, args.namespace, () => true);
+    const yaml = await helmTemplate(args);
     const inputs = { template: templateCall(args).inputs, parser: parserDigest() };
+    let parsed: K8sObject[] | undefined;
     const kept = await cachedResult("helm-manifests", inputs, async () => {
-        const yaml = await helmTemplate(args);
-        const objects = parse(yaml);
-        return { yaml, objects: isDeepStrictEqual(JSON.parse(JSON.stringify(objects)), objects) ? objects : null };
+        parsed = parse(yaml);
+        return isDeepStrictEqual(JSON.parse(JSON.stringify(parsed)), parsed) ? parsed : null;
     });
-    return { yaml: kept.yaml, objects: kept.objects ?? parse(kept.yaml) };
+    return { yaml, objects: parsed ?? kept ?? parse(yaml) };
 }
 
 let parser: string | undefined;
