@@ -11,6 +11,7 @@ const fs = require("fs");
 const path = require("path");
 const esbuild = require("esbuild");
 const { typeCheck: runTypeCheck } = require("../scripts/type-check");
+const testOrder = require("../scripts/test-order");
 
 const root = path.resolve(__dirname, "..");
 const outdir = path.join(root, ".build");
@@ -75,20 +76,24 @@ const CLOSING = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m;
 
 /**
  * The mocha suite in mocha's parallel mode with two workers, one per core. Each worker is one process that
- * runs file after file as it becomes free, so the load balances itself whatever files are added; within a
+ * runs file after file as it becomes free, the longest first (scripts/test-order.js); within a
  * worker the fixture stacks are built once (tests/support/use-stacks.ts) and each distinct release renders
  * once (tooling/offline/render.ts), and across workers and runs the result cache (tooling/offline/
- * result-cache.ts) keeps a render, an IAM decision or a type-check from being done twice. The Pulumi mock
+ * result-cache.ts) keeps a stack build, a render and its parse, an IAM decision or a type-check from being
+ * done twice. The Pulumi mock
  * runtime is per process and a worker runs one file at a time, so files never share it.
  */
 async function runSuite(mocha) {
     const config = JSON.parse(fs.readFileSync(path.join(root, ".mocharc.json"), "utf8"));
-    const files = config.spec.flatMap((pattern) => fs.globSync(pattern, { cwd: root })).sort();
-    const args = ["--no-config", "--parallel", "--jobs", "2", "--reporter", config.reporter, "--timeout", String(config.timeout), "--exit", ...files];
+    // Longest first by the last run's times, so both workers finish together (scripts/test-order.js).
+    const files = testOrder.orderFiles(config.spec.flatMap((pattern) => fs.globSync(pattern, { cwd: root })));
+    const timer = path.join(root, "scripts", "test-order.js");
+    const args = ["--no-config", "--parallel", "--jobs", "2", "--require", timer, "--reporter", config.reporter, "--timeout", String(config.timeout), "--exit", ...files];
     // A larger young generation: the builds and the IAM engine allocate many short-lived objects, and V8's
     // default semi-space (16 MB) spent a fifth of the suite's CPU in scavenges.
     const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, "--max-semi-space-size=64"].filter(Boolean).join(" ") };
     const result = await run(mocha, args, { live: true, env, filter: (text) => text.replace(new RegExp(CLOSING.source, "gm"), "") });
+    testOrder.recordTimes();
     const [passed, failed, skipped] = CLOSING.exec(result.output)?.slice(1).map((n) => Number(n ?? 0)) ?? [0, 1, 0];
     return { code: result.code, passed, failed, skipped };
 }

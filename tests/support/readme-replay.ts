@@ -1,4 +1,4 @@
-import { randomBytes } from "crypto";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Document, isMap, isSeq, parseDocument } from "yaml";
@@ -140,11 +140,11 @@ function stackInit(shell: Shell, args: string[], recipe: string): void {
     }
     const file = path.join(shell.dir, `Pulumi.${stack}.yaml`);
     const doc = fs.existsSync(file) ? parseDocument(fs.readFileSync(file, "utf8")) : new Document({});
-    if (!doc.has("encryptionsalt")) doc.set("encryptionsalt", `v1:${randomBytes(12).toString("base64")}`);
+    if (!doc.has("encryptionsalt")) doc.set("encryptionsalt", `v1:${standIn(12, "salt", stack)}`);
     if (from) {
         const source = parseDocument(fs.readFileSync(path.join(shell.dir, `Pulumi.${from}.yaml`), "utf8")).toJS()?.config ?? {};
         // Secrets are re-encrypted with the new stack's key.
-        const copied = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, isSecure(v) ? ciphertext() : v]));
+        const copied = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, isSecure(v) ? ciphertext(stack, k, JSON.stringify(v)) : v]));
         doc.set("config", doc.createNode(copied));
     }
     fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));
@@ -152,7 +152,13 @@ function stackInit(shell: Shell, args: string[], recipe: string): void {
 }
 
 const isSecure = (v: unknown) => v !== null && typeof v === "object" && "secure" in (v as object);
-const ciphertext = () => ({ secure: `v1:${randomBytes(24).toString("base64")}` });
+/**
+ * What the CLI writes, made of the stack, key and value instead of fresh random bytes: a replay writes the
+ * same file every time, so the builds of it are found in the result cache (tooling/offline/graph-cache.ts).
+ * Nothing offline decrypts either (tooling/offline/stack-files.ts hands over placeholders).
+ */
+const standIn = (bytes: number, ...parts: string[]) => createHash("sha256").update(JSON.stringify(parts)).digest().subarray(0, bytes).toString("base64");
+const ciphertext = (...parts: string[]) => ({ secure: `v1:${standIn(24, "secret", ...parts)}` });
 
 /** `pulumi config set|rm [-s <stack>] [--path] [--secret|--plaintext] <key> [<value>]`, as the CLI writes the file. */
 function config(shell: Shell, verb: string, args: string[], recipe: string): void {
@@ -186,7 +192,7 @@ function config(shell: Shell, verb: string, args: string[], recipe: string): voi
         else doc.deleteIn(at);
     } else {
         // Top-level values are always text; inside a path, true/false and integers are typed (the CLI's rule).
-        const typed = secret ? ciphertext() : !usePath || steps.length === 1 ? value : value === "true" || value === "false" ? value === "true" : /^-?\d+$/.test(value) ? Number(value) : value;
+        const typed = secret ? ciphertext(stack, key, value) : !usePath || steps.length === 1 ? value : value === "true" || value === "false" ? value === "true" : /^-?\d+$/.test(value) ? Number(value) : value;
         const parent = at.length > 2 ? doc.getIn(at.slice(0, -1)) : doc.get("config");
         const last = at[at.length - 1];
         if (typeof last === "number") {

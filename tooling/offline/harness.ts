@@ -5,6 +5,7 @@ import { PlatformOutputs } from "../../stacks/outputs";
 import { runProgram, stackOutputs } from "../../stacks/program";
 import { PlatformMocks, RecordedOptions, RecordedResource, offlineAccountId } from "./mocks";
 import { PROJECT, configWith, fixturesDir, secretKeysOf } from "./stack-files";
+import { buildInputs, cachedGraph, keepable, restoredOutputs } from "./graph-cache";
 
 export interface StackGraph {
     stack: string;
@@ -46,9 +47,19 @@ let queue: Promise<unknown> = Promise.resolve();
 /**
  * Runs config loading and the composition inside a mock Pulumi stack, exactly as `index.ts` does,
  * and records every registration with its options. Builds run one at a time (the runtime is global).
- * `dir` holds the stack files (the test fixtures unless told otherwise).
+ * `dir` holds the stack files (the test fixtures unless told otherwise). A graph built before, by this
+ * process, an earlier run or the other test worker, from the same inputs comes from the result cache
+ * (tooling/offline/graph-cache.ts); a build that fails is never kept, so it fails every time.
  */
-export function buildStack(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = [], dir: string = fixturesDir): Promise<StackGraph> {
+export async function buildStack(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = [], dir: string = fixturesDir): Promise<StackGraph> {
+    let fresh: StackGraph | undefined;
+    const kept = await cachedGraph(buildInputs(stack, overrides, secretKeys, dir), async () => keepable((fresh = await buildFresh(stack, overrides, secretKeys, dir))));
+    if (fresh) return fresh;
+    return kept ? graphOf(stack, kept.resources, kept.outputs, restoredOutputs(kept), kept.warnings) : buildFresh(stack, overrides, secretKeys, dir);
+}
+
+/** `buildStack` without the result cache: always runs the program (for tests of the build itself). */
+export function buildFresh(stack: string, overrides: Record<string, unknown> = {}, secretKeys: string[] = [], dir: string = fixturesDir): Promise<StackGraph> {
     return serialized(() => buildNow(stack, overrides, secretKeys, dir));
 }
 
@@ -123,8 +134,8 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
         .filter((r) => r.type !== "pulumi:pulumi:Stack")
         .map((r) => ({
             ...r,
-            opts: options.get(`${r.type}::${r.name}`) ?? { dependsOn: [] },
-            engine: mocks.engineRequest(r.type, r.name),
+            opts: definedFields(options.get(`${r.type}::${r.name}`) ?? { dependsOn: [] }),
+            engine: definedFields(mocks.engineRequest(r.type, r.name)),
         }));
     const seen = new Set<string>();
     for (const r of resources) {
@@ -132,10 +143,14 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
         if (seen.has(key)) throw new Error(`two resources named ${key}; the graph assertions need unique names`);
         seen.add(key);
     }
-    const graph: StackGraph = {
+    return graphOf(stack, resources, outputs ?? {}, rawOutputs, warnings);
+}
+
+function graphOf(stack: string, resources: RecordedResource[], outputs: Record<string, any>, rawOutputs: Record<string, any>, warnings: string[]): StackGraph {
+    return {
         stack,
         resources,
-        outputs: outputs ?? {},
+        outputs,
         rawOutputs,
         warnings,
         ofType: (type) => resources.filter((r) => r.type === type),
@@ -147,7 +162,11 @@ async function buildNow(stack: string, overrides: Record<string, unknown>, secre
             return found[0];
         },
     };
-    return graph;
+}
+
+/** The object without its fields set to `undefined`: a graph read from the result cache (JSON) has none either. */
+function definedFields<T extends object>(o: T): T {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Waits until the mock engine has seen no new registration for a few turns of the event loop. */

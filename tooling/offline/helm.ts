@@ -137,10 +137,15 @@ export interface TemplateArgs {
  * cache under exactly those (the folder's path is not an input: the same chart renders the same anywhere).
  */
 export function helmTemplate(a: TemplateArgs): Promise<string> {
+    const { args, inputs } = templateCall(a);
+    return cachedResult("helm-template", inputs, () => runHelm(args, JSON.stringify(a.values), `helm template ${a.releaseName} (${path.basename(a.chartDir)})`));
+}
+
+/** The `helm template` arguments of a release and every input its output depends on (its cache key). */
+export function templateCall(a: TemplateArgs): { args: string[]; inputs: unknown } {
     const args = ["template", a.releaseName, a.chartDir, "--namespace", a.namespace, "--kube-version", a.kubeVersion, "--values", "-"];
     if (a.includeCrds) args.push("--include-crds");
-    const inputs = { chart: folderDigest(a.chartDir), helm: fileDigest(helmBinary()), args: args.filter((x) => x !== a.chartDir), values: a.values };
-    return cachedResult("helm-template", inputs, () => runHelm(args, JSON.stringify(a.values), `helm template ${a.releaseName} (${path.basename(a.chartDir)})`));
+    return { args, inputs: { chart: folderDigest(a.chartDir), helm: fileDigest(helmBinary()), args: args.filter((x) => x !== a.chartDir), values: a.values } };
 }
 
 function runHelm(args: string[], stdin: string, what: string): Promise<string> {

@@ -8,7 +8,8 @@ const get = (port: number, route: string, init?: RequestInit) => fetch(`http://1
 describe("service HTTP server", () => {
     let server: RunningServer;
     beforeEach(async () => {
-        server = await startServer({ port: 0, metricsPort: 0, version: "0123abc", name: "myapp", drainSeconds: 0.2 });
+        // No drain for these: each afterEach shutdown would wait it out; the drain has a test of its own below.
+        server = await startServer({ port: 0, metricsPort: 0, version: "0123abc", name: "myapp", drainSeconds: 0 });
     });
     afterEach(() => server.shutdown());
 
