@@ -3,6 +3,7 @@
  * Its keys (type, default, description, rule), its reader and its type; keys.ts joins the areas.
  */
 import { NodePoolSettings } from "../../components/cluster/karpenter/manifests";
+import { AUTO_MODE_DEFAULT_EXPIRY } from "./compute-mode";
 import * as checks from "./checks";
 import { ConfigReader, Reads } from "./reader";
 import { BOOLEAN, KeySpec, RETENTION_DAYS, check, integer, list, oneOf, pattern } from "./rules";
@@ -160,7 +161,8 @@ export function readAddonsConfig(r: ConfigReader<AddonKeys>, environment: string
                 capacityTypes: r.get("karpenterCapacityTypes"),
                 cpuLimit: r.get("karpenterCpuLimit"),
                 consolidateAfter: r.get("karpenterConsolidateAfter"),
-                expireAfter: r.get("karpenterExpireAfter"),
+                // The key's default (720h) is beyond Auto Mode's 21 days; an auto stack without the key gets its maximum.
+                expireAfter: r.get("computeMode") === "auto" && !r.has("karpenterExpireAfter") ? AUTO_MODE_DEFAULT_EXPIRY : r.get("karpenterExpireAfter"),
             },
             amiAlias: r.get("karpenterAmiAlias"),
             replicas,

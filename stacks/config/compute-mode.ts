@@ -25,6 +25,8 @@ const NOT_IN_AUTO_MODE = [
 
 /** Auto Mode replaces every node after at most 21 days (EKS User Guide, "Learn how EKS Auto Mode works"). */
 const AUTO_MODE_MAX_EXPIRY_HOURS = 504;
+/** The node lifetime of an auto stack that sets no `karpenterExpireAfter`: Auto Mode's own maximum. */
+export const AUTO_MODE_DEFAULT_EXPIRY = `${AUTO_MODE_MAX_EXPIRY_HOURS}h`;
 
 /** `computeMode: auto` against the keys it rules out or bounds; each message names both keys. */
 export function checkAutoMode(r: ConfigReader<AutoModeKeys>): void {
@@ -45,8 +47,9 @@ export function checkAutoMode(r: ConfigReader<AutoModeKeys>): void {
     if (r.ok("kubernetesVersion") && minor(version) < minor(AUTO_MODE.minimumKubernetesVersion)) {
         r.reject("kubernetesVersion", version, `eks-platform:computeMode auto needs Kubernetes ${AUTO_MODE.minimumKubernetesVersion} or later`);
     }
+    // Only a value the user wrote: the key's default (720h) is karpenter mode's; auto mode's is AUTO_MODE_DEFAULT_EXPIRY.
     const expiry = r.get("karpenterExpireAfter");
-    if (r.ok("karpenterExpireAfter") && !(durationHours(expiry) <= AUTO_MODE_MAX_EXPIRY_HOURS)) {
+    if (r.has("karpenterExpireAfter") && r.ok("karpenterExpireAfter") && !(durationHours(expiry) <= AUTO_MODE_MAX_EXPIRY_HOURS)) {
         r.reject("karpenterExpireAfter", expiry, `eks-platform:computeMode is auto, which replaces every node after at most 21 days; choose ${AUTO_MODE_MAX_EXPIRY_HOURS}h or less`);
     }
 }

@@ -25,6 +25,9 @@ describe("computeMode config (stacks/config/compute-mode.ts)", () => {
         expect(errorFor("auto", { karpenterExpireAfter: "Never" })).to.include('eks-platform:karpenterExpireAfter: got "Never" (eks-platform:computeMode is auto');
         expect(validatedConfig("auto", { karpenterExpireAfter: "503h59m" }).addons.karpenter.nodePool.expireAfter).to.equal("503h59m");
         expect(validatedConfig("dev", { karpenterExpireAfter: "720h" }).addons.karpenter.nodePool.expireAfter).to.equal("720h");
+        // A stack that only says computeMode auto is accepted: the key's 720h default is karpenter mode's, Auto Mode gets 504h.
+        expect(validatedConfig("auto", { karpenterExpireAfter: undefined }).addons.karpenter.nodePool.expireAfter).to.equal("504h");
+        expect(validatedConfig("dev", { karpenterExpireAfter: undefined }).addons.karpenter.nodePool.expireAfter).to.equal("720h");
     });
 
     it("gives Auto Mode stacks CI access like karpenter ones: the boundary covers Auto Mode's cluster and node policies", () => {
