@@ -128,14 +128,16 @@ describe("EKS Auto Mode (computeMode auto)", () => {
     );
 
     it(
-        "makes `alb` the default internal IngressClass of Auto Mode's load balancing, with the owner tags on every load balancer",
+        "makes `alb` the default internal IngressClass of Auto Mode's load balancing, with the owner tags on every load balancer (dual-stack in an IPv6 cluster)",
         each((g, c) => {
             const ingressClass = g.one("kubernetes:networking.k8s.io/v1:IngressClass", `${c}-auto-alb`).inputs;
             expect(ingressClass.metadata.annotations).to.deep.equal({ "ingressclass.kubernetes.io/is-default-class": "true" });
             expect(ingressClass.spec).to.deep.equal({ controller: "eks.amazonaws.com/alb", parameters: { apiGroup: "eks.amazonaws.com", kind: "IngressClassParams", name: "alb-internal", scope: "Cluster" } });
             const params = custom(g, "IngressClassParams").map((p) => p.inputs);
             expect(params.map((p) => p.metadata.name)).to.deep.equal(["alb-internal"]);
-            expect(params[0].spec).to.deep.equal({ scheme: "internal", tags: [{ key: "project", value: "eks-platform" }, { key: "environment", value: g.stack }] });
+            // An IPv6 cluster's pods are IPv6 targets: its ALBs are dual-stack, as in karpenter mode.
+            const family = g.outputs.ipFamily === "ipv6" ? { ipAddressType: "dualstack" } : {};
+            expect(params[0].spec).to.deep.equal({ scheme: "internal", ...family, tags: [{ key: "project", value: "eks-platform" }, { key: "environment", value: g.stack }] });
         }),
     );
 

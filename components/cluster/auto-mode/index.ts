@@ -65,7 +65,7 @@ export class AutoModeCompute extends pulumi.ComponentResource implements Cluster
             customTimeouts: { delete: "20m" },
         });
 
-        const classes = autoModeIngressClasses(clusterName, args.cluster.ownerTags, args.internetFacingNamespaces).flatMap(({ params, ingressClass }) => {
+        const classes = autoModeIngressClasses(clusterName, args.cluster.ownerTags, args.internetFacingNamespaces, args.cluster.ipFamily).flatMap(({ params, ingressClass }) => {
             const parameters = new k8s.apiextensions.CustomResource(`${prefix}-${params.metadata.name}-params`, params, { parent: this, provider });
             return [parameters, new k8s.networking.v1.IngressClass(`${prefix}-${ingressClass.metadata.name}`, ingressClass, { parent: this, provider, dependsOn: [parameters] })];
         });

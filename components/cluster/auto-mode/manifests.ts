@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NodeClassTarget } from "../karpenter/manifests";
 import { platformIngressGroup } from "../load-balancer-controller/names";
-import { INTERNAL_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS } from "../load-balancer-controller/ingress-class";
+import { INTERNAL_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS, addressSpec } from "../load-balancer-controller/ingress-class";
+import type { IpFamily } from "../../network/types";
 import { ROOT_VOLUME } from "../node-group";
 
 /** Auto Mode's API group: its NodeClass, IngressClassParams and the ALB controller name. */
@@ -69,15 +70,17 @@ export function autoModeNodeClass(s: AutoModeNodeClassSettings): { apiVersion: s
 
 /**
  * Auto Mode's IngressClassParams: the scheme, the namespaces allowed (none: all) with the group their Ingresses
- * share (Auto Mode takes it from here, never from an annotation), the owner tags on every load balancer.
+ * share (Auto Mode takes it from here, never from an annotation), the owner tags on every load balancer; in an
+ * IPv6 cluster a dual-stack ALB, as its pods are IPv6 targets.
  */
-function ingressClassParams(name: string, scheme: "internal" | "internet-facing", ownerTags: Record<string, string>, only?: { namespaces: string[]; group: string }) {
+function ingressClassParams(name: string, scheme: "internal" | "internet-facing", ownerTags: Record<string, string>, ipFamily: IpFamily, only?: { namespaces: string[]; group: string }) {
     return {
         apiVersion: `${AUTO_MODE_GROUP}/v1`,
         kind: "IngressClassParams",
         metadata: { name },
         spec: {
             scheme,
+            ...addressSpec(ipFamily),
             ...(only ? { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: only.namespaces }] }, group: { name: only.group } } : {}),
             tags: Object.entries(ownerTags).map(([key, value]) => ({ key, value })),
         },
@@ -101,13 +104,13 @@ export const AUTO_MODE_INTERNAL_PARAMS = "alb-internal";
  * whatever an Ingress asks) and, for `internetFacingNamespaces` only, `alb-internet-facing`, whose Ingresses
  * (the platform's) share the cluster's platform ALB.
  */
-export function autoModeIngressClasses(clusterName: string, ownerTags: Record<string, string>, internetFacingNamespaces: string[]) {
+export function autoModeIngressClasses(clusterName: string, ownerTags: Record<string, string>, internetFacingNamespaces: string[], ipFamily: IpFamily) {
     return [
-        { params: ingressClassParams(AUTO_MODE_INTERNAL_PARAMS, "internal", ownerTags), ingressClass: ingressClass(INTERNAL_INGRESS_CLASS, AUTO_MODE_INTERNAL_PARAMS, true) },
+        { params: ingressClassParams(AUTO_MODE_INTERNAL_PARAMS, "internal", ownerTags, ipFamily), ingressClass: ingressClass(INTERNAL_INGRESS_CLASS, AUTO_MODE_INTERNAL_PARAMS, true) },
         ...(internetFacingNamespaces.length > 0
             ? [
                   {
-                      params: ingressClassParams(INTERNET_FACING_INGRESS_CLASS, "internet-facing", ownerTags, { namespaces: internetFacingNamespaces, group: platformIngressGroup(clusterName) }),
+                      params: ingressClassParams(INTERNET_FACING_INGRESS_CLASS, "internet-facing", ownerTags, ipFamily, { namespaces: internetFacingNamespaces, group: platformIngressGroup(clusterName) }),
                       ingressClass: ingressClass(INTERNET_FACING_INGRESS_CLASS, INTERNET_FACING_INGRESS_CLASS, false),
                   },
               ]

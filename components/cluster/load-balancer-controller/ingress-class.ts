@@ -15,7 +15,7 @@ export type AlbIpAddressType = "ipv4" | "dualstack";
 export const albIpAddressType = (ipFamily: IpFamily): AlbIpAddressType => (ipFamily === "ipv6" ? "dualstack" : "ipv4");
 
 /** IngressClassParams fields for the family: none for IPv4 (the controller's default), `ipAddressType: dualstack` for IPv6. */
-const addressSpec = (ipFamily: IpFamily) => (ipFamily === "ipv6" ? { ipAddressType: albIpAddressType(ipFamily) } : {});
+export const addressSpec = (ipFamily: IpFamily) => (ipFamily === "ipv6" ? { ipAddressType: albIpAddressType(ipFamily) } : {});
 
 /**
  * Chart values for the default class: the chart creates IngressClassParams forcing `scheme: internal`
