@@ -37,8 +37,10 @@ export interface AddonContext {
 }
 
 /**
- * The Load Balancer Controller, first: its webhook mutates every Service, so each other add-on's
- * release (they all create Services) waits for it, and it runs on the system nodes without Karpenter.
+ * The Load Balancer Controller (`karpenter` mode only; Auto Mode balances outside the cluster), first: its
+ * webhook mutates Services, so the add-ons that create Services through it (`serviceAdmission`) wait for it;
+ * Karpenter and the platform's releases install beside it (the webhook fails open for their ClusterIP
+ * Services). It runs on the system nodes without Karpenter.
  */
 function buildLoadBalancerController(c: Omit<AddonContext, "serviceAdmission">): LoadBalancerController | undefined {
     if (c.cfg.cluster.computeMode === "auto") return undefined;

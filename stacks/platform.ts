@@ -154,7 +154,10 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
         ? [new aws.iam.ServiceLinkedRole("ec2-spot", { awsServiceName: "spot.amazonaws.com" }, { provider, retainOnDelete: true })]
         : [];
 
-    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, keyAdministration: keyAdmins, launchPrerequisites: spotRole, logsKeyArn: logs.arn, dockerHub: dockerHubCache.mirror });
+    // Provisioned nodes (Karpenter's, or Auto Mode's, which has no node group to wait for NAT) pull images
+    // through the private subnets' routes out: the NodePools wait for them.
+    const launchPrerequisites = [...spotRole, ...network.privateEgress];
+    const addons = buildClusterAddons({ cfg, cluster, network, aws: ctx, keyAdministration: keyAdmins, launchPrerequisites, logsKeyArn: logs.arn, dockerHub: dockerHubCache.mirror });
     const allAddons: ClusterAddonComponent[] = (Object.values(addons) as (ClusterAddonComponent | undefined)[]).filter((a): a is ClusterAddonComponent => a !== undefined);
 
     // WAF in front of an internet-facing shared ALB; an internal one is reachable only from the VPC.

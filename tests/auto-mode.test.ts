@@ -128,6 +128,15 @@ describe("EKS Auto Mode (computeMode auto)", () => {
     );
 
     it(
+        "launches no node before the private subnets have their routes out (no node group waits for NAT here)",
+        each((g, c) => {
+            const routes = g.ofType("aws:ec2/route:Route").filter((r) => r.name.includes("-private-")).map((r) => `${r.type}::${r.name}`);
+            expect(routes).to.not.be.empty;
+            expect(g.one("kubernetes:karpenter.sh/v1:NodePool", `${c}-auto-node-pool`).opts.dependsOn).to.include.members(routes);
+        }),
+    );
+
+    it(
         "makes `alb` the default internal IngressClass of Auto Mode's load balancing, with the owner tags on every load balancer (dual-stack in an IPv6 cluster)",
         each((g, c) => {
             const ingressClass = g.one("kubernetes:networking.k8s.io/v1:IngressClass", `${c}-auto-alb`).inputs;

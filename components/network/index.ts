@@ -11,8 +11,9 @@ export { IpFamily, NetworkArgs, NatStrategy } from "./types";
 
 /**
  * VPC with a public and a private subnet per AZ, NAT per strategy, an S3 gateway endpoint
- * (image layers from ECR bypass the NAT) and flow logs. IPv4: awsx's Vpc; ipv6: the dual-stack VPC
- * (dual-stack.ts), which awsx cannot build.
+ * (image layers from ECR fetched over IPv4 bypass the NAT; in the dual-stack VPC a client that prefers
+ * DNS64's synthesized IPv6 address reaches S3 through NAT64 instead) and flow logs. IPv4: awsx's Vpc;
+ * ipv6: the dual-stack VPC (dual-stack.ts), which awsx cannot build.
  */
 export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
