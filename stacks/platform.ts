@@ -34,7 +34,7 @@ export interface TargetAccount {
      * including the children of the awsx components, which inherit it.
      */
     provider: aws.Provider;
-    preflight: Pick<PreflightResult, "createSpotServiceLinkedRole" | "reuseGithubOidcProviderArn" | "dockerHubCredentialsArn">;
+    preflight: Pick<PreflightResult, "createSpotServiceLinkedRole" | "reuseGithubOidcProviderArn" | "dockerHubCredentialsArn" | "existingServiceIpv4Cidr">;
 }
 
 /** Wires the components of one stack together: Network → Registry → Cluster (+ add-ons) → Platform. */
@@ -120,7 +120,11 @@ export function buildPlatform(cfg: PlatformConfig, account: TargetAccount): Plat
             name: cfg.clusterName,
             kubernetesVersion: cfg.cluster.kubernetesVersion,
             computeMode: cfg.cluster.computeMode,
-            serviceIpv4Cidr: cfg.cluster.computeMode === "auto" ? autoModeServiceCidr(cfg.network.vpcCidr, cfg.network.otherVpcCidrs) : undefined,
+            // Fixed at creation: an existing cluster keeps its range (a changed otherVpcCidrs would otherwise replace it).
+            serviceIpv4Cidr:
+                cfg.cluster.computeMode === "auto" && cfg.network.ipFamily === "ipv4"
+                    ? (account.preflight.existingServiceIpv4Cidr ?? autoModeServiceCidr(cfg.network.vpcCidr, cfg.network.otherVpcCidrs))
+                    : undefined,
             vpcId: network.vpcId,
             privateSubnetIds: network.privateSubnetIds,
             ipFamily: cfg.network.ipFamily,

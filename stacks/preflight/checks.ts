@@ -49,6 +49,11 @@ export interface PreflightResult {
     reuseGithubOidcProviderArn?: string;
     /** ARN of the Docker Hub credentials secret (the pull-through cache rule needs the full ARN). */
     dockerHubCredentialsArn?: string;
+    /**
+     * The IPv4 service range of this stack's existing cluster (DescribeCluster): fixed at creation, so an Auto Mode
+     * stack keeps it even when a later `otherVpcCidrs` would make the program choose the other range.
+     */
+    existingServiceIpv4Cidr?: string;
 }
 
 const PRINCIPAL = /^(?:arn:aws[a-z-]*:iam::(\d{12}):)?(role|user)\/(?:[^/]+\/)*([^/]+)$/;
@@ -228,5 +233,6 @@ export function evaluate(input: PreflightInput, facts: AccountFacts): PreflightR
         );
     }
 
-    return { problems, warnings, accountId, createSpotServiceLinkedRole, reuseGithubOidcProviderArn, dockerHubCredentialsArn };
+    const existingServiceIpv4Cidr = cluster && ours(cluster.tags) ? cluster.serviceIpv4Cidr : undefined;
+    return { problems, warnings, accountId, createSpotServiceLinkedRole, reuseGithubOidcProviderArn, dockerHubCredentialsArn, existingServiceIpv4Cidr };
 }

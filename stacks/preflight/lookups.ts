@@ -43,6 +43,8 @@ export interface ExistingCluster {
     ipFamily?: string;
     /** Whether it runs EKS Auto Mode (`computeConfig.enabled`). */
     autoMode: boolean;
+    /** `kubernetesNetworkConfig.serviceIpv4Cidr`: the IPv4 service range it was created with. */
+    serviceIpv4Cidr?: string;
 }
 
 /** What to look up: names come from the validated stack config. */
@@ -154,7 +156,8 @@ export async function lookUpAccount(req: LookupRequest, provider: aws.Provider):
         const names = (await aws.eks.getClusters({}, opts)).names;
         if (!names.includes(req.clusterName)) return undefined;
         const found = await aws.eks.getCluster({ name: req.clusterName }, opts);
-        return { tags: found.tags ?? {}, ipFamily: found.kubernetesNetworkConfigs?.[0]?.ipFamily, autoMode: (found.computeConfigs ?? []).some((c) => c.enabled) };
+        const network = found.kubernetesNetworkConfigs?.[0];
+        return { tags: found.tags ?? {}, ipFamily: network?.ipFamily, serviceIpv4Cidr: network?.serviceIpv4Cidr || undefined, autoMode: (found.computeConfigs ?? []).some((c) => c.enabled) };
     });
     const logGroups = attempt(async () => {
         const found = await Promise.all(

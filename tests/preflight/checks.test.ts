@@ -213,6 +213,16 @@ describe("preflight checks (account look-ups judged against the config)", () => 
         expect(lookupRequest(input()).managedAddons).to.include.members(["vpc-cni", "coredns", "aws-ebs-csi-driver"]);
     });
 
+    it("hands the program the service range the stack's existing cluster was created with (fixed at creation), and no other cluster's", () => {
+        const own = { project: "eks-platform", environment: "prod" };
+        const existing = evaluate(input({ computeMode: "auto" }), facts({ existingCluster: ok({ tags: own, autoMode: true, ipFamily: "ipv4", serviceIpv4Cidr: "10.100.0.0/16" }) }));
+        expect(existing.problems).to.deep.equal([]);
+        expect(existing.existingServiceIpv4Cidr).to.equal("10.100.0.0/16");
+        const foreign = evaluate(input(), facts({ existingCluster: ok({ tags: { project: "other" }, autoMode: false, ipFamily: "ipv4", serviceIpv4Cidr: "10.100.0.0/16" }) }));
+        expect(foreign.existingServiceIpv4Cidr).to.equal(undefined);
+        expect(evaluate(input(), facts()).existingServiceIpv4Cidr).to.equal(undefined);
+    });
+
     it("refuses to change the IP family of the stack's existing cluster, naming the key, the cluster's family and the new one", () => {
         const own = { project: "eks-platform", environment: "prod" };
         const toIpv6 = evaluate(input({ ipFamily: "ipv6" }), facts({ existingCluster: ok({ tags: own, ipFamily: "ipv4", autoMode: false }) }));
