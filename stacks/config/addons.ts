@@ -34,18 +34,21 @@ export const ADDON_KEYS = {
         rule: check("a duration such as 30s, 5m or 1h30m", checks.duration),
     },
     karpenterExpireAfter: {
+        karpenterModeDefault: true,
         type: "string",
-        description: "Maximum lifetime of a Karpenter node (replaced, hence re-patched, after it).",
+        description: "Maximum lifetime of a Karpenter node (replaced, hence re-patched, after it); with computeMode auto, of an Auto Mode node: 504h unless set lower.",
         default: "720h",
         rule: check("a duration such as 720h, or Never", checks.expiry),
     },
     karpenterAmiAlias: {
+        karpenterModeDefault: true,
         type: "string",
         description: "EC2NodeClass AMI alias: `al2023@latest`, or a pinned `al2023@vYYYYMMDD` release.",
         default: "al2023@latest",
         rule: pattern(/^al2023@(latest|v\d{8})$/, "al2023@latest or al2023@vYYYYMMDD"),
     },
     karpenterReplicas: {
+        karpenterModeDefault: true,
         type: "integer",
         description: "Karpenter controller replicas (each on its own system node).",
         default: 2,

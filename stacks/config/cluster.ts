@@ -85,6 +85,7 @@ export const CLUSTER_KEYS = {
         crossKey: "false in prod",
     },
     systemNodeInstanceTypes: {
+        karpenterModeDefault: true,
         type: "array",
         description: "Instance types of the tainted system node group (one CPU architecture).",
         default: ["t3.medium"],
@@ -92,6 +93,7 @@ export const CLUSTER_KEYS = {
         crossKey: "all x86_64 or all arm64 (Graviton)",
     },
     systemNodeCapacityType: {
+        karpenterModeDefault: true,
         type: "string",
         description: "Capacity type of the system node group: `on-demand`, or `spot` (cheaper, interruptible; for dev).",
         default: "on-demand",
@@ -99,6 +101,7 @@ export const CLUSTER_KEYS = {
         crossKey: "on-demand in prod",
     },
     systemNodeMinSize: {
+        karpenterModeDefault: true,
         type: "integer",
         description: "Minimum size of the system node group.",
         default: 2,
@@ -106,6 +109,7 @@ export const CLUSTER_KEYS = {
         crossKey: "at most systemNodeDesiredSize",
     },
     systemNodeDesiredSize: {
+        karpenterModeDefault: true,
         type: "integer",
         description: "Desired size of the system node group.",
         default: 2,
@@ -113,6 +117,7 @@ export const CLUSTER_KEYS = {
         crossKey: "between systemNodeMinSize and systemNodeMaxSize",
     },
     systemNodeMaxSize: {
+        karpenterModeDefault: true,
         type: "integer",
         description: "Maximum size of the system node group.",
         default: 3,

@@ -25,7 +25,8 @@ export function renderPulumiYaml(current: string): string {
     for (const [key, spec] of Object.entries(CONFIG_KEYS) as [string, KeySpec][]) {
         const entry: Record<string, unknown> = { type: declaredType(spec), description: spec.description };
         if (spec.type === "array") entry.items = { type: "string" };
-        if (spec.default !== undefined) entry.default = spec.type === "array" ? spec.default : String(spec.default);
+        // A karpenter-mode default is the program's to apply (KeySpec.karpenterModeDefault): declared here, it would reach an auto stack as set.
+        if (spec.default !== undefined && !spec.karpenterModeDefault) entry.default = spec.type === "array" ? spec.default : String(spec.default);
         config[key] = entry;
     }
     const doc = new Document({ config });

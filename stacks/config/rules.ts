@@ -115,4 +115,10 @@ export interface KeySpec {
     rule: Rule;
     /** Rules involving other keys, in words; the checks themselves live in the reader for their area. */
     crossKey?: string;
+    /**
+     * The default holds in `computeMode: karpenter` only (a system node group or Karpenter controller setting):
+     * the program applies it, and Pulumi.yaml declares none, since the engine would hand a declared default to
+     * the program as if the stack file had set it, and an auto stack refuses these keys when set.
+     */
+    karpenterModeDefault?: true;
 }

@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { errorFor, validatedConfig } from "../support/config-errors";
+import { projectRoot } from "../../tooling/offline/paths";
+import { PROJECT, fixturesDir, projectDefaults, stackFileConfig } from "../../tooling/offline/stack-files";
 
 describe("computeMode config (stacks/config/compute-mode.ts)", () => {
     it("defaults to karpenter, accepts auto, and rejects anything else naming the allowed values", () => {
@@ -16,6 +18,17 @@ describe("computeMode config (stacks/config/compute-mode.ts)", () => {
         expect(msg).to.include("eks-platform:karpenterReplicas: got 2 (eks-platform:computeMode is auto: Auto Mode runs its node controller outside the cluster");
         // The same keys stay valid in karpenter mode (the dev fixture sets them all).
         expect(validatedConfig("dev").cluster.systemNodes.instanceTypes).to.deep.equal(["t4g.medium"]);
+    });
+
+    // The engine hands every default Pulumi.yaml declares to the program as if the stack file had set it; the
+    // fixtures folder has no Pulumi.yaml, so this applies the project's to the auto fixture by hand.
+    it("accepts an auto stack file beside the project's Pulumi.yaml: it declares no default of a key Auto Mode refuses", () => {
+        const own = stackFileConfig("auto", fixturesDir);
+        const unset = Object.entries(projectDefaults(projectRoot)).filter(([key]) => !(key in own));
+        expect(unset.length, "the auto fixture leaves some project defaults to Pulumi.yaml").to.be.greaterThan(0);
+        const config = validatedConfig("auto", { ...Object.fromEntries(unset), karpenterExpireAfter: undefined });
+        expect(config.addons.karpenter.nodePool.expireAfter).to.equal("504h");
+        expect(unset.map(([key]) => key)).to.not.include(`${PROJECT}:systemNodeInstanceTypes`);
     });
 
     it("bounds the workload nodes' lifetime by Auto Mode's 21 days, naming both keys", () => {
