@@ -233,7 +233,9 @@ export const STACK_INVARIANTS: StackInvariant[] = [
         name: "launches nodes with IMDSv2 at hop limit 1 on encrypted volumes; rotates keys; retains and encrypts logs",
         check: (g, f) => {
             const templates = g.ofType("aws:ec2/launchTemplate:LaunchTemplate");
-            expect(templates.length).to.be.greaterThan(0);
+            // Auto Mode launches its nodes itself (IMDSv2 at hop limit 1, encrypted volumes, enforced by AWS): no template of the program's.
+            if (g.outputs.computeMode === "auto") expect(templates, "an auto stack launches nodes through Auto Mode only").to.deep.equal([]);
+            else expect(templates.length).to.be.greaterThan(0);
             for (const lt of templates) {
                 expect(lt.inputs.metadataOptions, lt.name).to.include({ httpTokens: "required", httpPutResponseHopLimit: 1 });
                 for (const bdm of lt.inputs.blockDeviceMappings) expect(bdm.ebs.encrypted, lt.name).to.equal("true");
