@@ -18,10 +18,19 @@ import { stackFileConfig } from "../tooling/offline/stack-files";
 import { beforeBuilding } from "./support/build-hook";
 import { requireReference } from "./support/reference";
 import { FIXTURE_CHARTS, recordedEks, withRelease } from "./support/upgrade-check";
+import { stackNames } from "./support/stacks";
 
 /** `npm run upgrade-check` (README, "Upgrading Kubernetes"): the real stack files against 1.36, fixtures that must block, the account's view. */
 const TARGET = "1.36";
-const STACKS = ["dev", "prod"] as const;
+/** Every stack file of the project (a user's added stack too), each checked against the minor after its own version. */
+const STACKS = stackNames(projectRoot);
+const versionOf = (stack: string) => String(stackFileConfig(stack, projectRoot)["eks-platform:kubernetesVersion"] ?? KUBERNETES_VERSIONS.default);
+const nextMinor = (version: string) => `1.${Number(version.split(".")[1]) + 1}`;
+/** The file's next minor when this program supports it; undefined when the file is on the newest already. */
+const targetOf = (stack: string) => {
+    const next = nextMinor(versionOf(stack));
+    return Number(next.split(".")[1]) <= Number(KUBERNETES_VERSIONS.newestSupported.split(".")[1]) ? next : undefined;
+};
 const all = (r: CheckReport): Finding[] => r.sections.flatMap((s) => s.findings);
 const ofSeverity = (r: CheckReport, severity: Finding["severity"]) => all(r).filter((f) => f.severity === severity);
 
@@ -36,18 +45,30 @@ describe(`npm run upgrade-check: the stack files against Kubernetes ${TARGET}, o
     const runs: Record<string, { code: number; out: string; err: string }> = {};
     beforeBuilding(async function () {
         requireReference(this);
-        for (const stack of STACKS) runs[stack] = await cli([stack, "--to", TARGET, "--offline"]);
+        for (const stack of STACKS) {
+            const target = targetOf(stack);
+            runs[stack] = await cli(target ? [stack, "--to", target, "--offline"] : [stack, "--offline"]);
+        }
+        // The step order is the fixture's (karpenter mode, cluster eks-dev): the shipped files are the user's to change.
+        runs.fixtureDev = await cli(["dev", "--to", TARGET, "--offline", "--fixtures"]);
     });
 
     for (const stack of STACKS) {
         it(`${stack}: a clean report (exit 0, nothing blocks) whose plan names the file's own cluster, version and AMI alias`, () => {
-            const { code, out } = runs[stack];
+            const { code, out, err } = runs[stack];
             const config = stackFileConfig(stack, projectRoot);
-            expect(out, out).to.match(new RegExp(`^READY: nothing blocks the upgrade to ${TARGET}`, "m"));
+            const target = targetOf(stack);
+            if (!target) {
+                // A file already on the newest version this program knows: nothing to upgrade to, said plainly.
+                expect(code).to.equal(2);
+                expect(err).to.include(`${KUBERNETES_VERSIONS.newestSupported} is the newest it knows`);
+                return;
+            }
+            expect(out, out).to.match(new RegExp(`^READY: nothing blocks the upgrade to ${target.replace(".", "\\.")}`, "m"));
             expect(out).to.not.match(/^ {2}BLOCK/m);
             expect(code).to.equal(0);
             expect(out).to.include(`cluster ${config["eks-platform:clusterName"]} in ${config["aws:region"]}`);
-            expect(out).to.include(`set \`eks-platform:kubernetesVersion: "${TARGET}"\` in Pulumi.${stack}.yaml (now "${config["eks-platform:kubernetesVersion"]}")`);
+            expect(out).to.include(`set \`eks-platform:kubernetesVersion: "${target}"\` in Pulumi.${stack}.yaml (now "${versionOf(stack)}")`);
             expect(out).to.include("Account: skipped, offline run (--offline)");
             if (config["eks-platform:computeMode"] === "auto") {
                 // Auto Mode patches its nodes itself: no alias to name, nothing to change.
@@ -59,7 +80,7 @@ describe(`npm run upgrade-check: the stack files against Kubernetes ${TARGET}, o
             expect(karpenter, "the Karpenter step names the file's alias").to.be.greaterThan(0);
             const change = out.split("\n")[karpenter + 1];
             if (alias.endsWith("@latest")) expect(change).to.equal("     change: no config change");
-            else expect(change).to.include(`set \`eks-platform:karpenterAmiAlias: al2023@v<release>\` in Pulumi.${stack}.yaml to a release built for ${TARGET}`);
+            else expect(change).to.include(`set \`eks-platform:karpenterAmiAlias: al2023@v<release>\` in Pulumi.${stack}.yaml to a release built for ${target}`);
         });
     }
 
@@ -72,7 +93,7 @@ describe(`npm run upgrade-check: the stack files against Kubernetes ${TARGET}, o
     });
 
     it("tells a stack on EXTENDED support to return to STANDARD once upgraded", async () => {
-        const dev = await stackGraph("dev", projectRoot);
+        const dev = await stackGraph("dev");
         const extended = { ...dev, one: (type: string, name?: string) => (type === "aws:eks/cluster:Cluster" ? { ...dev.one(type), inputs: { ...dev.one(type).inputs, upgradePolicy: { supportType: "EXTENDED" } } } : dev.one(type, name)) };
         const last = upgradePlan({ graph: extended, stackFile: "Pulumi.dev.yaml", region: "us-west-2", current: "1.35", target: TARGET, blocking: [] }).pop()!;
         expect(last.change).to.equal("once on 1.36, set `eks-platform:clusterSupportType: STANDARD` in Pulumi.dev.yaml again (EXTENDED costs 6x the control-plane price once a version leaves standard support)");
@@ -80,7 +101,7 @@ describe(`npm run upgrade-check: the stack files against Kubernetes ${TARGET}, o
     });
 
     it("lists the steps in the order EKS and Pulumi apply them: control plane, node add-ons, system nodes, add-ons on them, Karpenter nodes", () => {
-        const steps = runs.dev.out.split("\n").filter((l) => /^ {2}\d\. /.test(l)).map((l) => l.replace(/^ {2}\d\. ([^:(]+).*$/, "$1").trim());
+        const steps = runs.fixtureDev.out.split("\n").filter((l) => /^ {2}\d\. /.test(l)).map((l) => l.replace(/^ {2}\d\. ([^:(]+).*$/, "$1").trim());
         expect(steps).to.deep.equal(["Control plane", "Managed add-ons the nodes need", "System node group eks-dev-system", "Managed add-ons on the system nodes", "Karpenter nodes", "Other changes"]);
     });
 });
@@ -91,7 +112,7 @@ describe("npm run upgrade-check: what blocks an upgrade", () => {
     const offline = { stackFile: "Pulumi.dev.yaml", region: "us-west-2", account: { skipped: "test" }, chartDirs, to: TARGET };
     beforeBuilding(async function () {
         requireReference(this);
-        dev = await stackGraph("dev", projectRoot);
+        dev = await stackGraph("dev");
     });
 
     /** The check of the dev stack plus one fixture-chart release: exit 1 and exactly one blocking finding, returned. */
@@ -160,7 +181,7 @@ describe("npm run upgrade-check: the account's view (recorded EKS responses)", (
     const options = (client: ReturnType<typeof recordedEks>) => ({ stackFile: "Pulumi.dev.yaml", region: "us-west-2", account: { client }, to: TARGET });
     beforeBuilding(async function () {
         requireReference(this);
-        dev = await stackGraph("dev", projectRoot);
+        dev = await stackGraph("dev");
     });
 
     it("asks for EKS's default build of every managed add-on for the target and the cluster's upgrade insights; an ERROR insight blocks with its APIs, clients and fix", async function () {
