@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { subnetLayout } from "../../components/network/subnets";
 
 /**
  * The account the mocks' credentials belong to when a stack file pins none (README, Reviewing a change
@@ -88,9 +87,19 @@ const ADDON_VERSIONS: Record<string, string> = {
     "aws-ebs-csi-driver": "v1.52.1-eksbuild.1",
     "snapshot-controller": "v8.3.0-eksbuild.1",
 };
-/** Subnet ranges as awsx's `Auto` strategy lays them out for the program's subnet specs (components/network/subnets.ts). */
+/**
+ * Subnet ranges as awsx's `Auto` strategy lays them out for the program's subnet specs, computed here on their
+ * own (not with components/network/subnets.ts `subnetLayout`), so a test comparing the dual-stack VPC's layout
+ * with awsx's checks the program against the mocks rather than against itself.
+ */
 export function mockSubnetCidrs(vpcCidr: string, azs: number): { private: string[]; public: string[] } {
-    return subnetLayout(vpcCidr, azs);
+    const [base, prefix] = vpcCidr.split("/");
+    const start = base.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(prefix));
+    const azBlock = size / 2 ** Math.ceil(Math.log2(azs));
+    const text = (n: number, bits: number) => `${[24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".")}/${Number(prefix) + bits}`;
+    const range = (offset: number, bits: number) => Array.from({ length: azs }, (_, i) => text(start + i * azBlock + offset, bits));
+    return { private: range(0, 3), public: range(size / 8, 6) };
 }
 
 /** The IPv6 block the mocked EC2 gives a VPC that asks for an Amazon-provided one. */
