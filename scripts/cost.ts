@@ -9,7 +9,8 @@ import { helmBinary } from "../tooling/offline/helm";
 import { formatLive } from "./cost/compare";
 import { costModel } from "./cost/from-stack";
 import { estimateCost, formatEstimate } from "./cost/estimate";
-import { LIVE_FLAG, livePrices } from "./cost/live";
+import { LIVE_FLAG, awsClientsFor, livePrices } from "./cost/live";
+import { stackFileConfig } from "../tooling/offline/stack-files";
 import { buildOffline, ensureCharts, renderOffline, renderScopes, stackFilesFromArgs, toStderr } from "./offline-stack";
 
 async function main(): Promise<void> {
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
         console.log(formatEstimate(file.stack, estimate));
         if (live) {
             toStderr(`${file.stack}: looking up live prices in ${estimate.region} ...`);
-            console.log(`\n${formatLive(file.stack, estimate, await livePrices(estimate))}`);
+            // The stack file's aws:profile, as `pulumi up` and upgrade-check use it.
+            const profile = stackFileConfig(file.stack, file.dir)["aws:profile"];
+            console.log(`\n${formatLive(file.stack, estimate, await livePrices(estimate, awsClientsFor(typeof profile === "string" ? profile : undefined)))}`);
         }
     }
     process.exit(0);

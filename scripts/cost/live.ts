@@ -56,13 +56,16 @@ export interface LiveClients {
     now(): Date;
 }
 
-export const awsClients: LiveClients = {
+/** AWS itself, with the credentials of `profile` (the stack file's `aws:profile`) when one is named. */
+export const awsClientsFor = (profile?: string): LiveClients => ({
     // One short try of the instance metadata service, so a laptop without credentials is told so in about a second.
-    credentials: () => defaultProvider({ timeout: 1000, maxRetries: 0 })(),
+    credentials: () => defaultProvider({ profile, timeout: 1000, maxRetries: 0 })(),
     pricing: (credentials) => new PricingClient({ region: PRICING_API_REGION, credentials }),
     ec2: (region, credentials) => new EC2Client({ region, credentials }),
     now: () => new Date(),
-};
+});
+
+export const awsClients: LiveClients = awsClientsFor();
 
 /** A live price and where it was read. */
 export interface LivePrice {
