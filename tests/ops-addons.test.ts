@@ -98,6 +98,7 @@ describe("Operations add-ons", () => {
                 expect(g.outputs.wafAclArn).to.equal(null);
             }
             // A fixture with an internet-facing ALB (the ipv6 one) has its ACL.
+            expect(stacks.all.filter(internetFacing), "a fixture with an internet-facing ALB").to.not.be.empty;
             for (const g of stacks.all.filter(internetFacing)) expect(g.ofType("aws:wafv2/webAcl:WebAcl"), g.stack).to.have.length(1);
         });
 
