@@ -128,7 +128,9 @@ function taggedStatements(s: BoundaryScope, t: TaggedActions, extraChanges: stri
     };
     // What exists is changed only with both owner tags; a create needs only the environment's (a new resource is no
     // one else's, and without the project tag this boundary could never change it), which keeps the document small.
-    // Auto Mode creates with its own tags alone (its policies allow no others), this cluster's name always among them.
+    // Auto Mode: EKS puts `eks:eks-cluster-name` on everything it creates for the cluster, while the owner tags reach
+    // only what the NodeClass, IngressClassParams and StorageClass tag; so its creates are scoped by this cluster's
+    // name, which no other environment's cluster has.
     const requestTags = s.computeMode === "auto" ? { "aws:RequestTag/eks:eks-cluster-name": s.clusterName } : { "aws:RequestTag/environment": s.environment };
     const changes = [...t.changes, ...extraChanges];
     return [

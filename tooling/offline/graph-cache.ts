@@ -65,7 +65,7 @@ export function cachedGraph(inputs: unknown, build: () => Promise<KeptGraph | nu
     return cachedResult("stack-graph", inputs, build);
 }
 
-/** What the cache keeps of `graph`; null when JSON cannot carry it exactly (an `undefined` field, say): then every run builds it. */
+/** What the cache keeps of `graph`; null when JSON cannot carry it exactly (an `undefined` field, say): the null is kept, and every run that reads it builds the graph again. */
 export async function keepable(graph: StackGraph): Promise<KeptGraph | null> {
     const outputKinds: Record<string, OutputKind> = {};
     for (const [name, value] of Object.entries(graph.rawOutputs)) {

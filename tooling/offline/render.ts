@@ -111,7 +111,7 @@ function templateOnce(args: TemplateArgs): Promise<{ yaml: string; objects: K8sO
 /**
  * `helm template` and its parse, the objects kept in the result cache as JSON (read ten times faster than
  * the YAML is parsed) beside the render, under the render's own inputs and the code that parses. A parse
- * JSON cannot carry exactly (a `.nan`, say) is not kept: that YAML is parsed on every read.
+ * JSON cannot carry exactly (a `.nan`, say) is kept as null: that YAML is parsed again on every read.
  */
 async function parsedTemplate(args: TemplateArgs): Promise<{ yaml: string; objects: K8sObject[] }> {
     const parse = (yaml: string) => parseManifests(yaml, args.namespace, () => true);
