@@ -24,8 +24,9 @@ export function stackFilesFromArgs(command: string, flags: Record<string, string
     const args = process.argv.slice(2);
     const names = args.filter((a) => !a.startsWith("-"));
     const known: Record<string, string> = { "--fixtures": "use tests/fixtures/Pulumi.<stack>.yaml instead of the project's stack file", ...flags };
+    const dir = args.includes("--fixtures") ? fixturesDir : projectRoot;
     const usage = (message: string): never => {
-        const stacks = fs.readdirSync(projectRoot).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter(Boolean);
+        const stacks = stacksIn(dir);
         const width = Math.max(...Object.keys(known).map((f) => f.length));
         console.error(
             [
@@ -40,7 +41,6 @@ export function stackFilesFromArgs(command: string, flags: Record<string, string
     const unknown = args.filter((a) => a.startsWith("-") && !(a in known));
     if (unknown.length > 0) return usage(`unknown option ${unknown.join(", ")}`);
     if (names.length === 0) return usage("which stack?");
-    const dir = args.includes("--fixtures") ? fixturesDir : projectRoot;
     return names.map((stack) => {
         const stackFile = ["yaml", "yml"].map((e) => path.join(dir, `Pulumi.${stack}.${e}`)).find((f) => fs.existsSync(f));
         return stackFile ? { stack, dir, stackFile } : usage(`no Pulumi.${stack}.yaml in ${dir}`);
