@@ -120,12 +120,23 @@ function relevantTo(policy: any, action: string): any | undefined {
     return byAction.get(action);
 }
 const relevant = new WeakMap<object, Map<string, any>>();
-const texts = new WeakMap<object, string>();
-const lowerText = (doc: any): string => {
-    if (typeof doc !== "object") return JSON.stringify(doc).toLowerCase();
-    if (!texts.has(doc)) texts.set(doc, JSON.stringify(doc).toLowerCase());
-    return texts.get(doc)!;
-};
+
+/** Every string of a policy document (its keys and values) and every `${...}` variable in one, lowercased. */
+const namesIn = new WeakMap<object, Set<string>>();
+function referencedNames(doc: any): Set<string> {
+    if (doc && typeof doc === "object" && namesIn.has(doc)) return namesIn.get(doc)!;
+    const names = new Set<string>();
+    const walk = (x: unknown): void => {
+        if (typeof x === "string") {
+            names.add(x.toLowerCase());
+            for (const [, variable] of x.matchAll(/\$\{([^}]*)\}/g)) names.add(`\${${variable.toLowerCase()}}`);
+        } else if (Array.isArray(x)) x.forEach(walk);
+        else if (x && typeof x === "object") for (const [k, v] of Object.entries(x)) (walk(k), walk(v));
+    };
+    walk(doc);
+    if (doc && typeof doc === "object") namesIn.set(doc, names);
+    return names;
+}
 
 function relevantNow(policy: any, action: string): any | undefined {
     const statements = asList(policy?.Statement).filter((st: any) => st.NotAction !== undefined || asList(st.Action).some((a: string) => globMatch(a, action, true)));
@@ -155,7 +166,26 @@ async function decideNow(policies: Policies, r: Request): Promise<Decision> {
     // names nothing of the action, is an implicit deny, as the engine would say.
     if (!policies.resourcePolicy && (identity.length === 0 || (policies.boundary && !boundary))) return "implicit";
     const scoped = { identity, boundary: policies.boundary ? (boundary ?? NO_STATEMENT) : undefined, resourcePolicy: policies.resourcePolicy };
-    return decideWith(scoped, { ...r, context: referencedContext(r.context, [...identity, scoped.boundary, scoped.resourcePolicy]) });
+    const asked = { ...r, context: referencedContext(r.context, [...identity, scoped.boundary, scoped.resourcePolicy]) };
+    // Requests that differ only in keys no statement names are one question to the engine: asked once a process.
+    const key = JSON.stringify([[...identity, scoped.boundary, scoped.resourcePolicy].map(documentId), asked]);
+    if (!reduced.has(key)) {
+        const decision = decideWith(scoped, asked);
+        // A request the engine cannot judge is asked anew, and throws, every time.
+        decision.catch(() => reduced.delete(key));
+        reduced.set(key, decision);
+    }
+    return reduced.get(key)!;
+}
+const reduced = new Map<string, Promise<Decision>>();
+
+/** A number per document object (the scoped documents are memoised objects, so equal ids mean equal documents). */
+const documentIds = new WeakMap<object, number>();
+let documentCount = 0;
+function documentId(doc: any): string | number {
+    if (!doc || typeof doc !== "object") return JSON.stringify(doc) ?? "none";
+    if (!documentIds.has(doc)) documentIds.set(doc, ++documentCount);
+    return documentIds.get(doc)!;
 }
 
 /**
@@ -165,8 +195,8 @@ async function decideNow(policies: Policies, r: Request): Promise<Decision> {
  */
 function referencedContext(context: Request["context"], docs: any[]): Request["context"] {
     if (!context) return context;
-    const text = docs.filter((d) => d !== undefined).map(lowerText).join("\n");
-    return Object.fromEntries(Object.entries(context).filter(([key]) => text.includes(`"${key.toLowerCase()}"`) || text.includes(`\${${key.toLowerCase()}}`)));
+    const names = docs.filter((d) => d !== undefined).map(referencedNames);
+    return Object.fromEntries(Object.entries(context).filter(([key]) => names.some((n) => n.has(key.toLowerCase()) || n.has(`\${${key.toLowerCase()}}`))));
 }
 
 async function decideWith(policies: Policies, r: Request): Promise<Decision> {
