@@ -4,6 +4,7 @@ import { helmTemplate } from "../../tooling/offline/helm";
 import { K8sObject, kubeVersion, parseManifests } from "../../tooling/offline/render";
 import { schemaValidator } from "../../tooling/offline/schemas";
 import { stackFileConfig } from "../../tooling/offline/stack-files";
+import { renderedStack } from "./render";
 import { GITOPS_DIR } from "./templates";
 
 /** The fixture stack whose cluster hosts `env`. */
@@ -24,12 +25,16 @@ export function renderFolder(env: string, app: string, values: Record<string, un
 
 async function renderNow(env: string, app: string, values: Record<string, unknown>): Promise<K8sObject[]> {
     const validator = schemaValidator();
+    const host = await stackGraph(hostStack(env));
+    // The host's platform first: the CRDs its charts install (the Prometheus Operator's, with
+    // kube-prometheus-stack) join the validator, as they are on the cluster the folder deploys to.
+    await renderedStack(host);
     const yaml = await helmTemplate({
         releaseName: `${app}-${env}`,
         namespace: env,
         chartDir: path.join(GITOPS_DIR, "envs", env, app),
         values,
-        kubeVersion: kubeVersion(await stackGraph(hostStack(env))),
+        kubeVersion: kubeVersion(host),
         includeCrds: false,
     });
     return parseManifests(yaml, env, (o) => validator.clusterScoped(o));
