@@ -1,7 +1,9 @@
-// The type-check of `npm test` (tests/run.js): `tsc --noEmit` over tsconfig.json, incremental, and skipped
-// outright when nothing it reads has changed since a clean check. Plain Node (no TypeScript loader).
+// The type-check of `npm test`: `tsc --noEmit` over tsconfig.json, run through the compiler API by the
+// suite's first test (tests/contributor-recipes.test.ts, whose checks of the README's recipes reuse the
+// declarations it parsed), incremental, and skipped outright when nothing it reads has changed since a clean
+// check. Plain Node (no TypeScript loader).
 //
-// - `tsc --incremental` keeps its build info in node_modules/.cache/eks-platform/tsc/ (not .build, which
+// - The incremental build keeps its build info in node_modules/.cache/eks-platform/tsc/ (not .build, which
 //   run.js deletes): a changed file is re-checked with what depends on it, from content hashes of every file.
 // - After a clean check a stamp is written beside it: the contents of every project file tsconfig.json
 //   includes (and the file list, so an added or removed file counts), tsconfig.json itself, package-lock.json,
@@ -10,7 +12,6 @@
 //   inputs: the check is skipped and reported as clean. A failed check writes no stamp, so it runs again.
 // `node scripts/type-check.js` runs it alone; `EKS_PLATFORM_CACHE=off` always runs the full check.
 "use strict";
-const { spawn } = require("child_process");
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
@@ -77,33 +78,47 @@ function recordClean(cacheDir, project) {
     if (current !== undefined) fs.writeFileSync(stampIn(cacheDir), JSON.stringify({ stamp: current }));
 }
 
-/** Runs the type-check; resolves to `{ code, output, skipped }` (`skipped`: the inputs are those of the last clean check). */
-function typeCheck(cacheDir = CACHE_DIR) {
-    const useCache = process.env.EKS_PLATFORM_CACHE !== "off";
-    const project = projectPart();
-    if (useCache && upToDate(cacheDir, project)) return Promise.resolve({ code: 0, output: "", skipped: true });
-    fs.mkdirSync(cacheDir, { recursive: true });
-    fs.rmSync(stampIn(cacheDir), { force: true });
-    const args = ["-p", path.join(root, "tsconfig.json"), "--noEmit", "--pretty", "false"];
-    if (useCache) args.push("--incremental", "--tsBuildInfoFile", buildInfoIn(cacheDir));
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-        let output = "";
-        child.stdout.on("data", (chunk) => (output += chunk));
-        child.stderr.on("data", (chunk) => (output += chunk));
-        child.on("close", (code) => {
-            // The project part as it was when tsc started: an edit made during the check is checked next time.
-            if (code === 0 && useCache) recordClean(cacheDir, project);
-            resolve({ code: code ?? 1, output, skipped: false });
-        });
-    });
+/** `tsc --noEmit -p tsconfig.json` in this process, through the compiler API (what `tsc` itself runs). */
+function compile(cacheDir, useCache) {
+    const ts = require(path.join(root, "node_modules", "typescript"));
+    const extra = useCache ? { incremental: true, tsBuildInfoFile: buildInfoIn(cacheDir) } : {};
+    const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.json"), extra, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    const host = ts.createIncrementalCompilerHost(config.options);
+    const builder = ts.createIncrementalProgram({ rootNames: config.fileNames, options: config.options, configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(config), projectReferences: config.projectReferences, host });
+    const diagnostics = [
+        ...builder.getConfigFileParsingDiagnostics(),
+        ...builder.getOptionsDiagnostics(),
+        ...builder.getGlobalDiagnostics(),
+        ...builder.getSyntacticDiagnostics(),
+        ...builder.getSemanticDiagnostics(),
+    ];
+    // With noEmit this writes the build info only (the next run re-checks what changed, and what depends on it).
+    if (useCache) diagnostics.push(...builder.emit().diagnostics);
+    const output = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" });
+    return { code: diagnostics.some((d) => d.category === ts.DiagnosticCategory.Error) ? 1 : 0, output, program: builder.getProgram() };
 }
 
-module.exports = { typeCheck, upToDate, recordClean, projectPart };
+/**
+ * Runs the type-check in this process: `{ code, output, skipped, program }`. `skipped`: the inputs are those
+ * of the last clean check, and nothing ran. `program` is the checked TypeScript program (undefined when
+ * skipped): the contributor recipes' checks reuse its parsed declarations (tests/support/contributor-recipes.ts).
+ */
+function checkNow(cacheDir = CACHE_DIR) {
+    const useCache = process.env.EKS_PLATFORM_CACHE !== "off";
+    const project = projectPart();
+    if (useCache && upToDate(cacheDir, project)) return { code: 0, output: "", skipped: true, program: undefined };
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.rmSync(stampIn(cacheDir), { force: true });
+    const result = compile(cacheDir, useCache);
+    // The project part as it was when the check started: an edit made during the check is checked next time.
+    if (result.code === 0 && useCache) recordClean(cacheDir, project);
+    return { ...result, skipped: false };
+}
+
+module.exports = { checkNow, upToDate, recordClean, projectPart };
 
 if (require.main === module) {
-    typeCheck().then(({ code, output, skipped }) => {
-        process.stdout.write(skipped ? "type-check: no input changed since the last clean check\n" : output);
-        process.exit(code);
-    });
+    const { code, output, skipped } = checkNow();
+    process.stdout.write(skipped ? "type-check: no input changed since the last clean check\n" : output);
+    process.exit(code);
 }

@@ -4,7 +4,7 @@ import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "../tooling/offline/paths";
-import { applyRecipe, contributorRecipes, copyDigest, copyProject, typeErrors } from "./support/contributor-recipes";
+import { applyRecipe, contributorRecipes, copyDigest, copyProject, shareDeclarations, typeErrors } from "./support/contributor-recipes";
 import { cachedResult, digest } from "../tooling/offline/result-cache";
 import { removeCopy } from "./support/project-copy";
 import { misplaced } from "./support/test-placement";
@@ -12,6 +12,24 @@ import { BUILD_HOOK_TIMEOUT_MS } from "./support/build-hook";
 
 /** The contributor recipes in README order: Adding an add-on, Adding a policy rule, Adding a key. */
 const RECIPES = ["add-on", "policy rule", "key"];
+
+/** scripts/type-check.js (plain Node, run from the project, not from .build). */
+const projectCheck = require(path.join(projectRoot, "scripts", "type-check.js")) as {
+    checkNow(): { code: number; output: string; skipped: boolean; program?: import("typescript").Program };
+};
+
+// `npm test`'s type-check runs here, first, so that the recipe copies' checks below reuse the declarations it
+// parsed (most of a check's cost) instead of parsing them again in another process.
+describe("The project's type-check (tsc --noEmit over tsconfig.json, strict; incremental, skipped when nothing changed)", () => {
+    it("finds no type error in the project", function () {
+        this.timeout(BUILD_HOOK_TIMEOUT_MS);
+        const checked = projectCheck.checkNow();
+        shareDeclarations(checked.program);
+        expect(checked.output, "tsc --noEmit").to.equal("");
+        expect(checked.code).to.equal(0);
+    });
+});
+after(() => shareDeclarations(undefined));
 
 // Issue 21: the add-on and key recipes named files the code had left. The README's `recipe:` blocks are
 // applied here to a scratch copy of the project, which must then type-check and pass the recipes' tests.

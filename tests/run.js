@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: the type-check (scripts/type-check.js: incremental `tsc --noEmit`, skipped when nothing it reads
-// changed since a clean check) and the mocha suite (two worker processes, see runSuite) run side by side on
-// the two cores; the suite runs on a plain transpile (esbuild) of the same sources. Fails when either fails;
-// the last line is the whole run's `N passed, N failed`.
+// `npm test`: the mocha suite (two worker processes, see runSuite) on a plain transpile (esbuild) of the
+// sources. The type-check (scripts/type-check.js: incremental `tsc --noEmit`, skipped when nothing it reads
+// changed since a clean check) is one of its tests (tests/contributor-recipes.test.ts). The last line is the
+// whole run's `N passed, N failed`.
 "use strict";
 // First, before anything an old Node cannot run: Node 22 or a clear message (scripts/node-version.js).
 require("../scripts/node-version").requireNode();
@@ -10,7 +10,6 @@ const { spawn } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 const esbuild = require("esbuild");
-const { typeCheck: runTypeCheck } = require("../scripts/type-check");
 const testOrder = require("../scripts/test-order");
 
 const root = path.resolve(__dirname, "..");
@@ -46,7 +45,6 @@ async function main() {
     const bin = (name) => path.join(root, "node_modules", ".bin", name);
     // `--build-only`: just the transpile, for scripts that run one test file (npm run diagram).
     const buildOnly = process.argv.includes("--build-only");
-    const typeCheck = buildOnly ? undefined : runTypeCheck();
 
     fs.rmSync(outdir, { recursive: true, force: true });
     esbuild.buildSync({
@@ -63,13 +61,9 @@ async function main() {
     const tests = await runSuite(bin("mocha"));
     // Cached results no run has read for two weeks, or past 1 GiB, go (tooling/offline/result-cache.ts).
     require(path.join(outdir, "tooling", "offline", "result-cache.js")).pruneResults();
-    const checked = await typeCheck;
-    const failed = tests.failed + (checked.code !== 0 ? 1 : 0);
-    if (checked.code !== 0) process.stdout.write(`\nType-check (tsc --noEmit) failed:\n${checked.output}`);
-    else if (checked.skipped) process.stdout.write("\nType-check: no input changed since the last clean check (scripts/type-check.js)\n");
-    // One closing line for the whole run, last, counting a failed type-check as one more failure.
-    console.log(`${tests.passed} passed, ${failed} failed${tests.skipped ? `, ${tests.skipped} skipped` : ""}`);
-    process.exit(tests.code !== 0 ? tests.code : checked.code);
+    // One closing line for the whole run, last.
+    console.log(`${tests.passed} passed, ${tests.failed} failed${tests.skipped ? `, ${tests.skipped} skipped` : ""}`);
+    process.exit(tests.code);
 }
 
 const CLOSING = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m;
@@ -85,7 +79,7 @@ const CLOSING = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m;
  */
 async function runSuite(mocha) {
     const config = JSON.parse(fs.readFileSync(path.join(root, ".mocharc.json"), "utf8"));
-    // Longest first by the last run's times, so both workers finish together (scripts/test-order.js).
+    // Longest first by their slowest recent times, so both workers finish together (scripts/test-order.js).
     const files = testOrder.orderFiles(config.spec.flatMap((pattern) => fs.globSync(pattern, { cwd: root })));
     const timer = path.join(root, "scripts", "test-order.js");
     const args = ["--no-config", "--parallel", "--jobs", "2", "--require", timer, "--reporter", config.reporter, "--timeout", String(config.timeout), "--exit", ...files];
