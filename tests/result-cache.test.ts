@@ -204,7 +204,7 @@ describe("the result cache (tooling/offline/result-cache.ts)", () => {
     });
 
     // scripts/test-order.js: the workers take files in the order given, so the longest go first.
-    it("hands mocha the test files longest first by the last run's times, files not timed yet before them", () => {
+    it("hands mocha the test files longest first by their slowest recent times, files not timed yet before them", () => {
         const order = require(path.join(projectRoot, "scripts", "test-order.js")) as {
             orderFiles(files: string[], times: Record<string, number>): string[];
             recordTimes(dir: string): void;
@@ -212,14 +212,15 @@ describe("the result cache (tooling/offline/result-cache.ts)", () => {
         };
         const times = { "b.test.js": 300, "c.test.js": 5000, "d.test.js": 300 };
         expect(order.orderFiles(["d.test.js", "a.test.js", "b.test.js", "c.test.js", "e.test.js"], times)).to.deep.equal(["a.test.js", "e.test.js", "c.test.js", "b.test.js", "d.test.js"]);
-        // Each worker appends its files' times; after the run they replace the older ones, and files gone are dropped.
+        // Each worker appends its files' times; after the run a slower time replaces the weight, a faster one only
+        // takes a quarter off it (a file slow after an edit stays early for the next runs), and files gone are dropped.
         const dir = scratch();
-        const [retimed, gone, alsoGone] = ["tests/run.js", ".build/tests/no-such.test.js", ".build/tests/nor-this.test.js"];
-        fs.writeFileSync(path.join(dir, "last-run.json"), JSON.stringify({ "package.json": 7, [retimed]: 1, [gone]: 9 }));
-        fs.writeFileSync(path.join(dir, "worker-1.jsonl"), `${JSON.stringify({ file: retimed, ms: 1200 })}\n`);
+        const [retimed, faster, gone, alsoGone] = ["tests/run.js", "tsconfig.json", ".build/tests/no-such.test.js", ".build/tests/nor-this.test.js"];
+        fs.writeFileSync(path.join(dir, "last-run.json"), JSON.stringify({ "package.json": 7, [retimed]: 1, [faster]: 20000, [gone]: 9 }));
+        fs.writeFileSync(path.join(dir, "worker-1.jsonl"), `${JSON.stringify({ file: retimed, ms: 1200 })}\n${JSON.stringify({ file: faster, ms: 600 })}\n`);
         fs.writeFileSync(path.join(dir, "worker-2.jsonl"), `${JSON.stringify({ file: "README.md", ms: 40 })}\n${JSON.stringify({ file: alsoGone, ms: 3 })}\n`);
         order.recordTimes(dir);
-        expect(order.readTimes(dir)).to.deep.equal({ "package.json": 7, [retimed]: 1200, "README.md": 40 });
+        expect(order.readTimes(dir)).to.deep.equal({ "package.json": 7, [retimed]: 1200, [faster]: 15000, "README.md": 40 });
         expect(fs.readdirSync(dir)).to.deep.equal(["last-run.json"]);
         expect(fs.readFileSync(path.join(projectRoot, "tests", "run.js"), "utf8")).to.include("testOrder.orderFiles(").and.include("testOrder.recordTimes()").and.include('"--require", timer');
     });
