@@ -1,8 +1,8 @@
 /**
  * How long a hook that builds stacks or renders charts may take. A build is a few seconds alone, but the
  * first hook of a process pays for the builds every later file shares (useStacks, the render cache), and
- * `npm test` runs tsc and two mocha processes side by side: on a loaded 2-core machine that first hook
- * took over mocha's 20 s default (issue 19, Why 9). A hang still fails, later.
+ * `npm test` runs two mocha processes side by side: on a loaded 2-core machine that first hook took over
+ * mocha's 20 s default (issue 19, Why 9). The type-check, also a test, has the same limit. A hang still fails, later.
  */
 export const BUILD_HOOK_TIMEOUT_MS = 300_000;
 

@@ -59,7 +59,7 @@ export function copyProject(): string {
 /**
  * The program whose parsed declarations (node_modules, the TypeScript library) the next check reuses: the
  * project's own type-check when this process ran it, else the first recipe check. Parsing and binding the
- * 1.3 million lines of declarations is most of a check's cost, and a parsed file does not depend on the
+ * declarations (over a million lines) is most of a check's cost, and a parsed file does not depend on the
  * program that reads it (TypeScript's language service shares them across programs the same way).
  */
 let declarationsFrom: ts.Program | undefined;
